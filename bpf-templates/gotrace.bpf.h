@@ -1,0 +1,178 @@
+/* gotrace's BPF helpers: Go's goroutine identity, entry/return pairing and aggregations.
+ * Included once by the generated program (program.bpf.c); every helper is always_inline. */
+#ifndef GOTRACE_BPF_H
+#define GOTRACE_BPF_H
+
+#include <linux/types.h>
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "shared.h"
+
+/* The uprobe context: x86-64 pt_regs in the kernel's layout. Declared here rather than taken
+ * from asm/ptrace.h so the names do not depend on __KERNEL__ and the template compiles alone. */
+struct gt_regs {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+};
+
+/* In a section of its own so that it sits at offset 0 of its map whatever else clang puts in
+ * .rodata (string constants, say): the loader writes it without reading BTF. */
+const volatile struct gt_config gt_cfg SEC(".rodata.gotrace") = {};
+
+/* Entry timestamps of calls in flight. LRU, because a call unwound by a panic never reaches a
+ * RET and its entry would otherwise stay forever. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct gt_call_key);
+	__type(value, struct gt_call);
+} gt_calls SEC(".maps");
+
+/* Only the traced process, when one was named (-p/-c); otherwise every process of the binary. */
+static __always_inline int gt_pid_ok(void)
+{
+	if (!gt_cfg.target_tgid)
+		return 1;
+	return (bpf_get_current_pid_tgid() >> 32) == gt_cfg.target_tgid;
+}
+
+/* Go's ABIInternal keeps the current g in R14 at every function entry and return, so the
+ * goroutine id is one read away: *(g + offsetof(g, goid)). */
+static __always_inline __u64 gt_goid(struct gt_regs *ctx)
+{
+	__u64 goid = 0;
+	bpf_probe_read_user(&goid, sizeof(goid), (void *)(ctx->r14 + gt_cfg.goid_offset));
+	return goid;
+}
+
+/* Distance from the top of the goroutine's stack to SP. At the entry site (before the frame is
+ * built) and at each RET (after it is torn down) SP points at the return address, so entry and
+ * return of one call agree, recursion levels differ, and stack copying (which moves stack.hi and
+ * SP together) changes nothing. */
+static __always_inline __u64 gt_depth(struct gt_regs *ctx)
+{
+	__u64 hi = 0;
+	bpf_probe_read_user(&hi, sizeof(hi), (void *)(ctx->r14 + gt_cfg.stack_hi_offset));
+	return hi - ctx->sp;
+}
+
+static __always_inline void gt_call_key_of(struct gt_regs *ctx, __u64 probe, struct gt_call_key *k)
+{
+	k->goid = gt_goid(ctx);
+	k->depth = gt_depth(ctx);
+	k->probe = probe;
+}
+
+/* The entry state of a call: time and Go's integer argument registers, in ABI order. */
+static __always_inline void gt_fill_call(struct gt_regs *ctx, struct gt_call *c)
+{
+	c->start_ns = bpf_ktime_get_ns();
+	c->args[0] = ctx->ax;
+	c->args[1] = ctx->bx;
+	c->args[2] = ctx->cx;
+	c->args[3] = ctx->di;
+	c->args[4] = ctx->si;
+	c->args[5] = ctx->r8;
+	c->args[6] = ctx->r9;
+	c->args[7] = ctx->r10;
+	c->args[8] = ctx->r11;
+}
+
+/* Record the entry of a call; its return finds it with gt_return(). */
+static __always_inline void gt_enter(struct gt_regs *ctx, __u64 probe)
+{
+	struct gt_call_key k = {};
+	struct gt_call c = {};
+	gt_call_key_of(ctx, probe, &k);
+	gt_fill_call(ctx, &c);
+	bpf_map_update_elem(&gt_calls, &k, &c, BPF_ANY);
+}
+
+/* At a RET: the matching entry's record, copied out and removed, or 0 when the entry was not
+ * seen (tracing started mid-call). */
+static __always_inline int gt_return(struct gt_regs *ctx, __u64 probe, struct gt_call *out)
+{
+	struct gt_call_key k = {};
+	gt_call_key_of(ctx, probe, &k);
+	struct gt_call *c = bpf_map_lookup_elem(&gt_calls, &k);
+	if (!c)
+		return 0;
+	*out = *c;
+	bpf_map_delete_elem(&gt_calls, &k);
+	return 1;
+}
+
+/* Aggregations live in per-CPU hash maps: no atomics on the hot path, user space merges. A
+ * first insert can race with another program on the same CPU only through preemption, which
+ * uprobe programs do not suffer; BPF_NOEXIST then simply retries the lookup. */
+#define GT_PERCPU_ADD(map, key, delta)                                              \
+	do {                                                                        \
+		__s64 *gt_v = bpf_map_lookup_elem(map, key);                         \
+		if (gt_v) {                                                          \
+			*gt_v += (delta);                                            \
+		} else {                                                             \
+			__s64 gt_init = (delta);                                     \
+			if (bpf_map_update_elem(map, key, &gt_init, BPF_NOEXIST)) {  \
+				gt_v = bpf_map_lookup_elem(map, key);                \
+				if (gt_v)                                            \
+					*gt_v += (delta);                            \
+			}                                                            \
+		}                                                                    \
+	} while (0)
+
+#define GT_PERCPU_AVG(map, key, x)                                                  \
+	do {                                                                        \
+		struct gt_avg *gt_a = bpf_map_lookup_elem(map, key);                 \
+		if (gt_a) {                                                          \
+			gt_a->count += 1;                                            \
+			gt_a->sum += (x);                                            \
+		} else {                                                             \
+			struct gt_avg gt_init = { 1, (x) };                          \
+			bpf_map_update_elem(map, key, &gt_init, BPF_NOEXIST);        \
+		}                                                                    \
+	} while (0)
+
+/* min/max keep (value, set) so that an unset CPU slot does not read as 0 when merged. */
+#define GT_PERCPU_MINMAX(map, key, x, cmp)                                          \
+	do {                                                                        \
+		struct gt_avg *gt_m = bpf_map_lookup_elem(map, key);                 \
+		__s64 gt_x = (x);                                                    \
+		if (gt_m) {                                                          \
+			if (!gt_m->count || gt_x cmp gt_m->sum)                      \
+				gt_m->sum = gt_x;                                    \
+			gt_m->count = 1;                                             \
+		} else {                                                             \
+			struct gt_avg gt_init = { 1, gt_x };                         \
+			bpf_map_update_elem(map, key, &gt_init, BPF_NOEXIST);        \
+		}                                                                    \
+	} while (0)
+
+/* hist() buckets as bpftrace numbers them: 0 for negatives, 1 for 0, then 2 + floor(log2(v)). */
+static __always_inline __s64 gt_log2_bucket(__s64 v)
+{
+	if (v < 0)
+		return 0;
+	if (v == 0)
+		return 1;
+	__u64 x = v;
+	__s64 r = 0;
+	if (x >> 32) { x >>= 32; r += 32; }
+	if (x >> 16) { x >>= 16; r += 16; }
+	if (x >> 8) { x >>= 8; r += 8; }
+	if (x >> 4) { x >>= 4; r += 4; }
+	if (x >> 2) { x >>= 2; r += 2; }
+	if (x >> 1) { r += 1; }
+	return r + 2;
+}
+
+/* lhist() buckets: 0 below min, 1..n for [min + (i-1)*step, min + i*step), n+1 at or above max. */
+static __always_inline __s64 gt_linear_bucket(__s64 v, __s64 min, __s64 max, __s64 step)
+{
+	if (v < min)
+		return 0;
+	if (v >= max)
+		return (__s64)((__u64)(max - min) / (__u64)step) + 1;
+	return (__s64)((__u64)(v - min) / (__u64)step) + 1;
+}
+
+#endif

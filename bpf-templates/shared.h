@@ -1,0 +1,37 @@
+/* Structures shared between the BPF side and user space (runtime/ mirrors them in
+ * runtime/layout.ts). Keep every field 8-byte aligned so both sides agree without padding rules. */
+#ifndef GOTRACE_SHARED_H
+#define GOTRACE_SHARED_H
+
+/* Per-target parameters, one read-only struct: a compiled object is reusable for any binary and
+ * any pid because these are filled in by the loader (libbpf's .rodata initial value), not
+ * compiled in. The loader writes them in this order, 8 bytes each. */
+struct gt_config {
+	__u64 goid_offset;     /* offsetof(runtime.g, goid), from DWARF or the version table */
+	__u64 stack_hi_offset; /* offsetof(runtime.g, stack.hi): 8 in every release */
+	__u64 target_tgid;     /* 0: every process running the binary */
+	__u64 start_ns;        /* bpf_ktime_get_ns() when tracing started */
+};
+
+/* Identity of one live call: the goroutine, and how deep its stack was at entry. Depth is
+ * measured from g.stack.hi, so it survives the runtime copying the stack to a bigger one. */
+struct gt_call_key {
+	__u64 goid;
+	__u64 depth;
+	__u64 probe;
+};
+
+/* What an entry leaves for its return: the time, and the integer argument registers of Go's
+ * register ABI (RAX RBX RCX RDI RSI R8 R9 R10 R11), which are gone by the time the call returns. */
+struct gt_call {
+	__u64 start_ns;
+	__u64 args[9];
+};
+
+/* avg() and stats() keep a count and a sum per CPU; user space merges them. */
+struct gt_avg {
+	__s64 count;
+	__s64 sum;
+};
+
+#endif

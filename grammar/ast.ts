@@ -1,0 +1,70 @@
+// The gotrace abstract syntax tree: discriminated unions, every node carrying its source span.
+// The parser (CST) is Chevrotain's; ast-builder.ts turns the CST into these nodes, and every pass
+// after it reads only this file's types.
+import type { Span } from './source.js';
+
+export interface Program {
+  kind: 'Program';
+  span: Span;
+  /** The `#!...` first line, if any. */
+  shebang?: string;
+  probes: Probe[];
+}
+
+/** One block with the probe specs that share it: `uprobe:a, uprobe:b /pred/ { ... }`. */
+export interface Probe {
+  kind: 'Probe';
+  span: Span;
+  specs: ProbeSpec[];
+  predicate?: Expr;
+  body: Stmt[];
+  /** Which delimiters the block was written with: `{ }` or the mission's `< >`. */
+  blockStyle: 'brace' | 'angle';
+}
+
+export type ProbeSpec =
+  | { kind: 'UprobeSpec'; span: Span; type: 'uprobe' | 'uretprobe'; path?: string; func: string }
+  | { kind: 'SpecialSpec'; span: Span; type: 'BEGIN' | 'END' }
+  | { kind: 'IntervalSpec'; span: Span; type: 'interval' | 'profile'; unit: 's' | 'ms' | 'us' | 'hz'; value: number };
+
+export type Stmt =
+  | { kind: 'ExprStmt'; span: Span; expr: Expr }
+  /** `@m[k] = e`, `@m = e`, `$v = e`, and compound forms (op is '=' or '+=', '-=', ...). */
+  | { kind: 'AssignStmt'; span: Span; target: MapRef | VarRef; op: AssignOp; value: Expr }
+  /** `@m[k]++`, `$x--` (prefix or postfix: the statement form does not care). */
+  | { kind: 'IncDecStmt'; span: Span; target: MapRef | VarRef; op: '++' | '--' }
+  | { kind: 'IfStmt'; span: Span; cond: Expr; then: Stmt[]; else?: Stmt[] }
+  | { kind: 'UnrollStmt'; span: Span; count: number; body: Stmt[] }
+  | { kind: 'WhileStmt'; span: Span; cond: Expr; body: Stmt[] }
+  | { kind: 'ReturnStmt'; span: Span }
+  | { kind: 'BlockStmt'; span: Span; body: Stmt[] };
+
+export type AssignOp = '=' | '+=' | '-=' | '*=' | '/=' | '%=' | '&=' | '|=' | '^=' | '<<=' | '>>=';
+
+export type BinaryOp =
+  | '*' | '/' | '%' | '+' | '-' | '<<' | '>>' | '<' | '<=' | '>' | '>=' | '==' | '!='
+  | '&' | '^' | '|' | '&&' | '||';
+
+export interface MapRef { kind: 'MapRef'; span: Span; name: string; keys: Expr[] }
+export interface VarRef { kind: 'VarRef'; span: Span; name: string }
+
+export type Expr =
+  | { kind: 'IntLit'; span: Span; value: bigint; text: string }
+  | { kind: 'StrLit'; span: Span; value: string }
+  | { kind: 'BoolLit'; span: Span; value: boolean }
+  | { kind: 'NilLit'; span: Span }
+  /** A builtin such as goid, pid, elapsed, arg0, args, retval. */
+  | { kind: 'Ident'; span: Span; name: string }
+  | { kind: 'Positional'; span: Span; index: number | '#' }
+  | MapRef
+  | VarRef
+  | { kind: 'Call'; span: Span; name: string; nameSpan: Span; args: Expr[] }
+  | { kind: 'Unary'; span: Span; op: '-' | '!' | '~'; operand: Expr }
+  | { kind: 'Binary'; span: Span; op: BinaryOp; left: Expr; right: Expr }
+  | { kind: 'Ternary'; span: Span; cond: Expr; then: Expr; else: Expr }
+  | { kind: 'Field'; span: Span; object: Expr; field: string; fieldSpan: Span }
+  | { kind: 'Index'; span: Span; object: Expr; index: Expr }
+  | { kind: 'Tuple'; span: Span; elements: Expr[] }
+  | { kind: 'Cast'; span: Span; type: string; operand: Expr };
+
+export type Node = Program | Probe | ProbeSpec | Stmt | Expr;

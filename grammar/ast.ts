@@ -3,6 +3,9 @@
 // after it reads only this file's types.
 import type { Span } from './source.js';
 
+/** Re-exported so passes can write `ast.Span`. */
+export type { Span } from './source.js';
+
 export interface Program {
   kind: 'Program';
   span: Span;

@@ -1,0 +1,340 @@
+// gotrace's command line. Every user mistake ends as a located or plain diagnostic on stderr and
+// exit status 1, never a JavaScript stack trace; the traced program is never harmed (a held
+// child is killed only if gotrace fails before releasing it).
+import fs from 'node:fs';
+import path from 'node:path';
+import { compile } from '../compiler/index.js';
+import { GoBinary, GoBinaryError } from '../compiler/go/binary.js';
+import { error, hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
+import { renderDiagnostics } from '../grammar/render.js';
+import { SourceFile } from '../grammar/source.js';
+import { BpfError, setLibbpfVerbose } from './libbpf/index.js';
+import { mapJson, jsonLine } from './printers/json.js';
+import { mapText } from './printers/text.js';
+import { LiveProgram } from './session.js';
+import { HeldChild, resolveCommand, splitCommand } from './target.js';
+
+export const VERSION = '0.1.0';
+
+const USAGE = `USAGE:
+    gotrace [options] (-e 'program' | file.gt) [-- arg ...]
+    gotrace -l 'uprobe:PATTERN' (-p PID | -c CMD | PATH)
+
+OPTIONS:
+    -e PROGRAM     trace this program
+    -p PID         trace the Go process PID (its binary is /proc/PID/exe)
+    -c 'CMD'       run CMD and trace it; CMD waits until the probes are attached
+    -o FILE        write output to FILE instead of stdout
+    -f FORMAT      output format: text (default) or json
+    -l [PATTERN]   list functions matching PATTERN (uprobe:main.*)
+    -v             verbose: show the generated C, the manifest and libbpf's log
+    --dry-run      compile only, do not load or attach
+    --no-cache     do not use the compiled-object cache
+    -h, --help     show this help
+    -V, --version  show the version
+
+EXAMPLES:
+    gotrace -e 'uprobe:main.handle < @lat[goid] = elapsed >' -p 4242
+    gotrace -e 'uprobe:main.handle { @calls = count(); }' -c ./server
+`;
+
+export class UsageError extends Error {}
+
+export interface CliOptions {
+  program?: string;
+  file?: string;
+  pid?: number;
+  command?: string;
+  output?: string;
+  format: 'text' | 'json';
+  list?: string;
+  verbose: boolean;
+  dryRun: boolean;
+  noCache: boolean;
+  help: boolean;
+  version: boolean;
+  positional: string[];
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o: CliOptions = { format: 'text', verbose: false, dryRun: false, noCache: false, help: false, version: false, positional: [] };
+  const need = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined) throw new UsageError(`option ${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    switch (a) {
+      case '-e':
+        o.program = need(i++, a);
+        break;
+      case '-p': {
+        const v = need(i++, a);
+        if (!/^[1-9][0-9]*$/.test(v)) throw new UsageError(`-p wants a process id, not '${v}'`);
+        o.pid = Number(v);
+        break;
+      }
+      case '-c':
+        o.command = need(i++, a);
+        break;
+      case '-o':
+        o.output = need(i++, a);
+        break;
+      case '-f': {
+        const v = need(i++, a);
+        if (v !== 'text' && v !== 'json') throw new UsageError(`-f wants text or json, not '${v}'`);
+        o.format = v;
+        break;
+      }
+      case '-l':
+        o.list = argv[i + 1] !== undefined && !argv[i + 1].startsWith('-') ? argv[++i] : 'uprobe:*';
+        break;
+      case '-lv':
+        o.list = argv[i + 1] !== undefined && !argv[i + 1].startsWith('-') ? argv[++i] : 'uprobe:*';
+        o.verbose = true;
+        break;
+      case '-v':
+        o.verbose = true;
+        break;
+      case '--dry-run':
+        o.dryRun = true;
+        break;
+      case '--no-cache':
+        o.noCache = true;
+        break;
+      case '-h':
+      case '--help':
+        o.help = true;
+        break;
+      case '-V':
+      case '--version':
+        o.version = true;
+        break;
+      case '--':
+        o.positional.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`);
+        if (o.file === undefined && o.program === undefined && o.list === undefined) o.file = a;
+        else o.positional.push(a);
+    }
+  }
+  if (o.pid !== undefined && o.command !== undefined) throw new UsageError('give -p or -c, not both');
+  return o;
+}
+
+interface Io {
+  out: NodeJS.WritableStream & { write(s: string): boolean };
+  err: NodeJS.WritableStream & { write(s: string): boolean };
+  color: boolean;
+}
+
+function report(io: Io, ds: Diagnostic[]): void {
+  if (ds.length) io.err.write(renderDiagnostics(ds, { color: io.color }));
+}
+
+/** Runs the CLI; resolves to the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const io: Io = { out: process.stdout, err: process.stderr, color: !!process.stderr.isTTY && !process.env.NO_COLOR };
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err.write(`ERROR: ${e.message}\n${USAGE}`);
+      return 1;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    io.out.write(USAGE);
+    return 0;
+  }
+  if (opts.version) {
+    io.out.write(`gotrace v${VERSION}\n`);
+    return 0;
+  }
+  setLibbpfVerbose(opts.verbose);
+  if (opts.list !== undefined) return list(opts, io);
+  if (opts.program === undefined && opts.file === undefined) {
+    io.err.write(`ERROR: no program given: use -e 'program' or a file.gt\n${USAGE}`);
+    return 1;
+  }
+
+  let source: SourceFile;
+  if (opts.program !== undefined) source = new SourceFile('stdin', opts.program);
+  else {
+    try {
+      source = new SourceFile(opts.file!, fs.readFileSync(opts.file!, 'utf8'));
+    } catch (e) {
+      report(io, [error('GT5001', `cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)]);
+      return 1;
+    }
+  }
+
+  // The target's binary: -p's /proc/PID/exe, or -c's command.
+  let binary: string | undefined;
+  let argvCmd: string[] | undefined;
+  if (opts.pid !== undefined) {
+    if (!fs.existsSync(`/proc/${opts.pid}`)) {
+      report(io, [error('GT5002', `no process with pid ${opts.pid}`)]);
+      return 1;
+    }
+    binary = `/proc/${opts.pid}/exe`;
+    try {
+      fs.accessSync(binary, fs.constants.R_OK);
+    } catch {
+      report(io, [error('GT5003', `cannot read the binary of process ${opts.pid} (${binary})`, undefined, ['are you root?'])]);
+      return 1;
+    }
+  } else if (opts.command !== undefined) {
+    argvCmd = splitCommand(opts.command);
+    if (!argvCmd.length) {
+      report(io, [error('GT5004', '-c needs a command')]);
+      return 1;
+    }
+    const resolved = resolveCommand(argvCmd[0]);
+    if (!resolved) {
+      report(io, [error('GT5005', `command not found: ${argvCmd[0]}`)]);
+      return 1;
+    }
+    binary = resolved;
+  }
+
+  const compiled = await compile(source, { binary, noCache: opts.noCache });
+  report(io, compiled.diagnostics);
+  if (hasErrors(compiled.diagnostics)) return 1;
+  if (!compiled.manifest || !compiled.object) {
+    if (compiled.program && compiled.program.probes.length === 0) {
+      io.err.write('No probes to attach\n');
+      return 1;
+    }
+    return 1;
+  }
+  if (opts.verbose) {
+    io.err.write(`/* generated C */\n${compiled.cSource}\n/* manifest */\n${JSON.stringify(compiled.manifest, null, 2)}\n`);
+    io.err.write(compiled.cached ? 'object from cache\n' : 'object compiled with clang\n');
+  }
+  if (opts.dryRun) return 0;
+
+  let out = io.out;
+  if (opts.output) {
+    try {
+      out = fs.createWriteStream(opts.output);
+    } catch (e) {
+      report(io, [error('GT5006', `cannot write ${opts.output}: ${(e as Error).message}`)]);
+      return 1;
+    }
+  }
+
+  let child: HeldChild | undefined;
+  let live: LiveProgram | undefined;
+  try {
+    if (argvCmd) child = HeldChild.spawn(argvCmd);
+    const tgid = opts.pid ?? child?.pid ?? 0;
+    live = LiveProgram.load(compiled.object, compiled.manifest, {
+      targetTgid: tgid,
+      attachPid: opts.pid ?? -1,
+      attachPath: opts.pid !== undefined ? binary : undefined,
+    });
+    const n = live.attach();
+    io.err.write(`Attaching ${n} probe${n === 1 ? '' : 's'}...\n`);
+    if (opts.format === 'json') out.write(jsonLine('attached_probes', { probes: n }));
+    child?.release();
+    const why = await waitForEnd(opts.pid, child);
+    if (why.kind === 'exited' && why.status !== 0) io.err.write(`target exited with status ${why.code ?? why.signal}\n`);
+    printMaps(live, out, opts.format);
+    return 0;
+  } catch (e) {
+    if (e instanceof BpfError) {
+      report(io, [error('GT5100', e.message, undefined, opts.verbose && e.log ? [e.log.trim()] : e.log ? ['run with -v to see libbpf\'s log'] : [])]);
+      child?.kill();
+      return 1;
+    }
+    child?.kill();
+    throw e;
+  } finally {
+    live?.dispose();
+    if (out !== io.out) await new Promise((r) => (out as fs.WriteStream).end(r));
+  }
+}
+
+function printMaps(live: LiveProgram, out: Io['out'], format: 'text' | 'json'): void {
+  const maps = live.readAllMaps().filter((m) => m.entries.length > 0);
+  if (format === 'json') {
+    for (const m of maps) out.write(mapJson(m.spec, m.entries));
+    return;
+  }
+  if (maps.length) out.write('\n');
+  for (const m of maps) out.write(mapText(m.spec, m.entries));
+}
+
+type EndReason = { kind: 'signal'; signal: string } | { kind: 'exited'; status: number; code?: number; signal?: string };
+
+/** Until Ctrl-C, SIGTERM, or the target's end. */
+function waitForEnd(pid: number | undefined, child: HeldChild | undefined): Promise<EndReason> {
+  return new Promise((resolve) => {
+    const cleanups: (() => void)[] = [];
+    const done = (r: EndReason) => {
+      for (const c of cleanups) c();
+      resolve(r);
+    };
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const h = () => done({ kind: 'signal', signal: sig });
+      process.on(sig, h);
+      cleanups.push(() => process.off(sig, h));
+    }
+    if (child) {
+      child.onExit((code, signal) => done({ kind: 'exited', status: code ?? 128, code: code ?? undefined, signal: signal ?? undefined }));
+    } else if (pid !== undefined) {
+      const t = setInterval(() => {
+        if (!processAlive(pid)) done({ kind: 'exited', status: 0 });
+      }, 100);
+      cleanups.push(() => clearInterval(t));
+    }
+  });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    // A zombie still answers kill(0); its /proc state says Z.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) [ZX] /s.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+async function list(opts: CliOptions, io: Io): Promise<number> {
+  let pattern = opts.list!;
+  let binPath: string | undefined;
+  const m = /^(?:uprobe|u|uretprobe|ur):(.*)$/.exec(pattern);
+  if (m) pattern = m[1];
+  // uprobe:PATH:FUNC
+  const pm = /^(\/[^:]*|\.{1,2}\/[^:]*):(.*)$/.exec(pattern);
+  if (pm) {
+    binPath = pm[1];
+    pattern = pm[2];
+  }
+  if (opts.pid !== undefined) binPath = `/proc/${opts.pid}/exe`;
+  else if (opts.command) binPath = resolveCommand(splitCommand(opts.command)[0] ?? '') ?? undefined;
+  else if (!binPath && opts.positional.length) binPath = path.resolve(opts.positional[0]);
+  else if (!binPath && opts.file) binPath = path.resolve(opts.file);
+  if (!binPath) {
+    report(io, [error('GT5007', 'no binary to list: give uprobe:PATH:PATTERN, a PATH, -p PID or -c CMD')]);
+    return 1;
+  }
+  try {
+    const bin = GoBinary.open(binPath);
+    for (const f of bin.findFunctions(pattern || '*')) io.out.write(`uprobe:${f.name}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof GoBinaryError) {
+      report(io, [error('GT3002', `${binPath}: ${e.message}`)]);
+      return 1;
+    }
+    throw e;
+  }
+}

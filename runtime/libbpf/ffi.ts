@@ -1,0 +1,95 @@
+// koffi declarations mirroring the parts of libbpf.h (libbpf 1.x, Debian's libbpf1) that
+// gotrace uses. Raw: pointers are opaque, errors are NULL/negative with errno. The safe wrappers
+// in index.ts turn those into typed errors. Loaded lazily so that commands that never touch BPF
+// (parsing, --dry-run, -l) work on machines without libbpf.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export interface LibbpfFfi {
+  koffi: any;
+  open_mem: (buf: Buffer, size: number, opts: null) => unknown;
+  load: (obj: unknown) => number;
+  close: (obj: unknown) => void;
+  next_map: (obj: unknown, prev: unknown) => unknown;
+  map_name: (map: unknown) => string;
+  map_fd: (map: unknown) => number;
+  map_set_initial_value: (map: unknown, data: Buffer, size: number) => number;
+  map_initial_value: (map: unknown, size: number[]) => unknown;
+  find_program: (obj: unknown, name: string) => unknown;
+  attach_uprobe: (prog: unknown, ret: boolean, pid: number, path: string, off: number) => unknown;
+  attach_perf_event: (prog: unknown, pfd: number) => unknown;
+  link_destroy: (link: unknown) => number;
+  map_get_next_key: (fd: number, key: Buffer | null, next: Buffer) => number;
+  map_lookup_elem: (fd: number, key: Buffer, value: Buffer) => number;
+  map_delete_elem: (fd: number, key: Buffer) => number;
+  map_update_elem: (fd: number, key: Buffer, value: Buffer, flags: number) => number;
+  num_possible_cpus: () => number;
+  set_print: (fn: unknown) => unknown;
+  vsnprintf: (buf: Buffer, n: number, fmt: string, ap: unknown) => number;
+  ring_buffer_new: (fd: number, cb: unknown, ctx: null, opts: null) => unknown;
+  ring_buffer_poll: (rb: unknown, timeoutMs: number) => number;
+  ring_buffer_consume: (rb: unknown) => number;
+  ring_buffer_free: (rb: unknown) => void;
+  ring_buffer_epoll_fd: (rb: unknown) => number;
+  errno: () => number;
+}
+
+let cached: LibbpfFfi | undefined;
+
+/** Binds libbpf.so.1 once. Throws a plain Error when the library is missing. */
+export function libbpf(): LibbpfFfi {
+  if (cached) return cached;
+  const koffi = require('koffi');
+  let lib: any;
+  try {
+    lib = koffi.load('libbpf.so.1');
+  } catch (e) {
+    throw new Error(`cannot load libbpf.so.1 (install Debian's libbpf1): ${(e as Error).message}`);
+  }
+  const libc = koffi.load('libc.so.6');
+  koffi.opaque('bpf_object');
+  koffi.opaque('bpf_map');
+  koffi.opaque('bpf_program');
+  koffi.opaque('bpf_link');
+  koffi.opaque('ring_buffer');
+  // libbpf_print_fn_t: int (*)(enum libbpf_print_level, const char *, va_list). On x86-64 a
+  // va_list argument travels as a pointer, which vsnprintf below accepts as such.
+  const printFn = koffi.proto('int gt_libbpf_print_fn(int level, const char *fmt, void *ap)');
+  const sampleFn = koffi.proto('int gt_ring_buffer_sample_fn(void *ctx, void *data, size_t size)');
+  cached = {
+    koffi,
+    open_mem: lib.func('bpf_object *bpf_object__open_mem(const void *buf, size_t size, void *opts)'),
+    load: lib.func('int bpf_object__load(bpf_object *obj)'),
+    close: lib.func('void bpf_object__close(bpf_object *obj)'),
+    next_map: lib.func('bpf_map *bpf_object__next_map(bpf_object *obj, bpf_map *prev)'),
+    map_name: lib.func('const char *bpf_map__name(bpf_map *map)'),
+    map_fd: lib.func('int bpf_map__fd(bpf_map *map)'),
+    map_set_initial_value: lib.func('int bpf_map__set_initial_value(bpf_map *map, const void *data, size_t size)'),
+    map_initial_value: lib.func('void *bpf_map__initial_value(bpf_map *map, _Out_ size_t *size)'),
+    find_program: lib.func('bpf_program *bpf_object__find_program_by_name(bpf_object *obj, const char *name)'),
+    attach_uprobe: lib.func(
+      'bpf_link *bpf_program__attach_uprobe(bpf_program *prog, bool retprobe, int pid, const char *path, size_t off)',
+    ),
+    attach_perf_event: lib.func('bpf_link *bpf_program__attach_perf_event(bpf_program *prog, int pfd)'),
+    link_destroy: lib.func('int bpf_link__destroy(bpf_link *link)'),
+    map_get_next_key: lib.func('int bpf_map_get_next_key(int fd, const void *key, _Out_ void *next)'),
+    map_lookup_elem: lib.func('int bpf_map_lookup_elem(int fd, const void *key, _Out_ void *value)'),
+    map_delete_elem: lib.func('int bpf_map_delete_elem(int fd, const void *key)'),
+    map_update_elem: lib.func('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),
+    num_possible_cpus: lib.func('int libbpf_num_possible_cpus(void)'),
+    set_print: lib.func('void *libbpf_set_print(gt_libbpf_print_fn *fn)'),
+    vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t n, const char *fmt, void *ap)'),
+    ring_buffer_new: lib.func(
+      'ring_buffer *ring_buffer__new(int fd, gt_ring_buffer_sample_fn *cb, void *ctx, void *opts)',
+    ),
+    ring_buffer_poll: lib.func('int ring_buffer__poll(ring_buffer *rb, int timeout_ms)'),
+    ring_buffer_consume: lib.func('int ring_buffer__consume(ring_buffer *rb)'),
+    ring_buffer_free: lib.func('void ring_buffer__free(ring_buffer *rb)'),
+    ring_buffer_epoll_fd: lib.func('int ring_buffer__epoll_fd(ring_buffer *rb)'),
+    errno: () => koffi.errno(),
+  };
+  void printFn;
+  void sampleFn;
+  return cached;
+}

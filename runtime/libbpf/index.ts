@@ -1,0 +1,195 @@
+// Safe wrappers over libbpf: errno and verifier logs become BpfError, every kernel object is
+// owned by a BpfObject that releases it exactly once (links first, then the object with its
+// programs and maps).
+import { libbpf, type LibbpfFfi } from './ffi.js';
+
+export class BpfError extends Error {
+  constructor(
+    message: string,
+    readonly errno = 0,
+    /** What libbpf printed while failing (the verifier log, say). */
+    readonly log = '',
+  ) {
+    super(message);
+  }
+}
+
+const ERRNO_NAMES: Record<number, string> = {
+  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 7: 'E2BIG', 9: 'EBADF', 12: 'ENOMEM', 13: 'EACCES', 16: 'EBUSY',
+  17: 'EEXIST', 22: 'EINVAL', 28: 'ENOSPC', 95: 'EOPNOTSUPP', 524: 'ENOTSUPP',
+};
+
+export function errnoName(e: number): string {
+  return ERRNO_NAMES[Math.abs(e)] ?? `errno ${Math.abs(e)}`;
+}
+
+// libbpf prints through one global callback; we keep the lines of the current operation so a
+// failure can show them, and echo them live only when asked (-v).
+let logLines: string[] = [];
+let echoLog = false;
+let printCallback: unknown;
+
+function installPrint(ffi: LibbpfFfi): void {
+  if (printCallback) return;
+  const buf = Buffer.alloc(8192);
+  printCallback = ffi.koffi.register((level: number, fmt: string, ap: unknown) => {
+    const n = ffi.vsnprintf(buf, buf.length, fmt, ap);
+    const text = buf.subarray(0, Math.max(0, Math.min(n, buf.length - 1))).toString('utf8');
+    logLines.push(text);
+    if (echoLog || (level === 0 && process.env.GOTRACE_LIBBPF_WARN)) process.stderr.write(text);
+    return 0;
+  }, ffi.koffi.pointer('gt_libbpf_print_fn'));
+  ffi.set_print(printCallback);
+}
+
+export function setLibbpfVerbose(on: boolean): void {
+  echoLog = on;
+}
+
+function takeLog(): string {
+  const s = logLines.join('');
+  logLines = [];
+  return s;
+}
+
+export interface MapHandle {
+  name: string;
+  fd: number;
+}
+
+/** A libbpf bpf_object and everything attached from it. */
+export class BpfObject {
+  private obj: unknown;
+  private links: unknown[] = [];
+  private closed = false;
+  readonly ffi: LibbpfFfi;
+
+  private constructor(ffi: LibbpfFfi, obj: unknown, private readonly image: Buffer) {
+    this.ffi = ffi;
+    this.obj = obj;
+  }
+
+  static open(object: Uint8Array): BpfObject {
+    const ffi = libbpf();
+    installPrint(ffi);
+    takeLog();
+    // libbpf keeps pointers into the buffer until load; the BpfObject holds it alive.
+    const image = Buffer.from(object);
+    const obj = ffi.open_mem(image, image.length, null);
+    if (!obj) {
+      const e = ffi.errno();
+      throw new BpfError(`cannot open BPF object: ${errnoName(e)}`, e, takeLog());
+    }
+    return new BpfObject(ffi, obj, image);
+  }
+
+  private maps(): { ptr: unknown; name: string }[] {
+    const out: { ptr: unknown; name: string }[] = [];
+    let m: unknown = null;
+    for (;;) {
+      m = this.ffi.next_map(this.obj, m);
+      if (!m) break;
+      out.push({ ptr: m, name: this.ffi.map_name(m) });
+    }
+    return out;
+  }
+
+  /** Set the initial contents of a global-data map (before load): `.rodata.gotrace` etc. libbpf
+   *  names such maps by a prefix of the object name plus the section, so match the suffix. */
+  setInitialValue(sectionSuffix: string, data: Buffer): void {
+    const m = this.maps().find((x) => x.name.endsWith(sectionSuffix));
+    if (!m) throw new BpfError(`BPF object has no ${sectionSuffix} map`);
+    const size = [0];
+    this.ffi.map_initial_value(m.ptr, size);
+    if (size[0] !== data.length)
+      throw new BpfError(`${sectionSuffix} is ${size[0]} bytes in the object, the loader has ${data.length}`);
+    const r = this.ffi.map_set_initial_value(m.ptr, data, data.length);
+    if (r < 0) throw new BpfError(`cannot set ${sectionSuffix}: ${errnoName(r)}`, -r);
+  }
+
+  /** Verify and load every program and create every map. */
+  load(): void {
+    takeLog();
+    const r = this.ffi.load(this.obj);
+    if (r < 0) {
+      const log = takeLog();
+      const hint = -r === 1 ? ' (are you root? BPF needs CAP_BPF and CAP_PERFMON)' : '';
+      throw new BpfError(`cannot load BPF program: ${errnoName(r)}${hint}`, -r, log);
+    }
+  }
+
+  map(name: string): MapHandle {
+    const m = this.maps().find((x) => x.name === name);
+    if (!m) throw new BpfError(`BPF object has no map ${name}`);
+    return { name, fd: this.ffi.map_fd(m.ptr) };
+  }
+
+  /** Attach a program at a file offset of a binary. pid -1 means every process. */
+  attachUprobe(program: string, path: string, fileOffset: number, pid: number): void {
+    const prog = this.ffi.find_program(this.obj, program);
+    if (!prog) throw new BpfError(`BPF object has no program ${program}`);
+    takeLog();
+    const link = this.ffi.attach_uprobe(prog, false, pid, path, fileOffset);
+    if (!link) {
+      const e = this.ffi.errno();
+      const what = e === 3 ? ` (no process ${pid})` : '';
+      throw new BpfError(
+        `cannot attach uprobe at ${path}+0x${fileOffset.toString(16)}: ${errnoName(e)}${what}`,
+        e,
+        takeLog(),
+      );
+    }
+    this.links.push(link);
+  }
+
+  get attachedCount(): number {
+    return this.links.length;
+  }
+
+  /** Detach everything, then free programs and maps. Safe to call more than once. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const l of this.links.reverse()) this.ffi.link_destroy(l);
+    this.links = [];
+    this.ffi.close(this.obj);
+    this.obj = null;
+    void this.image;
+  }
+}
+
+/** Every (key, value) of a map, read through its fd. Values of per-CPU maps arrive as one slot
+ *  per possible CPU, each rounded up to 8 bytes, as the kernel returns them. */
+export function readMap(fd: number, keySize: number, valueSize: number, perCpu: boolean): { key: Buffer; value: Buffer }[] {
+  const ffi = libbpf();
+  const cpus = perCpu ? ffi.num_possible_cpus() : 1;
+  const slot = perCpu ? Math.ceil(valueSize / 8) * 8 : valueSize;
+  const out: { key: Buffer; value: Buffer }[] = [];
+  let prev: Buffer | null = null;
+  // A bounded walk: a map being written while read may restart; never loop forever.
+  for (let i = 0; i < 1 << 20; i++) {
+    const next = Buffer.alloc(keySize);
+    if (ffi.map_get_next_key(fd, prev, next) !== 0) break;
+    const value = Buffer.alloc(slot * cpus);
+    if (ffi.map_lookup_elem(fd, next, value) === 0) out.push({ key: next, value });
+    prev = next;
+  }
+  return out;
+}
+
+export function possibleCpus(): number {
+  return libbpf().num_possible_cpus();
+}
+
+export function clearMap(fd: number, keySize: number): void {
+  const ffi = libbpf();
+  const keys: Buffer[] = [];
+  let prev: Buffer | null = null;
+  for (let i = 0; i < 1 << 20; i++) {
+    const next = Buffer.alloc(keySize);
+    if (ffi.map_get_next_key(fd, prev, next) !== 0) break;
+    keys.push(next);
+    prev = next;
+  }
+  for (const k of keys) ffi.map_delete_elem(fd, k);
+}

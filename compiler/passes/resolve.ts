@@ -1,0 +1,118 @@
+// Probe resolution: every uprobe spec against the Go binary it names (or the target's), giving
+// the functions it matches and, for each, the file offsets of its entry site and RET sites.
+// N.B. the entry site is after the stack-growth check (see compiler/go/sites.ts): a call that
+// grows its stack runs its prologue twice, and a probe on the first instruction would fire twice.
+import type * as ast from '../../grammar/ast.js';
+import { error, warning, type Diagnostic } from '../../grammar/diagnostics.js';
+import { GoBinary, GoBinaryError, type GoFunc } from '../go/binary.js';
+import type { ProbeSite } from '../manifest.js';
+import type { BlockInfo } from './semantic.js';
+import { suggest } from './suggest.js';
+
+export interface ResolvedProbe {
+  block: BlockInfo;
+  spec: ast.ProbeSpec & { kind: 'UprobeSpec' };
+  func: GoFunc;
+  entry: ProbeSite;
+  returns: ProbeSite[];
+}
+
+export interface ResolveResult {
+  probes: ResolvedProbe[];
+  binary?: GoBinary;
+  diagnostics: Diagnostic[];
+}
+
+/** More attach points than this is almost surely a too-wide wildcard. */
+export const MAX_FUNCTIONS = 512;
+
+export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, open = openCached): ResolveResult {
+  const diagnostics: Diagnostic[] = [];
+  const probes: ResolvedProbe[] = [];
+  let binary: GoBinary | undefined;
+  for (const b of blocks) {
+    for (const spec of b.block.specs) {
+      if (spec.kind !== 'UprobeSpec') continue;
+      const path = spec.path ?? defaultBinary;
+      if (!path) {
+        diagnostics.push(
+          error('GT3001', `no binary to resolve ${spec.func} in`, spec.span, [
+            `name it in the probe (uprobe:/path/to/app:${spec.func}), or trace a process with -p PID or -c CMD`,
+          ]),
+        );
+        continue;
+      }
+      let bin: GoBinary;
+      try {
+        bin = open(path);
+      } catch (e) {
+        if (e instanceof GoBinaryError) {
+          diagnostics.push(error('GT3002', `${path}: ${e.message}`, spec.span));
+          continue;
+        }
+        throw e;
+      }
+      if (binary && binary.path !== bin.path) {
+        diagnostics.push(
+          error('GT3003', `all probes of a script must trace one binary (${binary.path} and ${bin.path})`, spec.span),
+        );
+        continue;
+      }
+      binary = bin;
+      const funcs = bin.findFunctions(spec.func);
+      if (funcs.length === 0) {
+        const near = spec.func.includes('*') ? undefined : suggest(spec.func, bin.functions().map((f) => f.name));
+        diagnostics.push(
+          error('GT3004', `no function in ${path} matches '${spec.func}'`, spec.span, [
+            ...(near ? [`did you mean '${near}'?`] : []),
+            `list candidates with: gotrace -l '${spec.type}:${spec.func.replace(/[^.]*$/, '*')}'`,
+          ]),
+        );
+        continue;
+      }
+      for (const func of funcs) {
+        const sites = bin.probeSites(func);
+        if (b.atReturn && sites.returnSites.length === 0) {
+          diagnostics.push(
+            (funcs.length === 1 ? error : warning)(
+              'GT3005',
+              `${func.name} has no RET instruction (it never returns, or leaves by a tail jump): its returns cannot be traced`,
+              spec.span,
+            ),
+          );
+          continue;
+        }
+        if (b.atReturn && sites.tailJumps.length > 0)
+          diagnostics.push(
+            warning('GT3006', `${func.name} can also leave by a tail jump; those returns are not seen`, spec.span),
+          );
+        probes.push({
+          block: b,
+          spec,
+          func,
+          entry: { vaddr: sites.entrySite, offset: bin.fileOffset(sites.entrySite) },
+          returns: sites.returnSites.map((r) => ({ vaddr: r, offset: bin.fileOffset(r) })),
+        });
+      }
+    }
+  }
+  if (probes.length > MAX_FUNCTIONS)
+    diagnostics.push(
+      error('GT3007', `the script matches ${probes.length} functions, more than ${MAX_FUNCTIONS}`, undefined, [
+        'narrow the wildcards',
+      ]),
+    );
+  return { probes, binary, diagnostics };
+}
+
+const opened = new Map<string, GoBinary>();
+
+/** One GoBinary per path per process: the REPL resolves many probes against one target. */
+export function openCached(path: string): GoBinary {
+  let b = opened.get(path);
+  if (!b) {
+    b = GoBinary.open(path);
+    opened.set(path, b);
+  }
+  return b;
+}

@@ -48,7 +48,9 @@ export type BinaryOp =
   | '*' | '/' | '%' | '+' | '-' | '<<' | '>>' | '<' | '<=' | '>' | '>=' | '==' | '!='
   | '&' | '^' | '|' | '&&' | '||';
 
+/** `name` as written, sigil included: `@lat`, or `@` for the anonymous map. */
 export interface MapRef { kind: 'MapRef'; span: Span; name: string; keys: Expr[] }
+/** `name` as written, sigil included: `$x`. */
 export interface VarRef { kind: 'VarRef'; span: Span; name: string }
 
 export type Expr =

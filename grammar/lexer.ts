@@ -1,0 +1,143 @@
+// The lexer pass: runs the Chevrotain lexer, then checks each literal token and turns every
+// lexical mistake into a Diagnostic located on the exact characters. Literal values are decoded
+// here once and left on the token's `payload` for the AST builder:
+//   IntLit → bigint, StringLit → string, ProbeTarget → TargetPayload.
+// Bad tokens are kept in the stream (an unterminated string becomes a StringLit) so that the
+// parser does not pile unrelated syntax errors on top of the lexical one.
+import type { IToken } from 'chevrotain';
+import { format } from './codes.js';
+import { error, type Diagnostic } from './diagnostics.js';
+import { decodeInt, decodeString } from './literals.js';
+import { span, type SourceFile } from './source.js';
+import * as T from './tokens.js';
+
+export interface TargetPayload {
+  type: 'uprobe' | 'uretprobe';
+  path?: string;
+  func: string;
+}
+
+export interface Lexed {
+  tokens: IToken[];
+  /** The `#!` first line as written, if any. */
+  shebang?: string;
+  diagnostics: Diagnostic[];
+  /** The diagnostics that only say the input ended too early (for `incomplete`). */
+  atEnd: Set<Diagnostic>;
+}
+
+export function lex(file: SourceFile): Lexed {
+  const r = T.gotraceLexer.tokenize(file.text);
+  const diagnostics: Diagnostic[] = [];
+  const atEnd = new Set<Diagnostic>();
+  const tokSpan = (t: IToken) => span(file, t.startOffset, t.startOffset + t.image.length);
+
+  for (const e of r.errors) {
+    const chars = file.text.slice(e.offset, e.offset + e.length);
+    diagnostics.push(error('GT1101', format('GT1101', { chars: describeChars(chars) }), span(file, e.offset, e.offset + e.length), charHints(chars)));
+  }
+  for (const t of r.groups.errors ?? []) {
+    const d = error('GT1103', format('GT1103'), span(file, t.startOffset, t.startOffset + 2), ['close it with */']);
+    diagnostics.push(d);
+    atEnd.add(d);
+  }
+
+  for (const t of r.tokens) {
+    // The lexer tracks start offsets only (cheaper); the CST's node locations need the end too.
+    t.endOffset = t.startOffset + t.image.length - 1;
+    switch (t.tokenType) {
+      case T.IntLit: {
+        const v = decodeInt(t.image);
+        t.payload = v.ok ? v.value : 0n;
+        if (!v.ok && v.reason === 'range') diagnostics.push(error('GT1106', format('GT1106', { text: t.image }), tokSpan(t), ['the largest integer is 18446744073709551615 (2^64-1)']));
+        else if (!v.ok) diagnostics.push(error('GT1105', format('GT1105', { text: t.image }), tokSpan(t), intHints(t.image)));
+        break;
+      }
+      case T.SingleQuoted:
+        diagnostics.push(error('GT1107', format('GT1107'), tokSpan(t), [`write "${t.image.slice(1, -1)}"`]));
+        t.payload = decodeString(t.image, true).value;
+        t.tokenType = T.StringLit;
+        t.tokenTypeIdx = T.StringLit.tokenTypeIdx!;
+        break;
+      case T.UnterminatedString:
+      case T.StringLit: {
+        const terminated = t.tokenType === T.StringLit;
+        if (!terminated) {
+          diagnostics.push(error('GT1102', format('GT1102'), tokSpan(t), ['a string ends on the line it starts; close it with "']));
+          // Parse on as if it were closed (Chevrotain matches on tokenTypeIdx).
+          t.tokenType = T.StringLit;
+          t.tokenTypeIdx = T.StringLit.tokenTypeIdx!;
+        }
+        const v = decodeString(t.image, terminated);
+        t.payload = v.value;
+        if (!v.ok) {
+          const start = t.startOffset + v.badEscape.offset;
+          diagnostics.push(error('GT1104', format('GT1104', { seq: v.badEscape.text }), span(file, start, start + v.badEscape.text.length),
+            ['escapes are \\n \\t \\r \\0 \\\\ \\" \\\' and \\xNN']));
+        }
+        break;
+      }
+      case T.ProbeTarget:
+        t.payload = checkTarget(t, tokSpan(t), diagnostics);
+        break;
+    }
+  }
+  const shebang = r.groups.meta?.[0]?.image;
+  diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
+  return { tokens: r.tokens, shebang, diagnostics, atEnd };
+}
+
+/** Split `uprobe:PATH:FUNC` and report a missing function, an empty path, a path-only target. */
+function checkTarget(t: IToken, where: Diagnostic['span'], out: Diagnostic[]): TargetPayload {
+  const colon = t.image.indexOf(':');
+  const word = t.image.slice(0, colon);
+  const type = word === 'uretprobe' || word === 'ur' ? 'uretprobe' : 'uprobe';
+  const target = t.image.slice(colon + 1);
+  const last = target.lastIndexOf(':');
+  const path = last >= 0 ? target.slice(0, last) : undefined;
+  const func = last >= 0 ? target.slice(last + 1) : target;
+  const example = path ? `${type}:${path}:main.handle` : `${type}:main.handle`;
+  if (func === '') {
+    out.push(error('GT1002', format('GT1002', { type: word }), where, [`write ${path ? `${type}:PATH:FUNC` : `${type}:FUNC`}, e.g. ${example}`]));
+  } else if (path === '') {
+    out.push(error('GT1005', format('GT1005'), where, [`write ${type}:FUNC or ${type}:PATH:FUNC, e.g. ${type}:/usr/bin/app:${func}`]));
+  } else if (path === undefined && /^\.{0,2}\//.test(func)) {
+    out.push(error('GT1004', format('GT1004', { target: func }), where, [`write ${type}:${func}:FUNC, e.g. ${type}:${func}:main.main`]));
+  } else if (/[=!&|^+?@$#]/.test(func) || func.endsWith('/')) {
+    // Go symbols have none of these; the usual cause is a predicate written without a space.
+    const pred = predicateSplit(func);
+    const hints = pred ? [`put a space before the predicate: ${type}:${pred[0]} ${pred[1]}`] : [];
+    out.push(error('GT1012', format('GT1012', { func }), where, hints));
+  }
+  return path === undefined ? { type, func } : { type, path, func };
+}
+
+/** `main.f/pid==1/` → [`main.f`, `/pid==1/`]: the first `/` after which the rest looks like a predicate. */
+function predicateSplit(func: string): [string, string] | undefined {
+  for (let i = func.indexOf('/'); i >= 0; i = func.indexOf('/', i + 1)) {
+    const head = func.slice(0, i);
+    const tail = func.slice(i);
+    if (/^[^=!&|^+?@$#]*\.[^/]*$/.test(head) && tail.length > 1) return [head, tail];
+  }
+  return undefined;
+}
+
+function describeChars(chars: string): string {
+  const shown = [...chars].map((c) => (/^[\p{L}\p{N}\p{P}\p{S}]$/u.test(c) ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`));
+  const allVisible = shown.every((s, i) => s === [...chars][i]);
+  const text = allVisible ? `'${chars}'` : shown.join(' ');
+  return [...chars].length === 1 ? `character ${text}` : `characters ${text}`;
+}
+
+function charHints(chars: string): string[] {
+  if (chars.startsWith("'")) return ['strings are written in double quotes: "text"'];
+  if (chars.startsWith('#')) return ['comments start with // (#! is only allowed on the first line)'];
+  return [];
+}
+
+function intHints(text: string): string[] {
+  if (/^0[0-9_]*[89]/.test(text)) return ['a leading 0 makes an octal number; drop the 0'];
+  if (/^[0-9_]+[eE][0-9]/.test(text)) return ['exponents are not supported; write the integer in full'];
+  if (/^[0-9_]+[A-Za-z]/.test(text)) return ['the duration suffixes are ns, us, ms and s'];
+  return [];
+}

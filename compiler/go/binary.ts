@@ -1,0 +1,193 @@
+// GoBinary: everything the rest of the compiler may ask about a traced Go
+// program, and the only module it should import from compiler/go/.
+//
+// Opening reads the ELF headers, the function table (.gopclntab) and the
+// build info; DWARF and machine-code decoding happen only when asked for,
+// so `gotrace -l 'main.*'` on a large binary stays quick.
+import { ElfFile } from './elf.js';
+import { GoBinaryError } from './errors.js';
+import { readPclntab, Pclntab } from './pclntab.js';
+import { readBuildInfo, BuildInfo } from './buildinfo.js';
+import { globMatcher, isGlob, printName } from './glob.js';
+import { directBranchTargets, findProbeSites, ProbeSites } from './sites.js';
+import { Dwarf } from './dwarf.js';
+import { GLayout, gLayoutFor } from './goid.js';
+
+export { GoBinaryError } from './errors.js';
+export type { ProbeSites } from './sites.js';
+export type { GLayout } from './goid.js';
+export type { Dwarf, GoType, FuncParam, StructMember } from './dwarf.js';
+
+export interface GoFunc {
+  /** Symbol name as the linker records it, e.g. `main.(*Server).Handle`. */
+  name: string;
+  entry: number;
+  /** Exclusive: the next function's entry, or the end of the text. */
+  end: number;
+  /**
+   * An ABI wrapper that shares its name with the real body (Go functions
+   * called from assembly get an ABI0 wrapper, `runtime.osinit.abi0` in the
+   * symbol table, but the function table names both the same). func() and
+   * findFunctions() skip these so a probe fires once per call.
+   */
+  abiWrapper?: true;
+}
+
+export class GoBinary {
+  readonly path: string;
+  readonly goVersion?: string;
+  readonly mainModule?: string;
+  /** Import path of the main package, from build info. */
+  readonly mainPath?: string;
+  readonly pie: boolean;
+  readonly hasDwarf: boolean;
+  /** GNU build id (hex) when present, else Go's build id. */
+  readonly buildId?: string;
+  readonly goBuildId?: string;
+  readonly pclnFormat: Pclntab['format'];
+
+  private readonly elf: ElfFile;
+  private readonly funcs: GoFunc[];
+  private byName?: Map<string, GoFunc>;
+  private wrappersMarked = false;
+  private dwarfCache?: Dwarf | null;
+  private layoutCache?: GLayout;
+
+  private constructor(elf: ElfFile, pcln: Pclntab, info: BuildInfo) {
+    this.elf = elf;
+    this.path = elf.path;
+    this.pie = elf.pie;
+    this.funcs = pcln.funcs;
+    this.pclnFormat = pcln.format;
+    if (info.goVersion) this.goVersion = info.goVersion;
+    if (info.mainModule) this.mainModule = info.mainModule;
+    if (info.mainPath) this.mainPath = info.mainPath;
+    this.hasDwarf = !!(elf.section('.debug_info') ?? elf.section('.zdebug_info'));
+    const goId = elf.goBuildId();
+    const id = elf.gnuBuildId() ?? goId;
+    if (id) this.buildId = id;
+    if (goId) this.goBuildId = goId;
+  }
+
+  /**
+   * Opens a Go x86-64 ELF executable. Every way this can fail because of
+   * the file the user named is a GoBinaryError with a plain message.
+   */
+  static open(path: string): GoBinary {
+    const elf = ElfFile.open(path);
+    try {
+      const pcln = readPclntab(elf);
+      return new GoBinary(elf, pcln, readBuildInfo(elf));
+    } catch (e) {
+      elf.close();
+      if (e instanceof GoBinaryError) throw e;
+      // A truncated or corrupt file makes Buffer reads throw RangeError.
+      throw new GoBinaryError(`${path}: cannot read Go tables (${(e as Error).message})`);
+    }
+  }
+
+  /** All functions from the function table, sorted by entry address. */
+  functions(): GoFunc[] {
+    return this.funcs;
+  }
+
+  /**
+   * Functions whose name matches `pattern` ('*' matches any characters;
+   * without '*' the name must be exact). A pattern also matches the name
+   * Go prints for generic instantiations, so `main.Map[...]` finds every
+   * stenciled `main.Map[go.shape...]` body.
+   */
+  findFunctions(pattern: string): GoFunc[] {
+    if (!isGlob(pattern) && !pattern.includes('[...]')) {
+      const f = this.func(pattern);
+      return f ? [f] : [];
+    }
+    this.markWrappers();
+    const match = globMatcher(pattern);
+    return this.funcs.filter(
+      (f) => !f.abiWrapper && (match(f.name) || (f.name.includes('[') && match(printName(f.name)))),
+    );
+  }
+
+  func(name: string): GoFunc | undefined {
+    if (!this.byName) {
+      this.markWrappers();
+      this.byName = new Map();
+      for (const f of this.funcs) if (!f.abiWrapper && !this.byName.has(f.name)) this.byName.set(f.name, f);
+    }
+    return this.byName.get(name);
+  }
+
+  /**
+   * Among functions sharing a name, the ABI wrapper is the one that calls or
+   * jumps to another's entry. Decided from the code rather than the _func
+   * funcID, whose numbering changes between Go releases. Generic bodies
+   * (`Name[...]`) share names too but never call each other's entries
+   * directly in a way that matters here: they are left alone.
+   */
+  private markWrappers(): void {
+    if (this.wrappersMarked) return;
+    this.wrappersMarked = true;
+    const groups = new Map<string, GoFunc[]>();
+    for (const f of this.funcs) {
+      if (f.name.endsWith('[...]') || f.name.includes('[...].')) continue;
+      const g = groups.get(f.name);
+      if (g) g.push(f);
+      else groups.set(f.name, [f]);
+    }
+    for (const g of groups.values()) {
+      if (g.length < 2) continue;
+      const entries = new Set(g.map((f) => f.entry));
+      for (const f of g) {
+        const code = this.elf.readVaddr(f.entry, f.end - f.entry);
+        if (directBranchTargets(code, f.entry).some((t) => t !== f.entry && entries.has(t))) f.abiWrapper = true;
+      }
+    }
+  }
+
+  /** File offset for a uprobe at `vaddr` (see ElfFile.fileOffset). */
+  fileOffset(vaddr: number): number {
+    return this.elf.fileOffset(vaddr);
+  }
+
+  /** Entry and return probe sites of `fn`, as virtual addresses. */
+  probeSites(fn: GoFunc): ProbeSites {
+    const code = this.elf.readVaddr(fn.entry, fn.end - fn.entry);
+    return findProbeSites(code, fn.entry);
+  }
+
+  /** Offsets in runtime.g the BPF side needs to identify goroutines. */
+  gLayout(): GLayout {
+    this.layoutCache ??= gLayoutFor(this.dwarf(), this.goVersion);
+    return this.layoutCache;
+  }
+
+  /**
+   * DWARF reader, or undefined for stripped binaries. Opened on first use.
+   * DWARF that cannot be read (corrupt compression, say) counts as absent,
+   * with the reason in dwarfError: tracing works without it.
+   */
+  dwarf(): Dwarf | undefined {
+    if (this.dwarfCache === undefined) {
+      try {
+        this.dwarfCache = this.hasDwarf ? Dwarf.open(this.elf) ?? null : null;
+      } catch (e) {
+        this.dwarfError = (e as Error).message;
+        this.dwarfCache = null;
+      }
+    }
+    return this.dwarfCache ?? undefined;
+  }
+
+  /** Why dwarf() gave undefined although the binary has DWARF sections. */
+  dwarfError?: string;
+
+  /** The underlying ELF reader, for tools that need raw sections. */
+  elfFile(): ElfFile {
+    return this.elf;
+  }
+
+  close(): void {
+    this.elf.close();
+  }
+}

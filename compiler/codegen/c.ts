@@ -105,7 +105,7 @@ class BlockWriter {
       `static __always_inline void gt_block${b.index}(struct gt_regs *ctx, struct gt_call *call, __u64 now)`,
       `{`,
     );
-    for (const v of b.vars) this.out.push(`\t__s64 v_${v} = 0;`);
+    for (const v of b.vars) this.out.push(`\t__s64 ${varC(v)} = 0;`);
     this.out.push(`\t(void)ctx; (void)call; (void)now;`);
     if (b.block.predicate) this.out.push(`\tif (!(${this.expr(b.block.predicate)}))`, `\t\treturn;`);
     this.stmts(b.block.body, 1);
@@ -129,15 +129,15 @@ class BlockWriter {
       case 'AssignStmt':
         if (s.target.kind === 'VarRef') {
           const op = s.op === '/=' || s.op === '%=' ? null : s.op;
-          if (op) this.line(d, `v_${s.target.name} ${op} ${this.expr(s.value)};`);
-          else this.line(d, `v_${s.target.name} = ${this.divmod(s.op[0] as '/' | '%', `v_${s.target.name}`, this.expr(s.value))};`);
+          if (op) this.line(d, `${varC(s.target.name)} ${op} ${this.expr(s.value)};`);
+          else this.line(d, `${varC(s.target.name)} = ${this.divmod(s.op[0] as '/' | '%', varC(s.target.name), this.expr(s.value))};`);
           return;
         }
         this.mapAssign(s.target, s.op, s.value, d);
         return;
       case 'IncDecStmt': {
         const one: ast.Expr = { kind: 'IntLit', span: s.span, value: 1n, text: '1' };
-        if (s.target.kind === 'VarRef') this.line(d, `v_${s.target.name}${s.op};`);
+        if (s.target.kind === 'VarRef') this.line(d, `${varC(s.target.name)}${s.op};`);
         else this.mapAssign(s.target, s.op === '++' ? '+=' : '-=', one, d);
         return;
       }
@@ -257,7 +257,7 @@ class BlockWriter {
       case 'Ident':
         return this.builtin(e.name);
       case 'VarRef':
-        return `v_${e.name}`;
+        return varC(e.name);
       case 'MapRef': {
         const m = this.maps.get(e.name)!;
         // A GNU statement expression keeps the lookup local to the expression.
@@ -304,6 +304,11 @@ class BlockWriter {
     if (m) return `(__s64)call->args[${m[1]}]`;
     throw new Error(`codegen: unknown builtin ${name}`);
   }
+}
+
+/** Scratch variable `$x` → C local `v_x`. */
+function varC(name: string): string {
+  return 'v_' + name.replace(/^\$/, '');
 }
 
 function castType(t: string): string {

@@ -31,16 +31,24 @@ export interface CompileResult {
   incomplete?: boolean;
 }
 
-export async function compile(file: SourceFile, opts: CompileOptions = {}): Promise<CompileResult> {
+/** The checks that need no binary: parsing and semantics. The CLI runs them before looking at
+ *  the target, so a script's mistakes are reported even when the pid or path is wrong too. */
+export function checkSource(file: SourceFile): { program?: ast.Program; sem?: ReturnType<typeof analyze>; diagnostics: Diagnostic[]; incomplete?: boolean } {
   const parsed = parse(file);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (!parsed.program || hasErrors(diagnostics)) return { diagnostics, incomplete: parsed.incomplete };
-  const program = parsed.program;
-  if (program.probes.length === 0) return { diagnostics, program };
-
-  const sem = analyze(program);
+  const sem = analyze(parsed.program);
   diagnostics.push(...sem.diagnostics);
-  if (hasErrors(diagnostics)) return { diagnostics, program };
+  return { program: parsed.program, sem, diagnostics };
+}
+
+export async function compile(file: SourceFile, opts: CompileOptions = {}): Promise<CompileResult> {
+  const checked = checkSource(file);
+  const diagnostics = checked.diagnostics;
+  const program = checked.program;
+  if (!program || !checked.sem || hasErrors(diagnostics)) return { diagnostics, program, incomplete: checked.incomplete };
+  if (program.probes.length === 0) return { diagnostics, program };
+  const sem = checked.sem;
 
   const res = resolve(sem.blocks, opts.binary);
   diagnostics.push(...res.diagnostics);

@@ -3,7 +3,7 @@
 // child is killed only if gotrace fails before releasing it).
 import fs from 'node:fs';
 import path from 'node:path';
-import { compile } from '../compiler/index.js';
+import { checkSource, compile } from '../compiler/index.js';
 import { GoBinary, GoBinaryError } from '../compiler/go/binary.js';
 import { error, hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { renderDiagnostics } from '../grammar/render.js';
@@ -172,6 +172,12 @@ export async function main(argv: string[]): Promise<number> {
       report(io, [error('GT5001', `cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)]);
       return 1;
     }
+  }
+
+  const pre = checkSource(source);
+  if (hasErrors(pre.diagnostics)) {
+    report(io, pre.diagnostics);
+    return 1;
   }
 
   // The target's binary: -p's /proc/PID/exe, or -c's command.

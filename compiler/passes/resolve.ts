@@ -47,7 +47,7 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
         bin = open(path);
       } catch (e) {
         if (e instanceof GoBinaryError) {
-          diagnostics.push(error('GT3002', `${path}: ${e.message}`, spec.span));
+          diagnostics.push(error('GT3002', e.message.includes(path) ? e.message : `${path}: ${e.message}`, spec.span));
           continue;
         }
         throw e;

@@ -28,6 +28,50 @@ struct {
 	__type(value, struct gt_call);
 } gt_calls SEC(".maps");
 
+/* Events for user space: printf, print, exit, ... */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} gt_events SEC(".maps");
+
+/* Events that found the ring buffer full: counted, and reported by user space, never hidden. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} gt_lost SEC(".maps");
+
+static __always_inline void *gt_event_reserve(__u64 size)
+{
+	void *e = bpf_ringbuf_reserve(&gt_events, size, 0);
+	if (!e) {
+		__u32 zero = 0;
+		__u64 *lost = bpf_map_lookup_elem(&gt_lost, &zero);
+		if (lost)
+			*lost += 1;
+	}
+	return e;
+}
+
+/* A Go user stack by frame pointers. At the sites gotrace probes (the entry site, before the
+ * frame is built, and RET, after it is torn down) RBP is still the caller's frame pointer and
+ * the return address into the caller is at [SP], so the walk is: IP, [SP], then the RBP chain. */
+static __always_inline void gt_ustack(struct gt_regs *ctx, __u64 *out)
+{
+	__u64 fp = ctx->bp;
+	out[0] = ctx->ip;
+	bpf_probe_read_user(&out[1], sizeof(__u64), (void *)ctx->sp);
+#pragma unroll
+	for (int i = 2; i < GT_USTACK_DEPTH; i++) {
+		__u64 frame[2] = {};
+		if (!fp || bpf_probe_read_user(frame, sizeof(frame), (void *)fp))
+			break;
+		out[i] = frame[1];
+		fp = frame[0];
+	}
+}
+
 /* Only the traced process, when one was named (-p/-c); otherwise every process of the binary. */
 static __always_inline int gt_pid_ok(void)
 {

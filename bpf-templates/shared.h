@@ -28,6 +28,15 @@ struct gt_call {
 	__u64 args[9];
 };
 
+/* Every event sent through the ring buffer starts with this header; the manifest's event
+ * table says what follows. */
+struct gt_event_hdr {
+	__u64 event; /* index into the manifest's events */
+	__u64 probe; /* which probe (block x function) sent it */
+};
+
+#define GT_USTACK_DEPTH 16
+
 /* avg() and stats() keep a count and a sum per CPU; user space merges them. */
 struct gt_avg {
 	__s64 count;

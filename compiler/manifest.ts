@@ -1,7 +1,9 @@
 // The manifest: everything the runtime needs besides the BPF object. Inert data (JSON-safe), so
 // it can be printed (-v), cached next to the object, and inspected in tests.
+import type { Field } from './passes/types.js';
+export type { Field } from './passes/types.js';
 
-export type MapKind = 'int' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'stats' | 'hist' | 'lhist';
+export type MapKind = 'int' | 'str' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'stats' | 'hist' | 'lhist';
 
 export interface MapSpec {
   /** As written in the script: `@lat`, or `@` for the anonymous map. */
@@ -9,8 +11,14 @@ export interface MapSpec {
   /** The BPF map's name in the object. */
   cName: string;
   kind: MapKind;
-  /** Number of 8-byte integer keys (0 for `@x = ...`, stored under key 0 as bpftrace does). */
+  /** Number of keys the script gives (0 for `@x = ...`, stored under key 0 as bpftrace does). */
   keyCount: number;
+  /** Layout of the key struct: the script's keys, then the bucket for hist/lhist; a single int
+   *  0 for maps without keys. */
+  keys: Field[];
+  keySize: number;
+  /** For int/str maps: the value's type (a probe id prints as the function's name). */
+  value?: Field;
   /** Bytes per value per CPU. */
   valueSize: number;
   perCpu: boolean;
@@ -25,7 +33,7 @@ export interface ProbeSite {
   offset: number;
 }
 
-export interface AttachSpec {
+export interface UprobeAttach {
   /** Index of the probe block in the script. */
   block: number;
   /** The spec as written: `uprobe:main.handle`. */
@@ -39,6 +47,38 @@ export interface AttachSpec {
   sites: ProbeSite[];
 }
 
+/** BEGIN and END run by uprobes on libbpf functions that gotrace calls itself, in its own
+ *  process only (bpftrace does the same with functions of its own binary). */
+export interface SpecialAttach {
+  block: number;
+  spec: string;
+  program: string;
+  role: 'begin' | 'end';
+}
+
+/** interval: one CPU-clock perf event on CPU 0; profile: one per CPU. */
+export interface TimerAttach {
+  block: number;
+  spec: string;
+  program: string;
+  role: 'interval' | 'profile';
+  /** interval: period in ns; profile: frequency in Hz. */
+  period: number;
+}
+
+export type AttachSpec = UprobeAttach | SpecialAttach | TimerAttach;
+
+export interface EventSpec {
+  id: number;
+  kind: 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'cat';
+  format?: string;
+  /** Fields after the 16-byte header (event id, probe id). */
+  args: Field[];
+  map?: string;
+  top?: number;
+  div?: number;
+}
+
 export interface RodataField {
   name: 'goid_offset' | 'stack_hi_offset' | 'target_tgid' | 'start_ns';
   offset: number;
@@ -49,6 +89,9 @@ export interface Manifest {
   target: { binary: string; goVersion?: string; buildId?: string };
   attach: AttachSpec[];
   maps: MapSpec[];
+  events: EventSpec[];
+  /** Probe ids (what `func` and `probe` hold) to names. */
+  probes: { id: number; func: string; spec: string }[];
   /** Layout of `struct gt_config` in the `.rodata.gotrace` section (bpf-templates/shared.h). */
   rodata: { section: '.rodata.gotrace'; size: number; fields: RodataField[] };
   /** Per-target values found at compile time; the runtime adds the pid and start time. */

@@ -1,15 +1,16 @@
 // Reading maps back: raw (key, per-CPU value) pairs from the kernel become typed entries, with
 // per-CPU slots merged the way bpftrace merges them (sums add, min/max compare, avg divides).
 import type { MapSpec } from '../compiler/manifest.js';
-import { keySlots } from '../compiler/codegen/c.js';
+import { compareValues, decodeField, type DecodeContext, type Value } from './values.js';
 
 export type MapValue =
   | { type: 'int'; value: bigint }
+  | { type: 'scalar'; value: Value }
   | { type: 'stats'; count: bigint; average: bigint; total: bigint }
   | { type: 'hist'; buckets: bigint[] };
 
 export interface MapEntry {
-  keys: bigint[];
+  keys: Value[];
   value: MapValue;
 }
 
@@ -18,14 +19,18 @@ export interface RawEntry {
   value: Buffer;
 }
 
-/** Number of buckets a hist/lhist value has (bpftrace: 65 for hist, n + 2 for lhist). */
+/** Number of buckets a hist/lhist value has (hist: 66 covers every 64-bit value). */
 export function bucketCount(m: MapSpec): number {
   if (m.kind === 'lhist') return Math.floor((m.lhist!.max - m.lhist!.min) / m.lhist!.step) + 2;
   return 66;
 }
 
-export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number): MapEntry[] {
-  const slots = keySlots(m);
+const NO_CTX: DecodeContext = {
+  manifest: { probes: [] } as unknown as DecodeContext['manifest'],
+  symbolize: (pc) => `0x${pc.toString(16)}`,
+};
+
+export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: DecodeContext = NO_CTX): MapEntry[] {
   const slot = Math.ceil(m.valueSize / 8) * 8;
   const perCpu = (v: Buffer, off: number): bigint[] => {
     const n = m.perCpu ? cpus : 1;
@@ -33,21 +38,17 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number): MapEnt
     for (let c = 0; c < n; c++) out.push(v.readBigInt64LE(c * slot + off));
     return out;
   };
-  const keysOf = (k: Buffer): bigint[] => {
-    const all: bigint[] = [];
-    for (let i = 0; i < slots; i++) all.push(k.readBigInt64LE(i * 8));
-    return all;
-  };
+  const keysOf = (k: Buffer): Value[] => m.keys.slice(0, m.keyCount).map((f) => decodeField(k, 0, f, ctx));
   const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
 
   if (m.kind === 'hist' || m.kind === 'lhist') {
-    const groups = new Map<string, { keys: bigint[]; buckets: bigint[] }>();
+    const groups = new Map<string, { keys: Value[]; buckets: bigint[] }>();
     const n = bucketCount(m);
+    const bucketField = m.keys[m.keyCount];
     for (const r of raw) {
-      const all = keysOf(r.key);
-      const keys = all.slice(0, m.keyCount);
-      const bucket = Number(all[m.keyCount]);
-      const id = keys.join(',');
+      const keys = keysOf(r.key);
+      const bucket = Number(r.key.readBigInt64LE(bucketField.offset));
+      const id = r.key.subarray(0, bucketField.offset).toString('hex');
       let g = groups.get(id);
       if (!g) groups.set(id, (g = { keys, buckets: new Array<bigint>(n).fill(0n) }));
       if (bucket >= 0 && bucket < n) g.buckets[bucket] += sum(perCpu(r.value, 0));
@@ -57,9 +58,13 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number): MapEnt
 
   const out: MapEntry[] = [];
   for (const r of raw) {
-    const keys = keysOf(r.key).slice(0, m.keyCount);
+    const keys = keysOf(r.key);
     switch (m.kind) {
       case 'int':
+      case 'str':
+        if (m.value && m.value.type !== 'int') out.push({ keys, value: { type: 'scalar', value: decodeField(r.value, 0, m.value, ctx) } });
+        else out.push({ keys, value: { type: 'int', value: r.value.readBigInt64LE(0) } });
+        break;
       case 'count':
       case 'sum':
         out.push({ keys, value: { type: 'int', value: sum(perCpu(r.value, 0)) } });
@@ -86,17 +91,31 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number): MapEnt
   return out;
 }
 
-/** bpftrace's order: by value ascending (hist by total count), ties by key. */
+/** bpftrace's order: by value ascending (hist by total count, stats by total), ties by key. */
 export function sortEntries(entries: MapEntry[]): MapEntry[] {
-  const weight = (e: MapEntry): bigint =>
-    e.value.type === 'int' ? e.value.value : e.value.type === 'stats' ? e.value.total : e.value.buckets.reduce((a, b) => a + b, 0n);
-  const cmpKeys = (a: bigint[], b: bigint[]): number => {
-    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  const weight = (e: MapEntry): bigint | undefined =>
+    e.value.type === 'int'
+      ? e.value.value
+      : e.value.type === 'stats'
+        ? e.value.total
+        : e.value.type === 'hist'
+          ? e.value.buckets.reduce((a, b) => a + b, 0n)
+          : undefined;
+  const cmpKeys = (a: Value[], b: Value[]): number => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const c = compareValues(a[i], b[i]);
+      if (c) return c;
+    }
     return a.length - b.length;
   };
   return [...entries].sort((a, b) => {
     const wa = weight(a);
     const wb = weight(b);
-    return wa !== wb ? (wa < wb ? -1 : 1) : cmpKeys(a.keys, b.keys);
+    if (wa !== undefined && wb !== undefined && wa !== wb) return wa < wb ? -1 : 1;
+    if (a.value.type === 'scalar' && b.value.type === 'scalar') {
+      const c = compareValues(a.value.value, b.value.value);
+      if (c) return c;
+    }
+    return cmpKeys(a.keys, b.keys);
   });
 }

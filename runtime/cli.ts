@@ -9,8 +9,8 @@ import { error, hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { renderDiagnostics } from '../grammar/render.js';
 import { SourceFile } from '../grammar/source.js';
 import { BpfError, setLibbpfVerbose } from './libbpf/index.js';
-import { mapJson, jsonLine } from './printers/json.js';
-import { mapText } from './printers/text.js';
+import { jsonLine } from './printers/json.js';
+import { Output } from './output.js';
 import { LiveProgram } from './session.js';
 import { HeldChild, resolveCommand, splitCommand } from './target.js';
 
@@ -30,6 +30,7 @@ OPTIONS:
     -v             verbose: show the generated C, the manifest and libbpf's log
     --dry-run      compile only, do not load or attach
     --no-cache     do not use the compiled-object cache
+    --unsafe       allow system() and cat()
     -h, --help     show this help
     -V, --version  show the version
 
@@ -51,6 +52,7 @@ export interface CliOptions {
   verbose: boolean;
   dryRun: boolean;
   noCache: boolean;
+  unsafe?: boolean;
   help: boolean;
   version: boolean;
   positional: string[];
@@ -102,6 +104,9 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--no-cache':
         o.noCache = true;
+        break;
+      case '--unsafe':
+        o.unsafe = true;
         break;
       case '-h':
       case '--help':
@@ -174,7 +179,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const pre = checkSource(source);
+  const pre = checkSource(source, { unsafe: opts.unsafe });
   if (hasErrors(pre.diagnostics)) {
     report(io, pre.diagnostics);
     return 1;
@@ -209,7 +214,7 @@ export async function main(argv: string[]): Promise<number> {
     binary = resolved;
   }
 
-  const compiled = await compile(source, { binary, noCache: opts.noCache });
+  const compiled = await compile(source, { binary, noCache: opts.noCache, unsafe: opts.unsafe });
   report(io, compiled.diagnostics);
   if (hasErrors(compiled.diagnostics)) return 1;
   if (!compiled.manifest || !compiled.object) {
@@ -237,6 +242,8 @@ export async function main(argv: string[]): Promise<number> {
 
   let child: HeldChild | undefined;
   let live: LiveProgram | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const output = new Output(out, opts.format);
   try {
     if (argvCmd) child = HeldChild.spawn(argvCmd);
     const tgid = opts.pid ?? child?.pid ?? 0;
@@ -244,40 +251,73 @@ export async function main(argv: string[]): Promise<number> {
       targetTgid: tgid,
       attachPid: opts.pid ?? -1,
       attachPath: opts.pid !== undefined ? binary : undefined,
+      binary: compiled.binary,
     });
-    const n = live.attach();
+    const program = live;
+    let exitRequested: (() => void) | undefined;
+    const exitPromise = new Promise<EndReason>((resolve) => (exitRequested = () => resolve({ kind: 'exit' })));
+    // After the end (exit(), a signal, the target's exit) only END's own events are shown: the
+    // target may still be running and its probes firing until everything is detached.
+    let exiting = false;
+    const endIds = new Set(compiled.manifest.probes.filter((p) => p.spec === 'END').map((p) => p.id));
+    program.onEvents((e) => {
+      if (exiting && !endIds.has(e.probe)) return;
+      switch (e.spec.kind) {
+        case 'exit':
+          exiting = true;
+          exitRequested!();
+          return;
+        case 'print_map': {
+          const spec = program.mapSpec(e.spec.map!);
+          if (spec) output.map(spec, program.readMap(spec));
+          return;
+        }
+        case 'clear':
+        case 'zero': {
+          const spec = program.mapSpec(e.spec.map!);
+          if (spec) program.clearMap(spec);
+          return;
+        }
+        default:
+          output.event(e);
+      }
+    });
+    const n = program.attach();
     io.err.write(`Attaching ${n} probe${n === 1 ? '' : 's'}...\n`);
     if (opts.format === 'json') out.write(jsonLine('attached_probes', { probes: n }));
+    program.runBegin();
+    // Events are consumed on a timer: ring_buffer__consume never blocks Node's event loop.
+    timer = setInterval(() => program.pollEvents(), 20);
     child?.release();
-    const why = await waitForEnd(opts.pid, child);
+    const why = exiting ? { kind: 'exit' as const } : await Promise.race([waitForEnd(opts.pid, child), exitPromise]);
+    clearInterval(timer);
+    if (why.kind !== 'exit') program.pollEvents();
+    exiting = true;
+    program.runEnd();
     if (why.kind === 'exited' && why.status !== 0) io.err.write(`target exited with status ${why.code ?? why.signal}\n`);
-    printMaps(live, out, opts.format);
+    output.finalMaps(program.readAllMaps());
+    const lost = program.lostEvents();
+    if (lost > 0n) {
+      io.err.write(`Lost ${lost} events\n`);
+      output.lost(lost);
+    }
     return 0;
   } catch (e) {
     if (e instanceof BpfError) {
-      report(io, [error('GT5100', e.message, undefined, opts.verbose && e.log ? [e.log.trim()] : e.log ? ['run with -v to see libbpf\'s log'] : [])]);
+      report(io, [error('GT5100', e.message, undefined, opts.verbose && e.log ? [e.log.trim()] : e.log ? ["run with -v to see libbpf's log"] : [])]);
       child?.kill();
       return 1;
     }
     child?.kill();
     throw e;
   } finally {
+    if (timer) clearInterval(timer);
     live?.dispose();
     if (out !== io.out) await new Promise((r) => (out as fs.WriteStream).end(r));
   }
 }
 
-function printMaps(live: LiveProgram, out: Io['out'], format: 'text' | 'json'): void {
-  const maps = live.readAllMaps().filter((m) => m.entries.length > 0);
-  if (format === 'json') {
-    for (const m of maps) out.write(mapJson(m.spec, m.entries));
-    return;
-  }
-  if (maps.length) out.write('\n');
-  for (const m of maps) out.write(mapText(m.spec, m.entries));
-}
-
-type EndReason = { kind: 'signal'; signal: string } | { kind: 'exited'; status: number; code?: number; signal?: string };
+type EndReason = { kind: 'exit' } | { kind: 'signal'; signal: string } | { kind: 'exited'; status: number; code?: number; signal?: string };
 
 /** Until Ctrl-C, SIGTERM, or the target's end. */
 function waitForEnd(pid: number | undefined, child: HeldChild | undefined): Promise<EndReason> {

@@ -1,10 +1,13 @@
 // A live program: the BPF object loaded from a compiled object and its manifest, with the
 // per-target rodata filled in, attached at the manifest's sites. Owns every kernel object it
-// creates and releases them exactly once (dispose), on every exit path.
-import type { Manifest, MapSpec } from '../compiler/manifest.js';
-import { keySlots } from '../compiler/codegen/c.js';
+// creates (links, perf events, the ring buffer, maps, programs) and releases them exactly once
+// (dispose), on every exit path.
+import fs from 'node:fs';
+import type { EventSpec, Manifest, MapSpec } from '../compiler/manifest.js';
+import type { GoBinary } from '../compiler/go/binary.js';
 import { decodeEntries, sortEntries, type MapEntry } from './aggregations.js';
-import { BpfObject, clearMap, possibleCpus, readMap } from './libbpf/index.js';
+import { BpfObject, clearMap, onlineCpus, openCpuClock, possibleCpus, readMap, RingBuffer } from './libbpf/index.js';
+import { decodeField, type DecodeContext, type Value } from './values.js';
 
 export interface LoadOptions {
   /** Trace only this process (its tgid as the kernel sees it); 0 = every process of the binary. */
@@ -13,6 +16,14 @@ export interface LoadOptions {
   attachPid: number;
   /** Path used to attach (e.g. /proc/PID/exe so a container's binary is found). */
   attachPath?: string;
+  /** For ustack symbols. */
+  binary?: GoBinary;
+}
+
+export interface LiveEvent {
+  spec: EventSpec;
+  probe: number;
+  args: Value[];
 }
 
 export function rodataBytes(m: Manifest, values: Record<string, bigint>): Buffer {
@@ -21,16 +32,24 @@ export function rodataBytes(m: Manifest, values: Record<string, bigint>): Buffer
   return b;
 }
 
+/** The shared library whose functions trigger BEGIN and END: libbpf itself, as mapped here. */
+function libbpfPath(): string {
+  const maps = fs.readFileSync('/proc/self/maps', 'utf8');
+  const m = /\s(\/\S*libbpf\.so[.\d]*)$/m.exec(maps);
+  return m ? m[1] : 'libbpf.so.1';
+}
+
 export class LiveProgram {
   private disposed = false;
-  readonly startNs: bigint;
+  private ring?: RingBuffer;
+  readonly ctx: DecodeContext;
 
   private constructor(
     private readonly obj: BpfObject,
     readonly manifest: Manifest,
     private readonly opts: LoadOptions,
   ) {
-    this.startNs = process.hrtime.bigint();
+    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, opts.targetTgid) };
   }
 
   /** Open and load (verify) the object. Nothing is attached yet. */
@@ -38,14 +57,13 @@ export class LiveProgram {
     const obj = BpfObject.open(object);
     try {
       // CLOCK_MONOTONIC on both sides: Node's hrtime and BPF's ktime_get_ns.
-      const start = process.hrtime.bigint();
       obj.setInitialValue(
         manifest.rodata.section,
         rodataBytes(manifest, {
           goid_offset: BigInt(manifest.params.goid_offset),
           stack_hi_offset: BigInt(manifest.params.stack_hi_offset),
           target_tgid: BigInt(opts.targetTgid),
-          start_ns: start,
+          start_ns: process.hrtime.bigint(),
         }),
       );
       obj.load();
@@ -56,28 +74,95 @@ export class LiveProgram {
     }
   }
 
-  /** Attach every site; returns the number of probes (function × block) attached. On failure
-   *  everything attached so far is left for dispose() to release. */
+  /** Start receiving events; the caller consumes them with pollEvents(). */
+  onEvents(handler: (e: LiveEvent) => void): void {
+    if (this.ring || this.manifest.events.length === 0) return;
+    this.ring = new RingBuffer(this.obj.map('gt_events').fd, (data) => {
+      const id = Number(data.readBigUInt64LE(0));
+      const spec = this.manifest.events[id];
+      if (!spec) return;
+      const probe = Number(data.readBigUInt64LE(8));
+      handler({ spec, probe, args: spec.args.map((f) => decodeField(data, 16, f, this.ctx)) });
+    });
+  }
+
+  /** Handle the events waiting now, without blocking. */
+  pollEvents(): number {
+    return this.ring?.consume() ?? 0;
+  }
+
+  /** Attach every uprobe site and timer (BEGIN/END are triggered, not attached, by the caller
+   *  through runBegin/runEnd); returns the number of probes. On failure, everything attached so
+   *  far is left for dispose() to release. */
   attach(): number {
+    let n = 0;
+    const lib = libbpfPath();
     for (const a of this.manifest.attach) {
-      const path = this.opts.attachPath ?? a.binary;
-      for (const s of a.sites) this.obj.attachUprobe(a.program, path, s.offset, this.opts.attachPid);
+      switch (a.role) {
+        case 'entry':
+        case 'return':
+          if (a.role === 'entry') n++;
+          for (const s of a.sites) this.obj.attachUprobe(a.program, this.opts.attachPath ?? a.binary, s.offset, this.opts.attachPid);
+          break;
+        case 'begin':
+          this.obj.attachUprobeByName(a.program, lib, 'libbpf_major_version', process.pid);
+          n++;
+          break;
+        case 'end':
+          this.obj.attachUprobeByName(a.program, lib, 'libbpf_minor_version', process.pid);
+          n++;
+          break;
+        case 'interval':
+          this.obj.attachPerfEvent(a.program, openCpuClock(0, { period: a.period }));
+          n++;
+          break;
+        case 'profile':
+          for (const cpu of onlineCpus((p) => fs.readFileSync(p, 'utf8'))) this.obj.attachPerfEvent(a.program, openCpuClock(cpu, { freq: a.period }));
+          n++;
+          break;
+      }
     }
-    return this.manifest.attach.filter((a) => a.role === 'entry').length;
+    return n;
+  }
+
+  /** Run the BEGIN blocks (a call into libbpf that their uprobes catch), then their events. */
+  runBegin(): void {
+    if (this.manifest.attach.some((a) => a.role === 'begin')) this.obj.ffi.major_version();
+    this.pollEvents();
+  }
+
+  runEnd(): void {
+    if (this.manifest.attach.some((a) => a.role === 'end')) this.obj.ffi.minor_version();
+    this.pollEvents();
   }
 
   get linkCount(): number {
     return this.obj.attachedCount;
   }
 
+  mapSpec(name: string): MapSpec | undefined {
+    return this.manifest.maps.find((m) => m.name === name);
+  }
+
+  mapFd(spec: MapSpec): number {
+    return this.obj.map(spec.cName).fd;
+  }
+
   readMap(spec: MapSpec): MapEntry[] {
-    const fd = this.obj.map(spec.cName).fd;
-    const raw = readMap(fd, keySlots(spec) * 8, spec.valueSize, spec.perCpu);
-    return sortEntries(decodeEntries(spec, raw, possibleCpus()));
+    const raw = readMap(this.mapFd(spec), spec.keySize, spec.valueSize, spec.perCpu);
+    return sortEntries(decodeEntries(spec, raw, possibleCpus(), this.ctx));
   }
 
   clearMap(spec: MapSpec): void {
-    clearMap(this.obj.map(spec.cName).fd, keySlots(spec) * 8);
+    clearMap(this.mapFd(spec), spec.keySize);
+  }
+
+  /** Events that found the ring buffer full, over all CPUs. */
+  lostEvents(): bigint {
+    const raw = readMap(this.obj.map('gt_lost').fd, 4, 8, true);
+    let n = 0n;
+    for (const r of raw) for (let i = 0; i < r.value.length; i += 8) n += r.value.readBigUInt64LE(i);
+    return n;
   }
 
   /** Maps in bpftrace's order (by name), with their entries. */
@@ -90,6 +175,40 @@ export class LiveProgram {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.ring?.free();
     this.obj.close();
   }
+}
+
+/** `func+0xoff` for a return address, from the binary's function table. A PIE binary is
+ *  mapped at a random base: the process's first mapping of the binary gives it. */
+function makeSymbolizer(bin: GoBinary | undefined, pid: number): (pc: bigint) => string {
+  if (!bin) return (pc) => `0x${pc.toString(16)}`;
+  let funcs: { name: string; entry: number; end: number }[] | undefined;
+  let bias: number | undefined;
+  return (pc) => {
+    funcs ??= [...bin.functions()].sort((a, b) => a.entry - b.entry);
+    if (bias === undefined) {
+      bias = 0;
+      if (bin.pie && pid > 0) {
+        try {
+          const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+          const line = fs.readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n').find((l) => l.endsWith(exe));
+          if (line) bias = parseInt(line.split('-')[0], 16);
+        } catch {
+          /* the process is gone: leave addresses unbiased */
+        }
+      }
+    }
+    const addr = Number(pc) - bias;
+    let lo = 0;
+    let hi = funcs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (funcs[mid].entry > addr) hi = mid - 1;
+      else if (funcs[mid].end <= addr) lo = mid + 1;
+      else return `${funcs[mid].name}+${addr - funcs[mid].entry}`;
+    }
+    return `0x${pc.toString(16)}`;
+  };
 }

@@ -1,25 +1,27 @@
 // BPF C generation. Each probe block becomes one always-inline C function; each (block, Go
 // function) pair gets thin programs that the runtime attaches: an entry program at the entry
-// site and, for blocks that run at return, a return program attached at every RET.
+// site and, for blocks that run at return, a return program attached at every RET. BEGIN/END
+// and timers get one program each.
 //
-// All script values are 64-bit signed integers in this version. Divisions and remainders are
-// done unsigned because BPF (before ISA v4, which clang 14 cannot emit) has no signed division.
+// Integers are 64-bit signed. Divisions and remainders are done unsigned because BPF (before ISA
+// v4, which clang 14 cannot emit) has no signed division. Strings are zero-padded buffers of a
+// size fixed at compile time (--strlen), filled by statements emitted before their use.
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as ast from '../../grammar/ast.js';
-import type { MapKind, MapSpec } from '../manifest.js';
-import type { BlockInfo, MapInfo } from '../passes/semantic.js';
+import type { EventSpec, MapKind, MapSpec } from '../manifest.js';
+import type { BlockInfo, MapInfo, SemanticResult } from '../passes/semantic.js';
+import { INT, USTACK_DEPTH, layout, storageSize, type Field, type Ty } from '../passes/types.js';
 import { templatesDir } from '../paths.js';
 
 export interface CodegenProbe {
-  /** Unique id, also the pairing id of entries and returns. */
+  /** Unique id: the pairing id of entries and returns, and what `func`/`probe` hold. */
   id: number;
   block: BlockInfo;
+  kind: 'uprobe' | 'begin' | 'end' | 'timer';
   entryProgram: string;
   returnProgram?: string;
 }
-
-const REG_ARGS = ['ax', 'bx', 'cx', 'di', 'si', 'r8', 'r9', 'r10', 'r11'];
 
 /** Map name in the object: `@lat` → `m_lat`, `@` → `m_`; BPF map names keep 15 characters, so
  *  long names are shortened with an index to stay unique. */
@@ -28,224 +30,325 @@ export function mapCName(name: string, index: number): string {
   return base.length <= 15 ? base : `m${index}_${base.slice(2, 10)}`;
 }
 
+function isHist(k: MapKind): boolean {
+  return k === 'hist' || k === 'lhist';
+}
+
 export function mapSpecs(maps: Map<string, MapInfo>): MapSpec[] {
   return [...maps.values()].map((m, i) => {
-    const perCpu = m.kind !== 'int';
-    const valueSize = m.kind === 'avg' || m.kind === 'stats' || m.kind === 'min' || m.kind === 'max' ? 16 : 8;
+    const keyTypes = [...m.keyTypes, ...(isHist(m.kind) ? [INT] : [])];
+    const keys = layout(keyTypes.length ? keyTypes : [INT]);
+    const value = m.valueType ? layout([m.valueType]).fields[0] : undefined;
+    const valueSize = value ? value.size : m.kind === 'avg' || m.kind === 'stats' || m.kind === 'min' || m.kind === 'max' ? 16 : 8;
     return {
       name: m.name,
       cName: mapCName(m.name, i),
       kind: m.kind,
-      keyCount: m.keyCount,
+      keyCount: m.keyTypes.length,
+      keys: keys.fields,
+      keySize: keys.size,
+      ...(value ? { value } : {}),
       valueSize,
-      perCpu,
+      perCpu: m.kind !== 'int' && m.kind !== 'str',
       ...(m.lhist ? { lhist: m.lhist } : {}),
     };
   });
 }
 
-/** Key slots: the map's keys, plus the bucket for histograms; at least one (bpftrace's key 0). */
-export function keySlots(m: { keyCount: number; kind: MapKind }): number {
-  const n = m.keyCount + (m.kind === 'hist' || m.kind === 'lhist' ? 1 : 0);
-  return Math.max(1, n);
+export function eventSpecs(sem: SemanticResult): EventSpec[] {
+  return sem.events.map((e) => ({
+    id: e.id,
+    kind: e.kind,
+    ...(e.format !== undefined ? { format: e.format } : {}),
+    args: layout(e.argTypes).fields,
+    ...(e.map ? { map: e.map } : {}),
+    ...(e.top !== undefined ? { top: e.top } : {}),
+    ...(e.div !== undefined ? { div: e.div } : {}),
+  }));
 }
 
-export function generateC(blocks: BlockInfo[], probes: CodegenProbe[], maps: MapSpec[], maxEntries = 4096): string {
-  const byName = new Map(maps.map((m) => [m.name, m]));
-  const mapDecls = maps.map((m) => {
-    const type = m.perCpu ? 'BPF_MAP_TYPE_PERCPU_HASH' : 'BPF_MAP_TYPE_HASH';
-    const value = m.valueSize === 16 ? 'struct gt_avg' : '__s64';
-    return [
-      `/* ${m.name}: ${m.kind} */`,
-      `struct gt_key_${m.cName} { __s64 k[${keySlots(m)}]; };`,
-      `struct {`,
-      `\t__uint(type, ${type});`,
-      `\t__uint(max_entries, ${maxEntries});`,
-      `\t__type(key, struct gt_key_${m.cName});`,
-      `\t__type(value, ${value});`,
-      `} ${m.cName} SEC(".maps");`,
-    ].join('\n');
-  });
+function cField(f: Field, name: string): string {
+  if (f.type === 'str') return `char ${name}[${f.size}];`;
+  if (f.type === 'ustack') return `__u64 ${name}[${USTACK_DEPTH}];`;
+  return `__s64 ${name};`;
+}
 
-  const bodies = blocks.map((b) => new BlockWriter(b, byName).write());
+function cType(t: Ty, name: string): string {
+  return cField(layout([t]).fields[0], name);
+}
+
+export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: MapSpec[], events: EventSpec[], maxEntries = 4096): string {
+  const byName = new Map(maps.map((m) => [m.name, m]));
+  const decls: string[] = [];
+  for (const m of maps) {
+    const type = m.perCpu ? 'BPF_MAP_TYPE_PERCPU_HASH' : 'BPF_MAP_TYPE_HASH';
+    const value = m.valueSize === 16 && m.perCpu ? 'struct gt_avg' : m.value?.type === 'str' ? `struct gt_val_${m.cName}` : '__s64';
+    decls.push(
+      `/* ${m.name}: ${m.kind} */`,
+      `struct gt_key_${m.cName} { ${m.keys.map((f, i) => cField(f, `f${i}`)).join(' ')} };`,
+      ...(m.value?.type === 'str' ? [`struct gt_val_${m.cName} { char v[${m.value.size}]; };`] : []),
+      `struct {\n\t__uint(type, ${type});\n\t__uint(max_entries, ${maxEntries});\n\t__type(key, struct gt_key_${m.cName});\n\t__type(value, ${value});\n} ${m.cName} SEC(".maps");\n`,
+    );
+  }
+  for (const e of events)
+    decls.push(`struct gt_ev_${e.id} { struct gt_event_hdr h; ${e.args.map((f, i) => cField(f, `a${i}`)).join(' ')} };`);
+
+  const bodies = sem.blocks.map((b) => new BlockWriter(b, sem, byName, events).write());
   const programs: string[] = [];
+  const prologue = (extra = '') => `\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;${extra}`;
   for (const p of probes) {
     const b = p.block;
-    if (b.atReturn) {
+    const call = `gt_block${b.index}(ctx, &c, `;
+    if (p.kind === 'uprobe' && b.atReturn) {
       programs.push(
         `SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tgt_enter(ctx, ${p.id});\n\treturn 0;\n}`,
-        `SEC("uprobe")\nint ${p.returnProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c;\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tif (!gt_return(ctx, ${p.id}, &c))\n\t\treturn 0;\n\tgt_block${b.index}(ctx, &c, bpf_ktime_get_ns());\n\treturn 0;\n}`,
+        `SEC("uprobe")\nint ${p.returnProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c;\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tif (!gt_return(ctx, ${p.id}, &c))\n\t\treturn 0;\n\t${call}bpf_ktime_get_ns(), ${p.id});\n\treturn 0;\n}`,
       );
+    } else if (p.kind === 'uprobe') {
+      programs.push(`SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n${prologue()}\n\tgt_fill_call(ctx, &c);\n\t${call}c.start_ns, ${p.id});\n\treturn 0;\n}`);
     } else {
-      programs.push(
-        `SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tgt_fill_call(ctx, &c);\n\tgt_block${b.index}(ctx, &c, c.start_ns);\n\treturn 0;\n}`,
-      );
+      // BEGIN/END run in gotrace's own process; timers on any CPU: no pid filter for either.
+      const sec = p.kind === 'timer' ? 'perf_event' : 'uprobe';
+      programs.push(`SEC("${sec}")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};\n\t${call}bpf_ktime_get_ns(), ${p.id});\n\treturn 0;\n}`);
     }
   }
   const skeleton = fs.readFileSync(path.join(templatesDir(), 'program.bpf.c'), 'utf8');
   return skeleton
-    .replace('/* @@GOTRACE_MAPS@@ */', mapDecls.join('\n\n'))
+    .replace('/* @@GOTRACE_MAPS@@ */', decls.join('\n'))
     .replace('/* @@GOTRACE_PROGRAMS@@ */', [...bodies, ...programs].join('\n\n'));
 }
 
-/** Writes one block as `static __always_inline void gt_blockN(ctx, call, now)`. */
+/** Writes one block as `static __always_inline void gt_blockN(ctx, call, now, probe)`. */
 class BlockWriter {
   private out: string[] = [];
   private tmp = 0;
+  private depth = 1;
 
   constructor(
     private readonly info: BlockInfo,
+    private readonly sem: SemanticResult,
     private readonly maps: Map<string, MapSpec>,
+    private readonly events: EventSpec[],
   ) {}
 
   write(): string {
     const b = this.info;
     this.out.push(
       `/* block ${b.index} */`,
-      `static __always_inline void gt_block${b.index}(struct gt_regs *ctx, struct gt_call *call, __u64 now)`,
+      `static __always_inline void gt_block${b.index}(struct gt_regs *ctx, struct gt_call *call, __u64 now, __u64 probe)`,
       `{`,
     );
-    for (const v of b.vars) this.out.push(`\t__s64 ${varC(v)} = 0;`);
-    this.out.push(`\t(void)ctx; (void)call; (void)now;`);
-    if (b.block.predicate) this.out.push(`\tif (!(${this.expr(b.block.predicate)}))`, `\t\treturn;`);
-    this.stmts(b.block.body, 1);
+    for (const [name, t] of b.vars) {
+      this.line(cType(t, varC(name)));
+      this.line(`__builtin_memset(&${varC(name)}, 0, sizeof(${varC(name)}));`);
+    }
+    this.line(`(void)ctx; (void)call; (void)now; (void)probe;`);
+    if (b.block.predicate) {
+      this.line(`if (!(${this.expr(b.block.predicate)}))`);
+      this.line(`\treturn;`);
+    }
+    this.stmts(b.block.body);
     this.out.push(`}`);
     return this.out.join('\n');
   }
 
-  private line(depth: number, s: string): void {
-    this.out.push('\t'.repeat(depth) + s);
+  private line(s: string): void {
+    this.out.push('\t'.repeat(this.depth) + s);
   }
 
-  private stmts(ss: ast.Stmt[], d: number): void {
-    for (const s of ss) this.stmt(s, d);
+  private nested(open: string, body: () => void, close = '}'): void {
+    this.line(open);
+    this.depth++;
+    body();
+    this.depth--;
+    this.line(close);
   }
 
-  private stmt(s: ast.Stmt, d: number): void {
+  private stmts(ss: ast.Stmt[]): void {
+    for (const s of ss) this.stmt(s);
+  }
+
+  private stmt(s: ast.Stmt): void {
     switch (s.kind) {
       case 'ExprStmt':
-        this.line(d, `(void)(${this.expr(s.expr)});`);
-        return;
+        if (this.sem.eventOf.has(s.expr)) return this.nested('{', () => this.emitEvent(s.expr));
+        if (s.expr.kind === 'Call' && s.expr.name === 'delete') {
+          const ref = s.expr.args[0] as ast.MapRef;
+          return this.nested('{', () => {
+            const m = this.maps.get(ref.name)!;
+            this.line(`bpf_map_delete_elem(&${m.cName}, &${this.key(ref, m)});`);
+          });
+        }
+        return this.nested('{', () => this.line(`(void)(${this.expr(s.expr)});`));
       case 'AssignStmt':
         if (s.target.kind === 'VarRef') {
-          const op = s.op === '/=' || s.op === '%=' ? null : s.op;
-          if (op) this.line(d, `${varC(s.target.name)} ${op} ${this.expr(s.value)};`);
-          else this.line(d, `${varC(s.target.name)} = ${this.divmod(s.op[0] as '/' | '%', varC(s.target.name), this.expr(s.value))};`);
-          return;
+          const name = varC(s.target.name);
+          const t = this.info.vars.get(s.target.name)!;
+          if (t.k === 'str' || t.k === 'ustack') return this.nested('{', () => this.fill(s.value, t, name));
+          const ref = s.target;
+          return this.nested('{', () => {
+            const v = this.expr(s.value);
+            if (s.op === '=') this.line(`${name} = ${v};`);
+            else this.line(`${name} = ${binary(s.op.slice(0, -1) as ast.BinaryOp, varC(ref.name), v)};`);
+          });
         }
-        this.mapAssign(s.target, s.op, s.value, d);
-        return;
+        return this.nested('{', () => this.mapAssign(s.target as ast.MapRef, s.op, s.value));
       case 'IncDecStmt': {
+        if (s.target.kind === 'VarRef') return this.line(`${varC(s.target.name)}${s.op};`);
         const one: ast.Expr = { kind: 'IntLit', span: s.span, value: 1n, text: '1' };
-        if (s.target.kind === 'VarRef') this.line(d, `${varC(s.target.name)}${s.op};`);
-        else this.mapAssign(s.target, s.op === '++' ? '+=' : '-=', one, d);
-        return;
+        this.sem.types.set(one, INT);
+        return this.nested('{', () => this.mapAssign(s.target as ast.MapRef, s.op === '++' ? '+=' : '-=', one));
       }
       case 'IfStmt':
-        this.line(d, `if (${this.expr(s.cond)}) {`);
-        this.stmts(s.then, d + 1);
+        this.nested(`if (${this.expr(s.cond)}) {`, () => this.stmts(s.then), s.else ? '} else {' : '}');
         if (s.else) {
-          this.line(d, `} else {`);
-          this.stmts(s.else, d + 1);
+          this.depth++;
+          this.stmts(s.else);
+          this.depth--;
+          this.line('}');
         }
-        this.line(d, `}`);
         return;
       case 'BlockStmt':
-        this.line(d, `{`);
-        this.stmts(s.body, d + 1);
-        this.line(d, `}`);
-        return;
+        return this.nested('{', () => this.stmts(s.body));
       case 'UnrollStmt':
-        for (let i = 0; i < s.count; i++) {
-          this.line(d, `{`);
-          this.stmts(s.body, d + 1);
-          this.line(d, `}`);
-        }
-        return;
-      case 'ReturnStmt':
-        this.line(d, `return;`);
+        for (let i = 0; i < s.count; i++) this.nested('{', () => this.stmts(s.body));
         return;
       case 'WhileStmt':
-        throw new Error('while is rejected by the semantic pass');
+        // Bounded: the verifier must see an end. 1024 iterations at most, as bpftrace's loops.
+        return this.nested(`for (int gt_i${this.tmp++} = 0; gt_i${this.tmp - 1} < 1024; gt_i${this.tmp - 1}++) {`, () => {
+          this.line(`if (!(${this.expr(s.cond)}))`);
+          this.line('\tbreak;');
+          this.stmts(s.body);
+        });
+      case 'ReturnStmt':
+        return this.line(`return;`);
     }
   }
 
-  private key(ref: ast.MapRef, m: MapSpec, d: number, bucket?: string): string {
+  private ty(e: ast.Expr): Ty {
+    return this.sem.types.get(e) ?? INT;
+  }
+
+  /** Fill a buffer of type t (a string or a stack) from an expression. */
+  private fill(e: ast.Expr, t: Ty, dest: string): void {
+    const size = storageSize(t);
+    this.line(`__builtin_memset(&${dest}, 0, ${size});`);
+    if (t.k === 'ustack') {
+      this.line(`gt_ustack(ctx, (__u64 *)&${dest});`);
+      return;
+    }
+    if (t.k !== 'str') {
+      this.line(`*(__s64 *)&${dest} = ${this.expr(e)};`);
+      return;
+    }
+    switch (e.kind) {
+      case 'StrLit': {
+        const bytes = Buffer.from(e.value).subarray(0, size - 1);
+        bytes.forEach((b, i) => this.line(`((char *)&${dest})[${i}] = ${b};`));
+        return;
+      }
+      case 'Ident': // comm
+        this.line(`bpf_get_current_comm(&${dest}, ${Math.min(size, 16)});`);
+        return;
+      case 'VarRef':
+        this.line(`__builtin_memcpy(&${dest}, &${varC(e.name)}, ${Math.min(size, storageSize(this.ty(e)))});`);
+        return;
+      case 'MapRef': {
+        const m = this.maps.get(e.name)!;
+        const k = this.key(e, m);
+        const p = `gt_p${this.tmp++}`;
+        this.line(`struct gt_val_${m.cName} *${p} = bpf_map_lookup_elem(&${m.cName}, &${k});`);
+        this.line(`if (${p})`);
+        this.line(`\t__builtin_memcpy(&${dest}, ${p}->v, ${Math.min(size, m.value!.size)});`);
+        return;
+      }
+      default:
+        throw new Error(`codegen: no string form for ${e.kind}`);
+    }
+  }
+
+  private key(ref: ast.MapRef, m: MapSpec, bucket?: string): string {
     const k = `gt_k${this.tmp++}`;
-    const slots = ref.keys.map((e) => this.expr(e));
-    if (bucket !== undefined) slots.push(bucket);
-    if (slots.length === 0) slots.push('0');
-    this.line(d, `struct gt_key_${m.cName} ${k};`);
-    this.line(d, `__builtin_memset(&${k}, 0, sizeof(${k}));`);
-    slots.forEach((s, i) => this.line(d, `${k}.k[${i}] = ${s};`));
+    this.line(`struct gt_key_${m.cName} ${k};`);
+    this.line(`__builtin_memset(&${k}, 0, sizeof(${k}));`);
+    ref.keys.forEach((e, i) => {
+      const f = m.keys[i];
+      if (f.type === 'str' || f.type === 'ustack') this.fill(e, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, `${k}.f${i}`);
+      else this.line(`${k}.f${i} = ${this.expr(e)};`);
+    });
+    if (bucket !== undefined) this.line(`${k}.f${ref.keys.length} = ${bucket};`);
     return k;
   }
 
-  private mapAssign(ref: ast.MapRef, op: ast.AssignOp, value: ast.Expr, d: number): void {
+  private mapAssign(ref: ast.MapRef, op: ast.AssignOp, value: ast.Expr): void {
     const m = this.maps.get(ref.name)!;
-    this.line(d, `{`);
-    const inner = d + 1;
-    if (value.kind === 'Call' && m.kind !== 'int') {
-      const arg = value.args[0] ? this.expr(value.args[0]) : '1';
+    if (value.kind === 'Call' && m.perCpu) {
       const x = `gt_x${this.tmp++}`;
-      this.line(inner, `__s64 ${x} = ${arg};`);
+      this.line(`__s64 ${x} = ${value.args[0] ? this.expr(value.args[0]) : '1'};`);
       switch (m.kind) {
         case 'count':
-          this.line(inner, `__s64 gt_one = 1;`);
-          this.line(inner, `(void)${x};`);
-          this.line(inner, `GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m, inner)}, gt_one);`);
-          break;
         case 'sum':
-          this.line(inner, `GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m, inner)}, ${x});`);
-          break;
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m)}, ${x});`);
         case 'avg':
         case 'stats':
-          this.line(inner, `GT_PERCPU_AVG(&${m.cName}, &${this.key(ref, m, inner)}, ${x});`);
-          break;
+          return this.line(`GT_PERCPU_AVG(&${m.cName}, &${this.key(ref, m)}, ${x});`);
         case 'min':
-          this.line(inner, `GT_PERCPU_MINMAX(&${m.cName}, &${this.key(ref, m, inner)}, ${x}, <);`);
-          break;
+          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, &${this.key(ref, m)}, ${x}, <);`);
         case 'max':
-          this.line(inner, `GT_PERCPU_MINMAX(&${m.cName}, &${this.key(ref, m, inner)}, ${x}, >);`);
-          break;
+          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, &${this.key(ref, m)}, ${x}, >);`);
         case 'hist':
-          this.line(inner, `GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m, inner, `gt_log2_bucket(${x})`)}, 1);`);
-          break;
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m, `gt_log2_bucket(${x})`)}, 1);`);
         case 'lhist': {
           const { min, max, step } = m.lhist!;
-          this.line(
-            inner,
-            `GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m, inner, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1);`,
-          );
-          break;
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1);`);
         }
+        default:
+          throw new Error(`codegen: ${m.kind} map assigned a call`);
       }
-      this.line(d, `}`);
+    }
+    const k = this.key(ref, m);
+    if (m.value?.type === 'str') {
+      const v = `gt_sv${this.tmp++}`;
+      this.line(`struct gt_val_${m.cName} ${v};`);
+      this.fill(value, { k: 'str', size: m.value.size }, `${v}.v`);
+      this.line(`bpf_map_update_elem(&${m.cName}, &${k}, &${v}, BPF_ANY);`);
       return;
     }
-    const k = this.key(ref, m, inner);
     const v = `gt_v${this.tmp++}`;
-    if (op === '=') {
-      this.line(inner, `__s64 ${v} = ${this.expr(value)};`);
-    } else {
+    if (op === '=') this.line(`__s64 ${v} = ${this.expr(value)};`);
+    else {
       const cur = `gt_cur${this.tmp++}`;
-      this.line(inner, `__s64 *${cur} = bpf_map_lookup_elem(&${m.cName}, &${k});`);
-      const old = `(${cur} ? *${cur} : 0)`;
-      const bop = op.slice(0, -1) as ast.BinaryOp;
-      this.line(inner, `__s64 ${v} = ${this.binary(bop, old, this.expr(value))};`);
+      this.line(`__s64 *${cur} = bpf_map_lookup_elem(&${m.cName}, &${k});`);
+      this.line(`__s64 ${v} = ${binary(op.slice(0, -1) as ast.BinaryOp, `(${cur} ? *${cur} : 0)`, this.expr(value))};`);
     }
-    this.line(inner, `bpf_map_update_elem(&${m.cName}, &${k}, &${v}, BPF_ANY);`);
-    this.line(d, `}`);
+    this.line(`bpf_map_update_elem(&${m.cName}, &${k}, &${v}, BPF_ANY);`);
   }
 
-  private divmod(op: '/' | '%', a: string, b: string): string {
-    return `(__s64)((__u64)(${a}) ${op} (__u64)(${b}))`;
-  }
-
-  private binary(op: ast.BinaryOp, a: string, b: string): string {
-    if (op === '/' || op === '%') return this.divmod(op, a, b);
-    if (op === '&&' || op === '||' || ['<', '<=', '>', '>=', '==', '!='].includes(op)) return `(__s64)((${a}) ${op} (${b}))`;
-    return `((${a}) ${op} (${b}))`;
+  private emitEvent(call: ast.Expr): void {
+    const ev = this.events[this.sem.eventOf.get(call)!];
+    const args = call.kind === 'Call' ? (ev.kind === 'print_value' || ev.kind === 'exit' ? call.args : call.args.slice(1)) : [];
+    const e = `gt_e${this.tmp++}`;
+    // Arguments are evaluated before the reservation: a reserved record must be submitted or
+    // discarded on every path, and evaluation may return early (a failed map lookup does not).
+    const vals = ev.args.map((f, i) => {
+      const a = args[i];
+      const name = `gt_a${this.tmp++}`;
+      if (f.type === 'str' || f.type === 'ustack') {
+        this.line(cField(f, name));
+        this.fill(a, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, name);
+      } else this.line(`__s64 ${name} = ${this.expr(a)};`);
+      return name;
+    });
+    this.line(`struct gt_ev_${ev.id} *${e} = gt_event_reserve(sizeof(*${e}));`);
+    this.nested(`if (${e}) {`, () => {
+      this.line(`${e}->h.event = ${ev.id};`);
+      this.line(`${e}->h.probe = probe;`);
+      ev.args.forEach((f, i) => {
+        if (f.type === 'str' || f.type === 'ustack') this.line(`__builtin_memcpy(&${e}->a${i}, &${vals[i]}, ${f.size});`);
+        else this.line(`${e}->a${i} = ${vals[i]};`);
+      });
+      this.line(`bpf_ringbuf_submit(${e}, 0);`);
+    });
   }
 
   expr(e: ast.Expr): string {
@@ -260,16 +363,15 @@ class BlockWriter {
         return varC(e.name);
       case 'MapRef': {
         const m = this.maps.get(e.name)!;
-        // A GNU statement expression keeps the lookup local to the expression.
-        const slots = e.keys.map((k) => this.expr(k));
-        if (slots.length === 0) slots.push('0');
-        const init = slots.map((s, i) => `gt_rk.k[${i}] = ${s};`).join(' ');
-        return `({ struct gt_key_${m.cName} gt_rk; __builtin_memset(&gt_rk, 0, sizeof(gt_rk)); ${init} __s64 *gt_rp = bpf_map_lookup_elem(&${m.cName}, &gt_rk); gt_rp ? *gt_rp : 0; })`;
+        const k = this.key(e, m);
+        const p = `gt_rp${this.tmp++}`;
+        this.line(`__s64 *${p} = bpf_map_lookup_elem(&${m.cName}, &${k});`);
+        return `(${p} ? *${p} : 0)`;
       }
       case 'Unary':
         return e.op === '!' ? `(__s64)(!(${this.expr(e.operand)}))` : `(${e.op}(${this.expr(e.operand)}))`;
       case 'Binary':
-        return this.binary(e.op, this.expr(e.left), this.expr(e.right));
+        return binary(e.op, this.expr(e.left), this.expr(e.right));
       case 'Ternary':
         return `((${this.expr(e.cond)}) ? (${this.expr(e.then)}) : (${this.expr(e.else)}))`;
       case 'Cast':
@@ -296,14 +398,23 @@ class BlockWriter {
       case 'nsecs':
         return '(__s64)bpf_ktime_get_ns()';
       case 'elapsed':
-        return '(__s64)(now - call->start_ns)';
+        return this.info.where === 'uprobe' ? '(__s64)(now - call->start_ns)' : '(__s64)(now - gt_cfg.start_ns)';
       case 'retval':
         return '(__s64)ctx->ax';
+      case 'func':
+      case 'probe':
+        return '(__s64)probe';
     }
     const m = /^arg([0-8])$/.exec(name);
     if (m) return `(__s64)call->args[${m[1]}]`;
     throw new Error(`codegen: unknown builtin ${name}`);
   }
+}
+
+function binary(op: ast.BinaryOp, a: string, b: string): string {
+  if (op === '/' || op === '%') return `(__s64)((__u64)(${a}) ${op} (__u64)(${b}))`;
+  if (op === '&&' || op === '||' || ['<', '<=', '>', '>=', '==', '!='].includes(op)) return `(__s64)((${a}) ${op} (${b}))`;
+  return `((${a}) ${op} (${b}))`;
 }
 
 /** Scratch variable `$x` → C local `v_x`. */
@@ -317,5 +428,3 @@ function castType(t: string): string {
   const unsigned = m[1] === 'u' || m[1] === 'uint';
   return `${unsigned ? '__u' : '__s'}${m[2]}`;
 }
-
-export { REG_ARGS };

@@ -1,34 +1,46 @@
-// Semantic checks and facts the code generator needs: which builtins and functions exist, when
-// each block runs (entry or return), and one consistent type for every map. Reports located
-// diagnostics; never throws for a user's mistake.
+// Semantic checks and the facts the code generator needs: the type of every expression, when
+// each block runs (entry or return), one consistent type for every map, and the events (printf,
+// print, exit, ...) that travel to user space. Reports located diagnostics; never throws for a
+// user's mistake. Several errors are reported in one run.
 import type * as ast from '../../grammar/ast.js';
 import { error, type Diagnostic } from '../../grammar/diagnostics.js';
+import { parseFormat } from '../format.js';
 import type { MapKind } from '../manifest.js';
 import { suggest } from './suggest.js';
+import { COMM_SIZE, INT, PROBE, USTACK, str, tyName, type Ty } from './types.js';
+
+type Where = 'uprobe' | 'special' | 'timer';
+
+interface Builtin {
+  ty: (o: Options) => Ty;
+  /** Where the builtin means something. */
+  where: Where[];
+  /** Makes a uprobe block run at return. */
+  returnTime?: boolean;
+}
+
+const ALL: Where[] = ['uprobe', 'special', 'timer'];
+const UPROBE: Where[] = ['uprobe'];
 
 /** Builtins the code generator implements, with where they may be used. */
-export const BUILTINS: Record<string, { returnOnly?: boolean; entryArg?: number }> = {
-  goid: {},
-  pid: {},
-  tid: {},
-  uid: {},
-  gid: {},
-  cpu: {},
-  nsecs: {},
-  elapsed: {},
-  retval: { returnOnly: true },
-  arg0: { entryArg: 0 },
-  arg1: { entryArg: 1 },
-  arg2: { entryArg: 2 },
-  arg3: { entryArg: 3 },
-  arg4: { entryArg: 4 },
-  arg5: { entryArg: 5 },
-  arg6: { entryArg: 6 },
-  arg7: { entryArg: 7 },
-  arg8: { entryArg: 8 },
+export const BUILTINS: Record<string, Builtin> = {
+  goid: { ty: () => INT, where: UPROBE },
+  pid: { ty: () => INT, where: ALL },
+  tid: { ty: () => INT, where: ALL },
+  uid: { ty: () => INT, where: ALL },
+  gid: { ty: () => INT, where: ALL },
+  cpu: { ty: () => INT, where: ALL },
+  nsecs: { ty: () => INT, where: ALL },
+  comm: { ty: () => str(COMM_SIZE), where: ALL },
+  elapsed: { ty: () => INT, where: ALL, returnTime: true },
+  retval: { ty: () => INT, where: UPROBE, returnTime: true },
+  func: { ty: () => PROBE, where: UPROBE },
+  probe: { ty: () => PROBE, where: UPROBE },
+  ustack: { ty: () => USTACK, where: UPROBE },
+  ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, { ty: () => INT, where: UPROBE }])),
 };
 
-/** Aggregating functions and their map kind; `count()` takes no argument, the others one. */
+/** Aggregating functions and their map kind. */
 export const AGGREGATIONS: Record<string, MapKind> = {
   count: 'count',
   sum: 'sum',
@@ -40,311 +52,507 @@ export const AGGREGATIONS: Record<string, MapKind> = {
   lhist: 'lhist',
 };
 
+/** Functions used as statements. */
+const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'cat'];
+/** Known but belonging to a later part of the language. */
+const LATER = ['str', 'len', 'hex', 'usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
+const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER];
+
 export interface MapInfo {
   name: string;
   kind: MapKind;
-  keyCount: number;
-  /** Where the map got its type, for "used inconsistently" messages. */
+  keyTypes: Ty[];
+  /** For kind 'int' and 'str' maps: the value type. */
+  valueType?: Ty;
   firstUse: ast.Span;
   lhist?: { min: number; max: number; step: number };
+}
+
+export type EventKind = 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'cat';
+
+export interface EventInfo {
+  id: number;
+  kind: EventKind;
+  /** printf/system/cat/time format. */
+  format?: string;
+  argTypes: Ty[];
+  /** print/clear/zero: the map. */
+  map?: string;
+  /** print(@m, top, div). */
+  top?: number;
+  div?: number;
 }
 
 export interface BlockInfo {
   block: ast.Probe;
   index: number;
+  where: Where;
   /** The block runs when the call returns (uretprobe, or a uprobe block reading elapsed/retval). */
   atReturn: boolean;
-  /** Scratch variables assigned in the block. */
-  vars: string[];
+  /** Scratch variables assigned in the block, with their types. */
+  vars: Map<string, Ty>;
+}
+
+export interface Options {
+  unsafe?: boolean;
+  strlen?: number;
 }
 
 export interface SemanticResult {
   blocks: BlockInfo[];
   maps: Map<string, MapInfo>;
+  events: EventInfo[];
+  /** Event id of each call that becomes an event. */
+  eventOf: Map<ast.Expr, number>;
+  types: Map<ast.Expr, Ty>;
+  /** Maps named by print/clear/zero/delete: they must be written somewhere in the script. */
+  namedMaps: ast.MapRef[];
   diagnostics: Diagnostic[];
 }
 
-const KNOWN_CALLS = [...Object.keys(AGGREGATIONS)];
-
-export function analyze(program: ast.Program): SemanticResult {
-  const diagnostics: Diagnostic[] = [];
-  const maps = new Map<string, MapInfo>();
-  const blocks: BlockInfo[] = [];
-
+export function analyze(program: ast.Program, options: Options = {}): SemanticResult {
+  const r: SemanticResult = { blocks: [], maps: new Map(), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], diagnostics: [] };
   program.probes.forEach((probe, index) => {
-    const isUprobe = probe.specs.every((s) => s.kind === 'UprobeSpec');
-    for (const s of probe.specs) {
-      if (s.kind !== 'UprobeSpec')
-        diagnostics.push(
-          error('GT2010', `${s.type} probes are not supported yet`, s.span, [
-            'this version traces uprobe: and uretprobe: probes',
-          ]),
-        );
-    }
-    const types = new Set(probe.specs.map((s) => (s.kind === 'UprobeSpec' ? s.type : s.type)));
-    const uses = usesOf(probe);
-    const atReturn = isUprobe && (types.has('uretprobe') || uses.returnTime);
-    if (types.has('uretprobe') && types.has('uprobe') && !uses.returnTime) {
-      diagnostics.push(
-        error('GT2011', 'uprobe and uretprobe specs cannot share a block', probe.span, [
-          'give each its own block',
-        ]),
+    const kinds = new Set(probe.specs.map(specWhere));
+    if (kinds.size > 1)
+      r.diagnostics.push(
+        error('GT2011', 'uprobe and BEGIN/END/interval specs cannot share a block', probe.span, ['give each its own block']),
       );
-    }
-    const vars = new Set<string>();
-    const ctx: Ctx = { diagnostics, maps, vars, atReturn, isUprobe };
-    if (probe.predicate) checkExpr(probe.predicate, ctx);
-    checkStmts(probe.body, ctx);
-    blocks.push({ block: probe, index, atReturn, vars: [...vars] });
+    const where = specWhere(probe.specs[0]);
+    const types = new Set(probe.specs.map((s) => (s.kind === 'UprobeSpec' ? s.type : s.type)));
+    const returnTime = readsReturnTime(probe);
+    if (types.has('uretprobe') && types.has('uprobe') && !returnTime)
+      r.diagnostics.push(
+        error('GT2011', 'uprobe and uretprobe specs cannot share a block', probe.span, ['give each its own block']),
+      );
+    const atReturn = where === 'uprobe' && (types.has('uretprobe') || returnTime);
+    const info: BlockInfo = { block: probe, index, where, atReturn, vars: new Map() };
+    const c = new Checker(r, info, options);
+    if (probe.predicate) c.intExpr(probe.predicate, 'a predicate');
+    c.stmts(probe.body);
+    r.blocks.push(info);
   });
-  return { blocks, maps, diagnostics };
+  for (const ref of r.namedMaps) {
+    if (!r.maps.has(ref.name)) {
+      const near = suggest(ref.name, [...r.maps.keys()]);
+      r.diagnostics.push(error('GT2029', `Undefined map: ${ref.name}`, ref.span, near ? [`did you mean '${near}'?`] : []));
+    }
+  }
+  return r;
 }
 
-interface Ctx {
-  diagnostics: Diagnostic[];
-  maps: Map<string, MapInfo>;
-  vars: Set<string>;
-  atReturn: boolean;
-  isUprobe: boolean;
+function specWhere(s: ast.ProbeSpec): Where {
+  return s.kind === 'UprobeSpec' ? 'uprobe' : s.kind === 'SpecialSpec' ? 'special' : 'timer';
 }
 
 /** Does the block read anything that exists only at return? Then it runs at return. */
-function usesOf(probe: ast.Probe): { returnTime: boolean } {
-  let returnTime = false;
+function readsReturnTime(probe: ast.Probe): boolean {
+  let found = false;
   const visit = (n: unknown): void => {
-    if (!n || typeof n !== 'object') return;
+    if (found || !n || typeof n !== 'object') return;
     if (Array.isArray(n)) return n.forEach(visit);
     const node = n as { kind?: string; name?: string };
-    if (node.kind === 'Ident' && (node.name === 'elapsed' || node.name === 'retval')) returnTime = true;
+    if (node.kind === 'Ident' && BUILTINS[node.name ?? '']?.returnTime) found = true;
     for (const [k, v] of Object.entries(n)) if (k !== 'span' && k !== 'nameSpan' && k !== 'fieldSpan') visit(v);
   };
   visit(probe.predicate);
   visit(probe.body);
-  return { returnTime };
+  return found;
 }
 
-function checkStmts(stmts: ast.Stmt[], ctx: Ctx): void {
-  for (const s of stmts) checkStmt(s, ctx);
-}
+class Checker {
+  private readonly strlen: number;
 
-function checkStmt(s: ast.Stmt, ctx: Ctx): void {
-  switch (s.kind) {
-    case 'ExprStmt':
-      if (s.expr.kind === 'Call' && AGGREGATIONS[s.expr.name] !== undefined) {
-        ctx.diagnostics.push(
-          error('GT2020', `${s.expr.name}() must be assigned to a map`, s.expr.span, [
-            `write @name = ${s.expr.name}(...)`,
-          ]),
-        );
-        return;
-      }
-      checkExpr(s.expr, ctx);
-      return;
-    case 'AssignStmt': {
-      if (s.target.kind === 'VarRef') {
-        if (s.value.kind === 'Call' && AGGREGATIONS[s.value.name] !== undefined) {
-          ctx.diagnostics.push(
-            error('GT2021', `${s.value.name}() can only be assigned to a map, not to a variable`, s.value.span),
-          );
+  constructor(
+    private readonly r: SemanticResult,
+    private readonly block: BlockInfo,
+    private readonly opts: Options,
+  ) {
+    this.strlen = opts.strlen ?? 64;
+  }
+
+  private err(code: string, msg: string, span: ast.Span, hints: string[] = []): void {
+    this.r.diagnostics.push(error(code, msg, span, hints));
+  }
+
+  stmts(ss: ast.Stmt[]): void {
+    for (const s of ss) this.stmt(s);
+  }
+
+  private stmt(s: ast.Stmt): void {
+    switch (s.kind) {
+      case 'ExprStmt':
+        if (s.expr.kind === 'Call') return this.actionCall(s.expr);
+        if (s.expr.kind === 'MapRef' && s.expr.keys.length === 0) {
+          // `@m;` alone: bpftrace prints nothing; it is almost surely a mistake in a probe.
+          this.err('GT2027', `${s.expr.name} alone does nothing in a probe`, s.expr.span, [`print it: print(${s.expr.name})`]);
           return;
         }
-        if (s.op !== '=' && !ctx.vars.has(s.target.name))
-          ctx.diagnostics.push(error('GT2002', `Undefined variable: ${s.target.name}`, s.target.span));
-        checkExpr(s.value, ctx);
-        ctx.vars.add(s.target.name);
+        this.expr(s.expr);
+        return;
+      case 'AssignStmt':
+        return this.assign(s);
+      case 'IncDecStmt':
+        if (s.target.kind === 'VarRef') {
+          const t = this.block.vars.get(s.target.name);
+          if (!t) this.err('GT2002', `Undefined variable: ${s.target.name}`, s.target.span);
+          else if (t.k !== 'int') this.err('GT2060', `cannot use ${s.op} on a ${tyName(t)}`, s.span);
+        } else {
+          const keys = s.target.keys.map((k) => this.keyExpr(k));
+          this.useMap(s.target, 'int', keys, INT);
+        }
+        return;
+      case 'IfStmt':
+        this.intExpr(s.cond, 'a condition');
+        this.stmts(s.then);
+        if (s.else) this.stmts(s.else);
+        return;
+      case 'BlockStmt':
+        return this.stmts(s.body);
+      case 'UnrollStmt':
+        if (s.count < 1 || s.count > 100) this.err('GT2030', 'unroll count must be between 1 and 100', s.span);
+        return this.stmts(s.body);
+      case 'ReturnStmt':
+        return;
+      case 'WhileStmt':
+        this.intExpr(s.cond, 'a condition');
+        return this.stmts(s.body);
+    }
+  }
+
+  private assign(s: Extract<ast.Stmt, { kind: 'AssignStmt' }>): void {
+    const v = s.value;
+    const isAgg = v.kind === 'Call' && AGGREGATIONS[v.name] !== undefined;
+    if (s.target.kind === 'VarRef') {
+      if (isAgg) {
+        this.err('GT2021', `${v.name}() can only be assigned to a map, not to a variable`, v.span);
         return;
       }
-      for (const k of s.target.keys) checkExpr(k, ctx);
-      if (s.value.kind === 'Call' && AGGREGATIONS[s.value.name] !== undefined) {
-        if (s.op !== '=') {
-          ctx.diagnostics.push(error('GT2022', `${s.value.name}() cannot be used with ${s.op}`, s.span));
+      const t = this.expr(v);
+      if (!t) return;
+      const prev = this.block.vars.get(s.target.name);
+      if (s.op !== '=') {
+        if (!prev) this.err('GT2002', `Undefined variable: ${s.target.name}`, s.target.span);
+        else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', `cannot use ${s.op} on a ${tyName(prev.k !== 'int' ? prev : t)}`, s.span);
+        return;
+      }
+      if (prev && prev.k !== t.k)
+        this.err('GT2042', `${s.target.name} holds a ${tyName(prev)} and cannot be assigned a ${tyName(t)}`, s.span);
+      else if (!prev) this.block.vars.set(s.target.name, t);
+      return;
+    }
+    const keys = s.target.keys.map((k) => this.keyExpr(k));
+    if (isAgg && v.kind === 'Call') {
+      if (s.op !== '=') {
+        this.err('GT2022', `${v.name}() cannot be used with ${s.op}`, s.span);
+        return;
+      }
+      return this.aggregation(s.target, v, keys);
+    }
+    const t = this.expr(v);
+    if (!t) return;
+    if (s.op !== '=' && t.k !== 'int') {
+      this.err('GT2060', `cannot use ${s.op} on a ${tyName(t)}`, s.span);
+      return;
+    }
+    if (t.k === 'ustack') {
+      this.err('GT2043', 'ustack can be a map key or printed, not stored as a map value', v.span, ['@s[ustack] = count()']);
+      return;
+    }
+    this.useMap(s.target, t.k === 'str' ? 'str' : 'int', keys, t.k === 'str' ? str(this.strlen) : t);
+  }
+
+  private aggregation(target: ast.MapRef, call: Extract<ast.Expr, { kind: 'Call' }>, keys: (Ty | undefined)[]): void {
+    const kind = AGGREGATIONS[call.name];
+    const want = kind === 'count' ? 0 : kind === 'lhist' ? 4 : 1;
+    if (call.args.length !== want) {
+      const n = want === 0 ? 'no arguments' : want === 1 ? '1 argument' : `${want} arguments`;
+      this.err('GT2023', `${call.name}() takes ${n}, found ${call.args.length}`, call.span, kind === 'lhist' ? ['lhist(value, min, max, step)'] : []);
+      return;
+    }
+    if (call.args[0]) this.intExpr(call.args[0], `${call.name}()'s argument`);
+    let lhist: MapInfo['lhist'];
+    if (kind === 'lhist') {
+      const nums = call.args.slice(1).map((a) => (a.kind === 'IntLit' ? Number(a.value) : NaN));
+      if (nums.some((n) => Number.isNaN(n))) {
+        this.err('GT2024', 'lhist() min, max and step must be integer literals', call.span);
+        return;
+      }
+      const [min, max, step] = nums;
+      if (step <= 0 || max <= min || (max - min) / step > 1000) {
+        this.err('GT2025', 'lhist() needs min < max, step > 0 and at most 1000 buckets', call.span);
+        return;
+      }
+      lhist = { min, max, step };
+    }
+    this.useMap(target, kind, keys, undefined, lhist);
+  }
+
+  private useMap(ref: ast.MapRef, kind: MapKind, keys: (Ty | undefined)[], valueType?: Ty, lhist?: MapInfo['lhist']): void {
+    if (keys.some((k) => !k)) return;
+    const keyTypes = keys as Ty[];
+    const prev = this.r.maps.get(ref.name);
+    if (!prev) {
+      this.r.maps.set(ref.name, { name: ref.name, kind, keyTypes, valueType, firstUse: ref.span, lhist });
+      return;
+    }
+    if (prev.keyTypes.length !== keyTypes.length) {
+      const n = keyTypes.length;
+      this.err('GT2040', `${ref.name} used with ${n} key${n === 1 ? '' : 's'} here but ${prev.keyTypes.length} elsewhere`, ref.span);
+    } else if (prev.keyTypes.some((t, i) => t.k !== keyTypes[i].k)) {
+      const i = prev.keyTypes.findIndex((t, j) => t.k !== keyTypes[j].k);
+      this.err('GT2044', `${ref.name}'s key ${i + 1} is a ${tyName(keyTypes[i])} here but a ${tyName(prev.keyTypes[i])} elsewhere`, ref.keys[i]?.span ?? ref.span);
+    } else if (prev.kind !== kind) {
+      this.err('GT2041', `${ref.name} holds ${describe(prev.kind)} elsewhere, ${describe(kind)} here`, ref.span, ['a map keeps one type of value']);
+    } else if (kind === 'lhist' && lhist && prev.lhist && JSON.stringify(lhist) !== JSON.stringify(prev.lhist)) {
+      this.err('GT2045', `${ref.name} is an lhist() with other bounds elsewhere`, ref.span);
+    }
+  }
+
+  private keyExpr(e: ast.Expr): Ty | undefined {
+    const t = this.expr(e);
+    if (t?.k === 'str') return str(this.strlen);
+    return t;
+  }
+
+  intExpr(e: ast.Expr, what: string): void {
+    const t = this.expr(e);
+    if (t && t.k !== 'int') this.err('GT2061', `${what} must be an integer, not a ${tyName(t)}`, e.span);
+  }
+
+  private event(e: ast.Expr, ev: Omit<EventInfo, 'id'>): void {
+    const id = this.r.events.length;
+    this.r.events.push({ id, ...ev });
+    this.r.eventOf.set(e, id);
+  }
+
+  /** Calls that are statements: printf, print, exit, clear, ... */
+  private actionCall(c: Extract<ast.Expr, { kind: 'Call' }>): void {
+    if (AGGREGATIONS[c.name] !== undefined) {
+      this.err('GT2020', `${c.name}() must be assigned to a map`, c.span, [`write @name = ${c.name}(...)`]);
+      return;
+    }
+    switch (c.name) {
+      case 'printf':
+      case 'system':
+      case 'cat':
+      case 'time': {
+        if ((c.name === 'system' || c.name === 'cat') && !this.opts.unsafe) {
+          this.err('GT2080', `${c.name}() runs with gotrace's privileges and needs --unsafe`, c.nameSpan);
           return;
         }
-        checkAggregation(s.target, s.value, ctx);
+        const f = c.args[0];
+        if (!f) {
+          if (c.name === 'time') return this.event(c, { kind: 'time', format: '%H:%M:%S\n', argTypes: [] });
+          this.err('GT2070', `${c.name}() needs a format string`, c.span);
+          return;
+        }
+        if (f.kind !== 'StrLit') {
+          this.err('GT2071', `${c.name}()'s first argument must be a string literal`, f.span);
+          return;
+        }
+        if (c.name === 'time') {
+          if (c.args.length > 1) this.err('GT2023', 'time() takes at most 1 argument', c.span);
+          return this.event(c, { kind: 'time', format: f.value, argTypes: [] });
+        }
+        const argTypes = c.args.slice(1).map((a) => this.expr(a));
+        const parsed = parseFormat(f.value);
+        if (parsed.error) {
+          this.err('GT2072', parsed.error.message, f.span);
+          return;
+        }
+        const convs = parsed.pieces.filter((p) => typeof p !== 'string');
+        if (convs.length !== argTypes.length) {
+          this.err('GT2073', `${c.name}() format has ${convs.length} conversion${convs.length === 1 ? '' : 's'} but ${argTypes.length} argument${argTypes.length === 1 ? '' : 's'} follow`, c.span);
+          return;
+        }
+        let ok = true;
+        convs.forEach((cv, i) => {
+          const t = argTypes[i];
+          if (!t || typeof cv === 'string') return;
+          const wantsStr = cv.conv === 's';
+          const isStrish = t.k === 'str' || t.k === 'probe' || t.k === 'ustack';
+          if (cv.conv !== 'v' && wantsStr !== isStrish) {
+            ok = false;
+            this.err('GT2074', `'${cv.text}' wants ${wantsStr ? 'a string' : 'an integer'}, argument ${i + 1} is a ${tyName(t)}`, c.args[i + 1].span, wantsStr ? [] : ["use '%s'"]);
+          }
+        });
+        if (!ok || argTypes.some((t) => !t)) return;
+        return this.event(c, { kind: c.name as EventKind, format: f.value, argTypes: argTypes as Ty[] });
+      }
+      case 'exit':
+        if (c.args.length > 1) this.err('GT2023', 'exit() takes at most 1 argument', c.span);
+        c.args.forEach((a) => this.intExpr(a, "exit()'s argument"));
+        return this.event(c, { kind: 'exit', argTypes: c.args.length ? [INT] : [] });
+      case 'print': {
+        const a = c.args[0];
+        if (!a || c.args.length > 3) {
+          this.err('GT2023', 'print() takes a map, or a value', c.span);
+          return;
+        }
+        if (a.kind === 'MapRef' && a.keys.length === 0) {
+          const top = c.args[1]?.kind === 'IntLit' ? Number(c.args[1].value) : undefined;
+          const div = c.args[2]?.kind === 'IntLit' ? Number(c.args[2].value) : undefined;
+          this.r.namedMaps.push(a);
+          return this.event(c, { kind: 'print_map', map: a.name, argTypes: [], top, div });
+        }
+        const t = this.expr(a);
+        if (!t) return;
+        return this.event(c, { kind: 'print_value', argTypes: [t] });
+      }
+      case 'clear':
+      case 'zero': {
+        const a = c.args[0];
+        if (c.args.length !== 1 || a.kind !== 'MapRef' || a.keys.length !== 0) {
+          this.err('GT2023', `${c.name}() takes one map, e.g. ${c.name}(@m)`, c.span);
+          return;
+        }
+        this.r.namedMaps.push(a);
+        return this.event(c, { kind: c.name, map: a.name, argTypes: [] });
+      }
+      case 'delete': {
+        const a = c.args[0];
+        if (c.args.length !== 1 || a.kind !== 'MapRef') {
+          this.err('GT2023', 'delete() takes one map element, e.g. delete(@m[k])', c.span);
+          return;
+        }
+        a.keys.forEach((k) => this.keyExpr(k));
+        this.r.namedMaps.push(a);
         return;
       }
-      checkExpr(s.value, ctx);
-      useMap(s.target, 'int', ctx);
-      return;
     }
-    case 'IncDecStmt':
-      if (s.target.kind === 'VarRef') {
-        if (!ctx.vars.has(s.target.name))
-          ctx.diagnostics.push(error('GT2002', `Undefined variable: ${s.target.name}`, s.target.span));
-      } else {
-        for (const k of s.target.keys) checkExpr(k, ctx);
-        useMap(s.target, 'int', ctx);
+    this.expr(c);
+  }
+
+  expr(e: ast.Expr): Ty | undefined {
+    const t = this.exprInner(e);
+    if (t) this.r.types.set(e, t);
+    return t;
+  }
+
+  private exprInner(e: ast.Expr): Ty | undefined {
+    switch (e.kind) {
+      case 'IntLit':
+      case 'BoolLit':
+        return INT;
+      case 'StrLit':
+        return str(Math.min(this.strlen, Buffer.byteLength(e.value) + 1));
+      case 'NilLit':
+        this.err('GT2010', 'nil is for Go values (args), which this version does not read yet', e.span);
+        return undefined;
+      case 'Ident': {
+        const b = BUILTINS[e.name];
+        if (!b) {
+          const near = suggest(e.name, Object.keys(BUILTINS));
+          const later = e.name === 'args' || e.name === 'rets';
+          this.err('GT2001', `Unknown identifier: '${e.name}'`, e.span, later ? ['typed Go arguments are not supported yet: use arg0..arg8'] : near ? [`did you mean '${near}'?`] : []);
+          return undefined;
+        }
+        if (!b.where.includes(this.block.where)) {
+          this.err('GT2003', `${e.name} is only available in uprobe and uretprobe blocks`, e.span);
+          return undefined;
+        }
+        if (e.name === 'retval' && this.block.where !== 'uprobe') {
+          this.err('GT2005', 'retval exists only where a call returns', e.span);
+          return undefined;
+        }
+        return b.ty(this.opts);
       }
-      return;
-    case 'IfStmt':
-      checkExpr(s.cond, ctx);
-      checkStmts(s.then, ctx);
-      if (s.else) checkStmts(s.else, ctx);
-      return;
-    case 'BlockStmt':
-      checkStmts(s.body, ctx);
-      return;
-    case 'UnrollStmt':
-      if (s.count < 1 || s.count > 100)
-        ctx.diagnostics.push(error('GT2030', 'unroll count must be between 1 and 100', s.span));
-      checkStmts(s.body, ctx);
-      return;
-    case 'ReturnStmt':
-      return;
-    case 'WhileStmt':
-      ctx.diagnostics.push(error('GT2010', 'while loops are not supported yet', s.span, ['use unroll(N) { }']));
-      return;
-  }
-}
-
-function checkAggregation(target: ast.MapRef, call: Extract<ast.Expr, { kind: 'Call' }>, ctx: Ctx): void {
-  const kind = AGGREGATIONS[call.name];
-  const want = kind === 'count' ? 0 : kind === 'lhist' ? 4 : 1;
-  if (call.args.length !== want) {
-    ctx.diagnostics.push(
-      error(
-        'GT2023',
-        `${call.name}() takes ${want === 0 ? 'no arguments' : want === 1 ? '1 argument' : `${want} arguments`}, found ${call.args.length}`,
-        call.span,
-        kind === 'lhist' ? ['lhist(value, min, max, step)'] : [],
-      ),
-    );
-    return;
-  }
-  call.args.forEach((a) => checkExpr(a, ctx));
-  let lhist: MapInfo['lhist'];
-  if (kind === 'lhist') {
-    const nums = call.args.slice(1).map((a) => (a.kind === 'IntLit' ? Number(a.value) : NaN));
-    if (nums.some((n) => Number.isNaN(n))) {
-      ctx.diagnostics.push(error('GT2024', 'lhist() min, max and step must be integer literals', call.span));
-      return;
+      case 'VarRef': {
+        const t = this.block.vars.get(e.name);
+        if (!t) this.err('GT2002', `Undefined variable: ${e.name}`, e.span);
+        return t;
+      }
+      case 'MapRef': {
+        const keys = e.keys.map((k) => this.keyExpr(k));
+        const m = this.r.maps.get(e.name);
+        if (m && m.kind !== 'int' && m.kind !== 'str') {
+          this.err('GT2026', `${e.name} holds ${m.kind}() and cannot be used as a value`, e.span, [`aggregations are read in user space: print(${e.name})`]);
+          return undefined;
+        }
+        if (!m) {
+          this.useMap(e, 'int', keys, INT);
+          return INT;
+        }
+        this.useMap(e, m.kind, keys, m.valueType);
+        return m.valueType;
+      }
+      case 'Call': {
+        if (AGGREGATIONS[e.name] !== undefined) {
+          this.err('GT2020', `${e.name}() must be assigned to a map`, e.span);
+          return undefined;
+        }
+        if (ACTIONS.includes(e.name)) {
+          this.err('GT2028', `${e.name}() is a statement and has no value`, e.span);
+          return undefined;
+        }
+        if (LATER.includes(e.name)) {
+          this.err('GT2010', `${e.name}() is not supported yet`, e.nameSpan);
+          return undefined;
+        }
+        const near = suggest(e.name, KNOWN_CALLS);
+        this.err('GT2004', `Unknown function: '${e.name}'`, e.nameSpan, near ? [`did you mean '${near}'?`] : []);
+        return undefined;
+      }
+      case 'Unary': {
+        const t = this.expr(e.operand);
+        if (t && t.k !== 'int') {
+          this.err('GT2060', `cannot use '${e.op}' on a ${tyName(t)}`, e.span);
+          return undefined;
+        }
+        return t && INT;
+      }
+      case 'Binary': {
+        const a = this.expr(e.left);
+        const b = this.expr(e.right);
+        if (!a || !b) return undefined;
+        if (a.k !== 'int' || b.k !== 'int') {
+          const bad = a.k !== 'int' ? a : b;
+          this.err('GT2060', `cannot use '${e.op}' on a ${tyName(bad)}`, e.span, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['string comparison is not supported yet'] : []);
+          return undefined;
+        }
+        if ((e.op === '/' || e.op === '%') && e.right.kind === 'IntLit' && e.right.value === 0n) {
+          this.err('GT2050', 'division by zero', e.right.span);
+          return undefined;
+        }
+        return INT;
+      }
+      case 'Ternary': {
+        this.intExpr(e.cond, 'a condition');
+        const a = this.expr(e.then);
+        const b = this.expr(e.else);
+        if (a && b && a.k !== 'int') {
+          this.err('GT2060', `a ternary's branches must be integers, not ${tyName(a)}`, e.span);
+          return undefined;
+        }
+        if (a && b && b.k !== 'int') {
+          this.err('GT2060', `a ternary's branches must be integers, not ${tyName(b)}`, e.span);
+          return undefined;
+        }
+        return a && b ? INT : undefined;
+      }
+      case 'Cast': {
+        const t = this.expr(e.operand);
+        if (t && t.k !== 'int') {
+          this.err('GT2060', `cannot cast a ${tyName(t)} to ${e.type}`, e.span);
+          return undefined;
+        }
+        return t && INT;
+      }
+      case 'Field':
+      case 'Index':
+        this.err('GT2010', 'typed Go values (args.NAME, fields, indexing) are not supported yet', e.span, ['use arg0..arg8']);
+        return undefined;
+      case 'Tuple':
+        this.err('GT2010', 'tuples are not supported yet', e.span);
+        return undefined;
+      case 'Positional':
+        this.err('GT2010', 'positional parameters are not supported yet', e.span);
+        return undefined;
     }
-    const [min, max, step] = nums;
-    if (step <= 0 || max <= min || (max - min) / step > 1000) {
-      ctx.diagnostics.push(
-        error('GT2025', 'lhist() needs min < max, step > 0 and at most 1000 buckets', call.span),
-      );
-      return;
-    }
-    lhist = { min, max, step };
-  }
-  useMap(target, kind, ctx, lhist);
-}
-
-function useMap(ref: ast.MapRef, kind: MapKind, ctx: Ctx, lhist?: MapInfo['lhist']): void {
-  const prev = ctx.maps.get(ref.name);
-  if (!prev) {
-    ctx.maps.set(ref.name, { name: ref.name, kind, keyCount: ref.keys.length, firstUse: ref.span, lhist });
-    return;
-  }
-  if (prev.keyCount !== ref.keys.length) {
-    ctx.diagnostics.push(
-      error(
-        'GT2040',
-        `${ref.name} used with ${ref.keys.length} key${ref.keys.length === 1 ? '' : 's'} here but ${prev.keyCount} elsewhere`,
-        ref.span,
-      ),
-    );
-  } else if (prev.kind !== kind) {
-    ctx.diagnostics.push(
-      error('GT2041', `${ref.name} holds ${describe(prev.kind)} elsewhere, ${describe(kind)} here`, ref.span, [
-        'a map keeps one type of value',
-      ]),
-    );
   }
 }
 
 function describe(k: MapKind): string {
-  return k === 'int' ? 'integers' : `${k}()`;
-}
-
-function checkExpr(e: ast.Expr, ctx: Ctx): void {
-  switch (e.kind) {
-    case 'IntLit':
-    case 'BoolLit':
-      return;
-    case 'StrLit':
-    case 'NilLit':
-    case 'Tuple':
-    case 'Field':
-    case 'Index':
-    case 'Positional':
-      ctx.diagnostics.push(error('GT2010', `${describeExpr(e)} is not supported yet`, e.span));
-      return;
-    case 'Ident': {
-      const b = BUILTINS[e.name];
-      if (!b) {
-        const near = suggest(e.name, Object.keys(BUILTINS));
-        ctx.diagnostics.push(
-          error('GT2001', `Unknown identifier: '${e.name}'`, e.span, near ? [`did you mean '${near}'?`] : []),
-        );
-        return;
-      }
-      if (!ctx.isUprobe)
-        ctx.diagnostics.push(error('GT2003', `${e.name} is only available in uprobe and uretprobe blocks`, e.span));
-      return;
-    }
-    case 'VarRef':
-      if (!ctx.vars.has(e.name)) ctx.diagnostics.push(error('GT2002', `Undefined variable: ${e.name}`, e.span));
-      return;
-    case 'MapRef': {
-      e.keys.forEach((k) => checkExpr(k, ctx));
-      const m = ctx.maps.get(e.name);
-      if (m && m.kind !== 'int')
-        ctx.diagnostics.push(
-          error('GT2026', `${e.name} holds ${m.kind}() and cannot be used as a value`, e.span, [
-            'aggregations are read in user space: print(' + e.name + ')',
-          ]),
-        );
-      else useMap(e, 'int', ctx);
-      return;
-    }
-    case 'Call': {
-      if (AGGREGATIONS[e.name] !== undefined) {
-        ctx.diagnostics.push(error('GT2020', `${e.name}() must be assigned to a map`, e.span));
-        return;
-      }
-      const near = suggest(e.name, KNOWN_CALLS);
-      ctx.diagnostics.push(
-        error('GT2004', `Unknown function: '${e.name}'`, e.nameSpan, near ? [`did you mean '${near}'?`] : []),
-      );
-      return;
-    }
-    case 'Unary':
-      checkExpr(e.operand, ctx);
-      return;
-    case 'Binary':
-      checkExpr(e.left, ctx);
-      checkExpr(e.right, ctx);
-      if ((e.op === '/' || e.op === '%') && e.right.kind === 'IntLit' && e.right.value === 0n)
-        ctx.diagnostics.push(error('GT2050', 'division by zero', e.right.span));
-      return;
-    case 'Ternary':
-      checkExpr(e.cond, ctx);
-      checkExpr(e.then, ctx);
-      checkExpr(e.else, ctx);
-      return;
-    case 'Cast':
-      checkExpr(e.operand, ctx);
-      return;
-  }
-}
-
-function describeExpr(e: ast.Expr): string {
-  switch (e.kind) {
-    case 'StrLit':
-      return 'a string';
-    case 'NilLit':
-      return 'nil';
-    case 'Tuple':
-      return 'a tuple';
-    case 'Field':
-      return 'field access';
-    case 'Index':
-      return 'indexing';
-    case 'Positional':
-      return 'a positional parameter';
-    default:
-      return e.kind;
-  }
+  return k === 'int' ? 'integers' : k === 'str' ? 'strings' : `${k}()`;
 }

@@ -5,9 +5,10 @@
 //   [4K, 8K)           10060 |@@@@@...@|
 import type { MapSpec } from '../../compiler/manifest.js';
 import type { MapEntry } from '../aggregations.js';
+import { valueText } from '../values.js';
 
-function keyText(keys: bigint[]): string {
-  return keys.length ? `[${keys.join(', ')}]` : '';
+function keyText(keys: MapEntry['keys']): string {
+  return keys.length ? `[${keys.map(valueText).join(', ')}]` : '';
 }
 
 function histLabel(power: number): string {
@@ -65,6 +66,7 @@ export function mapText(m: MapSpec, entries: MapEntry[]): string {
     const head = `${m.name}${keyText(e.keys)}: `;
     const v = e.value;
     if (v.type === 'int') return head + v.value;
+    if (v.type === 'scalar') return head + valueText(v.value);
     if (v.type === 'stats') return `${head}count ${v.count}, average ${v.average}, total ${v.total}`;
     const body = m.kind === 'lhist' ? lhistText(v.buckets, m.lhist!.min, m.lhist!.max, m.lhist!.step) : histText(v.buckets);
     return `${head}\n${body}`;

@@ -11,11 +11,16 @@ const spec = (name: string, kind: MapSpec['kind'], keyCount: number, extra: Part
   cName: 'm',
   kind,
   keyCount,
+  keys: Array.from({ length: Math.max(1, keyCount) }, (_, i) => ({ type: 'int' as const, offset: i * 8, size: 8 })),
+  keySize: Math.max(1, keyCount) * 8,
   valueSize: kind === 'avg' || kind === 'stats' || kind === 'min' || kind === 'max' ? 16 : 8,
   perCpu: kind !== 'int',
   ...extra,
 });
-const int = (keys: number[], v: number): MapEntry => ({ keys: keys.map(BigInt), value: { type: 'int', value: BigInt(v) } });
+const int = (keys: number[], v: number): MapEntry => ({
+  keys: keys.map((k) => ({ type: 'int' as const, value: BigInt(k) })),
+  value: { type: 'int', value: BigInt(v) },
+});
 
 t.test('keyed int map, sorted by value', async (t) => {
   const out = mapText(spec('@lat', 'int', 1), sortEntries([int([18], 3125301), int([17], 2081934), int([19], 2081934)]));

@@ -1,0 +1,55 @@
+// The value types of the script language and their storage layout, shared by the checker, the
+// code generator and the runtime's decoders (through the manifest).
+
+/** int: 64-bit signed. str: a bounded string buffer. probe: which (block, function) fired,
+ *  printed as the function's name. ustack: a user stack of return addresses. */
+export type Ty = { k: 'int' } | { k: 'str'; size: number } | { k: 'probe' } | { k: 'ustack' };
+
+export const INT: Ty = { k: 'int' };
+export const PROBE: Ty = { k: 'probe' };
+export const USTACK: Ty = { k: 'ustack' };
+export const USTACK_DEPTH = 16;
+export const COMM_SIZE = 16;
+
+export function str(size: number): Ty {
+  return { k: 'str', size };
+}
+
+/** Bytes a value of the type takes in a key, value or event, padded to 8. */
+export function storageSize(t: Ty): number {
+  switch (t.k) {
+    case 'int':
+    case 'probe':
+      return 8;
+    case 'str':
+      return Math.ceil(t.size / 8) * 8;
+    case 'ustack':
+      return 8 * USTACK_DEPTH;
+  }
+}
+
+export function tyName(t: Ty): string {
+  return t.k === 'str' ? 'string' : t.k === 'probe' ? 'probe' : t.k;
+}
+
+export function sameKind(a: Ty, b: Ty): boolean {
+  return a.k === b.k;
+}
+
+/** A field of a key, value or event: JSON-safe for the manifest. */
+export interface Field {
+  type: 'int' | 'str' | 'probe' | 'ustack';
+  offset: number;
+  size: number;
+}
+
+/** Lay out fields one after another, each 8-aligned. */
+export function layout(types: Ty[]): { fields: Field[]; size: number } {
+  let off = 0;
+  const fields = types.map((t) => {
+    const f: Field = { type: t.k, offset: off, size: storageSize(t) };
+    off += f.size;
+    return f;
+  });
+  return { fields, size: off };
+}

@@ -16,6 +16,8 @@ export interface LibbpfFfi {
   map_fd: (map: unknown) => number;
   map_set_initial_value: (map: unknown, data: Buffer, size: number) => number;
   map_initial_value: (map: unknown, size: number[]) => unknown;
+  /** Before load: use an existing kernel map (by fd) instead of creating this one. */
+  map_reuse_fd: (map: unknown, fd: number) => number;
   find_program: (obj: unknown, name: string) => unknown;
   attach_uprobe: (prog: unknown, ret: boolean, pid: number, path: string, off: number) => unknown;
   attach_perf_event: (prog: unknown, pfd: number) => unknown;
@@ -32,7 +34,14 @@ export interface LibbpfFfi {
   ring_buffer_consume: (rb: unknown) => number;
   ring_buffer_free: (rb: unknown) => void;
   ring_buffer_epoll_fd: (rb: unknown) => number;
+  attach_uprobe_opts: (prog: unknown, pid: number, path: string, off: number, opts: object) => unknown;
+  major_version: () => number;
+  minor_version: () => number;
+  perf_event_open: (attr: Buffer, pid: number, cpu: number, group: number, flags: number) => number;
   errno: () => number;
+  /** fcntl(fd, F_DUPFD_CLOEXEC, 3): a second fd for the same kernel object. */
+  dup_fd: (fd: number) => number;
+  close_fd: (fd: number) => number;
 }
 
 let cached: LibbpfFfi | undefined;
@@ -48,11 +57,19 @@ export function libbpf(): LibbpfFfi {
     throw new Error(`cannot load libbpf.so.1 (install Debian's libbpf1): ${(e as Error).message}`);
   }
   const libc = koffi.load('libc.so.6');
+  const fcntl = libc.func('int fcntl(int fd, int cmd, ...)');
   koffi.opaque('bpf_object');
   koffi.opaque('bpf_map');
   koffi.opaque('bpf_program');
   koffi.opaque('bpf_link');
   koffi.opaque('ring_buffer');
+  koffi.struct('bpf_uprobe_opts', {
+    sz: 'size_t',
+    ref_ctr_offset: 'size_t',
+    bpf_cookie: 'uint64_t',
+    retprobe: 'bool',
+    func_name: 'const char *',
+  });
   // libbpf_print_fn_t: int (*)(enum libbpf_print_level, const char *, va_list). On x86-64 a
   // va_list argument travels as a pointer, which vsnprintf below accepts as such.
   const printFn = koffi.proto('int gt_libbpf_print_fn(int level, const char *fmt, void *ap)');
@@ -67,6 +84,7 @@ export function libbpf(): LibbpfFfi {
     map_fd: lib.func('int bpf_map__fd(bpf_map *map)'),
     map_set_initial_value: lib.func('int bpf_map__set_initial_value(bpf_map *map, const void *data, size_t size)'),
     map_initial_value: lib.func('void *bpf_map__initial_value(bpf_map *map, _Out_ size_t *size)'),
+    map_reuse_fd: lib.func('int bpf_map__reuse_fd(bpf_map *map, int fd)'),
     find_program: lib.func('bpf_program *bpf_object__find_program_by_name(bpf_object *obj, const char *name)'),
     attach_uprobe: lib.func(
       'bpf_link *bpf_program__attach_uprobe(bpf_program *prog, bool retprobe, int pid, const char *path, size_t off)',
@@ -87,7 +105,21 @@ export function libbpf(): LibbpfFfi {
     ring_buffer_consume: lib.func('int ring_buffer__consume(ring_buffer *rb)'),
     ring_buffer_free: lib.func('void ring_buffer__free(ring_buffer *rb)'),
     ring_buffer_epoll_fd: lib.func('int ring_buffer__epoll_fd(ring_buffer *rb)'),
+    attach_uprobe_opts: lib.func(
+      'bpf_link *bpf_program__attach_uprobe_opts(bpf_program *prog, int pid, const char *path, size_t off, bpf_uprobe_opts *opts)',
+    ),
+    major_version: lib.func('uint32_t libbpf_major_version(void)'),
+    minor_version: lib.func('uint32_t libbpf_minor_version(void)'),
+    perf_event_open: (() => {
+      const syscall = libc.func('long syscall(long nr, ...)');
+      // SYS_perf_event_open on x86-64.
+      return (attr: Buffer, pid: number, cpu: number, group: number, flags: number) =>
+        Number(syscall(298, 'void *', attr, 'int', pid, 'int', cpu, 'int', group, 'unsigned long', flags));
+    })(),
     errno: () => koffi.errno(),
+    // F_DUPFD_CLOEXEC = 1030; fcntl is variadic, so the third argument's type is given per call.
+    dup_fd: (fd: number) => fcntl(fd, 1030, 'int', 3),
+    close_fd: libc.func('int close(int fd)'),
   };
   void printFn;
   void sampleFn;

@@ -118,6 +118,15 @@ export class BpfObject {
     }
   }
 
+  /** Before load: make map `name` the existing kernel map `fd` (libbpf dups the fd), so that
+   *  several objects share one map. The kernel keeps a map while any fd or program holds it. */
+  reuseMap(name: string, fd: number): void {
+    const m = this.maps().find((x) => x.name === name);
+    if (!m) throw new BpfError(`BPF object has no map ${name}`);
+    const r = this.ffi.map_reuse_fd(m.ptr, fd);
+    if (r < 0) throw new BpfError(`cannot reuse map ${name} (fd ${fd}): ${errnoName(r)}`, -r);
+  }
+
   map(name: string): MapHandle {
     const m = this.maps().find((x) => x.name === name);
     if (!m) throw new BpfError(`BPF object has no map ${name}`);
@@ -138,6 +147,33 @@ export class BpfObject {
         e,
         takeLog(),
       );
+    }
+    this.links.push(link);
+  }
+
+  /** Attach at a named function of a shared library, in one process only (BEGIN/END). */
+  attachUprobeByName(program: string, path: string, func: string, pid: number): void {
+    const prog = this.ffi.find_program(this.obj, program);
+    if (!prog) throw new BpfError(`BPF object has no program ${program}`);
+    takeLog();
+    const opts = { sz: 40, ref_ctr_offset: 0, bpf_cookie: 0, retprobe: false, func_name: func };
+    const link = this.ffi.attach_uprobe_opts(prog, pid, path, 0, opts);
+    if (!link) {
+      const e = this.ffi.errno();
+      throw new BpfError(`cannot attach uprobe at ${path}:${func}: ${errnoName(e)}`, e, takeLog());
+    }
+    this.links.push(link);
+  }
+
+  /** Attach to a perf event fd (timers); the link owns the fd from then on. */
+  attachPerfEvent(program: string, pfd: number): void {
+    const prog = this.ffi.find_program(this.obj, program);
+    if (!prog) throw new BpfError(`BPF object has no program ${program}`);
+    const link = this.ffi.attach_perf_event(prog, pfd);
+    if (!link) {
+      const e = this.ffi.errno();
+      this.ffi.close_fd(pfd);
+      throw new BpfError(`cannot attach perf event: ${errnoName(e)}`, e, takeLog());
     }
     this.links.push(link);
   }
@@ -175,6 +211,82 @@ export function readMap(fd: number, keySize: number, valueSize: number, perCpu: 
     prev = next;
   }
   return out;
+}
+
+/** A second, close-on-exec fd for the kernel object behind `fd` (a map kept past its object). */
+export function dupFd(fd: number): number {
+  const ffi = libbpf();
+  const r = ffi.dup_fd(fd);
+  if (r < 0) {
+    const e = ffi.errno();
+    throw new BpfError(`cannot duplicate fd ${fd}: ${errnoName(e)}`, e);
+  }
+  return r;
+}
+
+export function closeFd(fd: number): void {
+  libbpf().close_fd(fd);
+}
+
+/** A CPU-clock software perf event: every `period` ns (interval) or `freq` times a second
+ *  (profile), on one CPU, for every process. */
+export function openCpuClock(cpu: number, opts: { period?: number; freq?: number }): number {
+  const ffi = libbpf();
+  const attr = Buffer.alloc(112);
+  attr.writeUInt32LE(1, 0); // PERF_TYPE_SOFTWARE
+  attr.writeUInt32LE(112, 4); // PERF_ATTR_SIZE_VER5
+  attr.writeBigUInt64LE(0n, 8); // PERF_COUNT_SW_CPU_CLOCK
+  attr.writeBigUInt64LE(BigInt(Math.max(1, Math.round(opts.period ?? opts.freq ?? 1))), 16);
+  attr.writeBigUInt64LE(opts.freq ? 1n << 10n : 0n, 40); // flags: freq
+  const fd = ffi.perf_event_open(attr, -1, cpu, -1, 8 /* PERF_FLAG_FD_CLOEXEC */);
+  if (fd < 0) {
+    const e = ffi.errno();
+    throw new BpfError(`cannot open a perf event on CPU ${cpu}: ${errnoName(e)}`, e);
+  }
+  return fd;
+}
+
+/** CPUs that are online now: /sys/devices/system/cpu/online, e.g. "0-1". */
+export function onlineCpus(read: (p: string) => string): number[] {
+  const out: number[] = [];
+  for (const part of read('/sys/devices/system/cpu/online').trim().split(',')) {
+    const [a, b] = part.split('-').map(Number);
+    for (let c = a; c <= (b ?? a); c++) out.push(c);
+  }
+  return out;
+}
+
+/** A libbpf ring buffer over a map fd, consumed on demand (never blocking Node's loop). */
+export class RingBuffer {
+  private rb: unknown;
+  private cb: unknown;
+  constructor(fd: number, onSample: (data: Buffer) => void) {
+    const ffi = libbpf();
+    this.cb = ffi.koffi.register((_ctx: unknown, data: unknown, size: number) => {
+      onSample(Buffer.from(ffi.koffi.view(data, Number(size)) as ArrayBuffer));
+      return 0;
+    }, ffi.koffi.pointer('gt_ring_buffer_sample_fn'));
+    this.rb = ffi.ring_buffer_new(fd, this.cb, null, null);
+    if (!this.rb) {
+      const e = ffi.errno();
+      ffi.koffi.unregister(this.cb);
+      throw new BpfError(`cannot open the event ring buffer: ${errnoName(e)}`, e);
+    }
+  }
+
+  /** Handle every event waiting now; returns how many. */
+  consume(): number {
+    if (!this.rb) return 0;
+    return libbpf().ring_buffer_consume(this.rb);
+  }
+
+  free(): void {
+    if (!this.rb) return;
+    const ffi = libbpf();
+    ffi.ring_buffer_free(this.rb);
+    ffi.koffi.unregister(this.cb);
+    this.rb = null;
+  }
 }
 
 export function possibleCpus(): number {

@@ -19,6 +19,7 @@ export const VERSION = '0.1.0';
 const USAGE = `USAGE:
     gotrace [options] (-e 'program' | file.gt) [-- arg ...]
     gotrace -l 'uprobe:PATTERN' (-p PID | -c CMD | PATH)
+    gotrace [repl] (-p PID | -c CMD)    interactive REPL (also: gotrace repl PATH)
 
 OPTIONS:
     -e PROGRAM     trace this program
@@ -143,6 +144,8 @@ function report(io: Io, ds: Diagnostic[]): void {
 /** Runs the CLI; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
   const io: Io = { out: process.stdout, err: process.stderr, color: !!process.stderr.isTTY && !process.env.NO_COLOR };
+  // The interactive REPL (runtime/repl.ts): `gotrace repl ...`.
+  if (argv[0] === 'repl') return (await import('./repl.js')).replMain(argv.slice(1));
   let opts: CliOptions;
   try {
     opts = parseArgs(argv);
@@ -163,6 +166,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   setLibbpfVerbose(opts.verbose);
   if (opts.list !== undefined) return list(opts, io);
+  // A target without a program, on a terminal: the REPL (from a pipe, `gotrace repl` says so).
+  if (opts.program === undefined && opts.file === undefined && (opts.pid !== undefined || opts.command !== undefined) && process.stdin.isTTY)
+    return (await import('./repl.js')).replMain(argv);
   if (opts.program === undefined && opts.file === undefined) {
     io.err.write(`ERROR: no program given: use -e 'program' or a file.gt\n${USAGE}`);
     return 1;
@@ -246,6 +252,9 @@ export async function main(argv: string[]): Promise<number> {
   const output = new Output(out, opts.format);
   try {
     if (argvCmd) child = HeldChild.spawn(argvCmd);
+    // Listen for the end before anything is attached: a Ctrl-C during attaching still ends
+    // the session cleanly (END, maps, detach) instead of killing Node mid-way.
+    const ended = waitForEnd(opts.pid, child);
     const tgid = opts.pid ?? child?.pid ?? 0;
     live = LiveProgram.load(compiled.object, compiled.manifest, {
       targetTgid: tgid,
@@ -289,12 +298,15 @@ export async function main(argv: string[]): Promise<number> {
     // Events are consumed on a timer: ring_buffer__consume never blocks Node's event loop.
     timer = setInterval(() => program.pollEvents(), 20);
     child?.release();
-    const why = exiting ? { kind: 'exit' as const } : await Promise.race([waitForEnd(opts.pid, child), exitPromise]);
+    const why = exiting ? { kind: 'exit' as const } : await Promise.race([ended, exitPromise]);
     clearInterval(timer);
     if (why.kind !== 'exit') program.pollEvents();
     exiting = true;
     program.runEnd();
     if (why.kind === 'exited' && why.status !== 0) io.err.write(`target exited with status ${why.code ?? why.signal}\n`);
+    // A -c target outlives a session ended by a signal or exit(); it was ours to start, so it
+    // is ours to stop, as bpftrace does.
+    if (why.kind !== 'exited') child?.terminate();
     output.finalMaps(program.readAllMaps());
     const lost = program.lostEvents();
     if (lost > 0n) {
@@ -323,7 +335,10 @@ type EndReason = { kind: 'exit' } | { kind: 'signal'; signal: string } | { kind:
 function waitForEnd(pid: number | undefined, child: HeldChild | undefined): Promise<EndReason> {
   return new Promise((resolve) => {
     const cleanups: (() => void)[] = [];
+    let finished = false;
     const done = (r: EndReason) => {
+      if (finished) return;
+      finished = true;
       for (const c of cleanups) c();
       resolve(r);
     };

@@ -21,6 +21,8 @@ export interface CompileOptions {
   unsafe?: boolean;
   /** Size of string buffers (bpftrace's BPFTRACE_STRLEN), 64 by default. */
   strlen?: number;
+  /** $1, $2, ... */
+  positional?: string[];
 }
 
 export interface CompileResult {
@@ -39,12 +41,12 @@ export interface CompileResult {
  *  the target, so a script's mistakes are reported even when the pid or path is wrong too. */
 export function checkSource(
   file: SourceFile,
-  opts: { unsafe?: boolean; strlen?: number } = {},
+  opts: { unsafe?: boolean; strlen?: number; positional?: string[] } = {},
 ): { program?: ast.Program; sem?: SemanticResult; diagnostics: Diagnostic[]; incomplete?: boolean } {
   const parsed = parse(file);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (!parsed.program || hasErrors(diagnostics)) return { diagnostics, incomplete: parsed.incomplete };
-  const sem = analyze(parsed.program, { unsafe: opts.unsafe, strlen: opts.strlen });
+  const sem = analyze(parsed.program, { unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional });
   diagnostics.push(...sem.diagnostics);
   return { program: parsed.program, sem, diagnostics };
 }

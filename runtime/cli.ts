@@ -6,7 +6,7 @@ import path from 'node:path';
 import { checkSource, compile } from '../compiler/index.js';
 import { GoBinary, GoBinaryError } from '../compiler/go/binary.js';
 import { error, hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
-import { renderDiagnostics } from '../grammar/render.js';
+import { diagnosticToJson, renderDiagnostics } from '../grammar/render.js';
 import { SourceFile } from '../grammar/source.js';
 import { BpfError, setLibbpfVerbose } from './libbpf/index.js';
 import { jsonLine } from './printers/json.js';
@@ -32,6 +32,8 @@ OPTIONS:
     --dry-run      compile only, do not load or attach
     --no-cache     do not use the compiled-object cache
     --unsafe       allow system() and cat()
+    --strlen N     bytes kept of each string (default 64)
+    --json-diagnostics  errors as JSON lines (also with -f json)
     -h, --help     show this help
     -V, --version  show the version
 
@@ -54,6 +56,8 @@ export interface CliOptions {
   dryRun: boolean;
   noCache: boolean;
   unsafe?: boolean;
+  strlen?: number;
+  jsonDiagnostics?: boolean;
   help: boolean;
   version: boolean;
   positional: string[];
@@ -109,6 +113,15 @@ export function parseArgs(argv: string[]): CliOptions {
       case '--unsafe':
         o.unsafe = true;
         break;
+      case '--strlen': {
+        const v = need(i++, a);
+        if (!/^[0-9]+$/.test(v) || Number(v) < 8 || Number(v) > 200) throw new UsageError(`--strlen wants a size from 8 to 200, not '${v}'`);
+        o.strlen = Number(v);
+        break;
+      }
+      case '--json-diagnostics':
+        o.jsonDiagnostics = true;
+        break;
       case '-h':
       case '--help':
         o.help = true;
@@ -135,10 +148,14 @@ interface Io {
   out: NodeJS.WritableStream & { write(s: string): boolean };
   err: NodeJS.WritableStream & { write(s: string): boolean };
   color: boolean;
+  /** Diagnostics as JSON lines (--json-diagnostics, -f json). */
+  json?: boolean;
 }
 
 function report(io: Io, ds: Diagnostic[]): void {
-  if (ds.length) io.err.write(renderDiagnostics(ds, { color: io.color }));
+  if (!ds.length) return;
+  if (io.json) for (const d of ds) io.err.write(JSON.stringify(diagnosticToJson(d)) + '\n');
+  else io.err.write(renderDiagnostics(ds, { color: io.color }));
 }
 
 /** Runs the CLI; resolves to the exit status. */
@@ -164,6 +181,7 @@ export async function main(argv: string[]): Promise<number> {
     io.out.write(`gotrace v${VERSION}\n`);
     return 0;
   }
+  io.json = opts.jsonDiagnostics || opts.format === 'json';
   setLibbpfVerbose(opts.verbose);
   if (opts.list !== undefined) return list(opts, io);
   // A target without a program, on a terminal: the REPL (from a pipe, `gotrace repl` says so).
@@ -185,7 +203,8 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
-  const pre = checkSource(source, { unsafe: opts.unsafe });
+  const copts = { unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional };
+  const pre = checkSource(source, copts);
   if (hasErrors(pre.diagnostics)) {
     report(io, pre.diagnostics);
     return 1;
@@ -220,7 +239,7 @@ export async function main(argv: string[]): Promise<number> {
     binary = resolved;
   }
 
-  const compiled = await compile(source, { binary, noCache: opts.noCache, unsafe: opts.unsafe });
+  const compiled = await compile(source, { binary, noCache: opts.noCache, ...copts });
   report(io, compiled.diagnostics);
   if (hasErrors(compiled.diagnostics)) return 1;
   if (!compiled.manifest || !compiled.object) {

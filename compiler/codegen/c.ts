@@ -242,8 +242,10 @@ class BlockWriter {
       return;
     }
     switch (e.kind) {
-      case 'StrLit': {
-        const bytes = Buffer.from(e.value).subarray(0, size - 1);
+      case 'StrLit':
+      case 'Positional': {
+        const text = e.kind === 'StrLit' ? e.value : this.sem.positional.get(e)!;
+        const bytes = Buffer.from(text).subarray(0, size - 1);
         bytes.forEach((b, i) => this.line(`((char *)&${dest})[${i}] = ${b};`));
         return;
       }
@@ -357,6 +359,8 @@ class BlockWriter {
         return e.value > 0x7fffffffffffffffn ? `(__s64)${e.value}ULL` : `${e.value}LL`;
       case 'BoolLit':
         return e.value ? '1' : '0';
+      case 'Positional':
+        return `(__s64)${BigInt(this.sem.positional.get(e)!)}LL`;
       case 'Ident':
         return this.builtin(e.name);
       case 'VarRef':

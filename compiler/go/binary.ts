@@ -12,11 +12,26 @@ import { globMatcher, isGlob, printName } from './glob.js';
 import { directBranchTargets, findProbeSites, ProbeSites } from './sites.js';
 import { Dwarf } from './dwarf.js';
 import { GLayout, gLayoutFor } from './goid.js';
+import { PclnLines } from './pclntab-lines.js';
+import { FunctionAbi, functionAbiFor } from './func-abi.js';
 
 export { GoBinaryError } from './errors.js';
 export type { ProbeSites } from './sites.js';
 export type { GLayout } from './goid.js';
 export type { Dwarf, GoType, FuncParam, StructMember } from './dwarf.js';
+export type { AbiAssignment, AbiValue, AbiLocation, RegPiece, AbiReg } from './abi.js';
+export { typeString, locationString } from './abi.js';
+
+/** Where a pc is: its function and, from the line tables, file and line. */
+export interface PcSymbol {
+  func: string;
+  file?: string;
+  line?: number;
+  /** pc - entry of func. */
+  offset: number;
+}
+
+export type { FunctionAbi } from './func-abi.js';
 
 export interface GoFunc {
   /** Symbol name as the linker records it, e.g. `main.(*Server).Handle`. */
@@ -47,6 +62,8 @@ export class GoBinary {
   readonly pclnFormat: Pclntab['format'];
 
   private readonly elf: ElfFile;
+  private readonly pcln: Pclntab;
+  private linesCache?: PclnLines;
   private readonly funcs: GoFunc[];
   private byName?: Map<string, GoFunc>;
   private wrappersMarked = false;
@@ -57,6 +74,7 @@ export class GoBinary {
     this.elf = elf;
     this.path = elf.path;
     this.pie = elf.pie;
+    this.pcln = pcln;
     this.funcs = pcln.funcs;
     this.pclnFormat = pcln.format;
     if (info.goVersion) this.goVersion = info.goVersion;
@@ -154,6 +172,79 @@ export class GoBinary {
   probeSites(fn: GoFunc): ProbeSites {
     const code = this.elf.readVaddr(fn.entry, fn.end - fn.entry);
     return findProbeSites(code, fn.entry);
+  }
+
+  /** Index in functions() of the function containing `pc`, or -1. */
+  private indexAt(pc: number): number {
+    const fs = this.funcs;
+    let lo = 0;
+    let hi = fs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (fs[mid]!.entry <= pc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && pc < fs[hi]!.end ? hi : -1;
+  }
+
+  private lines(): PclnLines {
+    this.linesCache ??= new PclnLines(this.pcln);
+    return this.linesCache;
+  }
+
+  /** The function whose code contains `pc`. */
+  funcAt(pc: number): GoFunc | undefined {
+    const i = this.indexAt(pc);
+    return i >= 0 ? this.funcs[i] : undefined;
+  }
+
+  /**
+   * Function, file and line of a code address, from .gopclntab (so it
+   * works on stripped binaries). For a return address from a stack trace
+   * pass `pc - 1`, as Go's traceback does, to get the line of the call.
+   * File and line are innermost: code inlined from another function
+   * reports that function's source position, under the outer function's
+   * name. Undefined for an address outside every Go function.
+   */
+  symbolize(pc: number): PcSymbol | undefined {
+    const i = this.indexAt(pc);
+    if (i < 0) return undefined;
+    const f = this.funcs[i]!;
+    const out: PcSymbol = { func: f.name, offset: pc - f.entry };
+    try {
+      const pos = this.lines().position(i, f.entry, pc);
+      if (pos.file !== undefined) out.file = pos.file;
+      if (pos.line !== undefined) out.line = pos.line;
+    } catch {
+      // A table we cannot read still leaves the function name.
+    }
+    return out;
+  }
+
+  /**
+   * Size of `fn`'s argument area as the function table records it: stack
+   * arguments and results plus the spill space of register arguments.
+   */
+  argsSize(fn: GoFunc): number {
+    const i = this.indexAt(fn.entry);
+    return i >= 0 && this.funcs[i]!.entry === fn.entry ? this.lines().argsSize(i) : -1;
+  }
+
+  /**
+   * Arguments and results of `fn` with their types (from DWARF) and where
+   * they are at entry and at each return (from Go's ABI rules, abi.ts).
+   * Undefined without DWARF for the function (stripped binary). See
+   * func-abi.ts for how parameters missing from the DWARF are handled.
+   */
+  functionAbi(fn: GoFunc): FunctionAbi | undefined {
+    const d = this.dwarf();
+    return d ? functionAbiFor(d, fn, this.argsSize(fn), this.registerAbi()) : undefined;
+  }
+
+  /** Go 1.17 brought the register ABI to amd64; before, everything was on the stack. */
+  private registerAbi(): boolean {
+    const m = /^go1\.(\d+)/.exec(this.goVersion ?? '');
+    return !m || Number(m[1]) >= 17;
   }
 
   /** Offsets in runtime.g the BPF side needs to identify goroutines. */

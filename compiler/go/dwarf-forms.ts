@@ -36,10 +36,12 @@ export const AT = {
   data_member_location: 0x38,
   declaration: 0x3c,
   encoding: 0x3e,
+  frame_base: 0x40,
   type: 0x49,
   variable_parameter: 0x4b,
   str_offsets_base: 0x72,
   addr_base: 0x73,
+  loclists_base: 0x8c,
   // Go's own attributes (cmd/internal/dwarf).
   go_kind: 0x2900,
   go_key: 0x2901,

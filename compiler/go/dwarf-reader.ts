@@ -200,6 +200,13 @@ export class DieReader {
     return [a, p];
   }
 
+  /** The form in which the DIE stores `attr` (DW_FORM_*), if it has it. */
+  formOf(d: Die, attr: number): number | undefined {
+    const [a] = this.abbrevAt(d.unit, d.offset);
+    const i = a ? a.attrs.indexOf(attr) : -1;
+    return i >= 0 ? a!.forms[i] : undefined;
+  }
+
   afterAttrs(u: Unit, off: number): number {
     const [a, p] = this.abbrevAt(u, off);
     if (!a) return p;

@@ -9,11 +9,14 @@
 // reads only the units up to "runtime"; a name that does not exist costs
 // one full pass, after which the index is complete.
 import { ElfFile } from './elf.js';
-import { AT, TAG, uleb } from './dwarf-forms.js';
+import { AT, FORM, TAG, readUint, uleb } from './dwarf-forms.js';
 import { AttrValue, Die, DieReader, Unit } from './dwarf-reader.js';
 import { GoType, TypeReader } from './dwarf-types.js';
+import { printName } from './glob.js';
+import { decodeLocation, DwarfPiece, locListEntryAt } from './dwarf-loc.js';
 
 export { TAG, AT } from './dwarf-forms.js';
+export type { DwarfPiece, DwarfPart } from './dwarf-loc.js';
 export type { GoType } from './dwarf-types.js';
 export type { AttrValue, Die, Unit } from './dwarf-reader.js';
 
@@ -32,12 +35,26 @@ export interface FuncParam {
   isResult: boolean;
 }
 
+/** A formal parameter's location at one pc, as the DWARF describes it. */
+export interface ParamLocation {
+  name: string;
+  isResult: boolean;
+  /** Undefined when no location (list entry) covers the pc. */
+  pieces?: DwarfPiece[];
+}
+
 export class Dwarf {
   private readonly reader: DieReader;
   private readonly index = new Map<string, number[]>();
   private readonly types: TypeReader;
+  private readonly sec: (name: string) => Buffer | undefined;
 
   private constructor(info: Buffer, abbrev: Buffer, sec: (name: string) => Buffer | undefined) {
+    const cache = new Map<string, Buffer | undefined>();
+    this.sec = (n) => {
+      if (!cache.has(n)) cache.set(n, sec(n));
+      return cache.get(n);
+    };
     this.reader = new DieReader(info, abbrev, sec, (u, cu) => this.indexUnit(u, cu));
     this.types = new TypeReader(this);
   }
@@ -141,17 +158,47 @@ export class Dwarf {
     return d;
   }
 
-  /** The subprogram DIE for a Go function name like `main.(*Server).Handle`. */
-  findFunctionDie(name: string): Die | undefined {
+  /**
+   * The subprogram DIE for a Go function name like `main.(*Server).Handle`.
+   * With `entry`, the one whose code starts there: Go's function table
+   * names generic instantiations `main.Map[...]` in some releases while
+   * DWARF spells out the shapes (`main.Map[go.shape.int_0]`), so a name
+   * with `[...]` falls back to comparing printed names and entry pcs.
+   */
+  findFunctionDie(name: string, entry?: number): Die | undefined {
     const dies = this.lookup(name).filter((d) => d.tag === TAG.subprogram);
+    if (entry !== undefined) {
+      const at = dies.find((d) => d.attrs.get(AT.low_pc) === entry);
+      if (at) return at;
+      if (dies.length === 0 && name.includes('[')) return this.genericAt(name, entry);
+    }
     // Prefer the concrete out-of-line body; an abstract one (inlined
     // function) still names its parameters.
     return dies.find((d) => d.attrs.has(AT.low_pc)) ?? dies[0];
   }
 
-  /** Formal parameters and results of a function, in declaration order. */
-  functionParams(name: string): FuncParam[] | undefined {
-    const d = this.findFunctionDie(name);
+  private genericAt(name: string, entry: number): Die | undefined {
+    while (!this.reader.done) this.reader.readNextUnit();
+    const want = printName(name);
+    const prefix = name.slice(0, name.indexOf('['));
+    for (const [key, offs] of this.index) {
+      if (!key.startsWith(prefix) || !key.includes('[') || printName(key) !== want) continue;
+      for (const o of offs) {
+        const d = this.die(o);
+        if (d.tag === TAG.subprogram && d.attrs.get(AT.low_pc) === entry) return d;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Formal parameters and results of a function, in declaration order.
+   * N.B. Go leaves blank (`_`) and unnamed parameters out of its DWARF
+   * (blank and unnamed results stay, as `~b0`, `~r0`), so this list may
+   * be short; GoBinary.functionAbi checks it against the argument size.
+   */
+  functionParams(name: string, entry?: number): FuncParam[] | undefined {
+    const d = this.findFunctionDie(name, entry);
     if (!d) return undefined;
     const out: FuncParam[] = [];
     for (const c of this.children(d)) {
@@ -159,6 +206,51 @@ export class Dwarf {
       const t = c.attrs.get(AT.type);
       const p: FuncParam = { name: String(c.attrs.get(AT.name) ?? ''), isResult: !!c.attrs.get(AT.variable_parameter) };
       if (typeof t === 'number') p.type = this.types.at(t);
+      out.push(p);
+    }
+    return out;
+  }
+
+  /**
+   * Where each formal parameter of function `name` is at `pc` (default: the
+   * function's entry), from DW_AT_location: an expression, or the entry of a
+   * location list that covers pc. Go writes lists for optimized code, whose
+   * first entry at the entry pc names the ABI registers; stack arguments get
+   * a plain CFA-relative expression (or none, when optimized away).
+   */
+  paramLocations(name: string, pc?: number, entry?: number): ParamLocation[] | undefined {
+    const d = this.findFunctionDie(name, entry);
+    if (!d) return undefined;
+    const low = d.attrs.get(AT.low_pc);
+    const at = pc ?? (typeof low === 'number' ? low : 0);
+    const fb = d.attrs.get(AT.frame_base);
+    const fbIsCfa = Buffer.isBuffer(fb) && fb.length === 1 && fb[0] === 0x9c;
+    const u = d.unit;
+    const cu = this.reader.readDie(u, u.firstDie);
+    const cuLow = cu.attrs.get(AT.low_pc);
+    const base = typeof cuLow === 'number' ? cuLow : 0;
+    const out: ParamLocation[] = [];
+    for (const c of this.children(d)) {
+      if (c.tag !== TAG.formal_parameter) continue;
+      const p: ParamLocation = { name: String(c.attrs.get(AT.name) ?? ''), isResult: !!c.attrs.get(AT.variable_parameter) };
+      const loc = c.attrs.get(AT.location);
+      let expr: Buffer | undefined;
+      if (Buffer.isBuffer(loc)) expr = loc;
+      else if (typeof loc === 'number') {
+        let off = loc;
+        if (this.reader.formOf(c, AT.location) === FORM.loclistx) {
+          // An index into the offsets table at DW_AT_loclists_base.
+          const lb = cu.attrs.get(AT.loclists_base);
+          const lists = this.sec('.debug_loclists');
+          if (typeof lb !== 'number' || !lists) off = -1;
+          else off = lb + readUint(lists, lb + loc * u.offSize, u.offSize);
+        }
+        if (off >= 0) {
+          const sections = { loc: this.sec('.debug_loc'), loclists: this.sec('.debug_loclists'), addr: this.sec('.debug_addr') };
+          expr = locListEntryAt(sections, u.version, off, at, base, u.addrBase);
+        }
+      }
+      if (expr) p.pieces = decodeLocation(expr, fbIsCfa);
       out.push(p);
     }
     return out;

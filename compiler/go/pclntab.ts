@@ -31,6 +31,8 @@ export interface Pclntab {
   textStart: number;
   /** Sorted by entry. */
   funcs: PclnFunc[];
+  /** The table's bytes from its header on (may run past its end), for pclntab-lines.ts. */
+  data: Buffer;
 }
 
 const MAGICS: Record<number, PclnFormat> = {
@@ -175,5 +177,5 @@ export function parsePclntab(b: Buffer, addr = 0): Pclntab {
       funcs.push({ entry, end, name: str(nametab + b.readInt32LE(ftab + funcoff + 4)) });
     }
   }
-  return { format, addr, textStart, funcs };
+  return { format, addr, textStart, funcs, data: b };
 }

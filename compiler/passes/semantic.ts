@@ -7,7 +7,7 @@ import { error, type Diagnostic } from '../../grammar/diagnostics.js';
 import { parseFormat } from '../format.js';
 import type { MapKind } from '../manifest.js';
 import { suggest } from './suggest.js';
-import { COMM_SIZE, INT, PROBE, USTACK, str, tyName, type Ty } from './types.js';
+import { COMM_SIZE, INT, PROBE, USTACK, aTy, str, tyName, type Ty } from './types.js';
 
 type Where = 'uprobe' | 'special' | 'timer';
 
@@ -33,7 +33,7 @@ export const BUILTINS: Record<string, Builtin> = {
   nsecs: { ty: () => INT, where: ALL },
   comm: { ty: () => str(COMM_SIZE), where: ALL },
   elapsed: { ty: () => INT, where: ALL, returnTime: true },
-  retval: { ty: () => INT, where: UPROBE, returnTime: true },
+  retval: { ty: () => INT, where: ALL, returnTime: true },
   func: { ty: () => PROBE, where: UPROBE },
   probe: { ty: () => PROBE, where: UPROBE },
   ustack: { ty: () => USTACK, where: UPROBE },
@@ -96,6 +96,8 @@ export interface BlockInfo {
 export interface Options {
   unsafe?: boolean;
   strlen?: number;
+  /** Arguments after `--` on the command line: $1, $2, ... and $#. */
+  positional?: string[];
 }
 
 export interface SemanticResult {
@@ -107,11 +109,13 @@ export interface SemanticResult {
   types: Map<ast.Expr, Ty>;
   /** Maps named by print/clear/zero/delete: they must be written somewhere in the script. */
   namedMaps: ast.MapRef[];
+  /** The value of each positional parameter used ($1 → its text, $# → the count). */
+  positional: Map<ast.Expr, string>;
   diagnostics: Diagnostic[];
 }
 
 export function analyze(program: ast.Program, options: Options = {}): SemanticResult {
-  const r: SemanticResult = { blocks: [], maps: new Map(), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], diagnostics: [] };
+  const r: SemanticResult = { blocks: [], maps: new Map(), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], positional: new Map(), diagnostics: [] };
   program.probes.forEach((probe, index) => {
     const kinds = new Set(probe.specs.map(specWhere));
     if (kinds.size > 1)
@@ -196,7 +200,7 @@ class Checker {
         if (s.target.kind === 'VarRef') {
           const t = this.block.vars.get(s.target.name);
           if (!t) this.err('GT2002', `Undefined variable: ${s.target.name}`, s.target.span);
-          else if (t.k !== 'int') this.err('GT2060', `cannot use ${s.op} on a ${tyName(t)}`, s.span);
+          else if (t.k !== 'int') this.err('GT2060', `cannot use ${s.op} on ${aTy(t)}`, s.span);
         } else {
           const keys = s.target.keys.map((k) => this.keyExpr(k));
           this.useMap(s.target, 'int', keys, INT);
@@ -209,8 +213,7 @@ class Checker {
         return;
       case 'BlockStmt':
         return this.stmts(s.body);
-      case 'UnrollStmt':
-        if (s.count < 1 || s.count > 100) this.err('GT2030', 'unroll count must be between 1 and 100', s.span);
+      case 'UnrollStmt': // the parser checks the count (GT1010)
         return this.stmts(s.body);
       case 'ReturnStmt':
         return;
@@ -233,11 +236,11 @@ class Checker {
       const prev = this.block.vars.get(s.target.name);
       if (s.op !== '=') {
         if (!prev) this.err('GT2002', `Undefined variable: ${s.target.name}`, s.target.span);
-        else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', `cannot use ${s.op} on a ${tyName(prev.k !== 'int' ? prev : t)}`, s.span);
+        else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', `cannot use ${s.op} on ${aTy(prev.k !== 'int' ? prev : t)}`, s.span);
         return;
       }
       if (prev && prev.k !== t.k)
-        this.err('GT2042', `${s.target.name} holds a ${tyName(prev)} and cannot be assigned a ${tyName(t)}`, s.span);
+        this.err('GT2042', `${s.target.name} holds ${aTy(prev)} and cannot be assigned ${aTy(t)}`, s.span);
       else if (!prev) this.block.vars.set(s.target.name, t);
       return;
     }
@@ -252,7 +255,7 @@ class Checker {
     const t = this.expr(v);
     if (!t) return;
     if (s.op !== '=' && t.k !== 'int') {
-      this.err('GT2060', `cannot use ${s.op} on a ${tyName(t)}`, s.span);
+      this.err('GT2060', `cannot use ${s.op} on ${aTy(t)}`, s.span);
       return;
     }
     if (t.k === 'ustack') {
@@ -301,7 +304,7 @@ class Checker {
       this.err('GT2040', `${ref.name} used with ${n} key${n === 1 ? '' : 's'} here but ${prev.keyTypes.length} elsewhere`, ref.span);
     } else if (prev.keyTypes.some((t, i) => t.k !== keyTypes[i].k)) {
       const i = prev.keyTypes.findIndex((t, j) => t.k !== keyTypes[j].k);
-      this.err('GT2044', `${ref.name}'s key ${i + 1} is a ${tyName(keyTypes[i])} here but a ${tyName(prev.keyTypes[i])} elsewhere`, ref.keys[i]?.span ?? ref.span);
+      this.err('GT2044', `${ref.name}'s key ${i + 1} is ${aTy(keyTypes[i])} here but ${aTy(prev.keyTypes[i])} elsewhere`, ref.keys[i]?.span ?? ref.span);
     } else if (prev.kind !== kind) {
       this.err('GT2041', `${ref.name} holds ${describe(prev.kind)} elsewhere, ${describe(kind)} here`, ref.span, ['a map keeps one type of value']);
     } else if (kind === 'lhist' && lhist && prev.lhist && JSON.stringify(lhist) !== JSON.stringify(prev.lhist)) {
@@ -317,7 +320,7 @@ class Checker {
 
   intExpr(e: ast.Expr, what: string): void {
     const t = this.expr(e);
-    if (t && t.k !== 'int') this.err('GT2061', `${what} must be an integer, not a ${tyName(t)}`, e.span);
+    if (t && t.k !== 'int') this.err('GT2061', `${what} must be an integer, not ${aTy(t)}`, e.span);
   }
 
   private event(e: ast.Expr, ev: Omit<EventInfo, 'id'>): void {
@@ -363,7 +366,7 @@ class Checker {
         }
         const convs = parsed.pieces.filter((p) => typeof p !== 'string');
         if (convs.length !== argTypes.length) {
-          this.err('GT2073', `${c.name}() format has ${convs.length} conversion${convs.length === 1 ? '' : 's'} but ${argTypes.length} argument${argTypes.length === 1 ? '' : 's'} follow`, c.span);
+          this.err('GT2073', `${c.name}() format has ${convs.length} conversion${convs.length === 1 ? '' : 's'} but ${argTypes.length} argument${argTypes.length === 1 ? ' follows' : 's follow'}`, c.span);
           return;
         }
         let ok = true;
@@ -374,7 +377,7 @@ class Checker {
           const isStrish = t.k === 'str' || t.k === 'probe' || t.k === 'ustack';
           if (cv.conv !== 'v' && wantsStr !== isStrish) {
             ok = false;
-            this.err('GT2074', `'${cv.text}' wants ${wantsStr ? 'a string' : 'an integer'}, argument ${i + 1} is a ${tyName(t)}`, c.args[i + 1].span, wantsStr ? [] : ["use '%s'"]);
+            this.err('GT2074', `'${cv.text}' wants ${wantsStr ? 'a string' : 'an integer'}, argument ${i + 1} is ${aTy(t)}`, c.args[i + 1].span, wantsStr ? [] : ["use '%s'"]);
           }
         });
         if (!ok || argTypes.some((t) => !t)) return;
@@ -497,7 +500,7 @@ class Checker {
       case 'Unary': {
         const t = this.expr(e.operand);
         if (t && t.k !== 'int') {
-          this.err('GT2060', `cannot use '${e.op}' on a ${tyName(t)}`, e.span);
+          this.err('GT2060', `cannot use '${e.op}' on ${aTy(t)}`, e.span);
           return undefined;
         }
         return t && INT;
@@ -508,7 +511,7 @@ class Checker {
         if (!a || !b) return undefined;
         if (a.k !== 'int' || b.k !== 'int') {
           const bad = a.k !== 'int' ? a : b;
-          this.err('GT2060', `cannot use '${e.op}' on a ${tyName(bad)}`, e.span, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['string comparison is not supported yet'] : []);
+          this.err('GT2060', `cannot use '${e.op}' on ${aTy(bad)}`, e.span, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['string comparison is not supported yet'] : []);
           return undefined;
         }
         if ((e.op === '/' || e.op === '%') && e.right.kind === 'IntLit' && e.right.value === 0n) {
@@ -534,7 +537,7 @@ class Checker {
       case 'Cast': {
         const t = this.expr(e.operand);
         if (t && t.k !== 'int') {
-          this.err('GT2060', `cannot cast a ${tyName(t)} to ${e.type}`, e.span);
+          this.err('GT2060', `cannot cast ${aTy(t)} to ${e.type}`, e.span);
           return undefined;
         }
         return t && INT;
@@ -546,9 +549,20 @@ class Checker {
       case 'Tuple':
         this.err('GT2010', 'tuples are not supported yet', e.span);
         return undefined;
-      case 'Positional':
-        this.err('GT2010', 'positional parameters are not supported yet', e.span);
-        return undefined;
+      case 'Positional': {
+        const args = this.opts.positional ?? [];
+        if (e.index === '#') {
+          this.r.positional.set(e, String(args.length));
+          return INT;
+        }
+        const v = args[e.index - 1];
+        if (v === undefined) {
+          this.err('GT2090', `$${e.index} is not set: the script got ${args.length} argument${args.length === 1 ? '' : 's'}`, e.span, ['give arguments after --: gotrace script.gt -- 42 main']);
+          return undefined;
+        }
+        this.r.positional.set(e, v);
+        return /^-?(0x[0-9a-fA-F]+|\d+)$/.test(v) ? INT : str(Math.min(this.strlen, Buffer.byteLength(v) + 1));
+      }
     }
   }
 }

@@ -32,6 +32,11 @@ export function tyName(t: Ty): string {
   return t.k === 'str' ? 'string' : t.k === 'probe' ? 'probe' : t.k;
 }
 
+/** With its article, for messages: "an integer", "a string". */
+export function aTy(t: Ty): string {
+  return t.k === 'int' ? 'an integer' : `a ${tyName(t)}`;
+}
+
 export function sameKind(a: Ty, b: Ty): boolean {
   return a.k === b.k;
 }

@@ -1,0 +1,90 @@
+// A function's parameters with their ABI locations, from its DWARF, checked
+// against the argument size Go's function table records for it.
+//
+// N.B. Go's DWARF leaves out parameters without a usable name: blank (`_`)
+// and unnamed parameters, unnamed method receivers, and the receiver of the
+// compiler's pointer wrappers for value methods (`pkg.(*T).M` calling
+// `pkg.T.M`). They still take registers, so the locations computed from the
+// remaining ones would be wrong. The argument area computed from the DWARF
+// list (stack arguments, stack results, spill space) is compared with
+// _func.args; when they differ:
+//   - for a method whose first listed parameter is not of the receiver type,
+//     the receiver is assumed missing and added back (as `~recv`); for
+//     shape-stenciled generic code (a `[` in the name), the dictionary
+//     pointer Go passes first (as `.dict`); a guess is kept if the sizes
+//     then agree;
+//   - otherwise the arguments' locations are reported unknown. Results in
+//     registers stay right (their assignment starts afresh), results on the
+//     stack do not.
+import { AbiAssignment, AbiParam, assignAbi } from './abi.js';
+import type { Dwarf } from './dwarf.js';
+import type { GoType } from './dwarf-types.js';
+
+export interface FunctionAbi extends AbiAssignment {
+  /** Size of the argument area recorded in the function table (-1 if unknown). */
+  argsSize: number;
+  /** Set when some locations are unknown, saying why. */
+  warning?: string;
+}
+
+const DICT: GoType = { kind: 'pointer', name: 'unsafe.Pointer', size: 8, elem: undefined };
+
+/** Receiver type named in a method's symbol: `pkg.(*T).M` or `pkg.T.M`. */
+function receiverOf(dwarf: Dwarf, name: string): GoType | undefined {
+  const ptr = /^(.+)\.\(\*([^()]+)\)\.[^.()]+$/.exec(name);
+  if (ptr) {
+    const typeName = `${ptr[1]}.${ptr[2]}`;
+    const found = dwarf.findType(`*${typeName}`);
+    if (found) return found;
+    const elem = dwarf.findType(typeName);
+    return elem ? { kind: 'pointer', name: `*${typeName}`, size: 8, elem } : undefined;
+  }
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0 || name.includes('(')) return undefined;
+  // `main.main.func1` is a closure, not a method: only a real type counts.
+  const t = dwarf.findType(name.slice(0, dot));
+  return t && t.kind !== 'func' ? t : undefined;
+}
+
+export function functionAbiFor(
+  dwarf: Dwarf,
+  fn: { name: string; entry: number },
+  argsSize: number,
+  registers: boolean,
+): FunctionAbi | undefined {
+  const params = dwarf.functionParams(fn.name, fn.entry);
+  if (!params) return undefined;
+  const a = assignAbi(params, { registers });
+  if (a.frameSize === undefined) return { ...a, argsSize, warning: 'some parameter types are not described by the DWARF' };
+  if (argsSize < 0 || a.frameSize === argsSize) return { ...a, argsSize };
+
+  // Put back what the DWARF may have left out, and keep the first guess
+  // that accounts for the whole argument area.
+  const first = params.find((p) => !p.isResult);
+  const guesses: AbiParam[][] = [];
+  const recv = receiverOf(dwarf, fn.name);
+  const missingRecv = recv && first?.type?.name !== recv.name ? [{ name: '~recv', type: recv, isResult: false }] : undefined;
+  // Shape-stenciled generic code takes its dictionary first, before any receiver.
+  const missingDict = fn.name.includes('[') && first?.name !== '.dict' ? [{ name: '.dict', type: DICT, isResult: false }] : undefined;
+  if (missingRecv) guesses.push([...missingRecv, ...params]);
+  if (missingDict) guesses.push([...missingDict, ...params]);
+  if (missingRecv && missingDict) guesses.push([...missingDict, ...missingRecv, ...params]);
+  for (const g of guesses) {
+    const b = assignAbi(g, { registers });
+    if (b.frameSize === argsSize) return { ...b, argsSize };
+  }
+
+  const reason = first
+    ? 'the DWARF leaves out blank or unnamed parameters'
+    : 'the DWARF names no arguments (assembly, or unnamed parameters)';
+  const out: FunctionAbi = {
+    values: a.values,
+    argsSize,
+    warning: `${reason} (argument area ${argsSize} bytes, the named ones take ${a.frameSize}): argument locations unknown`,
+  };
+  for (const v of out.values) {
+    if (!v.isResult || v.location.kind === 'stack') v.location = { kind: 'unknown', reason };
+    delete v.spillOffset;
+  }
+  return out;
+}

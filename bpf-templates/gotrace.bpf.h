@@ -191,6 +191,61 @@ static __always_inline int gt_return(struct gt_regs *ctx, __u64 probe, struct gt
 		}                                                                    \
 	} while (0)
 
+/* A Go integer of `size` bytes at a user address; 0 when unreadable. `size` is a constant at
+ * every (inlined) call, so the switch folds away. */
+static __always_inline __s64 gt_read_int(__u64 addr, __u32 size, int sign)
+{
+	__u64 v = 0;
+	if (size > 8 || bpf_probe_read_user(&v, size, (void *)addr))
+		return 0;
+	switch (size) {
+	case 1:
+		return sign ? (__s64)(__s8)v : (__s64)(__u8)v;
+	case 2:
+		return sign ? (__s64)(__s16)v : (__s64)(__u16)v;
+	case 4:
+		return sign ? (__s64)(__s32)v : (__s64)(__u32)v;
+	}
+	return (__s64)v;
+}
+
+/* A Go string (pointer and length, not NUL-terminated) into a zeroed buffer of `cap` bytes,
+ * cut to cap - 1 bytes. Unreadable memory leaves the marker "<fault>", never garbage. */
+static __always_inline void gt_read_gostr(char *dst, __u64 cap, __u64 ptr, __u64 len)
+{
+	__u64 n = len;
+	if (n > cap - 1)
+		n = cap - 1;
+	if (n == 0)
+		return;
+	if (bpf_probe_read_user(dst, n, (void *)ptr)) {
+		__builtin_memset(dst, 0, 8);
+		__builtin_memcpy(dst, "<fault>", 7);
+	}
+}
+
+/* A Go string whose header (pointer, length) is itself in user memory, e.g. a struct field
+ * reached through a pointer: an unreadable header is marked too. */
+static __always_inline void gt_read_gostr_at(char *dst, __u64 cap, __u64 addr)
+{
+	__u64 hdr[2] = {};
+	if (!addr || bpf_probe_read_user(hdr, sizeof(hdr), (void *)addr)) {
+		__builtin_memset(dst, 0, 8);
+		__builtin_memcpy(dst, "<fault>", 7);
+		return;
+	}
+	gt_read_gostr(dst, cap, hdr[0], hdr[1]);
+}
+
+/* bpftrace's str(ptr): a NUL-terminated C string. */
+static __always_inline void gt_read_cstr(char *dst, __u64 cap, __u64 ptr)
+{
+	if (bpf_probe_read_user_str(dst, cap, (void *)ptr) < 0) {
+		__builtin_memset(dst, 0, 8);
+		__builtin_memcpy(dst, "<fault>", 7);
+	}
+}
+
 /* hist() buckets as bpftrace numbers them: 0 for negatives, 1 for 0, then 2 + floor(log2(v)). */
 static __always_inline __s64 gt_log2_bucket(__s64 v)
 {

@@ -8,7 +8,9 @@ import { build } from './clang.js';
 import { eventSpecs, generateC, mapSpecs, type CodegenProbe } from './codegen/c.js';
 import type { GoBinary } from './go/binary.js';
 import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
-import { resolve } from './passes/resolve.js';
+import { resolve, type ResolvedProbe } from './passes/resolve.js';
+import type { GoValueInfo } from './passes/govalues.js';
+import { typeString } from './go/abi.js';
 import { analyze, type SemanticResult } from './passes/semantic.js';
 
 export interface CompileOptions {
@@ -51,6 +53,37 @@ export function checkSource(
   return { program: parsed.program, sem, diagnostics };
 }
 
+/** Does the script read Go values by name? (Only then is DWARF needed.) */
+function usesGoValues(program: ast.Program): boolean {
+  return /\b(args|rets|retval)\b/.test(JSON.stringify(program, (k, v) => (k === 'span' || k === 'nameSpan' || k === 'fieldSpan' ? undefined : typeof v === 'bigint' ? String(v) : v)));
+}
+
+/** Per uprobe block: the parameters and results of the function(s) it traces. */
+function goValueInfos(binary: GoBinary, probes: ResolvedProbe[]): Map<ast.Probe, GoValueInfo> {
+  const out = new Map<ast.Probe, GoValueInfo>();
+  const sig = new Map<ast.Probe, string>();
+  for (const p of probes) {
+    const block = p.block.block;
+    if (out.has(block) && 'error' in out.get(block)!) continue;
+    const abi = binary.hasDwarf ? binary.functionAbi(p.func) : undefined;
+    if (!abi) {
+      out.set(block, {
+        error: binary.hasDwarf ? `no DWARF description of ${p.func.name}` : `${binary.path} has no DWARF (stripped?): Go values cannot be read by name`,
+        hint: 'arg0..arg8 give the raw integer argument registers (RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11)',
+      });
+      continue;
+    }
+    const s = abi.values.map((v) => `${v.name}:${typeString(v.type)}:${v.isResult}`).join(',');
+    if (!out.has(block)) {
+      out.set(block, { values: abi.values, func: p.func.name });
+      sig.set(block, s);
+    } else if (sig.get(block) !== s) {
+      out.set(block, { error: `the functions this probe matches (${(out.get(block) as { func: string }).func}, ${p.func.name}, ...) have different parameters`, hint: 'read Go values in a probe on one function' });
+    }
+  }
+  return out;
+}
+
 function specText(s: ast.ProbeSpec): string {
   switch (s.kind) {
     case 'UprobeSpec':
@@ -68,13 +101,23 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
   const program = checked.program;
   if (!program || !checked.sem || hasErrors(diagnostics)) return { diagnostics, program, incomplete: checked.incomplete };
   if (program.probes.length === 0) return { diagnostics, program };
-  const sem = checked.sem;
 
-  const uprobeBlocks = sem.blocks.filter((b) => b.where === 'uprobe');
+  const uprobeBlocks = checked.sem.blocks.filter((b) => b.where === 'uprobe');
   const res = uprobeBlocks.length ? resolve(uprobeBlocks, opts.binary) : { probes: [], diagnostics: [], binary: undefined };
   diagnostics.push(...res.diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics, program };
   const binary = res.binary;
+
+  // Second look, now that each uprobe block knows its functions: Go values (args.x, rets.y,
+  // retval) get their types and places from the binary's DWARF and Go's ABI.
+  let sem = checked.sem;
+  if (binary && usesGoValues(program)) {
+    const infos = goValueInfos(binary, res.probes);
+    sem = analyze(program, { ...opts, goInfo: (b) => infos.get(b) });
+    const goDiags = sem.diagnostics.filter((d) => !diagnostics.some((x) => x.code === d.code && x.span?.start === d.span?.start));
+    diagnostics.push(...goDiags);
+    if (hasErrors(diagnostics)) return { diagnostics, program };
+  }
 
   const maps = mapSpecs(sem.maps);
   const events = eventSpecs(sem);

@@ -13,6 +13,8 @@ import type { EventSpec, MapKind, MapSpec } from '../manifest.js';
 import type { BlockInfo, MapInfo, SemanticResult } from '../passes/semantic.js';
 import { INT, USTACK_DEPTH, layout, storageSize, type Field, type Ty } from '../passes/types.js';
 import { templatesDir } from '../paths.js';
+import type { RegPiece } from '../go/abi.js';
+import { underlying, type GoAccess } from '../passes/govalues.js';
 
 export interface CodegenProbe {
   /** Unique id: the pairing id of entries and returns, and what `func`/`probe` hold. */
@@ -241,6 +243,21 @@ class BlockWriter {
       this.line(`*(__s64 *)&${dest} = ${this.expr(e)};`);
       return;
     }
+    const acc = this.sem.goAccess.get(e);
+    if (acc) return this.goString(acc, dest, size);
+    if (e.kind === 'Call' && e.name === 'str') {
+      const a = e.args[0];
+      const inner = this.sem.goAccess.get(a);
+      if (inner) {
+        const u = underlying(inner.type);
+        if (u.kind === 'string' || u.kind === 'slice') return this.goString(inner, dest, size);
+        this.line(`gt_read_cstr((char *)&${dest}, ${size}, (__u64)(${this.goScalar(inner)}));`);
+        return;
+      }
+      if (this.ty(a).k === 'str') return this.fill(a, t, dest);
+      this.line(`gt_read_cstr((char *)&${dest}, ${size}, (__u64)(${this.expr(a)}));`);
+      return;
+    }
     switch (e.kind) {
       case 'StrLit':
       case 'Positional': {
@@ -353,6 +370,92 @@ class BlockWriter {
     });
   }
 
+  /** Where an access leads: registers (pieces of the root value) or a user address. */
+  private goLoc(a: GoAccess): GoLoc {
+    let loc: GoLoc =
+      a.root.location.kind === 'regs'
+        ? { kind: 'regs', pieces: a.root.location.pieces, base: 0, result: a.root.isResult }
+        : { kind: 'mem', addr: `(ctx->sp + ${(a.root.location as { offset: number }).offset})` };
+    for (const st of a.steps) {
+      switch (st.op) {
+        case 'field':
+          loc = loc.kind === 'regs' ? { ...loc, base: loc.base + st.offset } : { kind: 'mem', addr: `(${loc.addr} + ${st.offset})` };
+          break;
+        case 'deref':
+          loc = { kind: 'mem', addr: this.tmpU64(this.word(loc, 0)) };
+          break;
+        case 'index': {
+          const i = this.tmpU64(this.expr(st.index));
+          if (st.container === 'slice') {
+            const ptr = this.tmpU64(this.word(loc, 0));
+            const len = this.tmpU64(this.word(loc, 8));
+            // Out of range reads address 0, which faults: a zero, never another element.
+            loc = { kind: 'mem', addr: this.tmpU64(`(${i} < ${len} ? ${ptr} + ${i} * ${st.elemSize} : 0)`) };
+          } else if (loc.kind === 'regs') {
+            loc = { ...loc, base: loc.base }; // arrays in registers have one element
+          } else {
+            loc = { kind: 'mem', addr: this.tmpU64(`(${i} < ${st.length} ? ${loc.addr} + ${i} * ${st.elemSize} : 0)`) };
+          }
+          break;
+        }
+      }
+    }
+    return loc;
+  }
+
+  private tmpU64(expr: string): string {
+    const v = `gt_g${this.tmp++}`;
+    this.line(`__u64 ${v} = (__u64)(${expr});`);
+    return v;
+  }
+
+  /** The 8-byte word at `off` of a location. */
+  private word(loc: GoLoc, off: number): string {
+    if (loc.kind === 'mem') return `gt_read_int(${loc.addr} + ${off}, 8, 0)`;
+    const p = loc.pieces.find((x) => x.offset === loc.base + off);
+    return p ? this.reg(p.reg, loc.result) : '0';
+  }
+
+  private reg(r: string, result: boolean): string {
+    const name = REG_FIELDS[r];
+    return result ? `ctx->${name}` : `call->args[${ARG_REGS.indexOf(name)}]`;
+  }
+
+  private goScalar(a: GoAccess): string {
+    const u = underlying(a.type);
+    const size = Math.min(8, Math.max(1, u.size));
+    const sign = u.kind === 'base' && u.encoding === 'signed' ? 1 : 0;
+    const loc = this.goLoc(a);
+    if (loc.kind === 'mem') return `gt_read_int(${loc.addr}, ${size}, ${sign})`;
+    const p = loc.pieces.find((x) => x.offset === loc.base);
+    if (!p) return '0';
+    const v = this.reg(p.reg, loc.result);
+    if (size === 8) return `(__s64)${v}`;
+    return `(__s64)(${sign ? '__s' : '__u'}${size * 8})${v}`;
+  }
+
+  private goString(a: GoAccess, dest: string, size: number): void {
+    const loc = this.goLoc(a);
+    if (loc.kind === 'mem') {
+      this.line(`gt_read_gostr_at((char *)&${dest}, ${size}, ${loc.addr});`);
+      return;
+    }
+    const ptr = this.tmpU64(this.word(loc, 0));
+    const len = this.tmpU64(this.word(loc, 8));
+    this.line(`gt_read_gostr((char *)&${dest}, ${size}, ${ptr}, ${len});`);
+  }
+
+  private goLen(arg: ast.Expr): string {
+    const a = this.sem.goAccess.get(arg)!;
+    const u = underlying(a.type);
+    if (u.kind === 'array') return `${u.length}LL`;
+    const loc = this.goLoc(a);
+    if (u.kind === 'string' || u.kind === 'slice') return `(__s64)${this.tmpU64(this.word(loc, 8))}`;
+    // map: hmap.count, chan: hchan.qcount, both the first word; a nil map or chan has length 0.
+    const p = this.tmpU64(this.word(loc, 0));
+    return `(${p} ? gt_read_int(${p}, 8, 1) : 0)`;
+  }
+
   expr(e: ast.Expr): string {
     switch (e.kind) {
       case 'IntLit':
@@ -362,7 +465,16 @@ class BlockWriter {
       case 'Positional':
         return `(__s64)${BigInt(this.sem.positional.get(e)!)}LL`;
       case 'Ident':
+        if (this.sem.goAccess.has(e)) return this.goScalar(this.sem.goAccess.get(e)!);
         return this.builtin(e.name);
+      case 'Field':
+      case 'Index':
+        return this.goScalar(this.sem.goAccess.get(e)!);
+      case 'NilLit':
+        return '0';
+      case 'Call':
+        if (e.name === 'len') return this.goLen(e.args[0]);
+        throw new Error(`codegen: ${e.name}() has no integer value`);
       case 'VarRef':
         return varC(e.name);
       case 'MapRef': {
@@ -420,6 +532,15 @@ function binary(op: ast.BinaryOp, a: string, b: string): string {
   if (op === '&&' || op === '||' || ['<', '<=', '>', '>=', '==', '!='].includes(op)) return `(__s64)((${a}) ${op} (${b}))`;
   return `((${a}) ${op} (${b}))`;
 }
+
+type GoLoc = { kind: 'regs'; pieces: RegPiece[]; base: number; result: boolean } | { kind: 'mem'; addr: string };
+
+/** Go's ABI register names → pt_regs fields. */
+const REG_FIELDS: Record<string, string> = {
+  RAX: 'ax', RBX: 'bx', RCX: 'cx', RDI: 'di', RSI: 'si', R8: 'r8', R9: 'r9', R10: 'r10', R11: 'r11',
+};
+/** The order gt_fill_call saves them in (struct gt_call.args). */
+const ARG_REGS = ['ax', 'bx', 'cx', 'di', 'si', 'r8', 'r9', 'r10', 'r11'];
 
 /** Scratch variable `$x` → C local `v_x`. */
 function varC(name: string): string {

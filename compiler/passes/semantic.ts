@@ -7,6 +7,8 @@ import { error, type Diagnostic } from '../../grammar/diagnostics.js';
 import { parseFormat } from '../format.js';
 import type { MapKind } from '../manifest.js';
 import { suggest } from './suggest.js';
+import { typeString } from '../go/abi.js';
+import { fieldAccess, goTy, indexAccess, rootAccess, underlying, type AccessResult, type GoAccess, type GoValueInfo } from './govalues.js';
 import { COMM_SIZE, INT, PROBE, USTACK, aTy, str, tyName, type Ty } from './types.js';
 
 type Where = 'uprobe' | 'special' | 'timer';
@@ -37,6 +39,9 @@ export const BUILTINS: Record<string, Builtin> = {
   func: { ty: () => PROBE, where: UPROBE },
   probe: { ty: () => PROBE, where: UPROBE },
   ustack: { ty: () => USTACK, where: UPROBE },
+  // Only as the root of a Go value: args.NAME, rets.NAME (see govalues.ts).
+  args: { ty: () => INT, where: UPROBE },
+  rets: { ty: () => INT, where: UPROBE, returnTime: true },
   ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, { ty: () => INT, where: UPROBE }])),
 };
 
@@ -55,8 +60,8 @@ export const AGGREGATIONS: Record<string, MapKind> = {
 /** Functions used as statements. */
 const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'cat'];
 /** Known but belonging to a later part of the language. */
-const LATER = ['str', 'len', 'hex', 'usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
-const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER];
+const LATER = ['hex', 'usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
+const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len'];
 
 export interface MapInfo {
   name: string;
@@ -98,6 +103,9 @@ export interface Options {
   strlen?: number;
   /** Arguments after `--` on the command line: $1, $2, ... and $#. */
   positional?: string[];
+  /** The Go parameters and results a uprobe block can read; absent before probe resolution
+   *  (then Go values are not checked yet). */
+  goInfo?: (block: ast.Probe) => GoValueInfo | undefined;
 }
 
 export interface SemanticResult {
@@ -111,11 +119,13 @@ export interface SemanticResult {
   namedMaps: ast.MapRef[];
   /** The value of each positional parameter used ($1 → its text, $# → the count). */
   positional: Map<ast.Expr, string>;
+  /** Go value reads: args.x.y, rets.err, retval, args.b[i], and the operand of len()/str(). */
+  goAccess: Map<ast.Expr, GoAccess>;
   diagnostics: Diagnostic[];
 }
 
 export function analyze(program: ast.Program, options: Options = {}): SemanticResult {
-  const r: SemanticResult = { blocks: [], maps: new Map(), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], positional: new Map(), diagnostics: [] };
+  const r: SemanticResult = { blocks: [], maps: new Map(), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], positional: new Map(), goAccess: new Map(), diagnostics: [] };
   program.probes.forEach((probe, index) => {
     const kinds = new Set(probe.specs.map(specWhere));
     if (kinds.size > 1)
@@ -427,6 +437,81 @@ class Checker {
     this.expr(c);
   }
 
+  /** The access an expression denotes (args.a.b[i], rets.x, retval), or why there is none;
+   *  undefined while Go values are not known (checking before resolution). */
+  private goPath(e: ast.Expr): AccessResult | undefined {
+    const info = this.opts.goInfo?.(this.block.block);
+    if (this.block.where !== 'uprobe') return { error: 'Go values exist only in uprobe and uretprobe blocks', span: e.span };
+    if (e.kind === 'Ident' && e.name === 'retval') return info && rootAccess(info, true, '0', e.span);
+    if (e.kind === 'Field') {
+      const o = e.object;
+      if (o.kind === 'Ident' && (o.name === 'args' || o.name === 'rets')) return info && rootAccess(info, o.name === 'rets', e.field, e.fieldSpan);
+      const inner = this.goPath(o);
+      if (!inner || 'error' in inner) return inner;
+      return fieldAccess(inner.access, e.field, e.fieldSpan);
+    }
+    if (e.kind === 'Index') {
+      const inner = this.goPath(e.object);
+      if (!inner || 'error' in inner) return inner;
+      this.intExpr(e.index, 'an index');
+      return indexAccess(inner.access, e.index, e.span);
+    }
+    return { error: 'not a Go value: write args.NAME, rets.NAME or retval', span: e.span };
+  }
+
+  private goValue(e: ast.Expr, r: AccessResult | undefined, composite = false): Ty | undefined {
+    if (!r) return undefined;
+    if ('error' in r) {
+      this.err('GT2101', r.error, r.span, r.hints ?? []);
+      return undefined;
+    }
+    this.r.goAccess.set(e, r.access);
+    const t = goTy(r.access.type, this.strlen);
+    if (typeof t === 'string') {
+      if (composite) return INT;
+      this.err('GT2102', t, e.span);
+      return undefined;
+    }
+    return t;
+  }
+
+  /** len(x) of a Go string, slice, map or chan; str(x) of a Go string or []byte, or of a
+   *  pointer to a NUL-terminated string (as bpftrace's str()). */
+  private lenOrStr(e: Extract<ast.Expr, { kind: 'Call' }>): Ty | undefined {
+    const a = e.args[0];
+    if (e.args.length !== 1) {
+      this.err('GT2023', `${e.name}() takes 1 argument, found ${e.args.length}`, e.span);
+      return undefined;
+    }
+    if (a.kind === 'Field' || a.kind === 'Index' || (a.kind === 'Ident' && a.name === 'retval')) {
+      const r = this.goPath(a);
+      if (!r) return e.name === 'len' ? INT : str(this.strlen);
+      if (this.goValue(a, r, true) === undefined) return undefined;
+      const u = underlying(this.r.goAccess.get(a)!.type);
+      const ok =
+        e.name === 'len'
+          ? ['string', 'slice', 'map', 'chan', 'array'].includes(u.kind)
+          : u.kind === 'string' || (u.kind === 'slice' && u.elem?.size === 1) || u.kind === 'pointer' || (u.kind === 'base' && u.encoding === 'address');
+      if (!ok) {
+        this.err('GT2103', `${e.name}() of ${goTypeName(this.r.goAccess.get(a)!)} is not defined`, a.span, e.name === 'str' ? ['str() reads strings, []byte, and pointers to C strings'] : []);
+        return undefined;
+      }
+      return e.name === 'len' ? INT : str(this.strlen);
+    }
+    const t = this.expr(a);
+    if (!t) return undefined;
+    if (e.name === 'len') {
+      this.err('GT2103', `len() of ${aTy(t)} is not defined`, a.span, ['len() measures Go strings, slices, maps and chans']);
+      return undefined;
+    }
+    if (t.k === 'str') return t;
+    if (t.k !== 'int') {
+      this.err('GT2103', `str() of ${aTy(t)} is not defined`, a.span);
+      return undefined;
+    }
+    return str(this.strlen);
+  }
+
   expr(e: ast.Expr): Ty | undefined {
     const t = this.exprInner(e);
     if (t) this.r.types.set(e, t);
@@ -440,9 +525,8 @@ class Checker {
         return INT;
       case 'StrLit':
         return str(Math.min(this.strlen, Buffer.byteLength(e.value) + 1));
-      case 'NilLit':
-        this.err('GT2010', 'nil is for Go values (args), which this version does not read yet', e.span);
-        return undefined;
+      case 'NilLit': // compared with pointers, maps, chans, funcs and interfaces (their first word)
+        return INT;
       case 'Ident': {
         const b = BUILTINS[e.name];
         if (!b) {
@@ -458,6 +542,17 @@ class Checker {
         if (e.name === 'retval' && this.block.where !== 'uprobe') {
           this.err('GT2005', 'retval exists only where a call returns', e.span);
           return undefined;
+        }
+        if (e.name === 'args' || e.name === 'rets') {
+          this.err('GT2100', `${e.name} is read by name: ${e.name}.NAME`, e.span, e.name === 'rets' ? ['rets.NAME, or rets.0 for the first result'] : []);
+          return undefined;
+        }
+        if (e.name === 'retval') {
+          // With DWARF, retval is the first result, typed; without, the raw RAX. Before probes
+          // are resolved its type is not known yet: the second look decides.
+          if (!this.opts.goInfo) return undefined;
+          const info = this.opts.goInfo(this.block.block);
+          if (info && 'values' in info && info.values.some((v) => v.isResult)) return this.goValue(e, this.goPath(e));
         }
         return b.ty(this.opts);
       }
@@ -489,6 +584,7 @@ class Checker {
           this.err('GT2028', `${e.name}() is a statement and has no value`, e.span);
           return undefined;
         }
+        if (e.name === 'len' || e.name === 'str') return this.lenOrStr(e);
         if (LATER.includes(e.name)) {
           this.err('GT2010', `${e.name}() is not supported yet`, e.nameSpan);
           return undefined;
@@ -544,8 +640,7 @@ class Checker {
       }
       case 'Field':
       case 'Index':
-        this.err('GT2010', 'typed Go values (args.NAME, fields, indexing) are not supported yet', e.span, ['use arg0..arg8']);
-        return undefined;
+        return this.goValue(e, this.goPath(e));
       case 'Tuple':
         this.err('GT2010', 'tuples are not supported yet', e.span);
         return undefined;
@@ -565,6 +660,10 @@ class Checker {
       }
     }
   }
+}
+
+function goTypeName(a: GoAccess): string {
+  return typeString(a.type);
 }
 
 function describe(k: MapKind): string {

@@ -1,0 +1,127 @@
+// Typing Go values: `args.req.URL.Path`, `rets.err`, `retval`, `args.b[3]`. An access starts at
+// a parameter or result, placed by Go's register ABI (compiler/go/abi.ts), and walks fields,
+// pointers (dereferenced automatically, as Go does) and elements. The code generator turns the
+// walk into register reads and bpf_probe_read_user calls.
+import type * as ast from '../../grammar/ast.js';
+import type { AbiValue } from '../go/abi.js';
+import { typeString } from '../go/abi.js';
+import type { GoType } from '../go/dwarf-types.js';
+import { suggest } from './suggest.js';
+import { INT, str, type Ty } from './types.js';
+
+/** What a block may read: its function's parameters and results, or why it cannot. */
+export type GoValueInfo = { values: AbiValue[]; func: string } | { error: string; hint?: string };
+
+export type GoStep =
+  | { op: 'field'; offset: number }
+  | { op: 'deref' }
+  | { op: 'index'; index: ast.Expr; elemSize: number; container: 'slice' | 'array'; length?: number };
+
+export interface GoAccess {
+  root: AbiValue;
+  steps: GoStep[];
+  /** The Go type reached. */
+  type: GoType;
+}
+
+export function underlying(t: GoType): GoType {
+  let u = t;
+  for (let i = 0; i < 32 && u.kind === 'named'; i++) u = u.underlying;
+  return u;
+}
+
+/** The script type of a Go value, or a reason it cannot be used as one. */
+export function goTy(t: GoType, strlen: number): Ty | string {
+  const u = underlying(t);
+  switch (u.kind) {
+    case 'base':
+      if (u.encoding === 'float' || u.encoding === 'complex') return `${typeString(t)} values cannot be read yet (floating point)`;
+      return INT;
+    case 'pointer':
+    case 'map':
+    case 'chan':
+    case 'func':
+    case 'interface':
+      return INT;
+    case 'string':
+      return str(strlen);
+    case 'slice':
+    case 'array':
+    case 'struct':
+      return `${typeString(t)} is a composite value: read a field or an element, or use len()${u.kind === 'slice' ? ' or str()' : ''}`;
+    default:
+      return `the type of this value is not described by the binary's DWARF`;
+  }
+}
+
+export type AccessResult = { access: GoAccess } | { error: string; hints?: string[]; span: ast.Span };
+
+/** `args.NAME` / `rets.NAME` / `rets.N`. */
+export function rootAccess(info: GoValueInfo, results: boolean, name: string, span: ast.Span): AccessResult {
+  if ('error' in info) return { error: info.error, hints: info.hint ? [info.hint] : [], span };
+  const group = info.values.filter((v) => v.isResult === results);
+  let v: AbiValue | undefined;
+  if (results && /^\d+$/.test(name)) v = group[Number(name)];
+  else v = group.find((x) => x.name === name || (results && x.name === `~r${name}`));
+  if (!v) {
+    const names = group.map((x) => x.name);
+    const near = suggest(name, names);
+    const what = results ? 'result' : 'parameter';
+    return {
+      error: `${info.func} has no ${what} '${name}'`,
+      hints: [near ? `did you mean '${near}'?` : names.length ? `its ${what}s: ${names.join(', ')}` : `it has no ${what}s`],
+      span,
+    };
+  }
+  if (v.location.kind === 'unknown') return { error: `cannot place ${name} of ${info.func}: ${v.location.reason}`, span };
+  if (v.location.kind === 'regs' && v.location.pieces.some((p) => p.reg.startsWith('X')))
+    return {
+      error: `${name} is passed in floating-point registers, which uprobes cannot read`,
+      hints: ['the kernel saves only integer registers for a uprobe'],
+      span,
+    };
+  return { access: { root: v, steps: [], type: v.type } };
+}
+
+/** `.FIELD` on an access: through pointers automatically, like Go's selector. */
+export function fieldAccess(a: GoAccess, field: string, span: ast.Span): AccessResult {
+  let t = underlying(a.type);
+  const steps = [...a.steps];
+  if (t.kind === 'pointer') {
+    if (!t.elem) return { error: `cannot select .${field} through ${typeString(a.type)}`, span };
+    steps.push({ op: 'deref' });
+    t = underlying(t.elem);
+  }
+  if (t.kind !== 'struct') return { error: `${typeString(a.type)} has no field ${field}`, span };
+  const m = t.members.find((x) => x.name === field);
+  if (!m) {
+    // Fields promoted from embedded structs, one level down (the common case).
+    for (const e of t.members.filter((x) => x.embedded)) {
+      const inner = underlying(e.type);
+      if (inner.kind === 'struct') {
+        const im = inner.members.find((x) => x.name === field);
+        if (im)
+          return { access: { root: a.root, steps: [...steps, { op: 'field', offset: e.offset }, { op: 'field', offset: im.offset }], type: im.type } };
+      }
+    }
+    const near = suggest(field, t.members.map((x) => x.name));
+    return { error: `${typeString(a.type)} has no field ${field}`, hints: near ? [`did you mean '${near}'?`] : [`its fields: ${t.members.map((x) => x.name).join(', ')}`], span };
+  }
+  steps.push({ op: 'field', offset: m.offset });
+  return { access: { root: a.root, steps, type: m.type } };
+}
+
+/** `[i]` on a slice, an array or a pointer to an array. */
+export function indexAccess(a: GoAccess, index: ast.Expr, span: ast.Span): AccessResult {
+  let t = underlying(a.type);
+  const steps = [...a.steps];
+  if (t.kind === 'pointer' && t.elem && underlying(t.elem).kind === 'array') {
+    steps.push({ op: 'deref' });
+    t = underlying(t.elem);
+  }
+  if ((t.kind === 'slice' || t.kind === 'array') && t.elem) {
+    steps.push({ op: 'index', index, elemSize: t.elem.size, container: t.kind, ...(t.kind === 'array' ? { length: t.length } : {}) });
+    return { access: { root: a.root, steps, type: t.elem } };
+  }
+  return { error: `cannot index ${typeString(a.type)}`, span };
+}

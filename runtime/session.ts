@@ -18,6 +18,9 @@ export interface LoadOptions {
   attachPath?: string;
   /** For ustack symbols. */
   binary?: GoBinary;
+  /** Maps (by name in the object) to take from existing kernel maps instead of creating them:
+   *  the REPL compiles each probe on its own and shares maps of the same name this way. */
+  reuseMaps?: Map<string, number>;
 }
 
 export interface LiveEvent {
@@ -49,7 +52,7 @@ export class LiveProgram {
     readonly manifest: Manifest,
     private readonly opts: LoadOptions,
   ) {
-    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, opts.targetTgid) };
+    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, opts.targetTgid), typeName: makeTypeNamer(opts.binary) };
   }
 
   /** Open and load (verify) the object. Nothing is attached yet. */
@@ -66,6 +69,7 @@ export class LiveProgram {
           start_ns: process.hrtime.bigint(),
         }),
       );
+      for (const [cName, fd] of opts.reuseMaps ?? []) obj.reuseMap(cName, fd);
       obj.load();
       return new LiveProgram(obj, manifest, opts);
     } catch (e) {
@@ -178,6 +182,28 @@ export class LiveProgram {
     this.ring?.free();
     this.obj.close();
   }
+}
+
+/** Names of the dynamic types of interface values, from .symtab: itabs (go.itab.T,I) for
+ *  non-empty interfaces, type descriptors (type:T) where the linker kept a symbol. A stripped
+ *  binary has none, and interfaces then print with the address. */
+function makeTypeNamer(bin: GoBinary | undefined): (addr: bigint) => string | undefined {
+  let byAddr: Map<bigint, string> | undefined;
+  return (addr) => {
+    if (!bin) return undefined;
+    if (!byAddr) {
+      byAddr = new Map();
+      for (const sym of bin.elfFile().symbols()) {
+        // go.itab.*errors.errorString,error (go:itab. since Go 1.20): the dynamic type is
+        // what comes before the last comma.
+        const itab = /^go[:.]itab\.(.+),[^,]+$/.exec(sym.name);
+        if (itab) byAddr.set(BigInt(sym.value), itab[1]);
+        const m = /^type[:.](.+)$/.exec(sym.name);
+        if (m && m[1] !== '*') byAddr.set(BigInt(sym.value), m[1]);
+      }
+    }
+    return byAddr.get(addr);
+  };
 }
 
 /** `func+0xoff` for a return address, from the binary's function table. A PIE binary is

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type * as ast from '../../grammar/ast.js';
 import type { EventSpec, MapKind, MapSpec } from '../manifest.js';
 import type { BlockInfo, MapInfo, SemanticResult } from '../passes/semantic.js';
-import { INT, USTACK_DEPTH, layout, storageSize, type Field, type Ty } from '../passes/types.js';
+import { INT, USTACK_DEPTH, layout, storageSize, type Field, type GoFormat, type Ty } from '../passes/types.js';
 import { templatesDir } from '../paths.js';
 import type { RegPiece } from '../go/abi.js';
 import { underlying, type GoAccess } from '../passes/govalues.js';
@@ -70,7 +70,7 @@ export function eventSpecs(sem: SemanticResult): EventSpec[] {
 }
 
 function cField(f: Field, name: string): string {
-  if (f.type === 'str') return `char ${name}[${f.size}];`;
+  if (f.type === 'str' || f.type === 'go') return `char ${name}[${f.size}];`;
   if (f.type === 'ustack') return `__u64 ${name}[${USTACK_DEPTH}];`;
   return `__s64 ${name};`;
 }
@@ -347,27 +347,79 @@ class BlockWriter {
     const ev = this.events[this.sem.eventOf.get(call)!];
     const args = call.kind === 'Call' ? (ev.kind === 'print_value' || ev.kind === 'exit' ? call.args : call.args.slice(1)) : [];
     const e = `gt_e${this.tmp++}`;
-    // Arguments are evaluated before the reservation: a reserved record must be submitted or
-    // discarded on every path, and evaluation may return early (a failed map lookup does not).
-    const vals = ev.args.map((f, i) => {
-      const a = args[i];
-      const name = `gt_a${this.tmp++}`;
-      if (f.type === 'str' || f.type === 'ustack') {
-        this.line(cField(f, name));
-        this.fill(a, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, name);
-      } else this.line(`__s64 ${name} = ${this.expr(a)};`);
-      return name;
-    });
+    // Reserve first and fill the record in place: strings and captured Go values can be far
+    // larger than the 512-byte BPF stack. Nothing below returns early, so the record is always
+    // submitted.
     this.line(`struct gt_ev_${ev.id} *${e} = gt_event_reserve(sizeof(*${e}));`);
     this.nested(`if (${e}) {`, () => {
       this.line(`${e}->h.event = ${ev.id};`);
       this.line(`${e}->h.probe = probe;`);
       ev.args.forEach((f, i) => {
-        if (f.type === 'str' || f.type === 'ustack') this.line(`__builtin_memcpy(&${e}->a${i}, &${vals[i]}, ${f.size});`);
-        else this.line(`${e}->a${i} = ${vals[i]};`);
+        const a = args[i];
+        const dest = `${e}->a${i}`;
+        if (f.type === 'go') this.goCaptureInto(this.sem.goAccess.get(a)!, f.go!, dest);
+        else if (f.type === 'str' || f.type === 'ustack') this.fill(a, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, dest);
+        else this.line(`${dest} = ${this.expr(a)};`);
       });
       this.line(`bpf_ringbuf_submit(${e}, 0);`);
     });
+  }
+
+  /** Capture a Go value for print()/%v, laid out as its GoFormat says. */
+  private goCaptureInto(a: GoAccess, fmt: GoFormat, dest: string): void {
+    const buf = `((char *)&${dest})`;
+    switch (fmt.kind) {
+      case 'int':
+      case 'float':
+      case 'ptr':
+        this.line(`*(__s64 *)${buf} = ${this.goScalar(a)};`);
+        return;
+      case 'str':
+        this.goString(a, dest, fmt.cap);
+        return;
+      case 'iface': {
+        const loc = this.goLoc(a);
+        const w0 = this.tmpU64(this.word(loc, 0));
+        const data = this.tmpU64(this.word(loc, 8));
+        // The first word: an itab for a non-empty interface (the linker names each one,
+        // go.itab.TYPE,IFACE), the type descriptor for `any`.
+        this.line(`*(__u64 *)${buf} = ${w0};`);
+        this.line(`*(__u64 *)(${buf} + 8) = ${data};`);
+        // Common error types (*errors.errorString, *fmt.wrapError) start with their message;
+        // user space shows it only for those types.
+        this.line(`if (${data})`);
+        this.line(`\tgt_read_gostr_at(${buf} + 16, ${fmt.cap}, ${data});`);
+        return;
+      }
+      case 'struct': {
+        const loc = this.goLoc(a);
+        if (loc.kind === 'mem') this.line(`if (bpf_probe_read_user(${buf}, ${fmt.size}, (void *)${loc.addr})) __builtin_memset(${buf}, 0, ${fmt.size});`);
+        else
+          for (const p of loc.pieces.filter((x) => x.offset >= loc.base && x.offset < loc.base + fmt.size))
+            this.line(`*(__u${p.size * 8} *)(${buf} + ${p.offset - loc.base}) = (__u${p.size * 8})${this.reg(p.reg, loc.result)};`);
+        for (const f of fmt.fields) {
+          if (f.fmt.kind !== 'str' || f.extra === undefined) continue;
+          if (loc.kind === 'mem') this.line(`gt_read_gostr_at(${buf} + ${f.extra}, ${f.fmt.cap}, ${loc.addr} + ${f.offset});`);
+          else this.line(`gt_read_gostr(${buf} + ${f.extra}, ${f.fmt.cap}, ${this.word({ ...loc, base: loc.base + f.offset }, 0)}, ${this.word({ ...loc, base: loc.base + f.offset }, 8)});`);
+        }
+        return;
+      }
+      case 'slice': {
+        const loc = this.goLoc(a);
+        const ptr = this.tmpU64(this.word(loc, 0));
+        const len = this.tmpU64(this.word(loc, 8));
+        const nb = `gt_nb${this.tmp++}`;
+        this.line(`*(__u64 *)${buf} = ${len};`);
+        this.line(`__u64 ${nb} = ${len} * ${fmt.elemSize};`);
+        this.line(`if (${nb} > ${fmt.max * fmt.elemSize})`);
+        this.line(`\t${nb} = ${fmt.max * fmt.elemSize};`);
+        this.line(`if (${nb} && bpf_probe_read_user(${buf} + 8, ${nb}, (void *)${ptr}))`);
+        this.line(`\t*(__u64 *)${buf} = (__u64)-1;`);
+        return;
+      }
+      case 'opaque':
+        return;
+    }
   }
 
   /** Where an access leads: registers (pieces of the root value) or a user address. */

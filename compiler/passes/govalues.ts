@@ -7,7 +7,7 @@ import type { AbiValue } from '../go/abi.js';
 import { typeString } from '../go/abi.js';
 import type { GoType } from '../go/dwarf-types.js';
 import { suggest } from './suggest.js';
-import { INT, str, type Ty } from './types.js';
+import { INT, str, type GoFormat, type Ty } from './types.js';
 
 /** What a block may read: its function's parameters and results, or why it cannot. */
 export type GoValueInfo = { values: AbiValue[]; func: string } | { error: string; hint?: string };
@@ -22,6 +22,8 @@ export interface GoAccess {
   steps: GoStep[];
   /** The Go type reached. */
   type: GoType;
+  /** Reached through an implicit dereference: printed with a leading &. */
+  addressOf?: boolean;
 }
 
 export function underlying(t: GoType): GoType {
@@ -124,4 +126,57 @@ export function indexAccess(a: GoAccess, index: ast.Expr, span: ast.Span): Acces
     return { access: { root: a.root, steps, type: t.elem } };
   }
   return { error: `cannot index ${typeString(a.type)}`, span };
+}
+
+/** Largest struct print()/%v captures whole; larger ones are printed field by field. */
+export const MAX_CAPTURE = 256;
+export const SLICE_ELEMS = 16;
+
+/** The capture format of a Go value for print()/%v, with its size, or why it cannot be shown. */
+export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat; size: number } | string {
+  const u = underlying(t);
+  switch (u.kind) {
+    case 'base':
+      if (u.encoding === 'complex') return `${typeString(t)} values cannot be printed yet`;
+      if (u.encoding === 'float') return { fmt: { kind: 'float', size: u.size }, size: 8 };
+      return { fmt: { kind: 'int', size: u.size, signed: u.encoding === 'signed', ...(u.encoding === 'bool' ? { bool: true } : {}) }, size: 8 };
+    case 'pointer':
+    case 'map':
+    case 'chan':
+    case 'func':
+      return { fmt: { kind: 'ptr' }, size: 8 };
+    case 'string':
+      return { fmt: { kind: 'str', cap: strlen }, size: strlen };
+    case 'interface':
+      return { fmt: { kind: 'iface', cap: strlen, empty: u.empty }, size: 16 + strlen };
+    case 'struct': {
+      if (depth > 0) return { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 };
+      if (u.size > MAX_CAPTURE) return `${typeString(t)} is ${u.size} bytes, more than print() captures (${MAX_CAPTURE}): print its fields`;
+      let extra = Math.ceil(u.size / 8) * 8;
+      const fields = u.members.map((m) => {
+        const mu = underlying(m.type);
+        let fmt: GoFormat;
+        if (mu.kind === 'string') {
+          fmt = { kind: 'str', cap: strlen };
+          const f = { name: m.name, offset: m.offset, fmt, extra };
+          extra += strlen;
+          return f;
+        }
+        const inner = mu.kind === 'interface' ? { kind: 'opaque' as const, name: typeString(m.type) } : goFormat(m.type, strlen, depth + 1);
+        fmt = typeof inner === 'string' ? { kind: 'opaque', name: typeString(m.type) } : 'fmt' in inner ? inner.fmt : inner;
+        if (fmt.kind === 'str' || fmt.kind === 'slice' || fmt.kind === 'struct') fmt = { kind: 'opaque', name: typeString(m.type) };
+        return { name: m.name, offset: m.offset, fmt };
+      });
+      return { fmt: { kind: 'struct', name: typeString(t), size: u.size, fields }, size: Math.max(8, extra) };
+    }
+    case 'slice': {
+      const e = u.elem ? underlying(u.elem) : undefined;
+      const inner = e && depth === 0 ? goFormat(e, strlen, 1) : undefined;
+      if (!e || !inner || typeof inner === 'string' || !['int', 'float', 'ptr'].includes(inner.fmt.kind) || e.size > 8)
+        return depth ? { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 } : `print() shows slices of numbers and pointers; ${typeString(t)} is not one: use len() or index it`;
+      return { fmt: { kind: 'slice', elem: inner.fmt, elemSize: e.size, max: SLICE_ELEMS }, size: 8 + SLICE_ELEMS * e.size };
+    }
+    default:
+      return depth ? { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 } : `${typeString(t)} values cannot be printed yet`;
+  }
 }

@@ -8,7 +8,7 @@ import { parseFormat } from '../format.js';
 import type { MapKind } from '../manifest.js';
 import { suggest } from './suggest.js';
 import { typeString } from '../go/abi.js';
-import { fieldAccess, goTy, indexAccess, rootAccess, underlying, type AccessResult, type GoAccess, type GoValueInfo } from './govalues.js';
+import { fieldAccess, goFormat, goTy, indexAccess, rootAccess, underlying, type AccessResult, type GoAccess, type GoValueInfo } from './govalues.js';
 import { COMM_SIZE, INT, PROBE, USTACK, aTy, str, tyName, type Ty } from './types.js';
 
 type Where = 'uprobe' | 'special' | 'timer';
@@ -368,13 +368,17 @@ class Checker {
           if (c.args.length > 1) this.err('GT2023', 'time() takes at most 1 argument', c.span);
           return this.event(c, { kind: 'time', format: f.value, argTypes: [] });
         }
-        const argTypes = c.args.slice(1).map((a) => this.expr(a));
         const parsed = parseFormat(f.value);
         if (parsed.error) {
           this.err('GT2072', parsed.error.message, f.span);
           return;
         }
         const convs = parsed.pieces.filter((p) => typeof p !== 'string');
+        // %v shows a Go value the way Go would (structs, slices, errors): captured whole.
+        const argTypes = c.args.slice(1).map((a, i) => {
+          const cv = convs[i];
+          return cv && typeof cv !== 'string' && cv.conv === 'v' && isGoPath(a) ? this.goCapture(a) : this.expr(a);
+        });
         if (convs.length !== argTypes.length) {
           this.err('GT2073', `${c.name}() format has ${convs.length} conversion${convs.length === 1 ? '' : 's'} but ${argTypes.length} argument${argTypes.length === 1 ? ' follows' : 's follow'}`, c.span);
           return;
@@ -384,7 +388,7 @@ class Checker {
           const t = argTypes[i];
           if (!t || typeof cv === 'string') return;
           const wantsStr = cv.conv === 's';
-          const isStrish = t.k === 'str' || t.k === 'probe' || t.k === 'ustack';
+          const isStrish = t.k === 'str' || t.k === 'probe' || t.k === 'ustack' || t.k === 'go';
           if (cv.conv !== 'v' && wantsStr !== isStrish) {
             ok = false;
             this.err('GT2074', `'${cv.text}' wants ${wantsStr ? 'a string' : 'an integer'}, argument ${i + 1} is ${aTy(t)}`, c.args[i + 1].span, wantsStr ? [] : ["use '%s'"]);
@@ -409,7 +413,7 @@ class Checker {
           this.r.namedMaps.push(a);
           return this.event(c, { kind: 'print_map', map: a.name, argTypes: [], top, div });
         }
-        const t = this.expr(a);
+        const t = isGoPath(a) ? this.goCapture(a) : this.expr(a);
         if (!t) return;
         return this.event(c, { kind: 'print_value', argTypes: [t] });
       }
@@ -472,6 +476,33 @@ class Checker {
       this.err('GT2102', t, e.span);
       return undefined;
     }
+    return t;
+  }
+
+  /** A Go value captured whole for print()/%v. */
+  private goCapture(e: ast.Expr): Ty | undefined {
+    if (e.kind === 'Ident') {
+      // retval without DWARF (or before resolution) is the raw RAX.
+      const info = this.opts.goInfo?.(this.block.block);
+      if (!info || 'error' in info) return this.expr(e);
+    }
+    const r = this.goPath(e);
+    if (!r) return undefined;
+    if (this.goValue(e, r, true) === undefined) return undefined;
+    // A pointer to a struct prints as Go prints it: &{...}, the struct behind it.
+    const acc = this.r.goAccess.get(e)!;
+    const u = underlying(acc.type);
+    if (u.kind === 'pointer' && u.elem && underlying(u.elem).kind === 'struct') {
+      this.r.goAccess.set(e, { root: acc.root, steps: [...acc.steps, { op: 'deref' }], type: u.elem, addressOf: true });
+    }
+    const g = goFormat(this.r.goAccess.get(e)!.type, this.strlen);
+    if (typeof g === 'string') {
+      this.err('GT2104', g, e.span);
+      return undefined;
+    }
+    const fmt = g.fmt.kind === 'struct' && this.r.goAccess.get(e)!.addressOf ? { ...g.fmt, ref: true } : g.fmt;
+    const t: Ty = { k: 'go', fmt, size: g.size };
+    this.r.types.set(e, t);
     return t;
   }
 
@@ -660,6 +691,14 @@ class Checker {
       }
     }
   }
+}
+
+/** args.x..., rets.x..., retval: expressions that denote Go values. */
+function isGoPath(e: ast.Expr): boolean {
+  if (e.kind === 'Ident') return e.name === 'retval';
+  if (e.kind === 'Field') return (e.object.kind === 'Ident' && (e.object.name === 'args' || e.object.name === 'rets')) || isGoPath(e.object);
+  if (e.kind === 'Index') return isGoPath(e.object);
+  return false;
 }
 
 function goTypeName(a: GoAccess): string {

@@ -3,7 +3,21 @@
 
 /** int: 64-bit signed. str: a bounded string buffer. probe: which (block, function) fired,
  *  printed as the function's name. ustack: a user stack of return addresses. */
-export type Ty = { k: 'int' } | { k: 'str'; size: number } | { k: 'probe' } | { k: 'ustack' };
+export type Ty = { k: 'int' } | { k: 'str'; size: number } | { k: 'probe' } | { k: 'ustack' } | { k: 'go'; fmt: GoFormat; size: number };
+
+/** How a Go value captured for print()/%v is laid out and printed (JSON-safe: it travels in the
+ *  manifest). Scalars take 8 bytes; strings `cap` bytes; an interface its type's address, its
+ *  data word and, for error types that hold a message, the message; a struct its own bytes then
+ *  the contents of its string fields; a slice its length then its first elements. */
+export type GoFormat =
+  | { kind: 'int'; size: number; signed: boolean; bool?: boolean }
+  | { kind: 'float'; size: number }
+  | { kind: 'ptr' }
+  | { kind: 'str'; cap: number }
+  | { kind: 'iface'; cap: number; empty: boolean }
+  | { kind: 'opaque'; name: string }
+  | { kind: 'struct'; name: string; size: number; ref?: boolean; fields: { name: string; offset: number; fmt: GoFormat; extra?: number }[] }
+  | { kind: 'slice'; elem: GoFormat; elemSize: number; max: number };
 
 export const INT: Ty = { k: 'int' };
 export const PROBE: Ty = { k: 'probe' };
@@ -25,11 +39,13 @@ export function storageSize(t: Ty): number {
       return Math.ceil(t.size / 8) * 8;
     case 'ustack':
       return 8 * USTACK_DEPTH;
+    case 'go':
+      return Math.ceil(t.size / 8) * 8;
   }
 }
 
 export function tyName(t: Ty): string {
-  return t.k === 'str' ? 'string' : t.k === 'probe' ? 'probe' : t.k;
+  return t.k === 'str' ? 'string' : t.k === 'probe' ? 'probe' : t.k === 'go' ? 'Go value' : t.k;
 }
 
 /** With its article, for messages: "an integer", "a string". */
@@ -43,16 +59,18 @@ export function sameKind(a: Ty, b: Ty): boolean {
 
 /** A field of a key, value or event: JSON-safe for the manifest. */
 export interface Field {
-  type: 'int' | 'str' | 'probe' | 'ustack';
+  type: 'int' | 'str' | 'probe' | 'ustack' | 'go';
   offset: number;
   size: number;
+  /** For 'go' fields: how to print the capture. */
+  go?: GoFormat;
 }
 
 /** Lay out fields one after another, each 8-aligned. */
 export function layout(types: Ty[]): { fields: Field[]; size: number } {
   let off = 0;
   const fields = types.map((t) => {
-    const f: Field = { type: t.k, offset: off, size: storageSize(t) };
+    const f: Field = { type: t.k, offset: off, size: storageSize(t), ...(t.k === 'go' ? { go: t.fmt } : {}) };
     off += f.size;
     return f;
   });

@@ -246,6 +246,21 @@ static __always_inline void gt_read_cstr(char *dst, __u64 cap, __u64 ptr)
 	}
 }
 
+/* String equality up to the first NUL, over at most n bytes (n is a constant per call). */
+static __always_inline int gt_streq(const char *a, const char *b, int n)
+{
+#pragma unroll
+	for (int i = 0; i < 256; i++) {
+		if (i >= n)
+			return 1;
+		if (a[i] != b[i])
+			return 0;
+		if (a[i] == 0)
+			return 1;
+	}
+	return 1;
+}
+
 /* hist() buckets as bpftrace numbers them: 0 for negatives, 1 for 0, then 2 + floor(log2(v)). */
 static __always_inline __s64 gt_log2_bucket(__s64 v)
 {

@@ -538,8 +538,24 @@ class BlockWriter {
       }
       case 'Unary':
         return e.op === '!' ? `(__s64)(!(${this.expr(e.operand)}))` : `(${e.op}(${this.expr(e.operand)}))`;
-      case 'Binary':
+      case 'Binary': {
+        const lt = this.ty(e.left);
+        if (lt.k === 'str' && (e.op === '==' || e.op === '!=')) {
+          // Strings compare up to the first NUL, over the shorter buffer (plus its NUL).
+          const rt = this.ty(e.right);
+          const n = Math.min(storageSize(lt), storageSize(rt));
+          const a = `gt_sa${this.tmp++}`;
+          const b = `gt_sb${this.tmp++}`;
+          const r = `gt_eq${this.tmp++}`;
+          this.line(`char ${a}[${storageSize(lt)}];`);
+          this.fill(e.left, lt, a);
+          this.line(`char ${b}[${storageSize(rt)}];`);
+          this.fill(e.right, rt, b);
+          this.line(`__s64 ${r} = gt_streq(${a}, ${b}, ${n});`);
+          return e.op === '==' ? r : `(!${r})`;
+        }
         return binary(e.op, this.expr(e.left), this.expr(e.right));
+      }
       case 'Ternary':
         return `((${this.expr(e.cond)}) ? (${this.expr(e.then)}) : (${this.expr(e.else)}))`;
       case 'Cast':

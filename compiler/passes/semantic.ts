@@ -636,9 +636,10 @@ class Checker {
         const a = this.expr(e.left);
         const b = this.expr(e.right);
         if (!a || !b) return undefined;
+        if ((e.op === '==' || e.op === '!=') && a.k === 'str' && b.k === 'str') return INT;
         if (a.k !== 'int' || b.k !== 'int') {
           const bad = a.k !== 'int' ? a : b;
-          this.err('GT2060', `cannot use '${e.op}' on ${aTy(bad)}`, e.span, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['string comparison is not supported yet'] : []);
+          this.err('GT2060', `cannot use '${e.op}' on ${aTy(bad)}`, e.span, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['strings compare only with strings'] : []);
           return undefined;
         }
         if ((e.op === '/' || e.op === '%') && e.right.kind === 'IntLit' && e.right.value === 0n) {

@@ -46,13 +46,16 @@ t.test('unreadable memory is marked, values work as map keys', async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('values');
   const r = await runGotrace([
-    '-e', 'uprobe:main.nilHeader { printf("host=%s method=%s\\n", args.r.Hdr.Host, args.r.Method); } uprobe:main.(*Server).Handle { @by[args.r.Method, str(args.r.Path)] = count(); }',
+    '-e', 'uprobe:main.nilHeader { printf("host=%s method=%s\\n", args.r.Hdr.Host, args.r.Method); } uprobe:main.(*Server).Handle { @by[args.r.Method, str(args.r.Path)] = count(); } uprobe:main.(*Server).Handle /args.r.Method == "POST"/ { printf("post %s\\n", args.r.Path); } uprobe:main.greet /args.name != "bob"/ { @n[args.name] = count(); }',
     '-c', bin,
   ]);
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /^host=<fault> method=HEAD$/m, 'a nil pointer reads as <fault>, not garbage');
   t.match(r.stdout, /^@by\[GET, \/index\.html\]: 1$/m);
   t.match(r.stdout, /^@by\[POST, \/api\/v1\/items\]: 1$/m);
+  t.match(r.stdout, /^post \/api\/v1\/items$/m, 'string equality in a predicate');
+  t.notMatch(r.stdout, /^post \/index/m);
+  t.match(r.stdout, /^@n\[alice\]: 1\n@n\[carol\]: 1$/m, 'string inequality');
 });
 
 t.test('print() and %v show Go values as Go shows them', async (t) => {

@@ -13,6 +13,7 @@ import { jsonLine } from './printers/json.js';
 import { Output } from './output.js';
 import { LiveProgram } from './session.js';
 import { HeldChild, resolveCommand, splitCommand } from './target.js';
+import { listFunctions } from './list.js';
 
 export const VERSION = '0.1.0';
 
@@ -388,16 +389,10 @@ function processAlive(pid: number): boolean {
 }
 
 async function list(opts: CliOptions, io: Io): Promise<number> {
-  let pattern = opts.list!;
-  let binPath: string | undefined;
-  const m = /^(?:uprobe|u|uretprobe|ur):(.*)$/.exec(pattern);
-  if (m) pattern = m[1];
-  // uprobe:PATH:FUNC
-  const pm = /^(\/[^:]*|\.{1,2}\/[^:]*):(.*)$/.exec(pattern);
-  if (pm) {
-    binPath = pm[1];
-    pattern = pm[2];
-  }
+  const pattern = opts.list!;
+  // The binary: uprobe:PATH:PATTERN, -p, -c, or a PATH argument.
+  const pm = /^(?:[a-z]+:)?(\/[^:]*|\.{1,2}\/[^:]*):/.exec(pattern);
+  let binPath: string | undefined = pm?.[1];
   if (opts.pid !== undefined) binPath = `/proc/${opts.pid}/exe`;
   else if (opts.command) binPath = resolveCommand(splitCommand(opts.command)[0] ?? '') ?? undefined;
   else if (!binPath && opts.positional.length) binPath = path.resolve(opts.positional[0]);
@@ -408,11 +403,12 @@ async function list(opts: CliOptions, io: Io): Promise<number> {
   }
   try {
     const bin = GoBinary.open(binPath);
-    for (const f of bin.findFunctions(pattern || '*')) io.out.write(`uprobe:${f.name}\n`);
+    const lines = listFunctions(bin, pattern, opts.verbose);
+    io.out.write(lines.map((l) => l + '\n').join(''));
     return 0;
   } catch (e) {
     if (e instanceof GoBinaryError) {
-      report(io, [error('GT3002', `${binPath}: ${e.message}`)]);
+      report(io, [error('GT3002', e.message.includes(binPath) ? e.message : `${binPath}: ${e.message}`)]);
       return 1;
     }
     throw e;

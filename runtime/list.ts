@@ -1,0 +1,102 @@
+// `gotrace -l` and `-lv`: the probes a pattern matches in a Go binary and,
+// verbosely, what each probe can read, like bpftrace's `-lv`:
+//
+//   uprobe:main.(*Server).Handle
+//       args.s *main.Server  RAX
+//       args.req string  RBX,RCX
+//       rets.0 int  RAX
+//       rets.1 error  RBX,RCX
+//       entry +0xe (after stack check), 2 returns
+//
+// Locations are where the value is at the probe: arguments at the entry
+// probe, results at the return probes ([SP+N] is relative to SP at entry).
+import { GoBinary, GoFunc, locationString, typeString } from '../compiler/go/binary.js';
+import type { AbiValue } from '../compiler/go/binary.js';
+
+const PROBE_TYPES: Record<string, string> = { uprobe: 'uprobe', u: 'uprobe', uretprobe: 'uretprobe', ur: 'uretprobe' };
+
+/**
+ * Output lines for `-l PATTERN` (verbose: `-lv`). PATTERN is
+ * `[TYPE:][PATH:]FUNC`, TYPE uprobe/u/uretprobe/ur (default uprobe), FUNC a
+ * glob (`main.*`, empty for all); a PATH is kept in the printed probes so
+ * they can be pasted back. Functions are sorted by name, each name once
+ * (generic code has a body per shape: verbose output describes each).
+ */
+export function listFunctions(bin: GoBinary, pattern: string, verbose: boolean): string[] {
+  let type = 'uprobe';
+  let rest = pattern;
+  const t = /^([a-z]+):(.*)$/s.exec(rest);
+  if (t && PROBE_TYPES[t[1]!]) {
+    type = PROBE_TYPES[t[1]!]!;
+    rest = t[2]!;
+  }
+  let prefix = '';
+  const p = /^((?:\/|\.\.?\/)[^:]*):(.*)$/s.exec(rest);
+  if (p) {
+    prefix = `${p[1]}:`;
+    rest = p[2]!;
+  }
+  const byName = new Map<string, GoFunc[]>();
+  for (const f of bin.findFunctions(rest || '*')) {
+    const g = byName.get(f.name);
+    if (g) g.push(f);
+    else byName.set(f.name, [f]);
+  }
+  const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: string[] = [];
+  for (const name of names) {
+    out.push(`${type}:${prefix}${name}`);
+    if (!verbose) continue;
+    const bodies = byName.get(name)!;
+    for (const f of bodies) {
+      if (bodies.length > 1) out.push(`    # body at 0x${f.entry.toString(16)}`);
+      out.push(...describe(bin, f));
+    }
+  }
+  return out;
+}
+
+const INDENT = '    ';
+
+/** The verbose lines for one function body. */
+function describe(bin: GoBinary, f: GoFunc): string[] {
+  const out: string[] = [];
+  if (!bin.hasDwarf || !bin.dwarf()) {
+    out.push(`${INDENT}(no DWARF: only arg0..arg8 raw registers are available)`);
+  } else {
+    const abi = bin.functionAbi(f);
+    if (!abi) {
+      out.push(`${INDENT}(no DWARF for this function: only arg0..arg8 raw registers are available)`);
+    } else {
+      let r = 0;
+      for (const v of abi.values) out.push(`${INDENT}${label(v, v.isResult ? r++ : -1)} ${typeString(v.type)}  ${locationString(v.location)}`);
+      if (abi.warning) out.push(`${INDENT}# ${abi.warning}`);
+    }
+  }
+  out.push(`${INDENT}${sitesLine(bin, f)}`);
+  return out;
+}
+
+/**
+ * `args.NAME` / `rets.NAME`; unnamed and blank results (`~r0`, `~b1`) by
+ * position, `rets.0`. The receiver and dictionary the DWARF does not name
+ * cannot be asked for by name: they show in parentheses.
+ */
+function label(v: AbiValue, resultIndex: number): string {
+  if (v.name === '~recv') return '(receiver)';
+  if (v.name === '.dict') return '(dictionary)';
+  if (!v.isResult) return `args.${v.name}`;
+  return /^~[rb]\d+$/.test(v.name) ? `rets.${resultIndex}` : `rets.${v.name}`;
+}
+
+function sitesLine(bin: GoBinary, f: GoFunc): string {
+  const s = bin.probeSites(f);
+  const parts = [
+    `entry +0x${(s.entrySite - f.entry).toString(16)} (${s.stackCheck === 'none' ? 'no stack check' : 'after stack check'})`,
+  ];
+  if (s.noReturn) parts.push('never returns');
+  else parts.push(`${s.returnSites.length} return${s.returnSites.length === 1 ? '' : 's'}`);
+  if (s.tailJumps.length) parts.push(`${s.tailJumps.length} tail jump${s.tailJumps.length === 1 ? '' : 's'} (no return probe there)`);
+  if (s.decodeErrorAt !== undefined) parts.push(`undecodable at +0x${(s.decodeErrorAt - f.entry).toString(16)}`);
+  return parts.join(', ');
+}

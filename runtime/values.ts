@@ -38,6 +38,10 @@ export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeCont
     }
     case 'go':
       return { type: 'go', text: goText(buf, off, f.go!, ctx, true) };
+    case 'hex':
+      return { type: 'go', text: `0x${buf.readBigUInt64LE(off).toString(16)}` };
+    case 'usym':
+      return { type: 'go', text: ctx.symbolize(buf.readBigUInt64LE(off)).replace(/\+\d+$/, '') };
     case 'ustack': {
       const frames: string[] = [];
       for (let i = 0; i < f.size / 8; i++) {

@@ -526,6 +526,7 @@ class BlockWriter {
         return '0';
       case 'Call':
         if (e.name === 'len') return this.goLen(e.args[0]);
+        if (e.name === 'hex' || e.name === 'usym') return this.expr(e.args[0]);
         throw new Error(`codegen: ${e.name}() has no integer value`);
       case 'VarRef':
         return varC(e.name);

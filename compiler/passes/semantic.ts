@@ -60,8 +60,8 @@ export const AGGREGATIONS: Record<string, MapKind> = {
 /** Functions used as statements. */
 const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'cat'];
 /** Known but belonging to a later part of the language. */
-const LATER = ['hex', 'usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
-const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len'];
+const LATER = [ 'usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
+const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym'];
 
 export interface MapInfo {
   name: string;
@@ -388,7 +388,7 @@ class Checker {
           const t = argTypes[i];
           if (!t || typeof cv === 'string') return;
           const wantsStr = cv.conv === 's';
-          const isStrish = t.k === 'str' || t.k === 'probe' || t.k === 'ustack' || t.k === 'go';
+          const isStrish = t.k !== 'int';
           if (cv.conv !== 'v' && wantsStr !== isStrish) {
             ok = false;
             this.err('GT2074', `'${cv.text}' wants ${wantsStr ? 'a string' : 'an integer'}, argument ${i + 1} is ${aTy(t)}`, c.args[i + 1].span, wantsStr ? [] : ["use '%s'"]);
@@ -616,6 +616,15 @@ class Checker {
           return undefined;
         }
         if (e.name === 'len' || e.name === 'str') return this.lenOrStr(e);
+        if (e.name === 'hex' || e.name === 'usym') {
+          // Integers shown another way in user space: 0x1f, or the Go function at an address.
+          if (e.args.length !== 1) {
+            this.err('GT2023', `${e.name}() takes 1 argument, found ${e.args.length}`, e.span);
+            return undefined;
+          }
+          this.intExpr(e.args[0], `${e.name}()'s argument`);
+          return { k: e.name };
+        }
         if (LATER.includes(e.name)) {
           this.err('GT2010', `${e.name}() is not supported yet`, e.nameSpan);
           return undefined;

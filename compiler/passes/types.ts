@@ -3,7 +3,7 @@
 
 /** int: 64-bit signed. str: a bounded string buffer. probe: which (block, function) fired,
  *  printed as the function's name. ustack: a user stack of return addresses. */
-export type Ty = { k: 'int' } | { k: 'str'; size: number } | { k: 'probe' } | { k: 'ustack' } | { k: 'go'; fmt: GoFormat; size: number };
+export type Ty = { k: 'int' } | { k: 'str'; size: number } | { k: 'probe' } | { k: 'ustack' } | { k: 'hex' } | { k: 'usym' } | { k: 'go'; fmt: GoFormat; size: number };
 
 /** How a Go value captured for print()/%v is laid out and printed (JSON-safe: it travels in the
  *  manifest). Scalars take 8 bytes; strings `cap` bytes; an interface its type's address, its
@@ -34,6 +34,8 @@ export function storageSize(t: Ty): number {
   switch (t.k) {
     case 'int':
     case 'probe':
+    case 'hex':
+    case 'usym':
       return 8;
     case 'str':
       return Math.ceil(t.size / 8) * 8;
@@ -59,7 +61,7 @@ export function sameKind(a: Ty, b: Ty): boolean {
 
 /** A field of a key, value or event: JSON-safe for the manifest. */
 export interface Field {
-  type: 'int' | 'str' | 'probe' | 'ustack' | 'go';
+  type: 'int' | 'str' | 'probe' | 'ustack' | 'go' | 'hex' | 'usym';
   offset: number;
   size: number;
   /** For 'go' fields: how to print the capture. */

@@ -21,11 +21,21 @@ export class HeldChild {
     });
   }
 
-  static spawn(argv: string[]): HeldChild {
-    const proc = spawn('/bin/sh', ['-c', HOLD, 'gotrace-target', ...argv], {
-      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-    });
+  /** `output: 'pipe'` gives the command no stdin and pipes for its output (the REPL prints it
+   *  above its prompt); the CLI lets it inherit gotrace's terminal. */
+  static spawn(argv: string[], output: 'inherit' | 'pipe' = 'inherit'): HeldChild {
+    const io = output === 'pipe' ? (['ignore', 'pipe', 'pipe', 'pipe'] as const) : (['inherit', 'inherit', 'inherit', 'pipe'] as const);
+    const proc = spawn('/bin/sh', ['-c', HOLD, 'gotrace-target', ...argv], { stdio: [...io] });
     return new HeldChild(proc);
+  }
+
+  /** The command's output when spawned with `output: 'pipe'`. */
+  get stdout(): NodeJS.ReadableStream | null {
+    return this.proc.stdout;
+  }
+
+  get stderr(): NodeJS.ReadableStream | null {
+    return this.proc.stderr;
   }
 
   get pid(): number {
@@ -46,6 +56,11 @@ export class HeldChild {
   /** Only for a child that never ran: gotrace failed before releasing it. */
   kill(): void {
     if (!this.exited) this.proc.kill('SIGKILL');
+  }
+
+  /** Ask a running command to stop (SIGTERM): the REPL's exit ends the command it started. */
+  terminate(): void {
+    if (!this.exited) this.proc.kill('SIGTERM');
   }
 }
 

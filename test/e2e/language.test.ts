@@ -138,8 +138,9 @@ t.test('no BPF program or map remains after any exit path', async (t) => {
     const prog = `uprobe:main.handle { ${map}[tid] = count(); @n++; }`;
     let seen: { progs: number[]; maps: number[] } = { progs: [], maps: [] };
     const watcher = setInterval(() => {
+      // Keep the richest sample: a late one may be taken mid-teardown.
       const o = objectsUsing(`m_${map.slice(1)}`);
-      if (o.maps.length) seen = o;
+      if (o.maps.length + o.progs.length > seen.maps.length + seen.progs.length) seen = o;
     }, 100);
     await p.run(prog);
     clearInterval(watcher);

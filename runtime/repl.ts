@@ -1,0 +1,86 @@
+// The interactive REPL's command line: `gotrace -p PID` or `gotrace -c 'CMD'` without a program
+// (on a terminal), or `gotrace repl [-p PID | -c CMD | PATH]` (also reading commands from a pipe).
+// The work is in runtime/repl/: core.ts (probes, shared maps, statements), commands.ts (dot-
+// commands), complete.ts (TAB), server.ts (Node's `repl` module), target.ts.
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs, UsageError, VERSION, type CliOptions } from './cli.js';
+import { setLibbpfVerbose } from './libbpf/index.js';
+import { startRepl, type ReplSession } from './repl/server.js';
+import { ReplTarget, TargetError, type TargetSpec } from './repl/target.js';
+
+export { startRepl, PROMPT, type ReplOptions, type ReplSession } from './repl/server.js';
+export { ReplCore } from './repl/core.js';
+export { ReplTarget } from './repl/target.js';
+
+export const REPL_USAGE = `USAGE:
+    gotrace -p PID | -c 'CMD'                 (on a terminal: no program opens the REPL)
+    gotrace repl [-p PID | -c 'CMD' | PATH] [--no-cache] [-v]
+
+In the REPL, type a probe to attach it, statements to read maps, .help for the rest.
+`;
+
+/** The history file: ~/.gotrace_history, with ~ from $HOME when set. */
+export function historyPath(): string {
+  return path.join(process.env.HOME || os.homedir(), '.gotrace_history');
+}
+
+/** Runs the REPL on the process's terminal; resolves to the exit status. */
+export async function replMain(argv: string[]): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseArgs(argv);
+    if (opts.program !== undefined) throw new UsageError('the REPL takes no -e program: type probes at its prompt');
+    if (opts.list !== undefined) throw new UsageError('-l is not for the REPL: use .funcs PATTERN at its prompt');
+    if (opts.file !== undefined && (opts.pid !== undefined || opts.command !== undefined)) throw new UsageError('give -p, -c or a PATH, not two');
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`ERROR: ${e.message}\n${REPL_USAGE}`);
+      return 1;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    process.stdout.write(REPL_USAGE);
+    return 0;
+  }
+  setLibbpfVerbose(opts.verbose);
+  const spec: TargetSpec =
+    opts.pid !== undefined ? { pid: opts.pid } : opts.command !== undefined ? { command: opts.command } : opts.file !== undefined ? { path: opts.file } : {};
+  let target: ReplTarget;
+  try {
+    // A -c command's output is printed above the prompt, not over the line being typed.
+    target = ReplTarget.open(spec, { childOutput: 'pipe' });
+  } catch (e) {
+    if (e instanceof TargetError) {
+      process.stderr.write(`ERROR: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const banner =
+    `gotrace ${VERSION} REPL, ${target.binary ? 'tracing ' : ''}${target.describe}. Type .help for help.\n` +
+    (target.held ? 'The command is held until the first probe is attached (or .run).\n' : '');
+  const session: ReplSession = startRepl({
+    input: process.stdin,
+    output: process.stdout,
+    target,
+    color: !!process.stdout.isTTY && !process.env.NO_COLOR,
+    noCache: opts.noCache,
+    historyFile: historyPath(),
+    banner,
+  });
+  // On a terminal readline turns Ctrl-C into line editing; signals from elsewhere end the session
+  // the same way as .exit.
+  const stop = () => session.server.close();
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  if (!process.stdin.isTTY) process.on('SIGINT', stop);
+  try {
+    return await session.done;
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGHUP', stop);
+    process.off('SIGINT', stop);
+  }
+}

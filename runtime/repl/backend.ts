@@ -1,0 +1,108 @@
+// What the REPL asks of the compiler and the kernel, behind two small interfaces so that the
+// command logic can be tested without BPF (test/runtime/repl.test.ts gives a fake with maps in
+// memory) and runs on the real thing otherwise (realBackend below).
+//
+// Maps are reached through fds the REPL owns (dups of the first object's fds): a map outlives
+// the probe that created it, so `@lat` stays readable after `.detach 1` and is printed at exit.
+import { compile, type CompileOptions, type CompileResult } from '../../compiler/index.js';
+import type { Manifest, MapSpec } from '../../compiler/manifest.js';
+import type { SourceFile } from '../../grammar/source.js';
+import { decodeEntries, sortEntries, type MapEntry } from '../aggregations.js';
+import { libbpf } from '../libbpf/ffi.js';
+import { clearMap, closeFd, dupFd, possibleCpus, readMap } from '../libbpf/index.js';
+import { LiveProgram, type LiveEvent, type LoadOptions } from '../session.js';
+import type { DecodeContext } from '../values.js';
+
+/** A loaded probe object (LiveProgram fits). */
+export interface ProbeHandle {
+  readonly manifest: Manifest;
+  readonly ctx: DecodeContext;
+  attach(): number;
+  mapFd(spec: MapSpec): number;
+  readMap(spec: MapSpec): MapEntry[];
+  onEvents(handler: (e: LiveEvent) => void): void;
+  pollEvents(): number;
+  runBegin(): void;
+  runEnd(): void;
+  /** Events dropped because the ring buffer was full. */
+  lostEvents?(): bigint;
+  dispose(): void;
+}
+
+/** User-space access to kernel maps through fds. */
+export interface MapStore {
+  /** A second fd for the same map, owned by the caller. */
+  dup(fd: number): number;
+  close(fd: number): void;
+  read(fd: number, spec: MapSpec, ctx: DecodeContext): MapEntry[];
+  clear(fd: number, spec: MapSpec): void;
+  /** Every value back to zero, keys kept (bpftrace's zero()). */
+  zero(fd: number, spec: MapSpec): void;
+  /** Removes the entry with these integer keys (every bucket of it for histograms); false when
+   *  there was none. */
+  delete(fd: number, spec: MapSpec, keys: bigint[]): boolean;
+}
+
+export interface Backend {
+  compile(file: SourceFile, opts: CompileOptions): Promise<CompileResult>;
+  /** LoadOptions plus the maps to share: name in the object → fd. */
+  load(object: Uint8Array, manifest: Manifest, opts: LoadOptions & { reuseMaps?: Map<string, number> }): ProbeHandle;
+  maps: MapStore;
+}
+
+const BPF_EXIST = 2;
+
+function keyBuffer(spec: MapSpec, keys: bigint[]): Buffer {
+  const b = Buffer.alloc(spec.keySize);
+  keys.forEach((k, i) => b.writeBigInt64LE(k, spec.keys[i].offset));
+  return b;
+}
+
+function allKeys(fd: number, keySize: number): Buffer[] {
+  const ffi = libbpf();
+  const keys: Buffer[] = [];
+  let prev: Buffer | null = null;
+  for (let i = 0; i < 1 << 20; i++) {
+    const next = Buffer.alloc(keySize);
+    if (ffi.map_get_next_key(fd, prev, next) !== 0) break;
+    keys.push(next);
+    prev = next;
+  }
+  return keys;
+}
+
+export const realMaps: MapStore = {
+  dup: (fd) => dupFd(fd),
+  close: (fd) => closeFd(fd),
+  read(fd, spec, ctx) {
+    const raw = readMap(fd, spec.keySize, spec.valueSize, spec.perCpu);
+    return sortEntries(decodeEntries(spec, raw, possibleCpus(), ctx));
+  },
+  clear(fd, spec) {
+    clearMap(fd, spec.keySize);
+  },
+  zero(fd, spec) {
+    const ffi = libbpf();
+    const slot = spec.perCpu ? Math.ceil(spec.valueSize / 8) * 8 * possibleCpus() : spec.valueSize;
+    const zeros = Buffer.alloc(slot);
+    for (const k of allKeys(fd, spec.keySize)) ffi.map_update_elem(fd, k, zeros, BPF_EXIST);
+  },
+  delete(fd, spec, keys) {
+    const ffi = libbpf();
+    if (spec.kind !== 'hist' && spec.kind !== 'lhist') return ffi.map_delete_elem(fd, keyBuffer(spec, keys.length ? keys : [0n])) === 0;
+    // A histogram entry is one kernel key per bucket: the script's keys, then the bucket.
+    const prefix = keyBuffer(spec, keys).subarray(0, spec.keys[spec.keyCount].offset);
+    let found = false;
+    for (const k of allKeys(fd, spec.keySize)) {
+      if (!k.subarray(0, prefix.length).equals(prefix)) continue;
+      found = ffi.map_delete_elem(fd, k) === 0 || found;
+    }
+    return found;
+  },
+};
+
+export const realBackend: Backend = {
+  compile: (file, opts) => compile(file, opts),
+  load: (object, manifest, opts) => LiveProgram.load(object, manifest, opts),
+  maps: realMaps,
+};

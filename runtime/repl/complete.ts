@@ -1,0 +1,100 @@
+// TAB completion: probe types at the start of a probe, the target's function names after
+// `uprobe:` (grouped by the next package or type boundary when there are many), builtins and
+// functions inside blocks, map names after `@`, dot-commands and their arguments.
+import fs from 'node:fs';
+import path from 'node:path';
+import { AGGREGATIONS, BUILTINS } from '../../compiler/passes/semantic.js';
+
+export interface CompletionSource {
+  /** Function names of the target, sorted, unique. */
+  functions(): string[];
+  maps(): string[];
+  probeIds(): number[];
+  commands(): string[];
+  /** Parameter and result names of a function (args.NAME, rets.NAME or rets.N), if known. */
+  params?(func: string): { args: string[]; rets: string[] } | undefined;
+}
+
+export const PROBE_KINDS = ['uprobe:', 'uretprobe:', 'BEGIN', 'END', 'interval:'];
+/** What runs at the prompt without a probe. */
+export const PROMPT_FUNCTIONS = ['print', 'clear', 'delete', 'zero'];
+/** Builtins and functions of the language, as far as the checker knows them, plus the common
+ *  bpftrace ones. */
+export function languageWords(): string[] {
+  const words = new Set<string>([
+    ...Object.keys(BUILTINS),
+    ...Object.keys(AGGREGATIONS),
+    ...['goid', 'pid', 'tid', 'comm', 'cpu', 'nsecs', 'elapsed', 'retval', 'args', 'func', 'probe'],
+    ...['count', 'sum', 'avg', 'min', 'max', 'stats', 'hist', 'lhist', 'print', 'clear', 'delete', 'zero', 'printf', 'exit'],
+  ]);
+  return [...words].sort();
+}
+
+/** More candidates than this are grouped at the next `.`, `/` or `(`. */
+const GROUP_OVER = 60;
+
+export function functionCandidates(all: readonly string[], prefix: string): string[] {
+  const matches = all.filter((n) => n.startsWith(prefix));
+  if (matches.length <= GROUP_OVER) return matches;
+  const groups = new Map<string, string[]>();
+  for (const n of matches) {
+    const rest = n.slice(prefix.length);
+    const i = rest.search(/[./(]/);
+    const g = i < 0 ? n : prefix + rest.slice(0, i + 1);
+    groups.set(g, [...(groups.get(g) ?? []), n]);
+  }
+  // A group of one is shown as the name itself.
+  return [...groups].map(([g, names]) => (names.length === 1 ? names[0] : g)).sort();
+}
+
+function fileCandidates(prefix: string): string[] {
+  const dir = prefix.endsWith('/') ? prefix : path.dirname(prefix);
+  const base = prefix.endsWith('/') ? '' : path.basename(prefix);
+  const shown = prefix.endsWith('/') || prefix.includes('/') ? (dir === '.' && !prefix.startsWith('./') ? '' : dir.replace(/\/?$/, '/')) : '';
+  try {
+    return fs
+      .readdirSync(dir || '.', { withFileTypes: true })
+      .filter((e) => e.name.startsWith(base) && (base.startsWith('.') || !e.name.startsWith('.')))
+      .map((e) => shown + e.name + (e.isDirectory() ? '/' : ''))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+/** readline's completer: [candidates, the text they replace] for the line up to the cursor. */
+export function complete(line: string, src: CompletionSource): [string[], string] {
+  let m = /^\s*(\.\w*)$/.exec(line);
+  if (m) {
+    const typed = m[1];
+    return [src.commands().map((c) => '.' + c).filter((c) => c.startsWith(typed)), typed];
+  }
+  m = /^\s*\.(\w+)\s+(.*)$/.exec(line);
+  if (m) {
+    const [, cmd, arg] = m;
+    if (cmd === 'funcs' || cmd === 'args') return [functionCandidates(src.functions(), arg), arg];
+    if (cmd === 'detach') return [['all', ...src.probeIds().map(String)].filter((c) => c.startsWith(arg)), arg];
+    if (cmd === 'load' || cmd === 'save' || cmd === 'target') return [fileCandidates(arg), arg];
+    return [[], arg];
+  }
+  // After a probe type: the target's functions.
+  m = /(?:^|[\s,{};>])(?:uprobe|uretprobe|u|ur):([^\s,{}<>;:]*)$/.exec(line);
+  if (m) return [functionCandidates(src.functions(), m[1]), m[1]];
+
+  // args.NAME and rets.NAME of the function of the probe being typed.
+  m = /\b((?:args|rets)\.[A-Za-z0-9_]*)$/.exec(line);
+  if (m) {
+    const probe = [...line.matchAll(/(?:^|[\s,}>])(?:uprobe|uretprobe|u|ur):(?:[^\s,{}<>;]*:)?([^\s,{}<>;:]+)/g)].pop();
+    const p = probe && !probe[1].includes('*') ? src.params?.(probe[1]) : undefined;
+    const names = p ? [...p.args.map((a) => `args.${a}`), ...p.rets.map((r) => `rets.${r}`)] : [];
+    return [names.filter((n) => n.startsWith(m![1])), m[1]];
+  }
+  m = /(@[A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*)$/.exec(line);
+  const word = m ? m[1] : '';
+  const before = line.slice(0, line.length - word.length);
+  if (word.startsWith('@')) return [src.maps().filter((n) => n.startsWith(word)), word];
+  // At the start of an input (or after a closed block) a probe or a prompt statement begins.
+  const atStart = /^\s*$/.test(before) || /[}>]\s*$/.test(before);
+  const words = atStart ? [...PROBE_KINDS, ...PROMPT_FUNCTIONS.map((f) => f + '(')] : languageWords();
+  return [words.filter((w) => w.startsWith(word)), word];
+}

@@ -1,0 +1,452 @@
+// The REPL's state and what each input does, independent of Node's `repl` module (server.ts
+// wires the two): probes typed at the prompt are compiled and attached at once, each as its own
+// BPF object with a numeric id; statements run against the live maps; dot-commands live in
+// commands.ts.
+//
+// Maps shared between probes: each probe is its own object, but `@lat` written by probes 1 and
+// 2 must be one kernel map. The first object to use a name creates the map; the REPL keeps a dup
+// of its fd, and later objects are loaded with bpf_map__reuse_fd on it (LoadOptions.reuseMaps).
+// The kernel frees a map when its last fd or program goes, so detaching probe 1 leaves `@lat`
+// to probe 2, and a map written by no probe any more can still be read and is printed at exit.
+// Types stay consistent because a new probe is checked together with the live ones (a map keeps
+// one type), and against the layout of every map kept so far.
+//
+// Hit counts: the probe as compiled (never as saved or shown) starts its body with a hidden
+// `@__hits = count();`, a per-CPU counter private to its object: `.probes` shows how often each
+// block ran (after its predicate; at return for blocks that run at return).
+import type * as ast from '../../grammar/ast.js';
+import { error, hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
+import { parse } from '../../grammar/index.js';
+import { lex } from '../../grammar/lexer.js';
+import { renderDiagnostics } from '../../grammar/render.js';
+import { SourceFile, span } from '../../grammar/source.js';
+import type { CompileResult } from '../../compiler/index.js';
+import type { Manifest, MapSpec } from '../../compiler/manifest.js';
+import { analyze } from '../../compiler/passes/semantic.js';
+import type { MapEntry } from '../aggregations.js';
+import { BpfError } from '../libbpf/index.js';
+import { Output } from '../output.js';
+import type { LiveEvent } from '../session.js';
+import type { DecodeContext } from '../values.js';
+import { realBackend, type Backend, type ProbeHandle } from './backend.js';
+import { runStatements, statementIncomplete, type StatementMaps } from './statements.js';
+import type { ReplTarget } from './target.js';
+
+export const HITS_MAP = '@__hits';
+
+export interface ReplOutput {
+  /** The answer to the input being run (the prompt comes back after it). */
+  write(text: string): void;
+  /** Output that arrives on its own (probe events, the target's output): above the prompt. */
+  notify(text: string): void;
+}
+
+export interface CoreOptions {
+  target: ReplTarget;
+  out: ReplOutput;
+  backend?: Backend;
+  color?: boolean;
+  noCache?: boolean;
+  /** How often probe events are read, in ms. */
+  pollMs?: number;
+}
+
+export interface SharedMap {
+  spec: MapSpec;
+  /** The REPL's own fd for the map (a dup), closed at exit or when the map is forgotten. */
+  fd: number;
+  ctx: DecodeContext;
+}
+
+export interface LiveProbe {
+  id: number;
+  /** The block as typed (what `.save` writes). */
+  text: string;
+  source: string;
+  ast: ast.Probe;
+  handle: ProbeHandle;
+  manifest: Manifest;
+  functions: string[];
+  sites: number;
+  /** User maps it writes or reads. */
+  maps: string[];
+  hits?: MapSpec;
+  /** Milliseconds from the input to the probe being attached. */
+  attachMs: number;
+}
+
+export type InputKind = 'empty' | 'incomplete' | 'probes' | 'statements';
+
+export class ReplCore {
+  target: ReplTarget;
+  readonly backend: Backend;
+  readonly probes = new Map<number, LiveProbe>();
+  readonly maps = new Map<string, SharedMap>();
+  private nextId = 1;
+  private poller?: NodeJS.Timeout;
+  private readonly events: Output;
+  private pendingDetach = new Set<number>();
+  closed = false;
+
+  constructor(readonly opts: CoreOptions) {
+    this.target = opts.target;
+    this.backend = opts.backend ?? realBackend;
+    this.events = new Output({ write: (s: string) => opts.out.notify(s) }, 'text');
+    this.watchTarget();
+  }
+
+  /** `.target`: the old target is closed (a held command that never ran is killed). */
+  setTarget(t: ReplTarget): void {
+    this.target.close();
+    this.target = t;
+    this.watchTarget();
+  }
+
+  /** The target's end, and a -c command's output, are shown above the prompt. */
+  private watchTarget(): void {
+    const t = this.target;
+    t.onExit((how) => {
+      if (this.target === t && !this.closed) this.out.notify(`target ${t.describe} ${how}\n`);
+    });
+    for (const stream of [t.child?.stdout, t.child?.stderr]) {
+      if (!stream) continue;
+      let partial = '';
+      stream.on('data', (d: Buffer) => {
+        const text = partial + d.toString('utf8');
+        const end = text.lastIndexOf('\n') + 1;
+        partial = text.slice(end);
+        if (end) this.out.notify(text.slice(0, end));
+      });
+      stream.on('end', () => {
+        if (partial) this.out.notify(partial + '\n');
+        partial = '';
+      });
+    }
+  }
+
+  get out(): ReplOutput {
+    return this.opts.out;
+  }
+
+  report(ds: Diagnostic[]): void {
+    if (ds.length) this.out.write(renderDiagnostics(ds, { color: this.opts.color }));
+  }
+
+  /** Decided from the first token: probes start with a probe type, anything else is statements. */
+  classify(text: string): InputKind {
+    const toks = lex(new SourceFile('stdin', text)).tokens;
+    if (!toks.length) return 'empty';
+    const first = toks[0].tokenType.name;
+    if (['ProbeTarget', 'Begin', 'End', 'Interval', 'Profile', 'Shebang'].includes(first)) {
+      return parse(new SourceFile('stdin', text)).incomplete ? 'incomplete' : 'probes';
+    }
+    return statementIncomplete(text) ? 'incomplete' : 'statements';
+  }
+
+  /** Runs one complete input (what classify() did not call incomplete). */
+  async evaluate(text: string, source = 'stdin'): Promise<void> {
+    const kind = this.classify(text);
+    if (kind === 'empty') return;
+    if (kind === 'statements') {
+      this.report(runStatements(text, source, this.statementMaps(), (s) => this.out.write(s)));
+      return;
+    }
+    await this.addProbes(new SourceFile(source, text));
+  }
+
+  /** Checks, compiles and attaches every probe block of `file`; returns the new ids. */
+  async addProbes(file: SourceFile): Promise<number[]> {
+    const t0 = performance.now();
+    const parsed = parse(file);
+    if (!parsed.program) {
+      this.report(parsed.diagnostics);
+      return [];
+    }
+    const program = parsed.program;
+    // Checked with the live probes, so a map keeps one type across all of them.
+    const live = [...this.probes.values()].map((p) => p.ast);
+    const sem = analyze({ ...program, probes: [...live, ...program.probes] });
+    // Only its errors: warnings come once, from the compile of each block below.
+    const ds = [...parsed.diagnostics, ...sem.diagnostics.filter((d) => d.severity === 'error' && (!d.span || d.span.file === file))];
+    ds.push(...this.reservedNames(program), ...this.specialBlocks(program));
+    if (hasErrors(ds)) return this.report(ds), [];
+    if (!program.probes.length) {
+      this.report([...ds, error('GT5611', 'no probe to attach', undefined)]);
+      return [];
+    }
+
+    const compiled = await Promise.all(program.probes.map((p) => this.compileBlock(file, p)));
+    for (const c of compiled) ds.push(...c.diagnostics);
+    for (const c of compiled) if (c.result.manifest) ds.push(...this.checkKeptMaps(c.result.manifest, c.probe));
+    if (hasErrors(ds) || compiled.some((c) => !c.result.manifest || !c.result.object)) {
+      this.report(ds);
+      return [];
+    }
+    this.report(ds);
+    const ids: number[] = [];
+    for (const c of compiled) {
+      const id = this.attachBlock(file, c.probe, c.result, t0);
+      if (id === undefined) break;
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  private reservedNames(program: ast.Program): Diagnostic[] {
+    const ds: Diagnostic[] = [];
+    walkMaps(program, (ref) => {
+      if (ref.name.startsWith('@__')) ds.push(error('GT5603', `map names starting with @__ are reserved for the REPL`, ref.span));
+    });
+    return ds;
+  }
+
+  /** BEGIN and END blocks are triggered by a call every such object sees: two live ones would
+   *  run each other's blocks. */
+  private specialBlocks(program: ast.Program): Diagnostic[] {
+    const ds: Diagnostic[] = [];
+    const seen = new Set<string>();
+    for (const p of this.probes.values()) for (const s of p.ast.specs) if (s.kind === 'SpecialSpec') seen.add(s.type);
+    for (const probe of program.probes)
+      for (const s of probe.specs) {
+        if (s.kind !== 'SpecialSpec') continue;
+        if (seen.has(s.type))
+          ds.push(error('GT5608', `only one ${s.type} block can be attached at a time`, s.span, ['detach the other one first (.probes lists them)']));
+        seen.add(s.type);
+      }
+    return ds;
+  }
+
+  /** One block on its own: the rest of the input blanked (offsets and lines kept), and the hit
+   *  counter inserted; diagnostics are moved back onto the text as typed. */
+  private async compileBlock(file: SourceFile, probe: ast.Probe): Promise<{ probe: ast.Probe; result: CompileResult; diagnostics: Diagnostic[] }> {
+    const t = file.text;
+    const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+    const only = blank(t.slice(0, probe.span.start)) + t.slice(probe.span.start, probe.span.end) + blank(t.slice(probe.span.end));
+    const at = probe.body.length ? probe.body[0].span.start : probe.span.end - 1;
+    const ins = `${HITS_MAP} = count(); `;
+    const text = only.slice(0, at) + ins + only.slice(at);
+    const result = await this.backend.compile(new SourceFile(file.name, text), { binary: this.target.binary, noCache: this.opts.noCache });
+    const back = (o: number) => (o >= at + ins.length ? o - ins.length : Math.min(o, at));
+    const diagnostics = result.diagnostics.map((d) => (d.span ? { ...d, span: span(file, back(d.span.start), back(d.span.end)) } : d));
+    return { probe, result, diagnostics };
+  }
+
+  /** A map kept from earlier probes keeps its layout (checked on the compiled specs, which also
+   *  covers maps no live probe uses any more). */
+  private checkKeptMaps(m: Manifest, probe: ast.Probe): Diagnostic[] {
+    const ds: Diagnostic[] = [];
+    for (const spec of m.maps) {
+      const kept = this.maps.get(spec.name);
+      if (!kept || sameLayout(kept.spec, spec)) continue;
+      let where: ast.Span = probe.span;
+      walkMaps({ kind: 'Program', span: probe.span, probes: [probe] }, (ref) => {
+        if (ref.name === spec.name && where === probe.span) where = ref.span;
+      });
+      ds.push(
+        error('GT5602', `${spec.name} already holds ${describeSpec(kept.spec)}, not ${describeSpec(spec)}`, where, [
+          `clear(${spec.name}) once no probe uses it, and the name is free again`,
+        ]),
+      );
+    }
+    return ds;
+  }
+
+  private attachBlock(file: SourceFile, probe: ast.Probe, c: CompileResult, t0: number): number | undefined {
+    const m = c.manifest!;
+    const own = !c.binary || c.binary.path === this.target.binary;
+    const reuseMaps = new Map<string, number>();
+    for (const spec of m.maps) {
+      const kept = this.maps.get(spec.name);
+      if (kept && spec.name !== HITS_MAP) reuseMaps.set(spec.cName, kept.fd);
+    }
+    let handle: ProbeHandle | undefined;
+    const id = this.nextId;
+    try {
+      handle = this.backend.load(c.object!, m, {
+        targetTgid: own ? this.target.tgid : 0,
+        attachPid: own ? this.target.attachPid : -1,
+        attachPath: own ? this.target.attachPath : undefined,
+        binary: c.binary,
+        reuseMaps,
+      });
+      const h = handle;
+      h.onEvents((e) => this.onEvent(id, e));
+      h.attach();
+    } catch (e) {
+      handle?.dispose();
+      if (!(e instanceof BpfError)) throw e;
+      this.report([error('GT5100', e.message, probe.span, e.log ? [e.log.trim().split('\n').slice(-8).join('\n')] : [])]);
+      return undefined;
+    }
+    this.nextId++;
+    // New maps: keep an fd of our own, so they outlive this object.
+    for (const spec of m.maps) {
+      if (spec.name === HITS_MAP || this.maps.has(spec.name)) continue;
+      this.maps.set(spec.name, { spec, fd: this.backend.maps.dup(handle.mapFd(spec)), ctx: handle.ctx });
+    }
+    const entries = m.attach.filter((a) => a.role === 'entry') as { func: string; sites: unknown[] }[];
+    const returns = m.attach.filter((a) => a.role === 'return') as { sites: unknown[] }[];
+    const names = entries.length ? entries.map((a) => a.func) : m.attach.map((a) => a.spec);
+    const lp: LiveProbe = {
+      id,
+      text: file.text.slice(probe.span.start, probe.span.end),
+      source: file.name,
+      ast: probe,
+      handle,
+      manifest: m,
+      functions: names,
+      sites: [...entries, ...returns].reduce((n, a) => n + a.sites.length, 0),
+      maps: m.maps.map((s) => s.name).filter((n) => n !== HITS_MAP),
+      hits: m.maps.find((s) => s.name === HITS_MAP),
+      attachMs: performance.now() - t0,
+    };
+    this.probes.set(id, lp);
+    const spec = probe.specs.map((s) => file.text.slice(s.span.start, s.span.end)).join(', ');
+    const what = names.length === 1 ? names[0] : `${names.length} functions`;
+    this.out.write(`probe ${id} attached: ${spec}${what !== spec && !spec.endsWith(':' + what) ? ` (${what})` : ''}\n`);
+    handle.runBegin();
+    this.startPolling();
+    if (this.target.release()) this.out.write(`released ${this.target.describe}\n`);
+    return id;
+  }
+
+  private onEvent(id: number, e: LiveEvent): void {
+    switch (e.spec.kind) {
+      case 'exit':
+        if (this.probes.has(id)) this.pendingDetach.add(id);
+        return;
+      case 'print_map':
+        if (this.maps.has(e.spec.map!)) this.events.map(this.maps.get(e.spec.map!)!.spec, this.readMap(e.spec.map!));
+        return;
+      case 'clear':
+        if (this.maps.has(e.spec.map!)) this.backend.maps.clear(this.maps.get(e.spec.map!)!.fd, this.maps.get(e.spec.map!)!.spec);
+        return;
+      case 'zero':
+        if (this.maps.has(e.spec.map!)) this.backend.maps.zero(this.maps.get(e.spec.map!)!.fd, this.maps.get(e.spec.map!)!.spec);
+        return;
+      default:
+        this.events.event(e);
+    }
+  }
+
+  private startPolling(): void {
+    if (this.poller) return;
+    this.poller = setInterval(() => this.poll(), this.opts.pollMs ?? 20);
+    this.poller.unref();
+  }
+
+  /** Reads every probe's events; probes that called exit() are detached afterwards. */
+  poll(): void {
+    for (const p of this.probes.values()) p.handle.pollEvents();
+    for (const id of this.pendingDetach) {
+      this.pendingDetach.delete(id);
+      if (this.detach(id)) this.out.notify(`probe ${id} called exit(): detached\n`);
+    }
+  }
+
+  /** Detaches and releases one probe (its END block runs first). Its maps stay. */
+  detach(id: number): boolean {
+    const p = this.probes.get(id);
+    if (!p) return false;
+    this.probes.delete(id);
+    try {
+      p.handle.pollEvents();
+      p.handle.runEnd();
+      const lost = p.handle.lostEvents?.() ?? 0n;
+      if (lost > 0n) this.out.notify(`probe ${id} lost ${lost} events (the ring buffer was full)\n`);
+    } finally {
+      p.handle.dispose();
+    }
+    if (!this.probes.size && this.poller) {
+      clearInterval(this.poller);
+      this.poller = undefined;
+    }
+    return true;
+  }
+
+  hits(p: LiveProbe): bigint | undefined {
+    if (!p.hits) return undefined;
+    const e = p.handle.readMap(p.hits)[0];
+    return e && e.value.type === 'int' ? e.value.value : 0n;
+  }
+
+  readMap(name: string): MapEntry[] {
+    const m = this.maps.get(name)!;
+    return this.backend.maps.read(m.fd, m.spec, m.ctx);
+  }
+
+  /** Map names in bpftrace's order (by name). */
+  mapNames(): string[] {
+    return [...this.maps.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  usedBy(name: string): number[] {
+    return [...this.probes.values()].filter((p) => p.maps.includes(name)).map((p) => p.id);
+  }
+
+  statementMaps(): StatementMaps {
+    return {
+      spec: (n) => this.maps.get(n)?.spec,
+      names: () => this.mapNames(),
+      read: (n) => this.readMap(n),
+      clear: (n) => {
+        const m = this.maps.get(n)!;
+        this.backend.maps.clear(m.fd, m.spec);
+        if (this.usedBy(n).length === 0) {
+          this.maps.delete(n);
+          this.backend.maps.close(m.fd);
+        }
+      },
+      zero: (n) => this.backend.maps.zero(this.maps.get(n)!.fd, this.maps.get(n)!.spec),
+      delete: (n, keys) => this.backend.maps.delete(this.maps.get(n)!.fd, this.maps.get(n)!.spec, keys),
+    };
+  }
+
+  /** The exit path, as the CLI's: detach everything, print every non-empty map in name order,
+   *  release every kernel object and the target. Safe to call twice. */
+  shutdown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+    const errors: unknown[] = [];
+    for (const id of [...this.probes.keys()]) {
+      try {
+        this.detach(id);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    try {
+      const out = new Output({ write: (s: string) => this.out.write(s) }, 'text');
+      out.finalMaps(this.mapNames().map((n) => ({ spec: this.maps.get(n)!.spec, entries: this.readMap(n) })));
+    } finally {
+      for (const m of this.maps.values()) this.backend.maps.close(m.fd);
+      this.maps.clear();
+      this.target.close();
+    }
+    if (errors.length) throw errors[0];
+  }
+}
+
+export function walkMaps(program: ast.Program, f: (ref: ast.MapRef) => void): void {
+  const visit = (n: unknown): void => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(visit);
+    const node = n as { kind?: string };
+    if (node.kind === 'MapRef') f(n as ast.MapRef);
+    for (const [k, v] of Object.entries(n)) if (k !== 'span' && k !== 'nameSpan' && k !== 'fieldSpan') visit(v);
+  };
+  visit(program.probes);
+}
+
+function sameLayout(a: MapSpec, b: MapSpec): boolean {
+  const shape = (m: MapSpec) => JSON.stringify([m.kind, m.keyCount, m.keys, m.keySize, m.value, m.valueSize, m.perCpu, m.lhist]);
+  return shape(a) === shape(b);
+}
+
+export function describeSpec(m: MapSpec): string {
+  const what = m.kind === 'int' ? 'integers' : m.kind === 'str' ? 'strings' : m.kind === 'lhist' ? `lhist(${m.lhist!.min}, ${m.lhist!.max}, ${m.lhist!.step})` : `${m.kind}()`;
+  const keys = m.keys.slice(0, m.keyCount).map((k) => (k.type === 'str' ? 'string' : k.type));
+  return keys.length ? `${what} keyed by [${keys.join(', ')}]` : what;
+}

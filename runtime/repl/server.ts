@@ -1,0 +1,209 @@
+// Wires ReplCore to Node's built-in `repl` module: a custom eval (inputs run one at a time, in
+// order), `repl.Recoverable` for unfinished blocks, the dot-commands, TAB completion, the
+// history file, and output that arrives on its own printed above the prompt without breaking
+// the line being typed.
+import readline from 'node:readline';
+import repl from 'node:repl';
+import { openCached } from '../../compiler/passes/resolve.js';
+import { COMMANDS } from './commands.js';
+import { complete } from './complete.js';
+import { ReplCore, type CoreOptions } from './core.js';
+
+export const PROMPT = 'gotrace> ';
+
+export interface ReplOptions extends Omit<CoreOptions, 'out'> {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  /** Line editing, completion and history (default: output.isTTY). */
+  terminal?: boolean;
+  /** History file; undefined or '' keeps no history. */
+  historyFile?: string;
+  /** Printed before the first prompt. */
+  banner?: string;
+}
+
+export interface ReplSession {
+  core: ReplCore;
+  server: repl.REPLServer;
+  /** Resolves with the exit status once the REPL has closed and everything is released. */
+  done: Promise<number>;
+  /** Resolves when the history is loaded and the first prompt shown. */
+  ready: Promise<void>;
+}
+
+export function startRepl(opts: ReplOptions): ReplSession {
+  const output = opts.output;
+  const terminal = opts.terminal ?? !!(output as { isTTY?: boolean }).isTTY;
+  let server: repl.REPLServer | undefined;
+  // While an input runs the prompt is not shown: output goes out as it is.
+  let busy = 0;
+  const out = {
+    write: (s: string) => void output.write(s),
+    notify: (s: string) => {
+      if (!server || busy || !terminal) {
+        output.write(s);
+        return;
+      }
+      readline.clearLine(output, 0);
+      readline.cursorTo(output, 0);
+      output.write(s);
+      server.displayPrompt(true);
+    },
+  };
+  const core = new ReplCore({ ...opts, out });
+
+  // Inputs run strictly one after another, whatever the time each takes (a cold compile). The
+  // prompt waits for the queue to drain (see displayPrompt below).
+  let queue: Promise<void> = Promise.resolve();
+  let promptWanted = false;
+  let closed = false;
+  const enqueue = (f: () => void | Promise<void>): Promise<void> => {
+    busy++;
+    const p = queue.then(f).catch((e: unknown) => {
+      out.write(`gotrace: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (process.env.GOTRACE_DEBUG && e instanceof Error) out.write(`${e.stack}\n`);
+    });
+    queue = p.finally(() => {
+      busy--;
+      if (!busy && promptWanted && !closed) {
+        promptWanted = false;
+        realDisplayPrompt!(false);
+      }
+    });
+    return queue;
+  };
+  let realDisplayPrompt: ((preserveCursor?: boolean) => void) | undefined;
+
+  if (opts.banner) output.write(opts.banner);
+  server = repl.start({
+    prompt: PROMPT,
+    input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean },
+    output: output as NodeJS.WritableStream,
+    terminal,
+    useColors: false,
+    ignoreUndefined: true,
+    preview: false,
+    eval: (cmd: string, _context: unknown, _file: string, cb: (err: Error | null, result?: unknown) => void) => {
+      // Answered at once, so that Node's line buffer is right for the very next line (a pasted
+      // block arrives in one go): unfinished input continues, anything else is queued and the
+      // prompt held back until it has run.
+      if (core.classify(cmd) === 'incomplete') return cb(new repl.Recoverable(new SyntaxError('unfinished input')));
+      // Node adds a newline; without it, "end of input" errors point at the last line typed.
+      const text = cmd.replace(/\r?\n$/, '');
+      void enqueue(() => core.evaluate(text));
+      cb(null);
+    },
+    completer: (line: string) => complete(line, completionSource(core)),
+  });
+  const s = server;
+  realDisplayPrompt = s.displayPrompt.bind(s);
+  s.displayPrompt = (preserveCursor?: boolean) => {
+    if (closed) return;
+    if (busy) promptWanted = true;
+    else realDisplayPrompt!(preserveCursor);
+  };
+
+  // Node's own commands are about JavaScript; ours replace them (.break stays: it abandons an
+  // unfinished block).
+  const commands = (s as unknown as { commands: Record<string, unknown> }).commands;
+  for (const name of Object.keys(commands)) if (name !== 'break') delete commands[name];
+  for (const [name, c] of Object.entries(COMMANDS)) {
+    s.defineCommand(name, {
+      help: c.help,
+      action(rest: string) {
+        if (name === 'exit') return s.close();
+        void enqueue(() => c.run(core, rest));
+        s.displayPrompt();
+      },
+    });
+  }
+
+  // An unknown `.word` would get Node's "Invalid REPL keyword", written at once, before the
+  // answers still queued; ours goes through the queue like any other command.
+  const unknownCommand = (word: string) => ({
+    help: '',
+    action(rest: string) {
+      void enqueue(() =>
+        core.report([{ code: 'GT5629', severity: 'error', message: `unknown command .${word}${rest ? ' ' + rest : ''}`, hints: ['.help lists the commands'] }]),
+      );
+      s.displayPrompt();
+    },
+  });
+  (s as unknown as { commands: Record<string, unknown> }).commands = new Proxy(commands, {
+    get: (target, key) => (typeof key !== 'string' || key in target ? Reflect.get(target, key) : unknownCommand(key)),
+  });
+
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((r) => (resolveReady = r));
+  if (opts.historyFile && terminal) {
+    s.setupHistory(opts.historyFile, (err) => {
+      if (err) output.write(`gotrace: history disabled: ${err.message}\n`);
+      resolveReady();
+    });
+  } else resolveReady();
+
+  const done = new Promise<number>((resolve) => {
+    s.on('exit', () => {
+      closed = true;
+      void enqueue(() => {
+        try {
+          core.shutdown();
+          resolve(0);
+        } catch (e) {
+          resolve(1);
+          throw e;
+        }
+      });
+    });
+  });
+
+  // Opening the binary's tables and DWARF up front makes the first probe as quick as the next.
+  if (core.target.binary) {
+    const bin = core.target.binary;
+    setImmediate(() => {
+      try {
+        const b = openCached(bin);
+        b.gLayout();
+        b.func('main.main');
+      } catch {
+        /* reported when a probe needs it */
+      }
+    });
+  }
+  return { core, server: s, done, ready };
+}
+
+const functionNames = new WeakMap<object, string[]>();
+
+function completionSource(core: ReplCore) {
+  return {
+    functions: () => {
+      if (!core.target.binary) return [];
+      try {
+        const bin = openCached(core.target.binary);
+        let names = functionNames.get(bin);
+        if (!names) {
+          names = [...new Set(bin.findFunctions('*').map((f) => f.name))].sort();
+          functionNames.set(bin, names);
+        }
+        return names;
+      } catch {
+        return [];
+      }
+    },
+    maps: () => [...new Set([...core.mapNames(), ...[...core.probes.values()].flatMap((p) => p.maps)])].sort(),
+    probeIds: () => [...core.probes.keys()],
+    commands: () => [...Object.keys(COMMANDS), 'break'].sort(),
+    params: (func: string) => {
+      if (!core.target.binary) return undefined;
+      try {
+        const ps = openCached(core.target.binary).dwarf()?.functionParams(func);
+        if (!ps) return undefined;
+        const rets = ps.filter((p) => p.isResult).map((p, i) => (/^~[rb]\d+$/.test(p.name) ? String(i) : p.name));
+        return { args: ps.filter((p) => !p.isResult && !p.name.startsWith('~') && !p.name.startsWith('.')).map((p) => p.name), rets };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
 import { resolve, type ResolvedProbe } from './passes/resolve.js';
 import type { GoValueInfo } from './passes/govalues.js';
 import { typeString } from './go/abi.js';
-import { analyze, type SemanticResult } from './passes/semantic.js';
+import { analyze, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
 
 export interface CompileOptions {
   /** The binary of the target process (-p/-c), for specs that do not name one. */
@@ -43,12 +43,12 @@ export interface CompileResult {
  *  the target, so a script's mistakes are reported even when the pid or path is wrong too. */
 export function checkSource(
   file: SourceFile,
-  opts: { unsafe?: boolean; strlen?: number; positional?: string[] } = {},
+  opts: { unsafe?: boolean; strlen?: number; positional?: string[]; goInfo?: AnalyzeOptions['goInfo'] } = {},
 ): { program?: ast.Program; sem?: SemanticResult; diagnostics: Diagnostic[]; incomplete?: boolean } {
   const parsed = parse(file);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (!parsed.program || hasErrors(diagnostics)) return { diagnostics, incomplete: parsed.incomplete };
-  const sem = analyze(parsed.program, { unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional });
+  const sem = analyze(parsed.program, { unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional, goInfo: opts.goInfo });
   diagnostics.push(...sem.diagnostics);
   return { program: parsed.program, sem, diagnostics };
 }

@@ -20,7 +20,7 @@ export type { ProbeSites } from './sites.js';
 export type { GLayout } from './goid.js';
 export type { Dwarf, GoType, FuncParam, StructMember } from './dwarf.js';
 export type { AbiAssignment, AbiValue, AbiLocation, RegPiece, AbiReg } from './abi.js';
-export { typeString, locationString } from './abi.js';
+export { assignAbi, typeString, locationString, INT_REGS, FLOAT_REGS } from './abi.js';
 
 /** Where a pc is: its function and, from the line tables, file and line. */
 export interface PcSymbol {
@@ -64,9 +64,11 @@ export class GoBinary {
   private readonly elf: ElfFile;
   private readonly pcln: Pclntab;
   private linesCache?: PclnLines;
+  private abi0Entries?: Set<number>;
   private readonly funcs: GoFunc[];
   private byName?: Map<string, GoFunc>;
   private wrappersMarked = false;
+  private singleLookups = 0;
   private dwarfCache?: Dwarf | null;
   private layoutCache?: GLayout;
 
@@ -104,7 +106,11 @@ export class GoBinary {
     }
   }
 
-  /** All functions from the function table, sorted by entry address. */
+  /**
+   * All functions from the function table, sorted by entry address.
+   * N.B. abiWrapper is set on a function once a lookup has looked at its
+   * name: findFunctions('*') settles it for all.
+   */
   functions(): GoFunc[] {
     return this.funcs;
   }
@@ -120,20 +126,33 @@ export class GoBinary {
       const f = this.func(pattern);
       return f ? [f] : [];
     }
-    this.markWrappers();
     const match = globMatcher(pattern);
-    return this.funcs.filter(
-      (f) => !f.abiWrapper && (match(f.name) || (f.name.includes('[') && match(printName(f.name)))),
-    );
+    const hits = this.funcs.filter((f) => match(f.name) || (f.name.includes('[') && match(printName(f.name))));
+    // Wrappers share their body's name, so both are among the hits.
+    if (!this.wrappersMarked) {
+      const groups = new Map<string, GoFunc[]>();
+      for (const f of hits) {
+        const g = groups.get(f.name);
+        if (g) g.push(f);
+        else groups.set(f.name, [f]);
+      }
+      for (const g of groups.values()) if (g.length > 1) this.markGroup(g);
+    }
+    return hits.filter((f) => !f.abiWrapper);
   }
 
   func(name: string): GoFunc | undefined {
-    if (!this.byName) {
+    if (!this.byName && ++this.singleLookups > 16) {
       this.markWrappers();
       this.byName = new Map();
       for (const f of this.funcs) if (!f.abiWrapper && !this.byName.has(f.name)) this.byName.set(f.name, f);
     }
-    return this.byName.get(name);
+    if (this.byName) return this.byName.get(name);
+    // The first few lookups scan instead: resolving one probe should not
+    // pay for indexing (and decoding duplicates among) 50,000 functions.
+    const same = this.funcs.filter((f) => f.name === name);
+    if (same.length > 1) this.markGroup(same);
+    return same.find((f) => !f.abiWrapper);
   }
 
   /**
@@ -148,17 +167,27 @@ export class GoBinary {
     this.wrappersMarked = true;
     const groups = new Map<string, GoFunc[]>();
     for (const f of this.funcs) {
-      if (f.name.endsWith('[...]') || f.name.includes('[...].')) continue;
       const g = groups.get(f.name);
       if (g) g.push(f);
       else groups.set(f.name, [f]);
     }
-    for (const g of groups.values()) {
-      if (g.length < 2) continue;
-      const entries = new Set(g.map((f) => f.entry));
-      for (const f of g) {
-        const code = this.elf.readVaddr(f.entry, f.end - f.entry);
-        if (directBranchTargets(code, f.entry).some((t) => t !== f.entry && entries.has(t))) f.abiWrapper = true;
+    for (const g of groups.values()) if (g.length > 1) this.markGroup(g);
+  }
+
+  private markGroup(g: GoFunc[]): void {
+    const name = g[0]!.name;
+    if (name.endsWith('[...]') || name.includes('[...].')) return;
+    const entries = new Set(g.map((f) => f.entry));
+    // Wrappers are small: look at the smallest first, and stop once only
+    // one candidate for the real body is left.
+    const bySize = [...g].sort((a, b) => a.end - a.entry - (b.end - b.entry));
+    let left = g.length;
+    for (const f of bySize) {
+      if (left === 1) break;
+      const code = this.elf.readVaddr(f.entry, f.end - f.entry);
+      if (directBranchTargets(code, f.entry).some((t) => t !== f.entry && entries.has(t))) {
+        f.abiWrapper = true;
+        left--;
       }
     }
   }
@@ -238,7 +267,18 @@ export class GoBinary {
    */
   functionAbi(fn: GoFunc): FunctionAbi | undefined {
     const d = this.dwarf();
-    return d ? functionAbiFor(d, fn, this.argsSize(fn), this.registerAbi()) : undefined;
+    return d ? functionAbiFor(d, fn, this.argsSize(fn), this.registerAbi() && !this.isAbi0(fn)) : undefined;
+  }
+
+  /**
+   * ABI0 functions (assembly, and the ABI0 wrappers of Go functions that
+   * assembly calls) take everything on the stack. The symbol table marks
+   * them with a `.abi0` suffix; without one (stripped) there is no DWARF
+   * to describe parameters either.
+   */
+  private isAbi0(fn: GoFunc): boolean {
+    this.abi0Entries ??= new Set(this.elf.symbolValuesWithSuffix('.abi0'));
+    return this.abi0Entries.has(fn.entry);
   }
 
   /** Go 1.17 brought the register ABI to amd64; before, everything was on the stack. */

@@ -14,13 +14,20 @@ export interface Abbrev {
   implicit: number[];
   /** Total size of the attributes when every form is fixed-size, else -1. */
   fixedSize: number;
+  /** Size of each attribute's form when fixed, else -1. */
+  sizes: number[];
+  /** Index of DW_AT_name in attrs, or -1. */
+  nameIndex: number;
+  /** Byte offset of DW_AT_name's value from the first attribute when the forms before it are fixed-size, else -1. */
+  nameOffset: number;
 }
 
 export interface Unit extends UnitShape {
   offset: number;
   end: number;
   firstDie: number;
-  abbrevs: Map<number, Abbrev>;
+  /** Abbreviations by code (a sparse array: codes are small integers). */
+  abbrevs: Abbrev[];
   strOffsetsBase: number;
   addrBase: number;
   name?: string;
@@ -41,7 +48,9 @@ export class DieReader {
   private readonly abbrevData: Buffer;
   private readonly sec: (name: string) => Buffer | undefined;
   private readonly secCache = new Map<string, Buffer | undefined>();
-  private readonly abbrevCache = new Map<number, Map<number, Abbrev>>();
+  private readonly abbrevCache = new Map<number, Abbrev[]>();
+  /** Where the attributes of the DIE last passed to abbrevAt start. */
+  private pos = 0;
   readonly units: Unit[] = [];
   /** Offset of the next unit header not yet read; info.length when done. */
   nextUnit = 0;
@@ -157,11 +166,11 @@ export class DieReader {
     return { ...shape, offset: off, end, firstDie: p, abbrevs: this.abbrevTable(abbrevOff, shape), strOffsetsBase: 8, addrBase: 8 };
   }
 
-  private abbrevTable(off: number, shape: UnitShape): Map<number, Abbrev> {
+  private abbrevTable(off: number, shape: UnitShape): Abbrev[] {
     const key = off * 64 + shape.version * 4 + (shape.offSize === 8 ? 2 : 0) + (shape.addrSize === 8 ? 1 : 0);
     let table = this.abbrevCache.get(key);
     if (table) return table;
-    table = new Map();
+    table = [];
     const b = this.abbrevData;
     let p = off;
     for (;;) {
@@ -171,7 +180,7 @@ export class DieReader {
       let tag: number;
       [tag, p] = uleb(b, p);
       const children = b[p++] === 1;
-      const a: Abbrev = { tag, children, attrs: [], forms: [], implicit: [], fixedSize: 0 };
+      const a: Abbrev = { tag, children, attrs: [], forms: [], implicit: [], sizes: [], fixedSize: 0, nameIndex: -1, nameOffset: -1 };
       for (;;) {
         let at: number;
         let form: number;
@@ -180,35 +189,81 @@ export class DieReader {
         if (at === 0 && form === 0) break;
         let imp = 0;
         if (form === FORM.implicit_const) [imp, p] = sleb(b, p);
+        if (at === AT.name && a.nameIndex < 0) {
+          a.nameIndex = a.attrs.length;
+          a.nameOffset = a.fixedSize;
+        }
         a.attrs.push(at);
         a.forms.push(form);
         a.implicit.push(imp);
         const size = fixedFormSize(form, shape);
+        a.sizes.push(size);
         a.fixedSize = size < 0 || a.fixedSize < 0 ? -1 : a.fixedSize + size;
       }
-      table.set(code, a);
+      table[code] = a;
     }
     this.abbrevCache.set(key, table);
     return table;
   }
 
-  private abbrevAt(u: Unit, off: number): [Abbrev | undefined, number] {
-    const [code, p] = uleb(this.info, off);
-    if (code === 0) return [undefined, p];
-    const a = u.abbrevs.get(code);
+  /**
+   * The abbreviation of the DIE at `off` (undefined for a null entry, which
+   * ends a list of children); its attributes start at this.pos. N.B. no
+   * tuple is returned: this runs for every DIE an index walk passes.
+   */
+  private abbrevAt(u: Unit, off: number): Abbrev | undefined {
+    const b = this.info;
+    let code = 0;
+    let mul = 1;
+    let p = off;
+    let byte: number;
+    do {
+      byte = b[p++]!;
+      code += (byte & 0x7f) * mul;
+      mul *= 128;
+    } while (byte >= 0x80 && p < b.length);
+    this.pos = p;
+    if (code === 0) return undefined;
+    const a = u.abbrevs[code];
     if (!a) throw new Error(`DWARF: unknown abbreviation ${code} at 0x${off.toString(16)}`);
-    return [a, p];
+    return a;
+  }
+
+  /**
+   * Calls fn(name, offset) for every child of `parent` that has a
+   * DW_AT_name, reading only that attribute of each and skipping their
+   * subtrees: the cheap walk behind Dwarf's name index.
+   */
+  childNames(parent: Die, fn: (name: string, offset: number) => void): void {
+    if (!parent.hasChildren) return;
+    const u = parent.unit;
+    const b = this.info;
+    let off = parent.childOffset;
+    while (off < u.end && b[off] !== 0) {
+      const a = this.abbrevAt(u, off);
+      const p = this.pos;
+      if (!a) break;
+      if (a.nameIndex >= 0) {
+        let q = p;
+        if (a.nameOffset >= 0) q += a.nameOffset;
+        else for (let i = 0; i < a.nameIndex; i++) q = skipForm(b, q, a.forms[i]!, u);
+        const [name] = this.readForm(u, q, a.forms[a.nameIndex]!, a.implicit[a.nameIndex]!);
+        if (typeof name === 'string' && name.length > 0) fn(name, off);
+      }
+      off = a.children ? this.skipTree(u, off) : a.fixedSize >= 0 ? p + a.fixedSize : this.skipAttrs(u, a, p);
+    }
   }
 
   /** The form in which the DIE stores `attr` (DW_FORM_*), if it has it. */
   formOf(d: Die, attr: number): number | undefined {
-    const [a] = this.abbrevAt(d.unit, d.offset);
+    const a = this.abbrevAt(d.unit, d.offset);
     const i = a ? a.attrs.indexOf(attr) : -1;
     return i >= 0 ? a!.forms[i] : undefined;
   }
 
   afterAttrs(u: Unit, off: number): number {
-    const [a, p] = this.abbrevAt(u, off);
+    const a = this.abbrevAt(u, off);
+    const p = this.pos;
     if (!a) return p;
     return a.fixedSize >= 0 ? p + a.fixedSize : this.skipAttrs(u, a, p);
   }
@@ -217,7 +272,8 @@ export class DieReader {
   skipTree(u: Unit, off: number): number {
     let depth = 0;
     do {
-      const [a, p] = this.abbrevAt(u, off);
+      const a = this.abbrevAt(u, off);
+      const p = this.pos;
       if (!a) {
         depth--;
         off = p;
@@ -231,12 +287,17 @@ export class DieReader {
 
   private skipAttrs(u: Unit, a: Abbrev, p: number): number {
     const b = this.info;
-    for (let i = 0; i < a.forms.length; i++) p = skipForm(b, p, a.forms[i]!, u);
+    const sizes = a.sizes;
+    for (let i = 0; i < sizes.length; i++) {
+      const n = sizes[i]!;
+      p = n >= 0 ? p + n : skipForm(b, p, a.forms[i]!, u);
+    }
     return p;
   }
 
   readDie(u: Unit, off: number): Die {
-    const [a, p0] = this.abbrevAt(u, off);
+    const a = this.abbrevAt(u, off);
+    const p0 = this.pos;
     if (!a) return { offset: off, tag: 0, hasChildren: false, attrs: new Map(), unit: u, childOffset: p0 };
     const attrs = new Map<number, AttrValue>();
     let p = p0;
@@ -338,8 +399,10 @@ function skipForm(b: Buffer, p: number, form: number, u: UnitShape): number {
   if (size >= 0) return p + size;
   switch (form) {
     case FORM.string: {
-      const end = b.indexOf(0, p);
-      return end < 0 ? b.length : end + 1;
+      // Names are short: a loop beats a call into Buffer.indexOf.
+      const n = b.length;
+      while (p < n && b[p] !== 0) p++;
+      return p + 1;
     }
     case FORM.udata:
     case FORM.sdata:

@@ -1,13 +1,15 @@
 // A lazy DWARF reader for Go binaries: enough to find a named type or
 // function and read its members or parameters.
 //
-// Nothing is turned into a tree up front. A lookup walks compile units in
-// order and records the names of their top-level DIEs (types, functions,
-// variables: Go puts every named type at the top level of some unit),
-// skipping nested DIEs as fast as their abbreviations allow, and stops as
-// soon as the name is found. Finding runtime.g in a 25 MB binary therefore
-// reads only the units up to "runtime"; a name that does not exist costs
-// one full pass, after which the index is complete.
+// Nothing is turned into a tree up front. A lookup records the names of the
+// top-level DIEs (types, functions, variables: Go puts every named type at
+// the top level of some unit) of the units it reads, reading only the name
+// of each and skipping nested DIEs as fast as their abbreviations allow.
+// Go writes a unit per package, and its types in the "runtime" unit, so a
+// lookup reads the units of the name's package and runtime first, then the
+// others in order until the name is found. Finding runtime.g in a 25 MB
+// binary therefore indexes one unit; a name that does not exist costs one
+// full pass, after which the index is complete.
 import { ElfFile } from './elf.js';
 import { AT, FORM, TAG, readUint, uleb } from './dwarf-forms.js';
 import { AttrValue, Die, DieReader, Unit } from './dwarf-reader.js';
@@ -45,7 +47,11 @@ export interface ParamLocation {
 
 export class Dwarf {
   private readonly reader: DieReader;
-  private readonly index = new Map<string, number[]>();
+  /** Name → DIE offset (or offsets, for the few names used twice). */
+  private readonly index = new Map<string, number | number[]>();
+  /** Units whose top-level names are in `index`. */
+  private readonly indexed = new Set<Unit>();
+  private unitsByName?: Map<string, Unit[]>;
   private readonly types: TypeReader;
   private readonly sec: (name: string) => Buffer | undefined;
 
@@ -55,7 +61,7 @@ export class Dwarf {
       if (!cache.has(n)) cache.set(n, sec(n));
       return cache.get(n);
     };
-    this.reader = new DieReader(info, abbrev, sec, (u, cu) => this.indexUnit(u, cu));
+    this.reader = new DieReader(info, abbrev, sec);
     this.types = new TypeReader(this);
   }
 
@@ -75,30 +81,94 @@ export class Dwarf {
     return new Dwarf(info, abbrev, (n) => sections[n]);
   }
 
-  /** Top-level DIEs named `name`, in file order (types and functions share names rarely). */
-  lookup(name: string): Die[] {
+  /**
+   * Top-level DIEs named `name`, in file order (types and functions share
+   * names rarely). Go writes one unit per package, with every type in the
+   * "runtime" unit, so the units of the packages the name may belong to
+   * (and runtime's) are indexed first; only a name not found there costs a
+   * walk through the other units, in order, until it is found.
+   */
+  lookup(name: string, exhaustive = true): Die[] {
     let offs = this.index.get(name);
-    while (!offs && !this.reader.done) {
-      this.reader.readNextUnit();
-      offs = this.index.get(name);
+    if (offs === undefined) {
+      // Unit by unit, stopping at the first that has the name. Past the
+      // likely ones, small units first: a name found elsewhere is usually
+      // assembly linknamed from a small package (runtime.cmpstring lives
+      // in internal/bytealg), and the big units cost the most to index.
+      const units = exhaustive ? [...this.likelyUnits(name), ...this.unitsBySize()] : this.likelyUnits(name);
+      for (let i = 0; offs === undefined && i < units.length; i++) {
+        if (this.indexed.has(units[i]!)) continue;
+        this.indexUnit(units[i]!);
+        offs = this.index.get(name);
+      }
     }
-    // A later unit may hold another DIE of the same name (e.g. a typedef
-    // and the struct it names); callers that care use findType/findFunction.
-    return (offs ?? []).map((o) => this.die(o));
+    // Another unit may hold another DIE of the same name (an ABI wrapper
+    // of a function, say): see findFunctionDie.
+    if (offs === undefined) return [];
+    return typeof offs === 'number' ? [this.die(offs)] : offs.map((o) => this.die(o));
+  }
+
+  private bySize?: Unit[];
+  private unitsBySize(): Unit[] {
+    this.bySize ??= [...this.allUnits()].sort((a, b) => a.end - a.offset - (b.end - b.offset));
+    return this.bySize;
+  }
+
+  /** Indexes every unit `name` may be in, for a lookup that wants all its DIEs. */
+  private indexLikely(name: string): void {
+    for (const u of this.likelyUnits(name)) this.indexUnit(u);
+  }
+
+  /** Every unit's header (cheap: no DIE but the unit's own is read). */
+  private allUnits(): Unit[] {
+    if (!this.unitsByName) {
+      while (!this.reader.done) this.reader.readNextUnit();
+      this.unitsByName = new Map();
+      for (const u of this.reader.units) {
+        const key = u.name ?? '';
+        const list = this.unitsByName.get(key);
+        if (list) list.push(u);
+        else this.unitsByName.set(key, [u]);
+      }
+    }
+    return this.reader.units;
+  }
+
+  /**
+   * Units of the packages `name` may belong to: `a/b.c.D` may be in
+   * package `a/b` or `a/b.c` (a dot in the last path element), plus
+   * "runtime", which holds the types.
+   */
+  private likelyUnits(name: string): Unit[] {
+    this.allUnits();
+    const byName = this.unitsByName!;
+    let head = name.replace(/^(?:\*|\[\d*\])+/, '');
+    const br = head.indexOf('[');
+    if (br >= 0) head = head.slice(0, br);
+    const out: Unit[] = [];
+    for (let i = head.indexOf('.', head.lastIndexOf('/') + 1); i > 0; i = head.indexOf('.', i + 1)) {
+      out.push(...(byName.get(head.slice(0, i)) ?? []));
+    }
+    out.push(...(byName.get('runtime') ?? []));
+    return out;
   }
 
   /**
    * The named type's defining DIE: a struct (or other type) rather than a
    * typedef of the same name, which Go emits next to some runtime structs.
    */
-  findTypeDie(name: string): Die | undefined {
-    const dies = this.lookup(name).filter((d) => isTypeTag(d.tag) && !d.attrs.get(AT.declaration));
+  findTypeDie(name: string, exhaustive = true): Die | undefined {
+    const dies = this.lookup(name, exhaustive).filter((d) => isTypeTag(d.tag) && !d.attrs.get(AT.declaration));
     return dies.find((d) => d.tag !== TAG.typedef) ?? dies[0];
   }
 
-  /** Describes the named type, e.g. `runtime.g` or `main.Server`. */
-  findType(name: string): GoType | undefined {
-    const d = this.findTypeDie(name);
+  /**
+   * Describes the named type, e.g. `runtime.g` or `main.Server`. Not
+   * `exhaustive`: look only where Go puts types, so that asking whether a
+   * name is a type costs no full walk when it is not.
+   */
+  findType(name: string, exhaustive = true): GoType | undefined {
+    const d = this.findTypeDie(name, exhaustive);
     return d ? this.types.at(d.offset) : undefined;
   }
 
@@ -166,9 +236,14 @@ export class Dwarf {
    * with `[...]` falls back to comparing printed names and entry pcs.
    */
   findFunctionDie(name: string, entry?: number): Die | undefined {
-    const dies = this.lookup(name).filter((d) => d.tag === TAG.subprogram);
+    let dies = this.lookup(name).filter((d) => d.tag === TAG.subprogram);
     if (entry !== undefined) {
-      const at = dies.find((d) => d.attrs.get(AT.low_pc) === entry);
+      let at = dies.find((d) => d.attrs.get(AT.low_pc) === entry);
+      if (!at && dies.length > 0) {
+        this.indexLikely(name);
+        dies = this.lookup(name).filter((d) => d.tag === TAG.subprogram);
+        at = dies.find((d) => d.attrs.get(AT.low_pc) === entry);
+      }
       if (at) return at;
       if (dies.length === 0 && name.includes('[')) return this.genericAt(name, entry);
     }
@@ -178,12 +253,12 @@ export class Dwarf {
   }
 
   private genericAt(name: string, entry: number): Die | undefined {
-    while (!this.reader.done) this.reader.readNextUnit();
+    for (const u of this.allUnits()) this.indexUnit(u);
     const want = printName(name);
     const prefix = name.slice(0, name.indexOf('['));
     for (const [key, offs] of this.index) {
       if (!key.startsWith(prefix) || !key.includes('[') || printName(key) !== want) continue;
-      for (const o of offs) {
+      for (const o of typeof offs === 'number' ? [offs] : offs) {
         const d = this.die(o);
         if (d.tag === TAG.subprogram && d.attrs.get(AT.low_pc) === entry) return d;
       }
@@ -268,23 +343,19 @@ export class Dwarf {
 
   /** Number of units indexed so far, for tests of laziness. */
   get unitsIndexed(): number {
-    return this.reader.units.length;
+    return this.indexed.size;
   }
 
   /** Records the names of a unit's top-level DIEs. */
-  private indexUnit(u: Unit, cu: Die): void {
-    if (!cu.hasChildren) return;
-    let off = cu.childOffset;
-    while (off < u.end && this.reader.info[off] !== 0) {
-      const d = this.reader.readDie(u, off);
-      const n = d.attrs.get(AT.name);
-      if (typeof n === 'string' && n.length > 0) {
-        const list = this.index.get(n);
-        if (list) list.push(off);
-        else this.index.set(n, [off]);
-      }
-      off = d.hasChildren ? this.reader.skipTree(u, off) : d.childOffset;
-    }
+  private indexUnit(u: Unit): void {
+    if (this.indexed.has(u)) return;
+    this.indexed.add(u);
+    this.reader.childNames(this.reader.readDie(u, u.firstDie), (n, off) => {
+      const had = this.index.get(n);
+      if (had === undefined) this.index.set(n, off);
+      else if (typeof had === 'number') this.index.set(n, [had, off]);
+      else had.push(off);
+    });
   }
 }
 

@@ -221,6 +221,27 @@ export class ElfFile {
     return out;
   }
 
+  /**
+   * Values of the .symtab symbols whose name ends with `suffix`, found
+   * without decoding every name (a large binary has 100,000 symbols).
+   */
+  symbolValuesWithSuffix(suffix: string): number[] {
+    const out: number[] = [];
+    const tab = this.sections.find((s) => s.type === SHT_SYMTAB);
+    if (!tab || tab.link >= this.sections.length) return out;
+    const data = this.rawSection(tab);
+    const strs = this.rawSection(this.sections[tab.link]!);
+    const want = Buffer.from(suffix, 'latin1');
+    for (let off = 24; off + 24 <= data.length; off += 24) {
+      const nameOff = data.readUInt32LE(off);
+      const end = strs.indexOf(0, nameOff);
+      if (end - nameOff >= want.length && strs.compare(want, 0, want.length, end - want.length, end) === 0) {
+        out.push(u64(data, off + 8));
+      }
+    }
+    return out;
+  }
+
   symbol(name: string): ElfSymbol | undefined {
     return this.symbols().find((s) => s.name === name);
   }

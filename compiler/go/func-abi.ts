@@ -34,15 +34,15 @@ function receiverOf(dwarf: Dwarf, name: string): GoType | undefined {
   const ptr = /^(.+)\.\(\*([^()]+)\)\.[^.()]+$/.exec(name);
   if (ptr) {
     const typeName = `${ptr[1]}.${ptr[2]}`;
-    const found = dwarf.findType(`*${typeName}`);
+    const found = dwarf.findType(`*${typeName}`, false);
     if (found) return found;
-    const elem = dwarf.findType(typeName);
+    const elem = dwarf.findType(typeName, false);
     return elem ? { kind: 'pointer', name: `*${typeName}`, size: 8, elem } : undefined;
   }
   const dot = name.lastIndexOf('.');
   if (dot <= 0 || name.includes('(')) return undefined;
   // `main.main.func1` is a closure, not a method: only a real type counts.
-  const t = dwarf.findType(name.slice(0, dot));
+  const t = dwarf.findType(name.slice(0, dot), false);
   return t && t.kind !== 'func' ? t : undefined;
 }
 
@@ -55,7 +55,7 @@ export function functionAbiFor(
   const params = dwarf.functionParams(fn.name, fn.entry);
   if (!params) return undefined;
   const a = assignAbi(params, { registers });
-  if (a.frameSize === undefined) return { ...a, argsSize, warning: 'some parameter types are not described by the DWARF' };
+  if (a.frameSize === undefined) return { ...a, argsSize, warning: 'some locations unknown: the DWARF does not describe some parameter types' };
   if (argsSize < 0 || a.frameSize === argsSize) return { ...a, argsSize };
 
   // Put back what the DWARF may have left out, and keep the first guess
@@ -80,7 +80,7 @@ export function functionAbiFor(
   const out: FunctionAbi = {
     values: a.values,
     argsSize,
-    warning: `${reason} (argument area ${argsSize} bytes, the named ones take ${a.frameSize}): argument locations unknown`,
+    warning: `argument locations unknown: ${reason} (argument area ${argsSize} bytes, the named ones take ${a.frameSize})`,
   };
   for (const v of out.values) {
     if (!v.isResult || v.location.kind === 'stack') v.location = { kind: 'unknown', reason };

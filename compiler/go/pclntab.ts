@@ -129,6 +129,33 @@ function scanForPclntab(elf: ElfFile): Pclntab | undefined {
 }
 
 /**
+ * Reads names from funcnametab, the NUL-terminated names at [start, end) of
+ * the table. The region is decoded once as Latin-1 and names are sliced
+ * from it, which costs far less than a decode per name (tens of thousands
+ * of them in a large binary); names with non-ASCII bytes (Go identifiers
+ * may be Unicode) are decoded again as UTF-8.
+ */
+function nameReader(b: Buffer, start: number, end: number): (off: number) => string {
+  if (!(start > 0 && end > start && end <= b.length)) {
+    return (off) => {
+      const at = start + off;
+      let stop = b.indexOf(0, at);
+      if (stop < 0) stop = b.length;
+      return b.toString('utf8', at, stop);
+    };
+  }
+  const region = b.subarray(start, end);
+  const text = region.toString('latin1');
+  const ascii = !region.some((c) => c >= 0x80);
+  return (off) => {
+    let stop = text.indexOf('\0', off);
+    if (stop < 0) stop = text.length;
+    const s = text.slice(off, stop);
+    return ascii || !/[\x80-\xff]/.test(s) ? s : region.toString('utf8', off, stop);
+  };
+}
+
+/**
  * Parses a table held in `b` (which may extend past its end). `addr` is the
  * table's virtual address, only recorded for callers.
  */
@@ -157,24 +184,24 @@ export function parsePclntab(b: Buffer, addr = 0): Pclntab {
     }
   } else if (format === 'go1.16') {
     const n = word(8);
-    const nametab = word(24);
+    const name = nameReader(b, word(24), word(32));
     const ftab = word(56);
     for (let i = 0; i < n; i++) {
       const entry = word(ftab + 16 * i);
       const end = word(ftab + 16 * (i + 1));
       const funcoff = word(ftab + 16 * i + 8);
-      funcs.push({ entry, end, name: str(nametab + b.readInt32LE(ftab + funcoff + 8)) });
+      funcs.push({ entry, end, name: name(b.readInt32LE(ftab + funcoff + 8)) });
     }
   } else {
     const n = word(8);
     textStart = word(24);
-    const nametab = word(32);
+    const name = nameReader(b, word(32), word(40));
     const ftab = word(64);
     for (let i = 0; i < n; i++) {
       const entry = textStart + b.readUInt32LE(ftab + 8 * i);
       const end = textStart + b.readUInt32LE(ftab + 8 * (i + 1));
       const funcoff = b.readUInt32LE(ftab + 8 * i + 4);
-      funcs.push({ entry, end, name: str(nametab + b.readInt32LE(ftab + funcoff + 4)) });
+      funcs.push({ entry, end, name: name(b.readInt32LE(ftab + funcoff + 4)) });
     }
   }
   return { format, addr, textStart, funcs, data: b };

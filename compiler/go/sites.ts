@@ -47,35 +47,43 @@ const MORESTACK_BLOCK_LIMIT = 80;
 interface Insn {
   ip: number;
   next: number;
-  mnemonic: Mnemonic;
   flow: FlowControl;
   target: number;
-  /** CMP against [reg+0x10|0x18], the g.stackguard0/1 fields. */
+  /** CMP against [reg+0x10|0x18], the g.stackguard0/1 fields (prologue only). */
   guardCmp: boolean;
   cmpRsp: boolean;
 }
 
-function decodeAll(code: Uint8Array, entry: number, limit: number): { insns: Insn[]; errorAt?: number } {
+/**
+ * Decodes up to `limit` instructions. N.B. every property read of an iced
+ * Instruction is a call into WebAssembly, so only what the callers use is
+ * read: the comparison details only for the prologue (`detail`), branch
+ * targets only for branches, and the ip is counted here rather than read.
+ */
+function decodeAll(code: Uint8Array, entry: number, limit: number, detail = false): { insns: Insn[]; errorAt?: number } {
   const decoder = new Decoder(64, code, DecoderOptions.None);
   decoder.ip = BigInt(entry);
   const ins = new Instruction();
   const insns: Insn[] = [];
   let errorAt: number | undefined;
+  let pos = 0;
   try {
-    while (decoder.canDecode && insns.length < limit) {
+    while (pos < code.length && insns.length < limit) {
       decoder.decodeOut(ins);
-      const ip = Number(ins.ip);
-      if (ins.code === Code.INVALID) {
+      const ip = entry + pos;
+      const flow = ins.flowControl;
+      // Undecodable bytes come back as Code.INVALID, whose flow is Exception.
+      if (flow === FlowControl.Exception && ins.code === Code.INVALID) {
         errorAt = ip;
         break;
       }
-      const flow = ins.flowControl;
+      pos += ins.length;
       const isBranch =
         flow === FlowControl.ConditionalBranch || flow === FlowControl.UnconditionalBranch || flow === FlowControl.Call;
       const target = isBranch && ins.op0Kind !== OpKind.Memory ? Number(ins.nearBranchTarget) : -1;
       let guardCmp = false;
       let cmpRsp = false;
-      if (ins.mnemonic === Mnemonic.Cmp && ins.opCount === 2) {
+      if (detail && ins.mnemonic === Mnemonic.Cmp && ins.opCount === 2) {
         for (let i = 0; i < 2; i++) {
           const kind = ins.opKind(i);
           if (kind === OpKind.Memory) {
@@ -86,7 +94,7 @@ function decodeAll(code: Uint8Array, entry: number, limit: number): { insns: Ins
           }
         }
       }
-      insns.push({ ip, next: ip + ins.length, mnemonic: ins.mnemonic, flow, target, guardCmp, cmpRsp });
+      insns.push({ ip, next: entry + pos, flow, target, guardCmp, cmpRsp });
     }
   } finally {
     ins.free();
@@ -122,7 +130,7 @@ export function findProbeSites(code: Uint8Array, entry: number): ProbeSites {
   let entrySite = entry;
   let stackCheck: ProbeSites['stackCheck'] = 'none';
 
-  const prologue = decodeAll(code, entry, PROLOGUE_LIMIT).insns;
+  const prologue = decodeAll(code, entry, PROLOGUE_LIMIT, true).insns;
   let sawGuardCmp = false;
   let cmpRsp = false;
   for (const i of prologue) {
@@ -145,15 +153,8 @@ export function findProbeSites(code: Uint8Array, entry: number): ProbeSites {
     if (i.flow !== FlowControl.Next) break;
   }
 
-  const returnSites: number[] = [];
-  const tailJumps: number[] = [];
-  const indirectJumps: number[] = [];
-  const body = decodeAll(code, entry, Number.MAX_SAFE_INTEGER);
-  for (const i of body.insns) {
-    if (i.flow === FlowControl.Return) returnSites.push(i.ip);
-    else if (i.flow === FlowControl.UnconditionalBranch && (i.target < entry || i.target >= end)) tailJumps.push(i.ip);
-    else if (i.flow === FlowControl.IndirectBranch) indirectJumps.push(i.ip);
-  }
+  const body = scanBody(code, entry);
+  const { returnSites, tailJumps, indirectJumps } = body;
   const out: ProbeSites = {
     entrySite,
     stackCheck,
@@ -163,6 +164,48 @@ export function findProbeSites(code: Uint8Array, entry: number): ProbeSites {
     noReturn: returnSites.length === 0 && tailJumps.length === 0 && indirectJumps.length === 0,
   };
   if (body.errorAt !== undefined) out.decodeErrorAt = body.errorAt;
+  return out;
+}
+
+/**
+ * The exits of a function body: RETs, jumps out of it, indirect jumps.
+ * Decodes every instruction but keeps only these (see decodeAll's N.B.:
+ * three calls into iced per instruction, no object per instruction).
+ */
+function scanBody(code: Uint8Array, entry: number): {
+  returnSites: number[];
+  tailJumps: number[];
+  indirectJumps: number[];
+  errorAt?: number;
+} {
+  const end = entry + code.length;
+  const out: ReturnType<typeof scanBody> = { returnSites: [], tailJumps: [], indirectJumps: [] };
+  const decoder = new Decoder(64, code, DecoderOptions.None);
+  decoder.ip = BigInt(entry);
+  const ins = new Instruction();
+  let pos = 0;
+  try {
+    while (pos < code.length) {
+      decoder.decodeOut(ins);
+      const ip = entry + pos;
+      const flow = ins.flowControl;
+      if (flow === FlowControl.Exception && ins.code === Code.INVALID) {
+        out.errorAt = ip;
+        break;
+      }
+      pos += ins.length;
+      if (flow === FlowControl.Next || flow === FlowControl.Call || flow === FlowControl.ConditionalBranch) continue;
+      if (flow === FlowControl.Return) out.returnSites.push(ip);
+      else if (flow === FlowControl.IndirectBranch) out.indirectJumps.push(ip);
+      else if (flow === FlowControl.UnconditionalBranch) {
+        const target = ins.op0Kind !== OpKind.Memory ? Number(ins.nearBranchTarget) : -1;
+        if (target < entry || target >= end) out.tailJumps.push(ip);
+      }
+    }
+  } finally {
+    ins.free();
+    decoder.free();
+  }
   return out;
 }
 

@@ -11,7 +11,7 @@ const cases: [name: string, source: string, expected: string][] = [
   ["GT2003", "BEGIN { @x = goid; }", "stdin:1:14-18: ERROR: goid is only available in uprobe and uretprobe blocks\nBEGIN { @x = goid; }\n             ~~~~\n"],
   ["GT2004", "uprobe:main.f { @x = cuont(); }", "stdin:1:22-27: ERROR: Unknown function: 'cuont'\nuprobe:main.f { @x = cuont(); }\n                     ~~~~~\n"],
   ["GT2005", "END { @x = retval; }", "stdin:1:12-18: ERROR: retval exists only where a call returns\nEND { @x = retval; }\n           ~~~~~~\n"],
-  ["GT2010", "uprobe:main.f { @x = hex(arg0); }", "stdin:1:22-25: ERROR: hex() is not supported yet\nuprobe:main.f { @x = hex(arg0); }\n                     ~~~\n"],
+  ["GT2010", "uprobe:main.f { @x = join(arg0); }", "stdin:1:22-26: ERROR: join() is not supported yet\nuprobe:main.f { @x = join(arg0); }\n                     ~~~~\n"],
   ["GT2011", "uprobe:main.f, BEGIN { @x = 1; }", "stdin:1:1-33: ERROR: uprobe and BEGIN/END/interval specs cannot share a block\nuprobe:main.f, BEGIN { @x = 1; }\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\nHINT: give each its own block\n"],
   ["mixed-uretprobe", "uprobe:main.f, uretprobe:main.g { @x = 1; }", "stdin:1:1-44: ERROR: uprobe and uretprobe specs cannot share a block\nuprobe:main.f, uretprobe:main.g { @x = 1; }\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\nHINT: give each its own block\n"],
   ["GT2020", "uprobe:main.f { count(); }", "stdin:1:17-24: ERROR: count() must be assigned to a map\nuprobe:main.f { count(); }\n                ~~~~~~~\nHINT: write @name = count(...)\n"],

@@ -129,7 +129,7 @@ t.test('no BPF program or map remains after any exit path', async (t) => {
         await waitForOutput(g.child.stderr!, /Attaching/);
         g.child.kill(sig);
         const r = await g.done;
-        t.equal(r.code, 0, `${sig}: exit 0`);
+        t.equal(r.code, 0, `${sig}: exit 0 (${r.stderr})`);
       },
     })),
   ];

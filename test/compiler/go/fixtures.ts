@@ -5,7 +5,7 @@
 // first costs no `go build`. A build goes to a temporary name and is
 // renamed into place, because tap runs test files in parallel and two of
 // them may want the same fixture.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,13 +25,16 @@ export function repoRoot(): string {
 export const FIXTURES = path.join(repoRoot(), 'test', 'fixtures', 'go');
 export const BIN_DIR = path.join(FIXTURES, 'bin');
 
-export type Variant = 'dwarf' | 'stripped' | 'pie' | 'pie-stripped';
+export type Variant = 'dwarf' | 'stripped' | 'pie' | 'pie-stripped' | 'noopt';
 
 const VARIANT_FLAGS: Record<Variant, string[]> = {
   dwarf: [],
   stripped: ['-ldflags=-s -w'],
   pie: ['-buildmode=pie'],
   'pie-stripped': ['-buildmode=pie', '-ldflags=-s -w'],
+  // The main package without optimization or inlining, with the
+  // compiler's assembly listing (-S) kept next to the binary as `.s`.
+  noopt: ['-gcflags=-S -N -l'],
 };
 
 function goEnv(cgo: boolean): NodeJS.ProcessEnv {
@@ -58,22 +61,39 @@ function newestSource(dir: string): number {
 export function buildFixture(name: string, variant: Variant = 'dwarf'): string {
   const src = path.join(FIXTURES, name);
   const out = path.join(BIN_DIR, `${name}-${variant}`);
-  if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= newestSource(src)) return out;
+  const fresh = fs.existsSync(out) && fs.statSync(out).mtimeMs >= newestSource(src);
+  if (fresh && (variant !== 'noopt' || fs.existsSync(`${out}.s`))) return out;
   fs.mkdirSync(BIN_DIR, { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   const cgo = name === 'cgo' || variant.startsWith('pie');
   try {
-    execFileSync('go', ['build', ...VARIANT_FLAGS[variant], '-o', tmp, '.'], {
+    const r = spawnSync('go', ['build', ...VARIANT_FLAGS[variant], '-o', tmp, '.'], {
       cwd: src,
       env: goEnv(cgo),
       stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
     });
+    if (r.status !== 0) throw Object.assign(new Error(`exit ${r.status}`), { stderr: r.stderr });
+    // -S writes the listing to stderr (replayed by go's build cache).
+    if (variant === 'noopt') {
+      fs.writeFileSync(`${tmp}.s`, r.stderr);
+      fs.renameSync(`${tmp}.s`, `${out}.s`);
+    }
   } catch (e) {
     const err = e as { stderr?: Buffer; message: string };
     throw new Error(`go build of fixture ${name} (${variant}) failed: ${err.stderr?.toString() ?? err.message}`);
   }
   fs.renameSync(tmp, out);
   return out;
+}
+
+/**
+ * The compiler's assembly listing (`-gcflags=-S -N -l`) of fixture `name`'s
+ * main package, with the binary it belongs to.
+ */
+export function compilerListing(name: string): { bin: string; listing: string } {
+  const bin = buildFixture(name, 'noopt');
+  return { bin, listing: fs.readFileSync(`${bin}.s`, 'utf8') };
 }
 
 /** Runs a `go tool` subcommand and returns its stdout. */

@@ -293,7 +293,8 @@ export function possibleCpus(): number {
   return libbpf().num_possible_cpus();
 }
 
-export function clearMap(fd: number, keySize: number): void {
+/** Every key of a map, read before any is changed (deleting while walking would restart). */
+export function mapKeys(fd: number, keySize: number): Buffer[] {
   const ffi = libbpf();
   const keys: Buffer[] = [];
   let prev: Buffer | null = null;
@@ -303,5 +304,10 @@ export function clearMap(fd: number, keySize: number): void {
     keys.push(next);
     prev = next;
   }
-  for (const k of keys) ffi.map_delete_elem(fd, k);
+  return keys;
+}
+
+export function clearMap(fd: number, keySize: number): void {
+  const ffi = libbpf();
+  for (const k of mapKeys(fd, keySize)) ffi.map_delete_elem(fd, k);
 }

@@ -9,7 +9,7 @@ import type { Manifest, MapSpec } from '../../compiler/manifest.js';
 import type { SourceFile } from '../../grammar/source.js';
 import { decodeEntries, sortEntries, type MapEntry } from '../aggregations.js';
 import { libbpf } from '../libbpf/ffi.js';
-import { clearMap, closeFd, dupFd, possibleCpus, readMap } from '../libbpf/index.js';
+import { clearMap, closeFd, dupFd, mapKeys, possibleCpus, readMap } from '../libbpf/index.js';
 import { LiveProgram, type LiveEvent, type LoadOptions } from '../session.js';
 import type { DecodeContext } from '../values.js';
 
@@ -58,18 +58,7 @@ function keyBuffer(spec: MapSpec, keys: bigint[]): Buffer {
   return b;
 }
 
-function allKeys(fd: number, keySize: number): Buffer[] {
-  const ffi = libbpf();
-  const keys: Buffer[] = [];
-  let prev: Buffer | null = null;
-  for (let i = 0; i < 1 << 20; i++) {
-    const next = Buffer.alloc(keySize);
-    if (ffi.map_get_next_key(fd, prev, next) !== 0) break;
-    keys.push(next);
-    prev = next;
-  }
-  return keys;
-}
+const allKeys = mapKeys;
 
 export const realMaps: MapStore = {
   dup: (fd) => dupFd(fd),

@@ -26,6 +26,11 @@ export class HeldChild {
   static spawn(argv: string[], output: 'inherit' | 'pipe' = 'inherit'): HeldChild {
     const io = output === 'pipe' ? (['ignore', 'pipe', 'pipe', 'pipe'] as const) : (['inherit', 'inherit', 'inherit', 'pipe'] as const);
     const proc = spawn('/bin/sh', ['-c', HOLD, 'gotrace-target', ...argv], { stdio: [...io] });
+    // N.B. the hold pipe is a socket to Node: when the command dies (a signal at the end of a
+    // session, say) reading it can fail with ECONNRESET, and an 'error' nobody listens to
+    // would end gotrace mid-teardown. Nothing is lost by ignoring it: the pipe has done its job.
+    for (const s of proc.stdio) (s as NodeJS.EventEmitter | null)?.on('error', () => {});
+    proc.on('error', () => {});
     return new HeldChild(proc);
   }
 

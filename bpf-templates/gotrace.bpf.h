@@ -54,6 +54,24 @@ static __always_inline void *gt_event_reserve(__u64 size)
 	return e;
 }
 
+/* Where a PIE binary is loaded in the traced process: the runtime subtracts it from stack
+ * addresses before symbolizing. Entry programs note it (their IP minus the site's link-time
+ * address) only when the script prints stacks or symbols of a PIE binary. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} gt_bias SEC(".maps");
+
+static __always_inline void gt_note_bias(__u64 bias)
+{
+	__u32 zero = 0;
+	__u64 *b = bpf_map_lookup_elem(&gt_bias, &zero);
+	if (b && *b != bias)
+		*b = bias;
+}
+
 /* A Go user stack by frame pointers. At the sites gotrace probes (the entry site, before the
  * frame is built, and RET, after it is torn down) RBP is still the caller's frame pointer and
  * the return address into the caller is at [SP], so the walk is: IP, [SP], then the RBP chain. */

@@ -124,11 +124,13 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
   const probes: CodegenProbe[] = [];
   const attach: AttachSpec[] = [];
   const names: Manifest['probes'] = [];
+  // Stacks and symbols of a PIE binary need its load address in the process.
+  const noteBias = !!binary?.pie && /\b(ustack|usym)\b/.test(file.text);
   res.probes.forEach((p) => {
     const id = probes.length;
     const entryProgram = `p${id}_entry`;
     const returnProgram = p.block.atReturn ? `p${id}_return` : undefined;
-    probes.push({ id, block: p.block, kind: 'uprobe', entryProgram, returnProgram });
+    probes.push({ id, block: p.block, kind: 'uprobe', entryProgram, returnProgram, ...(noteBias ? { noteBiasAt: p.entry.vaddr } : {}) });
     const spec = specText(p.spec);
     names.push({ id, func: p.func.name, spec });
     attach.push({ block: p.block.index, spec, func: p.func.name, program: entryProgram, role: 'entry', binary: binary!.path, sites: [p.entry] });

@@ -52,7 +52,7 @@ export class LiveProgram {
     readonly manifest: Manifest,
     private readonly opts: LoadOptions,
   ) {
-    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, opts.targetTgid), typeName: makeTypeNamer(opts.binary) };
+    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, () => this.loadBias()), typeName: makeTypeNamer(opts.binary) };
   }
 
   /** Open and load (verify) the object. Nothing is attached yet. */
@@ -161,6 +161,12 @@ export class LiveProgram {
     clearMap(this.mapFd(spec), spec.keySize);
   }
 
+  /** A PIE binary's load address in the traced process, as the entry programs noted it. */
+  loadBias(): number {
+    const raw = readMap(this.obj.map('gt_bias').fd, 4, 8, false);
+    return raw.length ? Number(raw[0].value.readBigUInt64LE(0)) : 0;
+  }
+
   /** Events that found the ring buffer full, over all CPUs. */
   lostEvents(): bigint {
     const raw = readMap(this.obj.map('gt_lost').fd, 4, 8, true);
@@ -206,35 +212,14 @@ function makeTypeNamer(bin: GoBinary | undefined): (addr: bigint) => string | un
   };
 }
 
-/** `func+0xoff` for a return address, from the binary's function table. A PIE binary is
- *  mapped at a random base: the process's first mapping of the binary gives it. */
-function makeSymbolizer(bin: GoBinary | undefined, pid: number): (pc: bigint) => string {
+/** `func+off` for a return address, from the binary's function table. A PIE binary is mapped
+ *  at a random base, which the BPF side notes (gt_bias) for the runtime to subtract. */
+function makeSymbolizer(bin: GoBinary | undefined, bias: () => number): (pc: bigint) => string {
   if (!bin) return (pc) => `0x${pc.toString(16)}`;
-  let funcs: { name: string; entry: number; end: number }[] | undefined;
-  let bias: number | undefined;
+  let base: number | undefined;
   return (pc) => {
-    funcs ??= [...bin.functions()].sort((a, b) => a.entry - b.entry);
-    if (bias === undefined) {
-      bias = 0;
-      if (bin.pie && pid > 0) {
-        try {
-          const exe = fs.readlinkSync(`/proc/${pid}/exe`);
-          const line = fs.readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n').find((l) => l.endsWith(exe));
-          if (line) bias = parseInt(line.split('-')[0], 16);
-        } catch {
-          /* the process is gone: leave addresses unbiased */
-        }
-      }
-    }
-    const addr = Number(pc) - bias;
-    let lo = 0;
-    let hi = funcs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (funcs[mid].entry > addr) hi = mid - 1;
-      else if (funcs[mid].end <= addr) lo = mid + 1;
-      else return `${funcs[mid].name}+${addr - funcs[mid].entry}`;
-    }
-    return `0x${pc.toString(16)}`;
+    base ??= bin.pie ? bias() : 0;
+    const s = bin.symbolize(Number(pc) - base);
+    return s ? `${s.func}+${s.offset}` : `0x${pc.toString(16)}`;
   };
 }

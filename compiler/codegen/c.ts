@@ -23,6 +23,8 @@ export interface CodegenProbe {
   kind: 'uprobe' | 'begin' | 'end' | 'timer';
   entryProgram: string;
   returnProgram?: string;
+  /** Link-time address of the entry site; set when the load bias must be noted (PIE + stacks). */
+  noteBiasAt?: number;
 }
 
 /** Map name in the object: `@lat` → `m_lat`, `@` → `m_`; BPF map names keep 15 characters, so
@@ -101,13 +103,14 @@ export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: Map
   for (const p of probes) {
     const b = p.block;
     const call = `gt_block${b.index}(ctx, &c, `;
+    const bias = p.noteBiasAt !== undefined ? `\n\tgt_note_bias(ctx->ip - ${p.noteBiasAt}ULL);` : '';
     if (p.kind === 'uprobe' && b.atReturn) {
       programs.push(
-        `SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tgt_enter(ctx, ${p.id});\n\treturn 0;\n}`,
+        `SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_enter(ctx, ${p.id});\n\treturn 0;\n}`,
         `SEC("uprobe")\nint ${p.returnProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c;\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tif (!gt_return(ctx, ${p.id}, &c))\n\t\treturn 0;\n\t${call}bpf_ktime_get_ns(), ${p.id});\n\treturn 0;\n}`,
       );
     } else if (p.kind === 'uprobe') {
-      programs.push(`SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n${prologue()}\n\tgt_fill_call(ctx, &c);\n\t${call}c.start_ns, ${p.id});\n\treturn 0;\n}`);
+      programs.push(`SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n${prologue(bias)}\n\tgt_fill_call(ctx, &c);\n\t${call}c.start_ns, ${p.id});\n\treturn 0;\n}`);
     } else {
       // BEGIN/END run in gotrace's own process; timers on any CPU: no pid filter for either.
       const sec = p.kind === 'timer' ? 'perf_event' : 'uprobe';

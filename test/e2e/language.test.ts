@@ -154,3 +154,14 @@ t.test('no BPF program or map remains after any exit path', async (t) => {
     t.same(left, { progs: [], maps: [] }, `${p.name}: none remain (${map})`);
   }
 });
+
+t.test('ustack symbolized from .gopclntab, PIE binaries included', async (t) => {
+  if (!requireBpf(t)) return;
+  for (const opts of [{}, { buildmode: 'pie' }]) {
+    const bin = buildGo('latency', opts);
+    const r = await runGotrace(['-e', 'uprobe:main.handle { @s[ustack] = count(); }', '-c', `${bin} -g 2 -n 3`]);
+    t.equal(r.code, 0, r.stderr);
+    // bpftrace's layout: the stack as a key, one frame a line.
+    t.match(r.stdout, /^@s\[\n {8}main\.handle\+\d+\n {8}main\.main\.func1\+\d+\n(?: {8}\S+\n)*\]: 6$/m, `${opts.buildmode ?? 'exec'}: stack frames by name`);
+  }
+});

@@ -148,7 +148,7 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
         probes.push({ id, block: b, kind: s.type === 'BEGIN' ? 'begin' : 'end', entryProgram: program });
         attach.push({ block: b.index, spec, program, role: s.type === 'BEGIN' ? 'begin' : 'end' });
       } else if (s.kind === 'IntervalSpec') {
-        probes.push({ id, block: b, kind: 'timer', entryProgram: program });
+        probes.push({ id, block: b, kind: s.type === 'profile' ? 'profile' : 'timer', entryProgram: program });
         const scale = { s: 1e9, ms: 1e6, us: 1e3, hz: 1 }[s.unit];
         attach.push({ block: b.index, spec, program, role: s.type === 'profile' ? 'profile' : 'interval', period: s.value * scale });
       }

@@ -20,7 +20,7 @@ export interface CodegenProbe {
   /** Unique id: the pairing id of entries and returns, and what `func`/`probe` hold. */
   id: number;
   block: BlockInfo;
-  kind: 'uprobe' | 'begin' | 'end' | 'timer';
+  kind: 'uprobe' | 'begin' | 'end' | 'timer' | 'profile';
   entryProgram: string;
   returnProgram?: string;
   /** Link-time address of the entry site; set when the load bias must be noted (PIE + stacks). */
@@ -112,9 +112,11 @@ export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: Map
     } else if (p.kind === 'uprobe') {
       programs.push(`SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n${prologue(bias)}\n\tgt_fill_call(ctx, &c);\n\t${call}c.start_ns, ${p.id});\n\treturn 0;\n}`);
     } else {
-      // BEGIN/END run in gotrace's own process; timers on any CPU: no pid filter for either.
-      const sec = p.kind === 'timer' ? 'perf_event' : 'uprobe';
-      programs.push(`SEC("${sec}")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};\n\t${call}bpf_ktime_get_ns(), ${p.id});\n\treturn 0;\n}`);
+      // BEGIN/END run in gotrace's own process and interval ticks belong to no process: no pid
+      // filter. A profile sample is of whatever ran: with -p/-c, only the target's count.
+      const sec = p.kind === 'timer' || p.kind === 'profile' ? 'perf_event' : 'uprobe';
+      const filter = p.kind === 'profile' ? `\n\tif (!gt_pid_ok())\n\t\treturn 0;` : '';
+      programs.push(`SEC("${sec}")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};${filter}\n\t${call}bpf_ktime_get_ns(), ${p.id});\n\treturn 0;\n}`);
     }
   }
   const skeleton = fs.readFileSync(path.join(templatesDir(), 'program.bpf.c'), 'utf8');

@@ -25,6 +25,9 @@ export interface CompileOptions {
   strlen?: number;
   /** $1, $2, ... */
   positional?: string[];
+  /** First probe id (what func/probe hold): the REPL gives each object its own range, so
+   *  ids in maps shared between objects never clash. */
+  probeIdBase?: number;
 }
 
 export interface CompileResult {
@@ -126,8 +129,9 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
   const names: Manifest['probes'] = [];
   // Stacks and symbols of a PIE binary need its load address in the process.
   const noteBias = !!binary?.pie && /\b(ustack|usym)\b/.test(file.text);
+  const base = opts.probeIdBase ?? 0;
   res.probes.forEach((p) => {
-    const id = probes.length;
+    const id = base + probes.length;
     const entryProgram = `p${id}_entry`;
     const returnProgram = p.block.atReturn ? `p${id}_return` : undefined;
     probes.push({ id, block: p.block, kind: 'uprobe', entryProgram, returnProgram, ...(noteBias ? { noteBiasAt: p.entry.vaddr } : {}) });
@@ -140,7 +144,7 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
   for (const b of sem.blocks) {
     if (b.where === 'uprobe') continue;
     for (const s of b.block.specs) {
-      const id = probes.length;
+      const id = base + probes.length;
       const program = `p${id}_${s.kind === 'SpecialSpec' ? s.type.toLowerCase() : s.type}`;
       const spec = specText(s);
       names.push({ id, func: spec, spec });

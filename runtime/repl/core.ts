@@ -83,6 +83,8 @@ export class ReplCore {
   readonly probes = new Map<number, LiveProbe>();
   readonly maps = new Map<string, SharedMap>();
   private nextId = 1;
+  /** Probe ids of every object attached in this session, for maps that outlive their writer. */
+  private readonly probeNames: Manifest['probes'] = [];
   private poller?: NodeJS.Timeout;
   private readonly events: Output;
   private pendingDetach = new Set<number>();
@@ -225,7 +227,13 @@ export class ReplCore {
     const at = probe.body.length ? probe.body[0].span.start : probe.span.end - 1;
     const ins = `${HITS_MAP} = count(); `;
     const text = only.slice(0, at) + ins + only.slice(at);
-    const result = await this.backend.compile(new SourceFile(file.name, text), { binary: this.target.binary, noCache: this.opts.noCache });
+    // Each object numbers its probes from its own base (at most MAX_FUNCTIONS per probe), so
+    // func/probe values in shared maps name the right function whichever object wrote them.
+    const result = await this.backend.compile(new SourceFile(file.name, text), {
+      binary: this.target.binary,
+      noCache: this.opts.noCache,
+      probeIdBase: this.nextId * 1000,
+    });
     const back = (o: number) => (o >= at + ins.length ? o - ins.length : Math.min(o, at));
     const diagnostics = result.diagnostics.map((d) => (d.span ? { ...d, span: span(file, back(d.span.start), back(d.span.end)) } : d));
     return { probe, result, diagnostics };
@@ -279,10 +287,15 @@ export class ReplCore {
       return undefined;
     }
     this.nextId++;
+    this.probeNames.push(...m.probes);
     // New maps: keep an fd of our own, so they outlive this object.
     for (const spec of m.maps) {
       if (spec.name === HITS_MAP || this.maps.has(spec.name)) continue;
-      this.maps.set(spec.name, { spec, fd: this.backend.maps.dup(handle.mapFd(spec)), ctx: handle.ctx });
+      this.maps.set(spec.name, {
+        spec,
+        fd: this.backend.maps.dup(handle.mapFd(spec)),
+        ctx: { ...handle.ctx, manifest: { ...handle.ctx.manifest, probes: this.probeNames } },
+      });
     }
     const entries = m.attach.filter((a) => a.role === 'entry') as { func: string; sites: unknown[] }[];
     const returns = m.attach.filter((a) => a.role === 'return') as { sites: unknown[] }[];

@@ -167,3 +167,18 @@ t.test('a command that never ran is killed at exit', async (t) => {
   t.equal(await exited, 'null/SIGKILL');
   t.notMatch(d.text, /ready/);
 });
+
+t.test('func written into one map by two probes names both functions', async (t) => {
+  if (!requireBpf(t)) return;
+  const { p, ready } = startTicker();
+  t.teardown(() => void p.kill('SIGKILL'));
+  await ready;
+  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
+  await d.waitFor(/gotrace> $/);
+  t.equal(await d.type('uprobe:main.tick { @f[func] = count(); }'), 'probe 1 attached: uprobe:main.tick\n');
+  t.equal(await d.type('uprobe:main.work { @f[func] = count(); }'), 'probe 2 attached: uprobe:main.work\n');
+  await sleep(300);
+  const keys = [...parseMapLines(await d.type('@f'), '@f').keys()].sort();
+  t.same(keys, ['main.tick', 'main.work'], 'each object numbers its probes apart');
+  t.equal((await d.end()).code, 0);
+});

@@ -38,9 +38,9 @@ export interface MapStore {
   clear(fd: number, spec: MapSpec): void;
   /** Every value back to zero, keys kept (bpftrace's zero()). */
   zero(fd: number, spec: MapSpec): void;
-  /** Removes the entry with these integer keys (every bucket of it for histograms); false when
-   *  there was none. */
-  delete(fd: number, spec: MapSpec, keys: bigint[]): boolean;
+  /** Removes the entry with these keys, integers or strings (every bucket of it for
+   *  histograms); false when there was none. */
+  delete(fd: number, spec: MapSpec, keys: (bigint | string)[]): boolean;
 }
 
 export interface Backend {
@@ -52,9 +52,14 @@ export interface Backend {
 
 const BPF_EXIST = 2;
 
-function keyBuffer(spec: MapSpec, keys: bigint[]): Buffer {
+/** A kernel key as the BPF side builds it: 8-byte integers, zero-padded strings. */
+function keyBuffer(spec: MapSpec, keys: (bigint | string)[]): Buffer {
   const b = Buffer.alloc(spec.keySize);
-  keys.forEach((k, i) => b.writeBigInt64LE(k, spec.keys[i].offset));
+  keys.forEach((k, i) => {
+    const f = spec.keys[i];
+    if (typeof k === 'bigint') b.writeBigInt64LE(k, f.offset);
+    else Buffer.from(k).subarray(0, f.size - 1).copy(b, f.offset);
+  });
   return b;
 }
 

@@ -22,7 +22,7 @@ export interface StatementMaps {
   /** Empties the map; forgets it when no attached probe writes it (its name is free again). */
   clear(name: string): void;
   zero(name: string): void;
-  delete(name: string, keys: bigint[]): boolean;
+  delete(name: string, keys: (bigint | string)[]): boolean;
 }
 
 /** True when the text is the start of a statement that goes on (`print(@lat`): read more. */
@@ -119,11 +119,11 @@ export function runStatements(text: string, fileName: string, maps: StatementMap
       if (call.name === 'delete') {
         const keys = keysOf(arg, spec);
         if (!keys) continue;
-        if (keys.some((k) => k.type !== 'int')) {
-          ds.push(error('GT5605', 'delete() at the prompt takes integer keys', back(arg.span)));
+        if (keys.some((k, i) => (k.type === 'str') !== (spec.keys[i].type === 'str'))) {
+          ds.push(error('GT5605', `${arg.name}'s keys are ${spec.keys.slice(0, spec.keyCount).map((f) => (f.type === 'str' ? 'a string' : 'an integer')).join(', ')}`, back(arg.span)));
           continue;
         }
-        if (!maps.delete(arg.name, keys.map((k) => k.value as bigint)))
+        if (!maps.delete(arg.name, keys.map((k) => k.value as bigint | string)))
           ds.push(error('GT5607', `${arg.name} has no entry ${keyText(keys)}`, back(arg.span)));
         continue;
       }

@@ -48,7 +48,7 @@ export class FakeKernel implements MapStore {
   zero(fd: number): void {
     for (const e of this.map(fd).entries.values()) if (e.value.type === 'int') e.value = { type: 'int', value: 0n };
   }
-  delete(fd: number, _spec: MapSpec, keys: bigint[]): boolean {
+  delete(fd: number, _spec: MapSpec, keys: (bigint | string)[]): boolean {
     return this.map(fd).entries.delete(keys.join(','));
   }
   /** Sets an integer entry, as a probe would. */

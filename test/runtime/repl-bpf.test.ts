@@ -182,3 +182,23 @@ t.test('func written into one map by two probes names both functions', async (t)
   t.same(keys, ['main.tick', 'main.work'], 'each object numbers its probes apart');
   t.equal((await d.end()).code, 0);
 });
+
+t.test('delete() at the prompt with a string key', async (t) => {
+  if (!requireBpf(t)) return;
+  const { p, ready } = startTicker();
+  t.teardown(() => void p.kill('SIGKILL'));
+  await ready;
+  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
+  await d.waitFor(/gotrace> $/);
+  await d.type('uprobe:main.tick { @c[comm, 7] = count(); }');
+  await sleep(300);
+  await d.type('.detach all');
+  const before = [...parseMapLines(await d.type('@c'), '@c').keys()];
+  t.equal(before.length, 1, 'one entry');
+  const [comm, seven] = before[0].split(', ');
+  t.equal(seven, '7');
+  t.match(await d.type('delete(@c[1, 7])'), /ERROR: @c's keys are a string, an integer/, 'wrong key kinds are refused');
+  t.equal(await d.type(`delete(@c["${comm}", 7])`), '', 'deleted by its string key');
+  t.match(await d.type('@c'), /^@c is empty\n/);
+  t.equal((await d.end()).code, 0);
+});

@@ -46,12 +46,12 @@ export interface CompileResult {
  *  the target, so a script's mistakes are reported even when the pid or path is wrong too. */
 export function checkSource(
   file: SourceFile,
-  opts: { unsafe?: boolean; strlen?: number; positional?: string[]; goInfo?: AnalyzeOptions['goInfo'] } = {},
+  opts: AnalyzeOptions = {},
 ): { program?: ast.Program; sem?: SemanticResult; diagnostics: Diagnostic[]; incomplete?: boolean } {
   const parsed = parse(file);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (!parsed.program || hasErrors(diagnostics)) return { diagnostics, incomplete: parsed.incomplete };
-  const sem = analyze(parsed.program, { unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional, goInfo: opts.goInfo });
+  const sem = analyze(parsed.program, opts);
   diagnostics.push(...sem.diagnostics);
   return { program: parsed.program, sem, diagnostics };
 }

@@ -29,6 +29,12 @@ export interface LiveEvent {
   args: Value[];
 }
 
+/** A map's entries through its fd: read, per-CPU slots merged, sorted as bpftrace sorts. */
+export function readEntries(fd: number, spec: MapSpec, ctx: DecodeContext): MapEntry[] {
+  const raw = readMap(fd, spec.keySize, spec.valueSize, spec.perCpu);
+  return sortEntries(decodeEntries(spec, raw, possibleCpus(), ctx));
+}
+
 export function rodataBytes(m: Manifest, values: Record<string, bigint>): Buffer {
   const b = Buffer.alloc(m.rodata.size);
   for (const f of m.rodata.fields) b.writeBigUInt64LE(values[f.name] ?? 0n, f.offset);
@@ -153,8 +159,7 @@ export class LiveProgram {
   }
 
   readMap(spec: MapSpec): MapEntry[] {
-    const raw = readMap(this.mapFd(spec), spec.keySize, spec.valueSize, spec.perCpu);
-    return sortEntries(decodeEntries(spec, raw, possibleCpus(), this.ctx));
+    return readEntries(this.mapFd(spec), spec, this.ctx);
   }
 
   clearMap(spec: MapSpec): void {

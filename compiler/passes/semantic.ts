@@ -524,7 +524,7 @@ class Checker {
           ? ['string', 'slice', 'map', 'chan', 'array'].includes(u.kind)
           : u.kind === 'string' || (u.kind === 'slice' && u.elem?.size === 1) || u.kind === 'pointer' || (u.kind === 'base' && u.encoding === 'address');
       if (!ok) {
-        this.err('GT2103', `${e.name}() of ${goTypeName(this.r.goAccess.get(a)!)} is not defined`, a.span, e.name === 'str' ? ['str() reads strings, []byte, and pointers to C strings'] : []);
+        this.err('GT2103', `${e.name}() of ${typeString(this.r.goAccess.get(a)!.type)} is not defined`, a.span, e.name === 'str' ? ['str() reads strings, []byte, and pointers to C strings'] : []);
         return undefined;
       }
       return e.name === 'len' ? INT : str(this.strlen);
@@ -709,10 +709,6 @@ function isGoPath(e: ast.Expr): boolean {
   if (e.kind === 'Field') return (e.object.kind === 'Ident' && (e.object.name === 'args' || e.object.name === 'rets')) || isGoPath(e.object);
   if (e.kind === 'Index') return isGoPath(e.object);
   return false;
-}
-
-function goTypeName(a: GoAccess): string {
-  return typeString(a.type);
 }
 
 function describe(k: MapKind): string {

@@ -55,9 +55,6 @@ export function aTy(t: Ty): string {
   return t.k === 'int' ? 'an integer' : `a ${tyName(t)}`;
 }
 
-export function sameKind(a: Ty, b: Ty): boolean {
-  return a.k === b.k;
-}
 
 /** A field of a key, value or event: JSON-safe for the manifest. */
 export interface Field {

@@ -7,10 +7,10 @@
 import { compile, type CompileOptions, type CompileResult } from '../../compiler/index.js';
 import type { Manifest, MapSpec } from '../../compiler/manifest.js';
 import type { SourceFile } from '../../grammar/source.js';
-import { decodeEntries, sortEntries, type MapEntry } from '../aggregations.js';
+import type { MapEntry } from '../aggregations.js';
 import { libbpf } from '../libbpf/ffi.js';
-import { clearMap, closeFd, dupFd, mapKeys, possibleCpus, readMap } from '../libbpf/index.js';
-import { LiveProgram, type LiveEvent, type LoadOptions } from '../session.js';
+import { clearMap, closeFd, dupFd, mapKeys, possibleCpus } from '../libbpf/index.js';
+import { LiveProgram, readEntries, type LiveEvent, type LoadOptions } from '../session.js';
 import type { DecodeContext } from '../values.js';
 
 /** A loaded probe object (LiveProgram fits). */
@@ -63,15 +63,10 @@ function keyBuffer(spec: MapSpec, keys: (bigint | string)[]): Buffer {
   return b;
 }
 
-const allKeys = mapKeys;
-
 export const realMaps: MapStore = {
   dup: (fd) => dupFd(fd),
   close: (fd) => closeFd(fd),
-  read(fd, spec, ctx) {
-    const raw = readMap(fd, spec.keySize, spec.valueSize, spec.perCpu);
-    return sortEntries(decodeEntries(spec, raw, possibleCpus(), ctx));
-  },
+  read: (fd, spec, ctx) => readEntries(fd, spec, ctx),
   clear(fd, spec) {
     clearMap(fd, spec.keySize);
   },
@@ -79,7 +74,7 @@ export const realMaps: MapStore = {
     const ffi = libbpf();
     const slot = spec.perCpu ? Math.ceil(spec.valueSize / 8) * 8 * possibleCpus() : spec.valueSize;
     const zeros = Buffer.alloc(slot);
-    for (const k of allKeys(fd, spec.keySize)) ffi.map_update_elem(fd, k, zeros, BPF_EXIST);
+    for (const k of mapKeys(fd, spec.keySize)) ffi.map_update_elem(fd, k, zeros, BPF_EXIST);
   },
   delete(fd, spec, keys) {
     const ffi = libbpf();
@@ -87,7 +82,7 @@ export const realMaps: MapStore = {
     // A histogram entry is one kernel key per bucket: the script's keys, then the bucket.
     const prefix = keyBuffer(spec, keys).subarray(0, spec.keys[spec.keyCount].offset);
     let found = false;
-    for (const k of allKeys(fd, spec.keySize)) {
+    for (const k of mapKeys(fd, spec.keySize)) {
       if (!k.subarray(0, prefix.length).equals(prefix)) continue;
       found = ffi.map_delete_elem(fd, k) === 0 || found;
     }

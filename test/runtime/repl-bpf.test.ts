@@ -34,6 +34,16 @@ function startTicker(args: string[] = []) {
   return { p, ready: waitForOutput(p.stdout!, /ready/) };
 }
 
+/** A REPL on a running ticker fixture (-p), at its first prompt; the ticker dies with the test. */
+async function replOnTicker(t: { teardown(fn: () => void): void }): Promise<ReplDriver> {
+  const { p, ready } = startTicker();
+  t.teardown(() => void p.kill('SIGKILL'));
+  await ready;
+  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
+  await d.waitFor(/gotrace> $/);
+  return d;
+}
+
 t.test('maps shared between probes survive a detach; hits; exit releases everything', async (t) => {
   if (!requireBpf(t)) return;
   const { p, ready } = startTicker();
@@ -83,11 +93,7 @@ t.test('maps shared between probes survive a detach; hits; exit releases everyth
 
 t.test('statements on kernel maps: print, delete, zero, clear (and hist entries)', async (t) => {
   if (!requireBpf(t)) return;
-  const { p, ready } = startTicker();
-  t.teardown(() => void p.kill('SIGKILL'));
-  await ready;
-  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
-  await d.waitFor(/gotrace> $/);
+  const d = await replOnTicker(t);
   t.equal(await d.type('uprobe:main.tick { @t[args.n] = count(); @h[args.n % 2] = hist(args.n); @s = sum(args.n) }'), 'probe 1 attached: uprobe:main.tick\n');
   await sleep(300);
   await d.type('.detach 1');
@@ -111,11 +117,7 @@ t.test('statements on kernel maps: print, delete, zero, clear (and hist entries)
 
 t.test('a probe typed again attaches from the warm cache in well under a second', async (t) => {
   if (!requireBpf(t)) return;
-  const { p, ready } = startTicker();
-  t.teardown(() => void p.kill('SIGKILL'));
-  await ready;
-  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
-  await d.waitFor(/gotrace> $/);
+  const d = await replOnTicker(t);
   await d.type('uprobe:main.work { @warm = count(); }');
   const first = d.core.probes.get(1)!.attachMs;
   await d.type('.detach 1');
@@ -170,11 +172,7 @@ t.test('a command that never ran is killed at exit', async (t) => {
 
 t.test('func written into one map by two probes names both functions', async (t) => {
   if (!requireBpf(t)) return;
-  const { p, ready } = startTicker();
-  t.teardown(() => void p.kill('SIGKILL'));
-  await ready;
-  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
-  await d.waitFor(/gotrace> $/);
+  const d = await replOnTicker(t);
   t.equal(await d.type('uprobe:main.tick { @f[func] = count(); }'), 'probe 1 attached: uprobe:main.tick\n');
   t.equal(await d.type('uprobe:main.work { @f[func] = count(); }'), 'probe 2 attached: uprobe:main.work\n');
   await sleep(300);
@@ -185,11 +183,7 @@ t.test('func written into one map by two probes names both functions', async (t)
 
 t.test('delete() at the prompt with a string key', async (t) => {
   if (!requireBpf(t)) return;
-  const { p, ready } = startTicker();
-  t.teardown(() => void p.kill('SIGKILL'));
-  await ready;
-  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
-  await d.waitFor(/gotrace> $/);
+  const d = await replOnTicker(t);
   await d.type('uprobe:main.tick { @c[comm, 7] = count(); }');
   await sleep(300);
   await d.type('.detach all');

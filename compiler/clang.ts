@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { error, type Diagnostic } from '../grammar/diagnostics.js';
+import { diag } from '../grammar/catalog/index.js';
+import type { Diagnostic } from '../grammar/diagnostics.js';
 import { templatesDir } from './paths.js';
 
 export interface BuildResult {
@@ -61,7 +62,7 @@ export async function build(cSource: string, opts: { noCache?: boolean } = {}): 
   const clang = findClang();
   if (!clang)
     return {
-      diagnostics: [error('GT4001', 'clang not found', undefined, ['install it: apt-get install clang (or run npm run setup)'])],
+      diagnostics: [diag('GT4001', undefined)],
       cached: false,
     };
   const key = cacheKey(cSource, clang.version);
@@ -88,10 +89,7 @@ export async function build(cSource: string, opts: { noCache?: boolean } = {}): 
     if (res.code !== 0) {
       return {
         diagnostics: [
-          error('GT4002', 'clang failed to compile the generated BPF program (a gotrace bug)', undefined, [
-            res.stderr.split('\n').slice(0, 20).join('\n'),
-            'run with -v to see the generated C',
-          ]),
+          diag('GT4002', undefined, {}, [res.stderr.split('\n').slice(0, 20).join('\n')]),
         ],
         cached: false,
       };

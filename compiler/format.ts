@@ -17,7 +17,7 @@ export type FormatPiece = string | Conversion;
 const RE = /%([-+ 0#]*)(\d+)?(?:\.(\d+))?(hh|h|ll|l|z|j|t)?([a-zA-Z%])?/y;
 
 /** Parse a format; an error names the offending conversion and its offset. */
-export function parseFormat(fmt: string): { pieces: FormatPiece[]; error?: { message: string; at: number } } {
+export function parseFormat(fmt: string): { pieces: FormatPiece[]; error?: { message: string; conv: string; at: number } } {
   const pieces: FormatPiece[] = [];
   let lit = '';
   for (let i = 0; i < fmt.length; ) {
@@ -36,7 +36,7 @@ export function parseFormat(fmt: string): { pieces: FormatPiece[]; error?: { mes
       continue;
     }
     if (!conv || !'diuxXoscpv'.includes(conv))
-      return { pieces, error: { message: `invalid conversion '${m[0] || '%'}' in format`, at: i } };
+      return { pieces, error: { message: `invalid conversion '${m[0] || '%'}' in format`, conv: m[0] || '%', at: i } };
     if (lit) pieces.push(lit);
     lit = '';
     pieces.push({

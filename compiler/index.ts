@@ -1,6 +1,7 @@
 // The compiler pipeline: source → AST → checked blocks → resolved probes → BPF C + manifest →
 // object. Stops after the first stage that reports an error; warnings travel along.
 import type * as ast from '../grammar/ast.js';
+import { diag } from '../grammar/catalog/index.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { parse } from '../grammar/index.js';
 import type { SourceFile } from '../grammar/source.js';
@@ -71,8 +72,7 @@ function goValueInfos(binary: GoBinary, probes: ResolvedProbe[]): Map<ast.Probe,
     const abi = binary.hasDwarf ? binary.functionAbi(p.func) : undefined;
     if (!abi) {
       out.set(block, {
-        error: binary.hasDwarf ? `no DWARF description of ${p.func.name}` : `${binary.path} has no DWARF (stripped?): Go values cannot be read by name`,
-        hint: 'arg0..arg8 give the raw integer argument registers (RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11)',
+        error: binary.hasDwarf ? diag('GT2127', undefined, { func: p.func.name }) : diag('GT2128', undefined, { path: binary.path }),
       });
       continue;
     }
@@ -81,7 +81,8 @@ function goValueInfos(binary: GoBinary, probes: ResolvedProbe[]): Map<ast.Probe,
       out.set(block, { values: abi.values, func: p.func.name });
       sig.set(block, s);
     } else if (sig.get(block) !== s) {
-      out.set(block, { error: `the functions this probe matches (${(out.get(block) as { func: string }).func}, ${p.func.name}, ...) have different parameters`, hint: 'read Go values in a probe on one function' });
+      const funcs = `${(out.get(block) as { func: string }).func}, ${p.func.name}, ...`;
+      out.set(block, { error: diag('GT2122', undefined, { funcs }) });
     }
   }
   return out;
@@ -165,7 +166,7 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
       const layout = binary.gLayout();
       params = { goid_offset: layout.goidOffset, stack_hi_offset: layout.stackHiOffset };
     } catch (e) {
-      diagnostics.push({ code: 'GT3010', severity: 'error', message: `${binary.path}: ${(e as Error).message}`, hints: [] });
+      diagnostics.push(diag('GT3010', undefined, { path: binary.path, reason: (e as Error).message }));
       return { diagnostics, program };
     }
   }

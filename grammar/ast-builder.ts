@@ -4,8 +4,8 @@
 // yields a placeholder rather than a crash.
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as ast from './ast.js';
-import { format } from './codes.js';
-import { error, type Diagnostic } from './diagnostics.js';
+import { diag } from './catalog/index.js';
+import type { Diagnostic } from './diagnostics.js';
 import type { TargetPayload } from './lexer.js';
 import { parser } from './parser.js';
 import { join, span, type SourceFile, type Span } from './source.js';
@@ -71,9 +71,7 @@ export class AstBuilder extends BaseVisitor {
     return Number.isFinite(start) ? span(this.file, start, end) : span(this.file, 0, 0);
   }
 
-  private report(code: Parameters<typeof format>[0], values: Record<string, string | number>, where: Span, hints: string[] = []): void {
-    this.diagnostics.push(error(code, format(code, values), where, hints));
-  }
+
 
   // ---- probes ----
 
@@ -114,11 +112,11 @@ export class AstBuilder extends BaseVisitor {
     const whole = join(this.tokSpan(timer), this.tokSpan(value));
     const u = unit?.image ?? 's';
     if (!['s', 'ms', 'us', 'hz'].includes(u)) {
-      this.report('GT1006', { unit: u, type }, this.tokSpan(unit), ['units are s, ms, us and hz, e.g. interval:s:1 or profile:hz:99']);
+      this.diagnostics.push(diag('GT1006', this.tokSpan(unit), { unit: u, type }));
     }
     const n = typeof value?.payload === 'bigint' ? value.payload : 0n;
     if (value && (value.image.endsWith('s') || n === 0n || n > BigInt(Number.MAX_SAFE_INTEGER))) {
-      this.report('GT1007', { type }, this.tokSpan(value), [`e.g. ${type}:${u}:${type === 'profile' ? 99 : 1}`]);
+      this.diagnostics.push(diag('GT1007', this.tokSpan(value), { type, unit: u, example: type === 'profile' ? 99 : 1 }));
     }
     return { kind: 'IntervalSpec', span: whole, type, unit: u as 's' | 'ms' | 'us' | 'hz', value: Number(n) };
   }
@@ -160,7 +158,7 @@ export class AstBuilder extends BaseVisitor {
     if (incdec) {
       const op = incdec.image === '--' ? '--' : '++';
       if (target.kind === 'MapRef' || target.kind === 'VarRef') return { kind: 'IncDecStmt', span: whole, target, op };
-      this.report('GT1009', { op: op === '++' ? 'increment' : 'decrement', what: describe(target) }, target.span, [`${op} works on a map (@name[key]${op}) or a variable ($name${op})`]);
+      this.diagnostics.push(diag('GT1009', target.span, { op: op === '++' ? 'increment' : 'decrement', what: describe(target), sign: op }));
       return { kind: 'ExprStmt', span: whole, expr: target };
     }
     const assign = this.tok(c, 'AssignOp');
@@ -169,7 +167,7 @@ export class AstBuilder extends BaseVisitor {
       if (target.kind === 'MapRef' || target.kind === 'VarRef') {
         return { kind: 'AssignStmt', span: whole, target, op: assign.image as ast.AssignOp, value };
       }
-      this.report('GT1008', { what: describe(target) }, target.span, ['assign to a map (@name[key] = ...) or a variable ($name = ...)']);
+      this.diagnostics.push(diag('GT1008', target.span, { what: describe(target) }));
     }
     return { kind: 'ExprStmt', span: whole, expr: target };
   }
@@ -205,7 +203,7 @@ export class AstBuilder extends BaseVisitor {
     // Duration suffixes all end in `s` (no hex digit does): `unroll(5ms)` is not a count.
     const n = count.kind === 'IntLit' && !count.text.endsWith('s') ? count.value : 0n;
     if (n < 1n || n > 100n) {
-      this.report('GT1010', {}, count.span, ['unroll repeats its block a fixed number of times, e.g. unroll(4) { ... }']);
+      this.diagnostics.push(diag('GT1010', count.span));
     }
     return {
       kind: 'UnrollStmt',
@@ -252,7 +250,7 @@ export class AstBuilder extends BaseVisitor {
         const field = fields[d++];
         if (!field) break;
         const whole = join(e.span, this.tokSpan(field));
-        if (e.kind === 'IntLit' && field.tokenType === T.IntLit) this.report('GT1011', {}, whole, ['write an integer, or a duration such as 1500us']);
+        if (e.kind === 'IntLit' && field.tokenType === T.IntLit) this.diagnostics.push(diag('GT1011', whole));
         e = { kind: 'Field', span: whole, object: e, field: field.image, fieldSpan: this.tokSpan(field) };
       } else {
         const index = this.sub(indexes[i]);

@@ -7,8 +7,8 @@
 import { EOF } from 'chevrotain';
 import type { Program } from './ast.js';
 import { AstBuilder } from './ast-builder.js';
-import { format } from './codes.js';
-import { error, type Diagnostic } from './diagnostics.js';
+import { diag } from './catalog/index.js';
+import type { Diagnostic } from './diagnostics.js';
 import { lex } from './lexer.js';
 import { decodeMessage } from './messages.js';
 import { parser } from './parser.js';
@@ -31,7 +31,7 @@ export function parse(file: SourceFile): ParseResult {
   } catch (e) {
     // A bug in the grammar, never a user mistake: report it rather than crash the REPL.
     const detail = e instanceof Error ? e.message : String(e);
-    return { diagnostics: [error('GT1999', format('GT1999', { detail }), span(file, 0, 0), ['please report this with the script that caused it'])], incomplete: false };
+    return { diagnostics: [diag('GT1999', span(file, 0, 0), { detail })], incomplete: false };
   }
 }
 
@@ -59,8 +59,7 @@ function parseOrThrow(file: SourceFile): ParseResult {
     // Recovery may report the same token twice (from nested rules); once is enough.
     if (seen.has(start)) continue;
     seen.add(start);
-    const m = decodeMessage(e.message);
-    const d = error(m.code, m.message, span(file, start, eof ? start : start + tok.image.length), m.hints);
+    const d: Diagnostic = { ...decodeMessage(e.message), span: span(file, start, eof ? start : start + tok.image.length) };
     diagnostics.push(d);
     if (eof) atEnd.add(d);
   }

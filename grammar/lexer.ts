@@ -5,8 +5,8 @@
 // Bad tokens are kept in the stream (an unterminated string becomes a StringLit) so that the
 // parser does not pile unrelated syntax errors on top of the lexical one.
 import type { IToken } from 'chevrotain';
-import { format } from './codes.js';
-import { error, type Diagnostic } from './diagnostics.js';
+import { diag } from './catalog/index.js';
+import type { Diagnostic } from './diagnostics.js';
 import { decodeInt, decodeString } from './literals.js';
 import { span, type SourceFile } from './source.js';
 import * as T from './tokens.js';
@@ -34,10 +34,10 @@ export function lex(file: SourceFile): Lexed {
 
   for (const e of r.errors) {
     const chars = file.text.slice(e.offset, e.offset + e.length);
-    diagnostics.push(error('GT1101', format('GT1101', { chars: describeChars(chars) }), span(file, e.offset, e.offset + e.length), charHints(chars)));
+    diagnostics.push(diag('GT1101', span(file, e.offset, e.offset + e.length), { chars: describeChars(chars) }, charHints(chars)));
   }
   for (const t of r.groups.errors ?? []) {
-    const d = error('GT1103', format('GT1103'), span(file, t.startOffset, t.startOffset + 2), ['close it with */']);
+    const d = diag('GT1103', span(file, t.startOffset, t.startOffset + 2));
     diagnostics.push(d);
     atEnd.add(d);
   }
@@ -49,12 +49,12 @@ export function lex(file: SourceFile): Lexed {
       case T.IntLit: {
         const v = decodeInt(t.image);
         t.payload = v.ok ? v.value : 0n;
-        if (!v.ok && v.reason === 'range') diagnostics.push(error('GT1106', format('GT1106', { text: t.image }), tokSpan(t), ['the largest integer is 18446744073709551615 (2^64-1)']));
-        else if (!v.ok) diagnostics.push(error('GT1105', format('GT1105', { text: t.image }), tokSpan(t), intHints(t.image)));
+        if (!v.ok && v.reason === 'range') diagnostics.push(diag('GT1106', tokSpan(t), { text: t.image }));
+        else if (!v.ok) diagnostics.push(diag('GT1105', tokSpan(t), { text: t.image }, intHints(t.image)));
         break;
       }
       case T.SingleQuoted:
-        diagnostics.push(error('GT1107', format('GT1107'), tokSpan(t), [`write "${t.image.slice(1, -1)}"`]));
+        diagnostics.push(diag('GT1107', tokSpan(t), { text: t.image.slice(1, -1) }));
         t.payload = decodeString(t.image, true).value;
         t.tokenType = T.StringLit;
         t.tokenTypeIdx = T.StringLit.tokenTypeIdx!;
@@ -63,7 +63,7 @@ export function lex(file: SourceFile): Lexed {
       case T.StringLit: {
         const terminated = t.tokenType === T.StringLit;
         if (!terminated) {
-          diagnostics.push(error('GT1102', format('GT1102'), tokSpan(t), ['a string ends on the line it starts; close it with "']));
+          diagnostics.push(diag('GT1102', tokSpan(t)));
           // Parse on as if it were closed (Chevrotain matches on tokenTypeIdx).
           t.tokenType = T.StringLit;
           t.tokenTypeIdx = T.StringLit.tokenTypeIdx!;
@@ -72,8 +72,7 @@ export function lex(file: SourceFile): Lexed {
         t.payload = v.value;
         if (!v.ok) {
           const start = t.startOffset + v.badEscape.offset;
-          diagnostics.push(error('GT1104', format('GT1104', { seq: v.badEscape.text }), span(file, start, start + v.badEscape.text.length),
-            ['escapes are \\n \\t \\r \\0 \\\\ \\" \\\' and \\xNN']));
+          diagnostics.push(diag('GT1104', span(file, start, start + v.badEscape.text.length), { seq: v.badEscape.text }));
         }
         break;
       }
@@ -98,16 +97,16 @@ function checkTarget(t: IToken, where: Diagnostic['span'], out: Diagnostic[]): T
   const func = last >= 0 ? target.slice(last + 1) : target;
   const example = path ? `${type}:${path}:main.handle` : `${type}:main.handle`;
   if (func === '') {
-    out.push(error('GT1002', format('GT1002', { type: word }), where, [`write ${path ? `${type}:PATH:FUNC` : `${type}:FUNC`}, e.g. ${example}`]));
+    out.push(diag('GT1002', where, { type: word }, [`write ${path ? `${type}:PATH:FUNC` : `${type}:FUNC`}, e.g. ${example}`]));
   } else if (path === '') {
-    out.push(error('GT1005', format('GT1005'), where, [`write ${type}:FUNC or ${type}:PATH:FUNC, e.g. ${type}:/usr/bin/app:${func}`]));
+    out.push(diag('GT1005', where, { type, func }));
   } else if (path === undefined && /^\.{0,2}\//.test(func)) {
-    out.push(error('GT1004', format('GT1004', { target: func }), where, [`write ${type}:${func}:FUNC, e.g. ${type}:${func}:main.main`]));
+    out.push(diag('GT1004', where, { target: func, type }));
   } else if (/[=!&|^+?@$#]/.test(func) || func.endsWith('/')) {
     // Go symbols have none of these; the usual cause is a predicate written without a space.
     const pred = predicateSplit(func);
     const hints = pred ? [`put a space before the predicate: ${type}:${pred[0]} ${pred[1]}`] : [];
-    out.push(error('GT1012', format('GT1012', { func }), where, hints));
+    out.push(diag('GT1012', where, { func }, hints));
   }
   return path === undefined ? { type, func } : { type, path, func };
 }

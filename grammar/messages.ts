@@ -4,18 +4,16 @@
 // {code, message, hints} in that string and index.ts decodes it into a Diagnostic. Expected-token
 // sets are summarised ("an expression", "a probe") instead of listing twenty token types.
 import { EOF, tokenLabel, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
-import { format, type GrammarCode } from './codes.js';
+import { diag, type Code, type DiagArgs } from './catalog/index.js';
+import type { Diagnostic } from './diagnostics.js';
 import type { SourceFile } from './source.js';
 import * as T from './tokens.js';
 
 /** ERR_MSG marker of the statement-end alternative (parser.ts stmtEnd). */
 export const STMT_END = '<statement end>';
 
-export interface Encoded {
-  code: GrammarCode;
-  message: string;
-  hints: string[];
-}
+/** A diagnostic without its span: the parser knows the token, index.ts places it. */
+export type Encoded = Omit<Diagnostic, 'span'>;
 
 /** What the provider needs to see of the parser when it builds a message. */
 interface ParserView {
@@ -63,7 +61,7 @@ export class GotraceMessages implements IParserErrorMessageProvider {
   }
 
   private syntax(expected: TokenType[], found: IToken, hints: string[] = []): string {
-    return encode('GT1001', format('GT1001', { expected: describeExpected(expected), found: describeFound(found) }), hints);
+    return encode('GT1001', { expected: describeExpected(expected), found: describeFound(found) }, hints);
   }
 
   private statementEnd(found: IToken): string {
@@ -74,7 +72,7 @@ export class GotraceMessages implements IParserErrorMessageProvider {
       hints.push(`the '>' at ${this.where(cmp)} compares (an operand follows it); inside < >, write (a > b) or use { }`);
     }
     const close = angle ? "'>'" : "'}'";
-    return encode('GT1001', format('GT1001', { expected: `';' or ${close}`, found: describeFound(found) }), hints);
+    return encode('GT1001', { expected: `';' or ${close}`, found: describeFound(found) }, hints);
   }
 
   /** A token where a probe must start: a bare `uprobe`, an unknown probe type, or plain junk. */
@@ -84,12 +82,12 @@ export class GotraceMessages implements IParserErrorMessageProvider {
       const type = PROBE_WORDS[found.image];
       if (type) {
         const spaced = next?.tokenType === T.Colon ? ` (no space around ':')` : '';
-        return encode('GT1002', format('GT1002', { type: found.image }), [`write ${type}:FUNC${spaced}, e.g. ${type}:main.handle`]);
+        return encode('GT1002', { type: found.image }, [`write ${type}:FUNC${spaced}, e.g. ${type}:main.handle`]);
       }
       const upper = found.image.toUpperCase();
-      if (upper === 'BEGIN' || upper === 'END') return encode('GT1003', format('GT1003', { name: found.image }), [`did you mean ${upper}?`]);
+      if (upper === 'BEGIN' || upper === 'END') return encode('GT1003', { name: found.image }, [`did you mean ${upper}?`]);
       if (next && [T.Colon, T.LCurly, T.Less, T.Comma, T.Slash].includes(next.tokenType)) {
-        return encode('GT1003', format('GT1003', { name: found.image }), [PROBE_LIST]);
+        return encode('GT1003', { name: found.image }, [PROBE_LIST]);
       }
     }
     const before = this.before(found);
@@ -138,11 +136,12 @@ function predicateHint(previous: IToken | undefined): string[] {
   return [`put a space before the predicate: ${previous.image.slice(0, slash)} ${previous.image.slice(slash)} ...`];
 }
 
-function encode(code: GrammarCode, message: string, hints: string[]): string {
-  return JSON.stringify({ code, message, hints } satisfies Encoded);
+function encode<C extends Code>(code: C, ...args: DiagArgs<C>): string {
+  const { span: _, ...d } = diag(code, undefined, ...args);
+  return JSON.stringify(d satisfies Encoded);
 }
 
-/** Undo encode(); anything else (should not happen) becomes a plain GT1001. */
+/** Undo encode(); anything else (a message Chevrotain built itself: a grammar bug) is GT1999. */
 export function decodeMessage(text: string): Encoded {
   try {
     const o = JSON.parse(text) as Encoded;
@@ -150,7 +149,8 @@ export function decodeMessage(text: string): Encoded {
   } catch {
     // not ours
   }
-  return { code: 'GT1001', message: `syntax error: ${text}`, hints: [] };
+  const { span: _, ...d } = diag('GT1999', undefined, { detail: text });
+  return d;
 }
 
 /** "';'", "';' or '}'", "an expression, ')' or ','" — expression and probe starters summarised. */

@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { checkSource, compile } from '../compiler/index.js';
-import { GoBinary, GoBinaryError } from '../compiler/go/binary.js';
-import { error, hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
+import { GoBinary, GoBinaryError, binaryDiagnostic } from '../compiler/go/binary.js';
+import { diag } from '../grammar/catalog/index.js';
+import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { diagnosticToJson, renderDiagnostics } from '../grammar/render.js';
 import { SourceFile } from '../grammar/source.js';
 import { BpfError, setLibbpfVerbose } from './libbpf/index.js';
@@ -199,7 +200,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       source = new SourceFile(opts.file!, fs.readFileSync(opts.file!, 'utf8'));
     } catch (e) {
-      report(io, [error('GT5001', `cannot read ${opts.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)]);
+      report(io, [diag('GT5001', undefined, { file: opts.file!, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
       return 1;
     }
   }
@@ -216,25 +217,25 @@ export async function main(argv: string[]): Promise<number> {
   let argvCmd: string[] | undefined;
   if (opts.pid !== undefined) {
     if (!fs.existsSync(`/proc/${opts.pid}`)) {
-      report(io, [error('GT5002', `no process with pid ${opts.pid}`)]);
+      report(io, [diag('GT5002', undefined, { pid: opts.pid })]);
       return 1;
     }
     binary = `/proc/${opts.pid}/exe`;
     try {
       fs.accessSync(binary, fs.constants.R_OK);
     } catch {
-      report(io, [error('GT5003', `cannot read the binary of process ${opts.pid} (${binary})`, undefined, ['are you root?'])]);
+      report(io, [diag('GT5003', undefined, { pid: opts.pid, binary })]);
       return 1;
     }
   } else if (opts.command !== undefined) {
     argvCmd = splitCommand(opts.command);
     if (!argvCmd.length) {
-      report(io, [error('GT5004', '-c needs a command')]);
+      report(io, [diag('GT5004', undefined)]);
       return 1;
     }
     const resolved = resolveCommand(argvCmd[0]);
     if (!resolved) {
-      report(io, [error('GT5005', `command not found: ${argvCmd[0]}`)]);
+      report(io, [diag('GT5005', undefined, { command: argvCmd[0] })]);
       return 1;
     }
     binary = resolved;
@@ -261,7 +262,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       out = fs.createWriteStream(opts.output);
     } catch (e) {
-      report(io, [error('GT5006', `cannot write ${opts.output}: ${(e as Error).message}`)]);
+      report(io, [diag('GT5006', undefined, { file: opts.output, reason: (e as Error).message })]);
       return 1;
     }
   }
@@ -336,7 +337,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof BpfError) {
-      report(io, [error('GT5100', e.message, undefined, opts.verbose && e.log ? [e.log.trim()] : e.log ? ["run with -v to see libbpf's log"] : [])]);
+      report(io, [diag('GT5100', undefined, { reason: e.message }, opts.verbose && e.log ? [e.log.trim()] : e.log ? ["run with -v to see libbpf's log"] : [])]);
       child?.kill();
       return 1;
     }
@@ -398,7 +399,7 @@ async function list(opts: CliOptions, io: Io): Promise<number> {
   else if (!binPath && opts.positional.length) binPath = path.resolve(opts.positional[0]);
   else if (!binPath && opts.file) binPath = path.resolve(opts.file);
   if (!binPath) {
-    report(io, [error('GT5007', 'no binary to list: give uprobe:PATH:PATTERN, a PATH, -p PID or -c CMD')]);
+    report(io, [diag('GT5007', undefined)]);
     return 1;
   }
   try {
@@ -408,7 +409,7 @@ async function list(opts: CliOptions, io: Io): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof GoBinaryError) {
-      report(io, [error('GT3002', e.message.includes(binPath) ? e.message : `${binPath}: ${e.message}`)]);
+      report(io, [binaryDiagnostic(e, binPath)]);
       return 1;
     }
     throw e;

@@ -53,7 +53,8 @@ export async function replMain(argv: string[]): Promise<number> {
     target = ReplTarget.open(spec, { childOutput: 'pipe' });
   } catch (e) {
     if (e instanceof TargetError) {
-      process.stderr.write(`ERROR: ${e.message}\n`);
+      const d = e.diagnostic;
+      process.stderr.write(`ERROR: ${d.message}\n${d.hints.map((h) => `HINT: ${h}\n`).join('')}`);
       return 1;
     }
     throw e;

@@ -15,7 +15,7 @@ import { GLayout, gLayoutFor } from './goid.js';
 import { PclnLines } from './pclntab-lines.js';
 import { FunctionAbi, functionAbiFor } from './func-abi.js';
 
-export { GoBinaryError } from './errors.js';
+export { GoBinaryError, binaryDiagnostic } from './errors.js';
 export type { ProbeSites } from './sites.js';
 export type { GLayout } from './goid.js';
 export type { Dwarf, GoType, FuncParam, StructMember } from './dwarf.js';

@@ -3,14 +3,17 @@
 // pointers (dereferenced automatically, as Go does) and elements. The code generator turns the
 // walk into register reads and bpf_probe_read_user calls.
 import type * as ast from '../../grammar/ast.js';
+import { diag } from '../../grammar/catalog/index.js';
+import type { Diagnostic } from '../../grammar/diagnostics.js';
 import type { AbiValue } from '../go/abi.js';
 import { typeString } from '../go/abi.js';
 import type { GoType } from '../go/dwarf-types.js';
 import { suggest } from './suggest.js';
 import { INT, str, type GoFormat, type Ty } from './types.js';
 
-/** What a block may read: its function's parameters and results, or why it cannot. */
-export type GoValueInfo = { values: AbiValue[]; func: string } | { error: string; hint?: string };
+/** What a block may read: its function's parameters and results, or why it cannot (a
+ *  diagnostic without its span: each use places it). */
+export type GoValueInfo = { values: AbiValue[]; func: string } | { error: Diagnostic };
 
 export type GoStep =
   | { op: 'field'; offset: number }
@@ -32,12 +35,12 @@ export function underlying(t: GoType): GoType {
   return u;
 }
 
-/** The script type of a Go value, or a reason it cannot be used as one. */
-export function goTy(t: GoType, strlen: number): Ty | string {
+/** The script type of a Go value, or why it cannot be used as one (a diagnostic without span). */
+export function goTy(t: GoType, strlen: number): Ty | Diagnostic {
   const u = underlying(t);
   switch (u.kind) {
     case 'base':
-      if (u.encoding === 'float' || u.encoding === 'complex') return `${typeString(t)} values cannot be read yet (floating point)`;
+      if (u.encoding === 'float' || u.encoding === 'complex') return diag('GT2123', undefined, { type: typeString(t) });
       return INT;
     case 'pointer':
     case 'map':
@@ -50,17 +53,17 @@ export function goTy(t: GoType, strlen: number): Ty | string {
     case 'slice':
     case 'array':
     case 'struct':
-      return `${typeString(t)} is a composite value: read a field or an element, or use len()${u.kind === 'slice' ? ' or str()' : ''}`;
+      return diag('GT2102', undefined, { type: typeString(t), readers: u.kind === 'slice' ? 'len() or str()' : 'len()' });
     default:
-      return `the type of this value is not described by the binary's DWARF`;
+      return diag('GT2124', undefined);
   }
 }
 
-export type AccessResult = { access: GoAccess } | { error: string; hints?: string[]; span: ast.Span };
+export type AccessResult = { access: GoAccess } | { error: Diagnostic };
 
 /** `args.NAME` / `rets.NAME` / `rets.N`. */
 export function rootAccess(info: GoValueInfo, results: boolean, name: string, span: ast.Span): AccessResult {
-  if ('error' in info) return { error: info.error, hints: info.hint ? [info.hint] : [], span };
+  if ('error' in info) return { error: { ...info.error, span } };
   const group = info.values.filter((v) => v.isResult === results);
   let v: AbiValue | undefined;
   if (results && /^\d+$/.test(name)) v = group[Number(name)];
@@ -69,19 +72,12 @@ export function rootAccess(info: GoValueInfo, results: boolean, name: string, sp
     const names = group.map((x) => x.name);
     const near = suggest(name, names);
     const what = results ? 'result' : 'parameter';
-    return {
-      error: `${info.func} has no ${what} '${name}'`,
-      hints: [near ? `did you mean '${near}'?` : names.length ? `its ${what}s: ${names.join(', ')}` : `it has no ${what}s`],
-      span,
-    };
+    const hint = near ? `did you mean '${near}'?` : names.length ? `its ${what}s: ${names.join(', ')}` : `it has no ${what}s`;
+    return { error: diag('GT2105', span, { func: info.func, what, name }, [hint]) };
   }
-  if (v.location.kind === 'unknown') return { error: `cannot place ${name} of ${info.func}: ${v.location.reason}`, span };
+  if (v.location.kind === 'unknown') return { error: diag('GT2106', span, { name, func: info.func, reason: v.location.reason }) };
   if (v.location.kind === 'regs' && v.location.pieces.some((p) => p.reg.startsWith('X')))
-    return {
-      error: `${name} is passed in floating-point registers, which uprobes cannot read`,
-      hints: ['the kernel saves only integer registers for a uprobe'],
-      span,
-    };
+    return { error: diag('GT2107', span, { name }) };
   return { access: { root: v, steps: [], type: v.type } };
 }
 
@@ -90,11 +86,11 @@ export function fieldAccess(a: GoAccess, field: string, span: ast.Span): AccessR
   let t = underlying(a.type);
   const steps = [...a.steps];
   if (t.kind === 'pointer') {
-    if (!t.elem) return { error: `cannot select .${field} through ${typeString(a.type)}`, span };
+    if (!t.elem) return { error: diag('GT2108', span, { field, type: typeString(a.type) }) };
     steps.push({ op: 'deref' });
     t = underlying(t.elem);
   }
-  if (t.kind !== 'struct') return { error: `${typeString(a.type)} has no field ${field}`, span };
+  if (t.kind !== 'struct') return { error: diag('GT2101', span, { type: typeString(a.type), field }) };
   const m = t.members.find((x) => x.name === field);
   if (!m) {
     // Fields promoted from embedded structs, one level down (the common case).
@@ -107,7 +103,8 @@ export function fieldAccess(a: GoAccess, field: string, span: ast.Span): AccessR
       }
     }
     const near = suggest(field, t.members.map((x) => x.name));
-    return { error: `${typeString(a.type)} has no field ${field}`, hints: near ? [`did you mean '${near}'?`] : [`its fields: ${t.members.map((x) => x.name).join(', ')}`], span };
+    const hint = near ? `did you mean '${near}'?` : `its fields: ${t.members.map((x) => x.name).join(', ')}`;
+    return { error: diag('GT2101', span, { type: typeString(a.type), field }, [hint]) };
   }
   steps.push({ op: 'field', offset: m.offset });
   return { access: { root: a.root, steps, type: m.type } };
@@ -125,19 +122,20 @@ export function indexAccess(a: GoAccess, index: ast.Expr, span: ast.Span): Acces
     steps.push({ op: 'index', index, elemSize: t.elem.size, container: t.kind, ...(t.kind === 'array' ? { length: t.length } : {}) });
     return { access: { root: a.root, steps, type: t.elem } };
   }
-  return { error: `cannot index ${typeString(a.type)}`, span };
+  return { error: diag('GT2109', span, { type: typeString(a.type) }) };
 }
 
 /** Largest struct print()/%v captures whole; larger ones are printed field by field. */
 export const MAX_CAPTURE = 256;
 export const SLICE_ELEMS = 16;
 
-/** The capture format of a Go value for print()/%v, with its size, or why it cannot be shown. */
-export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat; size: number } | string {
+/** The capture format of a Go value for print()/%v, with its size, or why it cannot be shown
+ *  (a diagnostic without span). */
+export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat; size: number } | Diagnostic {
   const u = underlying(t);
   switch (u.kind) {
     case 'base':
-      if (u.encoding === 'complex') return `${typeString(t)} values cannot be printed yet`;
+      if (u.encoding === 'complex') return diag('GT2104', undefined, { type: typeString(t) });
       if (u.encoding === 'float') return { fmt: { kind: 'float', size: u.size }, size: 8 };
       return { fmt: { kind: 'int', size: u.size, signed: u.encoding === 'signed', ...(u.encoding === 'bool' ? { bool: true } : {}) }, size: 8 };
     case 'pointer':
@@ -151,7 +149,7 @@ export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat;
       return { fmt: { kind: 'iface', cap: strlen, empty: u.empty }, size: 16 + strlen };
     case 'struct': {
       if (depth > 0) return { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 };
-      if (u.size > MAX_CAPTURE) return `${typeString(t)} is ${u.size} bytes, more than print() captures (${MAX_CAPTURE}): print its fields`;
+      if (u.size > MAX_CAPTURE) return diag('GT2125', undefined, { type: typeString(t), size: u.size, max: MAX_CAPTURE });
       let extra = Math.ceil(u.size / 8) * 8;
       const fields = u.members.map((m) => {
         const mu = underlying(m.type);
@@ -163,7 +161,7 @@ export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat;
           return f;
         }
         const inner = mu.kind === 'interface' ? { kind: 'opaque' as const, name: typeString(m.type) } : goFormat(m.type, strlen, depth + 1);
-        fmt = typeof inner === 'string' ? { kind: 'opaque', name: typeString(m.type) } : 'fmt' in inner ? inner.fmt : inner;
+        fmt = 'code' in inner ? { kind: 'opaque', name: typeString(m.type) } : 'fmt' in inner ? inner.fmt : inner;
         if (fmt.kind === 'str' || fmt.kind === 'slice' || fmt.kind === 'struct') fmt = { kind: 'opaque', name: typeString(m.type) };
         return { name: m.name, offset: m.offset, fmt };
       });
@@ -172,11 +170,11 @@ export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat;
     case 'slice': {
       const e = u.elem ? underlying(u.elem) : undefined;
       const inner = e && depth === 0 ? goFormat(e, strlen, 1) : undefined;
-      if (!e || !inner || typeof inner === 'string' || !['int', 'float', 'ptr'].includes(inner.fmt.kind) || e.size > 8)
-        return depth ? { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 } : `print() shows slices of numbers and pointers; ${typeString(t)} is not one: use len() or index it`;
+      if (!e || !inner || 'code' in inner || !['int', 'float', 'ptr'].includes(inner.fmt.kind) || e.size > 8)
+        return depth ? { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 } : diag('GT2126', undefined, { type: typeString(t) });
       return { fmt: { kind: 'slice', elem: inner.fmt, elemSize: e.size, max: SLICE_ELEMS }, size: 8 + SLICE_ELEMS * e.size };
     }
     default:
-      return depth ? { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 } : `${typeString(t)} values cannot be printed yet`;
+      return depth ? { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 } : diag('GT2104', undefined, { type: typeString(t) });
   }
 }

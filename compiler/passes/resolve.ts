@@ -3,8 +3,9 @@
 // N.B. the entry site is after the stack-growth check (see compiler/go/sites.ts): a call that
 // grows its stack runs its prologue twice, and a probe on the first instruction would fire twice.
 import type * as ast from '../../grammar/ast.js';
-import { error, warning, type Diagnostic } from '../../grammar/diagnostics.js';
-import { GoBinary, GoBinaryError, type GoFunc } from '../go/binary.js';
+import { diag } from '../../grammar/catalog/index.js';
+import type { Diagnostic } from '../../grammar/diagnostics.js';
+import { GoBinary, GoBinaryError, binaryDiagnostic, type GoFunc } from '../go/binary.js';
 import type { ProbeSite } from '../manifest.js';
 import type { BlockInfo } from './semantic.js';
 import { suggest } from './suggest.js';
@@ -36,9 +37,7 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
       const path = spec.path ?? defaultBinary;
       if (!path) {
         diagnostics.push(
-          error('GT3001', `no binary to resolve ${spec.func} in`, spec.span, [
-            `name it in the probe (uprobe:/path/to/app:${spec.func}), or trace a process with -p PID or -c CMD`,
-          ]),
+          diag('GT3001', spec.span, { func: spec.func }),
         );
         continue;
       }
@@ -47,14 +46,14 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
         bin = open(path);
       } catch (e) {
         if (e instanceof GoBinaryError) {
-          diagnostics.push(error('GT3002', e.message.includes(path) ? e.message : `${path}: ${e.message}`, spec.span));
+          diagnostics.push(binaryDiagnostic(e, path, spec.span));
           continue;
         }
         throw e;
       }
       if (binary && binary.path !== bin.path) {
         diagnostics.push(
-          error('GT3003', `all probes of a script must trace one binary (${binary.path} and ${bin.path})`, spec.span),
+          diag('GT3003', spec.span, { first: binary.path, second: bin.path }),
         );
         continue;
       }
@@ -63,10 +62,12 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
       if (funcs.length === 0) {
         const near = spec.func.includes('*') ? undefined : suggest(spec.func, bin.functions().map((f) => f.name));
         diagnostics.push(
-          error('GT3004', `no function in ${path} matches '${spec.func}'`, spec.span, [
-            ...(near ? [`did you mean '${near}'?`] : []),
-            `list candidates with: gotrace -l '${spec.type}:${spec.func.replace(/[^.]*$/, '*')}'`,
-          ]),
+          diag(
+            'GT3004',
+            spec.span,
+            { path, pattern: spec.func, type: spec.type, glob: spec.func.replace(/[^.]*$/, '*') },
+            near ? [`did you mean '${near}'?`] : [],
+          ),
         );
         continue;
       }
@@ -74,17 +75,13 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
         const sites = bin.probeSites(func);
         if (b.atReturn && sites.returnSites.length === 0) {
           diagnostics.push(
-            (funcs.length === 1 ? error : warning)(
-              'GT3005',
-              `${func.name} has no RET instruction (it never returns, or leaves by a tail jump): its returns cannot be traced`,
-              spec.span,
-            ),
+            diag(funcs.length === 1 ? 'GT3005' : 'GT3008', spec.span, { func: func.name }),
           );
           continue;
         }
         if (b.atReturn && sites.tailJumps.length > 0)
           diagnostics.push(
-            warning('GT3006', `${func.name} can also leave by a tail jump; those returns are not seen`, spec.span),
+            diag('GT3006', spec.span, { func: func.name }),
           );
         probes.push({
           block: b,
@@ -98,9 +95,7 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
   }
   if (probes.length > MAX_FUNCTIONS)
     diagnostics.push(
-      error('GT3007', `the script matches ${probes.length} functions, more than ${MAX_FUNCTIONS}`, undefined, [
-        'narrow the wildcards',
-      ]),
+      diag('GT3007', undefined, { count: probes.length, max: MAX_FUNCTIONS }),
     );
   return { probes, binary, diagnostics };
 }

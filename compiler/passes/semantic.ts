@@ -3,7 +3,8 @@
 // print, exit, ...) that travel to user space. Reports located diagnostics; never throws for a
 // user's mistake. Several errors are reported in one run.
 import type * as ast from '../../grammar/ast.js';
-import { error, type Diagnostic } from '../../grammar/diagnostics.js';
+import { diag, type Code, type DiagArgs } from '../../grammar/catalog/index.js';
+import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { parseFormat } from '../format.js';
 import type { MapKind } from '../manifest.js';
 import { suggest } from './suggest.js';
@@ -130,14 +131,14 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
     const kinds = new Set(probe.specs.map(specWhere));
     if (kinds.size > 1)
       r.diagnostics.push(
-        error('GT2011', 'uprobe and BEGIN/END/interval specs cannot share a block', probe.span, ['give each its own block']),
+        diag('GT2011', probe.span, { other: 'BEGIN/END/interval' }),
       );
     const where = specWhere(probe.specs[0]);
     const types = new Set(probe.specs.map((s) => (s.kind === 'UprobeSpec' ? s.type : s.type)));
     const returnTime = readsReturnTime(probe);
     if (types.has('uretprobe') && types.has('uprobe') && !returnTime)
       r.diagnostics.push(
-        error('GT2011', 'uprobe and uretprobe specs cannot share a block', probe.span, ['give each its own block']),
+        diag('GT2011', probe.span, { other: 'uretprobe' }),
       );
     const atReturn = where === 'uprobe' && (types.has('uretprobe') || returnTime);
     const info: BlockInfo = { block: probe, index, where, atReturn, vars: new Map() };
@@ -149,7 +150,7 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
   for (const ref of r.namedMaps) {
     if (!r.maps.has(ref.name)) {
       const near = suggest(ref.name, [...r.maps.keys()]);
-      r.diagnostics.push(error('GT2029', `Undefined map: ${ref.name}`, ref.span, near ? [`did you mean '${near}'?`] : []));
+      r.diagnostics.push(diag('GT2029', ref.span, { name: ref.name }, near ? [`did you mean '${near}'?`] : []));
     }
   }
   return r;
@@ -185,8 +186,8 @@ class Checker {
     this.strlen = opts.strlen ?? 64;
   }
 
-  private err(code: string, msg: string, span: ast.Span, hints: string[] = []): void {
-    this.r.diagnostics.push(error(code, msg, span, hints));
+  private err<C extends Code>(code: C, span: ast.Span, ...args: DiagArgs<C>): void {
+    this.r.diagnostics.push(diag(code, span, ...args));
   }
 
   stmts(ss: ast.Stmt[]): void {
@@ -199,7 +200,7 @@ class Checker {
         if (s.expr.kind === 'Call') return this.actionCall(s.expr);
         if (s.expr.kind === 'MapRef' && s.expr.keys.length === 0) {
           // `@m;` alone: bpftrace prints nothing; it is almost surely a mistake in a probe.
-          this.err('GT2027', `${s.expr.name} alone does nothing in a probe`, s.expr.span, [`print it: print(${s.expr.name})`]);
+          this.err('GT2027', s.expr.span, { name: s.expr.name });
           return;
         }
         this.expr(s.expr);
@@ -209,8 +210,8 @@ class Checker {
       case 'IncDecStmt':
         if (s.target.kind === 'VarRef') {
           const t = this.block.vars.get(s.target.name);
-          if (!t) this.err('GT2002', `Undefined variable: ${s.target.name}`, s.target.span);
-          else if (t.k !== 'int') this.err('GT2060', `cannot use ${s.op} on ${aTy(t)}`, s.span);
+          if (!t) this.err('GT2002', s.target.span, { name: s.target.name });
+          else if (t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(t) });
         } else {
           const keys = s.target.keys.map((k) => this.keyExpr(k));
           this.useMap(s.target, 'int', keys, INT);
@@ -238,26 +239,26 @@ class Checker {
     const isAgg = v.kind === 'Call' && AGGREGATIONS[v.name] !== undefined;
     if (s.target.kind === 'VarRef') {
       if (isAgg) {
-        this.err('GT2021', `${v.name}() can only be assigned to a map, not to a variable`, v.span);
+        this.err('GT2021', v.span, { fn: v.name });
         return;
       }
       const t = this.expr(v);
       if (!t) return;
       const prev = this.block.vars.get(s.target.name);
       if (s.op !== '=') {
-        if (!prev) this.err('GT2002', `Undefined variable: ${s.target.name}`, s.target.span);
-        else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', `cannot use ${s.op} on ${aTy(prev.k !== 'int' ? prev : t)}`, s.span);
+        if (!prev) this.err('GT2002', s.target.span, { name: s.target.name });
+        else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(prev.k !== 'int' ? prev : t) });
         return;
       }
       if (prev && prev.k !== t.k)
-        this.err('GT2042', `${s.target.name} holds ${aTy(prev)} and cannot be assigned ${aTy(t)}`, s.span);
+        this.err('GT2042', s.span, { name: s.target.name, before: aTy(prev), now: aTy(t) });
       else if (!prev) this.block.vars.set(s.target.name, t);
       return;
     }
     const keys = s.target.keys.map((k) => this.keyExpr(k));
     if (isAgg && v.kind === 'Call') {
       if (s.op !== '=') {
-        this.err('GT2022', `${v.name}() cannot be used with ${s.op}`, s.span);
+        this.err('GT2022', s.span, { fn: v.name, op: s.op });
         return;
       }
       return this.aggregation(s.target, v, keys);
@@ -265,11 +266,11 @@ class Checker {
     const t = this.expr(v);
     if (!t) return;
     if (s.op !== '=' && t.k !== 'int') {
-      this.err('GT2060', `cannot use ${s.op} on ${aTy(t)}`, s.span);
+      this.err('GT2060', s.span, { op: s.op, type: aTy(t) });
       return;
     }
     if (t.k === 'ustack') {
-      this.err('GT2043', 'ustack can be a map key or printed, not stored as a map value', v.span, ['@s[ustack] = count()']);
+      this.err('GT2043', v.span);
       return;
     }
     this.useMap(s.target, t.k === 'str' ? 'str' : 'int', keys, t.k === 'str' ? str(this.strlen) : t);
@@ -280,7 +281,7 @@ class Checker {
     const want = kind === 'count' ? 0 : kind === 'lhist' ? 4 : 1;
     if (call.args.length !== want) {
       const n = want === 0 ? 'no arguments' : want === 1 ? '1 argument' : `${want} arguments`;
-      this.err('GT2023', `${call.name}() takes ${n}, found ${call.args.length}`, call.span, kind === 'lhist' ? ['lhist(value, min, max, step)'] : []);
+      this.err('GT2023', call.span, { fn: call.name, expected: n, count: call.args.length }, kind === 'lhist' ? ['lhist(value, min, max, step)'] : []);
       return;
     }
     if (call.args[0]) this.intExpr(call.args[0], `${call.name}()'s argument`);
@@ -288,12 +289,12 @@ class Checker {
     if (kind === 'lhist') {
       const nums = call.args.slice(1).map((a) => (a.kind === 'IntLit' ? Number(a.value) : NaN));
       if (nums.some((n) => Number.isNaN(n))) {
-        this.err('GT2024', 'lhist() min, max and step must be integer literals', call.span);
+        this.err('GT2024', call.span);
         return;
       }
       const [min, max, step] = nums;
       if (step <= 0 || max <= min || (max - min) / step > 1000) {
-        this.err('GT2025', 'lhist() needs min < max, step > 0 and at most 1000 buckets', call.span);
+        this.err('GT2025', call.span);
         return;
       }
       lhist = { min, max, step };
@@ -311,14 +312,14 @@ class Checker {
     }
     if (prev.keyTypes.length !== keyTypes.length) {
       const n = keyTypes.length;
-      this.err('GT2040', `${ref.name} used with ${n} key${n === 1 ? '' : 's'} here but ${prev.keyTypes.length} elsewhere`, ref.span);
+      this.err('GT2040', ref.span, { name: ref.name, keys: `${n} key${n === 1 ? '' : 's'}`, count: prev.keyTypes.length });
     } else if (prev.keyTypes.some((t, i) => t.k !== keyTypes[i].k)) {
       const i = prev.keyTypes.findIndex((t, j) => t.k !== keyTypes[j].k);
-      this.err('GT2044', `${ref.name}'s key ${i + 1} is ${aTy(keyTypes[i])} here but ${aTy(prev.keyTypes[i])} elsewhere`, ref.keys[i]?.span ?? ref.span);
+      this.err('GT2044', ref.keys[i]?.span ?? ref.span, { name: ref.name, index: i + 1, now: aTy(keyTypes[i]), before: aTy(prev.keyTypes[i]) });
     } else if (prev.kind !== kind) {
-      this.err('GT2041', `${ref.name} holds ${describe(prev.kind)} elsewhere, ${describe(kind)} here`, ref.span, ['a map keeps one type of value']);
+      this.err('GT2041', ref.span, { name: ref.name, before: describe(prev.kind), now: describe(kind) });
     } else if (kind === 'lhist' && lhist && prev.lhist && JSON.stringify(lhist) !== JSON.stringify(prev.lhist)) {
-      this.err('GT2045', `${ref.name} is an lhist() with other bounds elsewhere`, ref.span);
+      this.err('GT2045', ref.span, { name: ref.name });
     }
   }
 
@@ -330,7 +331,7 @@ class Checker {
 
   intExpr(e: ast.Expr, what: string): void {
     const t = this.expr(e);
-    if (t && t.k !== 'int') this.err('GT2061', `${what} must be an integer, not ${aTy(t)}`, e.span);
+    if (t && t.k !== 'int') this.err('GT2061', e.span, { what, type: aTy(t) });
   }
 
   private event(e: ast.Expr, ev: Omit<EventInfo, 'id'>): void {
@@ -342,7 +343,7 @@ class Checker {
   /** Calls that are statements: printf, print, exit, clear, ... */
   private actionCall(c: Extract<ast.Expr, { kind: 'Call' }>): void {
     if (AGGREGATIONS[c.name] !== undefined) {
-      this.err('GT2020', `${c.name}() must be assigned to a map`, c.span, [`write @name = ${c.name}(...)`]);
+      this.err('GT2020', c.span, { fn: c.name }, [`write @name = ${c.name}(...)`]);
       return;
     }
     switch (c.name) {
@@ -351,26 +352,26 @@ class Checker {
       case 'cat':
       case 'time': {
         if ((c.name === 'system' || c.name === 'cat') && !this.opts.unsafe) {
-          this.err('GT2080', `${c.name}() runs with gotrace's privileges and needs --unsafe`, c.nameSpan);
+          this.err('GT2080', c.nameSpan, { fn: c.name });
           return;
         }
         const f = c.args[0];
         if (!f) {
           if (c.name === 'time') return this.event(c, { kind: 'time', format: '%H:%M:%S\n', argTypes: [] });
-          this.err('GT2070', `${c.name}() needs a format string`, c.span);
+          this.err('GT2070', c.span, { fn: c.name });
           return;
         }
         if (f.kind !== 'StrLit') {
-          this.err('GT2071', `${c.name}()'s first argument must be a string literal`, f.span);
+          this.err('GT2071', f.span, { fn: c.name });
           return;
         }
         if (c.name === 'time') {
-          if (c.args.length > 1) this.err('GT2023', 'time() takes at most 1 argument', c.span);
+          if (c.args.length > 1) this.err('GT2031', c.span, { fn: 'time' });
           return this.event(c, { kind: 'time', format: f.value, argTypes: [] });
         }
         const parsed = parseFormat(f.value);
         if (parsed.error) {
-          this.err('GT2072', parsed.error.message, f.span);
+          this.err('GT2072', f.span, { conv: parsed.error.conv });
           return;
         }
         const convs = parsed.pieces.filter((p) => typeof p !== 'string');
@@ -380,7 +381,11 @@ class Checker {
           return cv && typeof cv !== 'string' && cv.conv === 'v' && isGoPath(a) ? this.goCapture(a) : this.expr(a);
         });
         if (convs.length !== argTypes.length) {
-          this.err('GT2073', `${c.name}() format has ${convs.length} conversion${convs.length === 1 ? '' : 's'} but ${argTypes.length} argument${argTypes.length === 1 ? ' follows' : 's follow'}`, c.span);
+          this.err('GT2073', c.span, {
+            fn: c.name,
+            convs: `${convs.length} conversion${convs.length === 1 ? '' : 's'}`,
+            args: `${argTypes.length} argument${argTypes.length === 1 ? ' follows' : 's follow'}`,
+          });
           return;
         }
         let ok = true;
@@ -391,20 +396,20 @@ class Checker {
           const isStrish = t.k !== 'int';
           if (cv.conv !== 'v' && wantsStr !== isStrish) {
             ok = false;
-            this.err('GT2074', `'${cv.text}' wants ${wantsStr ? 'a string' : 'an integer'}, argument ${i + 1} is ${aTy(t)}`, c.args[i + 1].span, wantsStr ? [] : ["use '%s'"]);
+            this.err('GT2074', c.args[i + 1].span, { conv: cv.text, wanted: wantsStr ? 'a string' : 'an integer', index: i + 1, type: aTy(t) }, wantsStr ? [] : ["use '%s'"]);
           }
         });
         if (!ok || argTypes.some((t) => !t)) return;
         return this.event(c, { kind: c.name as EventKind, format: f.value, argTypes: argTypes as Ty[] });
       }
       case 'exit':
-        if (c.args.length > 1) this.err('GT2023', 'exit() takes at most 1 argument', c.span);
+        if (c.args.length > 1) this.err('GT2031', c.span, { fn: 'exit' });
         c.args.forEach((a) => this.intExpr(a, "exit()'s argument"));
         return this.event(c, { kind: 'exit', argTypes: c.args.length ? [INT] : [] });
       case 'print': {
         const a = c.args[0];
         if (!a || c.args.length > 3) {
-          this.err('GT2023', 'print() takes a map, or a value', c.span);
+          this.err('GT2032', c.span);
           return;
         }
         if (a.kind === 'MapRef' && a.keys.length === 0) {
@@ -421,7 +426,7 @@ class Checker {
       case 'zero': {
         const a = c.args[0];
         if (c.args.length !== 1 || a.kind !== 'MapRef' || a.keys.length !== 0) {
-          this.err('GT2023', `${c.name}() takes one map, e.g. ${c.name}(@m)`, c.span);
+          this.err('GT2033', c.span, { fn: c.name });
           return;
         }
         this.r.namedMaps.push(a);
@@ -430,7 +435,7 @@ class Checker {
       case 'delete': {
         const a = c.args[0];
         if (c.args.length !== 1 || a.kind !== 'MapRef') {
-          this.err('GT2023', 'delete() takes one map element, e.g. delete(@m[k])', c.span);
+          this.err('GT2034', c.span);
           return;
         }
         a.keys.forEach((k) => this.keyExpr(k));
@@ -445,7 +450,7 @@ class Checker {
    *  undefined while Go values are not known (checking before resolution). */
   private goPath(e: ast.Expr): AccessResult | undefined {
     const info = this.opts.goInfo?.(this.block.block);
-    if (this.block.where !== 'uprobe') return { error: 'Go values exist only in uprobe and uretprobe blocks', span: e.span };
+    if (this.block.where !== 'uprobe') return { error: diag('GT2120', e.span) };
     if (e.kind === 'Ident' && e.name === 'retval') return info && rootAccess(info, true, '0', e.span);
     if (e.kind === 'Field') {
       const o = e.object;
@@ -460,20 +465,20 @@ class Checker {
       this.intExpr(e.index, 'an index');
       return indexAccess(inner.access, e.index, e.span);
     }
-    return { error: 'not a Go value: write args.NAME, rets.NAME or retval', span: e.span };
+    return { error: diag('GT2121', e.span) };
   }
 
   private goValue(e: ast.Expr, r: AccessResult | undefined, composite = false): Ty | undefined {
     if (!r) return undefined;
     if ('error' in r) {
-      this.err('GT2101', r.error, r.span, r.hints ?? []);
+      this.r.diagnostics.push(r.error);
       return undefined;
     }
     this.r.goAccess.set(e, r.access);
     const t = goTy(r.access.type, this.strlen);
-    if (typeof t === 'string') {
+    if ('code' in t) {
       if (composite) return INT;
-      this.err('GT2102', t, e.span);
+      this.r.diagnostics.push({ ...t, span: e.span });
       return undefined;
     }
     return t;
@@ -496,8 +501,8 @@ class Checker {
       this.r.goAccess.set(e, { root: acc.root, steps: [...acc.steps, { op: 'deref' }], type: u.elem, addressOf: true });
     }
     const g = goFormat(this.r.goAccess.get(e)!.type, this.strlen);
-    if (typeof g === 'string') {
-      this.err('GT2104', g, e.span);
+    if ('code' in g) {
+      this.r.diagnostics.push({ ...g, span: e.span });
       return undefined;
     }
     const fmt = g.fmt.kind === 'struct' && this.r.goAccess.get(e)!.addressOf ? { ...g.fmt, ref: true } : g.fmt;
@@ -511,7 +516,7 @@ class Checker {
   private lenOrStr(e: Extract<ast.Expr, { kind: 'Call' }>): Ty | undefined {
     const a = e.args[0];
     if (e.args.length !== 1) {
-      this.err('GT2023', `${e.name}() takes 1 argument, found ${e.args.length}`, e.span);
+      this.err('GT2023', e.span, { fn: e.name, expected: '1 argument', count: e.args.length });
       return undefined;
     }
     if (a.kind === 'Field' || a.kind === 'Index' || (a.kind === 'Ident' && a.name === 'retval')) {
@@ -524,7 +529,7 @@ class Checker {
           ? ['string', 'slice', 'map', 'chan', 'array'].includes(u.kind)
           : u.kind === 'string' || (u.kind === 'slice' && u.elem?.size === 1) || u.kind === 'pointer' || (u.kind === 'base' && u.encoding === 'address');
       if (!ok) {
-        this.err('GT2103', `${e.name}() of ${typeString(this.r.goAccess.get(a)!.type)} is not defined`, a.span, e.name === 'str' ? ['str() reads strings, []byte, and pointers to C strings'] : []);
+        this.err('GT2103', a.span, { fn: e.name, type: typeString(this.r.goAccess.get(a)!.type) }, e.name === 'str' ? ['str() reads strings, []byte, and pointers to C strings'] : []);
         return undefined;
       }
       return e.name === 'len' ? INT : str(this.strlen);
@@ -532,12 +537,12 @@ class Checker {
     const t = this.expr(a);
     if (!t) return undefined;
     if (e.name === 'len') {
-      this.err('GT2103', `len() of ${aTy(t)} is not defined`, a.span, ['len() measures Go strings, slices, maps and chans']);
+      this.err('GT2103', a.span, { fn: 'len', type: aTy(t) }, ['len() measures Go strings, slices, maps and chans']);
       return undefined;
     }
     if (t.k === 'str') return t;
     if (t.k !== 'int') {
-      this.err('GT2103', `str() of ${aTy(t)} is not defined`, a.span);
+      this.err('GT2103', a.span, { fn: 'str', type: aTy(t) });
       return undefined;
     }
     return str(this.strlen);
@@ -563,19 +568,19 @@ class Checker {
         if (!b) {
           const near = suggest(e.name, Object.keys(BUILTINS));
           const later = e.name === 'args' || e.name === 'rets';
-          this.err('GT2001', `Unknown identifier: '${e.name}'`, e.span, later ? ['typed Go arguments are not supported yet: use arg0..arg8'] : near ? [`did you mean '${near}'?`] : []);
+          this.err('GT2001', e.span, { name: e.name }, later ? ['typed Go arguments are not supported yet: use arg0..arg8'] : near ? [`did you mean '${near}'?`] : []);
           return undefined;
         }
         if (!b.where.includes(this.block.where)) {
-          this.err('GT2003', `${e.name} is only available in uprobe and uretprobe blocks`, e.span);
+          this.err('GT2003', e.span, { name: e.name });
           return undefined;
         }
         if (e.name === 'retval' && this.block.where !== 'uprobe') {
-          this.err('GT2005', 'retval exists only where a call returns', e.span);
+          this.err('GT2005', e.span);
           return undefined;
         }
         if (e.name === 'args' || e.name === 'rets') {
-          this.err('GT2100', `${e.name} is read by name: ${e.name}.NAME`, e.span, e.name === 'rets' ? ['rets.NAME, or rets.0 for the first result'] : []);
+          this.err('GT2100', e.span, { name: e.name }, e.name === 'rets' ? ['rets.NAME, or rets.0 for the first result'] : []);
           return undefined;
         }
         if (e.name === 'retval') {
@@ -589,14 +594,14 @@ class Checker {
       }
       case 'VarRef': {
         const t = this.block.vars.get(e.name);
-        if (!t) this.err('GT2002', `Undefined variable: ${e.name}`, e.span);
+        if (!t) this.err('GT2002', e.span, { name: e.name });
         return t;
       }
       case 'MapRef': {
         const keys = e.keys.map((k) => this.keyExpr(k));
         const m = this.r.maps.get(e.name);
         if (m && m.kind !== 'int' && m.kind !== 'str') {
-          this.err('GT2026', `${e.name} holds ${m.kind}() and cannot be used as a value`, e.span, [`aggregations are read in user space: print(${e.name})`]);
+          this.err('GT2026', e.span, { name: e.name, kind: m.kind });
           return undefined;
         }
         if (!m) {
@@ -608,35 +613,35 @@ class Checker {
       }
       case 'Call': {
         if (AGGREGATIONS[e.name] !== undefined) {
-          this.err('GT2020', `${e.name}() must be assigned to a map`, e.span);
+          this.err('GT2020', e.span, { fn: e.name });
           return undefined;
         }
         if (ACTIONS.includes(e.name)) {
-          this.err('GT2028', `${e.name}() is a statement and has no value`, e.span);
+          this.err('GT2028', e.span, { fn: e.name });
           return undefined;
         }
         if (e.name === 'len' || e.name === 'str') return this.lenOrStr(e);
         if (e.name === 'hex' || e.name === 'usym') {
           // Integers shown another way in user space: 0x1f, or the Go function at an address.
           if (e.args.length !== 1) {
-            this.err('GT2023', `${e.name}() takes 1 argument, found ${e.args.length}`, e.span);
+            this.err('GT2023', e.span, { fn: e.name, expected: '1 argument', count: e.args.length });
             return undefined;
           }
           this.intExpr(e.args[0], `${e.name}()'s argument`);
           return { k: e.name };
         }
         if (LATER.includes(e.name)) {
-          this.err('GT2010', `${e.name}() is not supported yet`, e.nameSpan);
+          this.err('GT2010', e.nameSpan, { fn: e.name });
           return undefined;
         }
         const near = suggest(e.name, KNOWN_CALLS);
-        this.err('GT2004', `Unknown function: '${e.name}'`, e.nameSpan, near ? [`did you mean '${near}'?`] : []);
+        this.err('GT2004', e.nameSpan, { name: e.name }, near ? [`did you mean '${near}'?`] : []);
         return undefined;
       }
       case 'Unary': {
         const t = this.expr(e.operand);
         if (t && t.k !== 'int') {
-          this.err('GT2060', `cannot use '${e.op}' on ${aTy(t)}`, e.span);
+          this.err('GT2060', e.span, { op: `'${e.op}'`, type: aTy(t) });
           return undefined;
         }
         return t && INT;
@@ -648,11 +653,11 @@ class Checker {
         if ((e.op === '==' || e.op === '!=') && a.k === 'str' && b.k === 'str') return INT;
         if (a.k !== 'int' || b.k !== 'int') {
           const bad = a.k !== 'int' ? a : b;
-          this.err('GT2060', `cannot use '${e.op}' on ${aTy(bad)}`, e.span, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['strings compare only with strings'] : []);
+          this.err('GT2060', e.span, { op: `'${e.op}'`, type: aTy(bad) }, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['strings compare only with strings'] : []);
           return undefined;
         }
         if ((e.op === '/' || e.op === '%') && e.right.kind === 'IntLit' && e.right.value === 0n) {
-          this.err('GT2050', 'division by zero', e.right.span);
+          this.err('GT2050', e.right.span);
           return undefined;
         }
         return INT;
@@ -662,11 +667,11 @@ class Checker {
         const a = this.expr(e.then);
         const b = this.expr(e.else);
         if (a && b && a.k !== 'int') {
-          this.err('GT2060', `a ternary's branches must be integers, not ${tyName(a)}`, e.span);
+          this.err('GT2062', e.span, { type: tyName(a) });
           return undefined;
         }
         if (a && b && b.k !== 'int') {
-          this.err('GT2060', `a ternary's branches must be integers, not ${tyName(b)}`, e.span);
+          this.err('GT2062', e.span, { type: tyName(b) });
           return undefined;
         }
         return a && b ? INT : undefined;
@@ -674,7 +679,7 @@ class Checker {
       case 'Cast': {
         const t = this.expr(e.operand);
         if (t && t.k !== 'int') {
-          this.err('GT2060', `cannot cast ${aTy(t)} to ${e.type}`, e.span);
+          this.err('GT2063', e.span, { type: aTy(t), target: e.type });
           return undefined;
         }
         return t && INT;
@@ -683,7 +688,7 @@ class Checker {
       case 'Index':
         return this.goValue(e, this.goPath(e));
       case 'Tuple':
-        this.err('GT2010', 'tuples are not supported yet', e.span);
+        this.err('GT2012', e.span);
         return undefined;
       case 'Positional': {
         const args = this.opts.positional ?? [];
@@ -693,7 +698,7 @@ class Checker {
         }
         const v = args[e.index - 1];
         if (v === undefined) {
-          this.err('GT2090', `$${e.index} is not set: the script got ${args.length} argument${args.length === 1 ? '' : 's'}`, e.span, ['give arguments after --: gotrace script.gt -- 42 main']);
+          this.err('GT2090', e.span, { index: e.index, args: `${args.length} argument${args.length === 1 ? '' : 's'}` });
           return undefined;
         }
         this.r.positional.set(e, v);

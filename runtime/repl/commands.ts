@@ -1,9 +1,9 @@
 // The REPL's dot-commands. Each takes the rest of the line and writes its answer through the
 // core's output; mistakes are plain (unlocated) ERROR lines and the session goes on.
 import fs from 'node:fs';
-import { error } from '../../grammar/diagnostics.js';
+import { diag, type Code, type DiagArgs } from '../../grammar/catalog/index.js';
 import { SourceFile } from '../../grammar/source.js';
-import { GoBinaryError, type GoBinary } from '../../compiler/go/binary.js';
+import { GoBinaryError, binaryDiagnostic, type GoBinary } from '../../compiler/go/binary.js';
 import { openCached } from '../../compiler/passes/resolve.js';
 import { listFunctions } from '../list.js';
 import type { ReplCore } from './core.js';
@@ -28,19 +28,20 @@ TAB completes probe types, function names, args.NAME, builtins and maps. Ctrl-C 
 (twice exits), Ctrl-D or .exit leaves: every non-empty map is printed, every probe detached.
 `;
 
-function plainError(core: ReplCore, code: string, message: string, hints: string[] = []): void {
-  core.report([error(code, message, undefined, hints)]);
+/** A diagnostic about a command, not about script text: it has no span. */
+function plainError<C extends Code>(core: ReplCore, code: C, ...args: DiagArgs<C>): void {
+  core.report([diag(code, undefined, ...args)]);
 }
 
 function needBinary(core: ReplCore): GoBinary | undefined {
   if (!core.target.binary) {
-    plainError(core, 'GT5620', 'no target binary', ['start with -p PID, -c CMD or a PATH, or use .target']);
+    plainError(core, 'GT5620');
     return undefined;
   }
   try {
     return openCached(core.target.binary);
   } catch (e) {
-    if (e instanceof GoBinaryError) return plainError(core, 'GT3002', e.message), undefined;
+    if (e instanceof GoBinaryError) return core.report([binaryDiagnostic(e, core.target.binary)]), undefined;
     throw e;
   }
 }
@@ -80,10 +81,10 @@ export const COMMANDS: Record<string, Command> = {
     run(core, rest) {
       const arg = rest.trim();
       const ids = arg === 'all' ? [...core.probes.keys()] : arg.split(/[\s,]+/).filter(Boolean).map(Number);
-      if (!arg || ids.some((n) => !Number.isInteger(n))) return plainError(core, 'GT5621', 'usage: .detach ID|all');
+      if (!arg || ids.some((n) => !Number.isInteger(n))) return plainError(core, 'GT5621');
       for (const id of ids) {
         if (core.detach(id)) core.out.write(`probe ${id} detached\n`);
-        else plainError(core, 'GT5622', `no probe ${id}`, core.probes.size ? [`attached: ${[...core.probes.keys()].join(', ')}`] : []);
+        else plainError(core, 'GT5622', { id }, core.probes.size ? [`attached: ${[...core.probes.keys()].join(', ')}`] : []);
       }
     },
   },
@@ -119,11 +120,11 @@ export const COMMANDS: Record<string, Command> = {
     help: 'Show what a probe on FUNC can read: args.NAME, rets.N with Go types and registers',
     run(core, rest) {
       const name = rest.trim().replace(/^(uprobe|uretprobe|u|ur):/, '');
-      if (!name) return plainError(core, 'GT5623', 'usage: .args FUNC');
+      if (!name) return plainError(core, 'GT5623');
       const bin = needBinary(core);
       if (!bin) return;
       const lines = listFunctions(bin, name, true);
-      if (!lines.length) return plainError(core, 'GT3004', `no function ${name} in ${bin.path}`, [`look for it with .funcs ${name.replace(/^.*\./, '')}`]);
+      if (!lines.length) return plainError(core, 'GT3011', { name, path: bin.path, short: name.replace(/^.*\./, '') });
       core.out.write(lines.join('\n') + '\n');
     },
   },
@@ -133,13 +134,13 @@ export const COMMANDS: Record<string, Command> = {
     run(core, rest) {
       const arg = rest.trim();
       if (!arg) return core.out.write(`target: ${core.target.describe}\n`);
-      if (core.probes.size) return plainError(core, 'GT5625', 'probes are attached to the current target', ['.detach all first']);
+      if (core.probes.size) return plainError(core, 'GT5625');
       const spec: TargetSpec = /^[1-9][0-9]*$/.test(arg) ? { pid: Number(arg) } : { path: arg };
       let t: ReplTarget;
       try {
         t = ReplTarget.open(spec);
       } catch (e) {
-        if (e instanceof TargetError) return plainError(core, 'GT5626', e.message);
+        if (e instanceof TargetError) return core.report([e.diagnostic]);
         throw e;
       }
       if (core.target.held) core.out.write(`${core.target.describe} never ran: stopped\n`);
@@ -159,12 +160,12 @@ export const COMMANDS: Record<string, Command> = {
     help: 'Attach the probes of a script',
     async run(core, rest) {
       const file = rest.trim();
-      if (!file) return plainError(core, 'GT5627', 'usage: .load FILE.gt');
+      if (!file) return plainError(core, 'GT5627');
       let text: string;
       try {
         text = fs.readFileSync(file, 'utf8');
       } catch (e) {
-        return plainError(core, 'GT5001', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        return plainError(core, 'GT5001', { file, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       }
       await core.addProbes(new SourceFile(file, text));
     },
@@ -174,13 +175,13 @@ export const COMMANDS: Record<string, Command> = {
     help: 'Write the attached probes as a script',
     run(core, rest) {
       const file = rest.trim();
-      if (!file) return plainError(core, 'GT5628', 'usage: .save FILE.gt');
+      if (!file) return plainError(core, 'GT5628');
       const probes = [...core.probes.values()];
       const text = `// gotrace REPL session: ${probes.length} probe${probes.length === 1 ? '' : 's'} on ${core.target.describe}\n${probes.map((p) => p.text + '\n').join('')}`;
       try {
         fs.writeFileSync(file, text);
       } catch (e) {
-        return plainError(core, 'GT5006', `cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        return plainError(core, 'GT5006', { file, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       }
       core.out.write(`saved ${probes.length} probe${probes.length === 1 ? '' : 's'} to ${file}\n`);
     },

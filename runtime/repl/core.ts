@@ -15,7 +15,8 @@
 // `@__hits = count();`, a per-CPU counter private to its object: `.probes` shows how often each
 // block ran (after its predicate; at return for blocks that run at return).
 import type * as ast from '../../grammar/ast.js';
-import { error, hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
+import { diag } from '../../grammar/catalog/index.js';
+import { hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
 import { parse } from '../../grammar/index.js';
 import { lex } from '../../grammar/lexer.js';
 import { renderDiagnostics } from '../../grammar/render.js';
@@ -173,7 +174,7 @@ export class ReplCore {
     ds.push(...this.reservedNames(program), ...this.specialBlocks(program));
     if (hasErrors(ds)) return this.report(ds), [];
     if (!program.probes.length) {
-      this.report([...ds, error('GT5611', 'no probe to attach', undefined)]);
+      this.report([...ds, diag('GT5611', undefined)]);
       return [];
     }
 
@@ -197,7 +198,7 @@ export class ReplCore {
   private reservedNames(program: ast.Program): Diagnostic[] {
     const ds: Diagnostic[] = [];
     walkMaps(program, (ref) => {
-      if (ref.name.startsWith('@__')) ds.push(error('GT5603', `map names starting with @__ are reserved for the REPL`, ref.span));
+      if (ref.name.startsWith('@__')) ds.push(diag('GT5603', ref.span));
     });
     return ds;
   }
@@ -212,7 +213,7 @@ export class ReplCore {
       for (const s of probe.specs) {
         if (s.kind !== 'SpecialSpec') continue;
         if (seen.has(s.type))
-          ds.push(error('GT5608', `only one ${s.type} block can be attached at a time`, s.span, ['detach the other one first (.probes lists them)']));
+          ds.push(diag('GT5608', s.span, { type: s.type }));
         seen.add(s.type);
       }
     return ds;
@@ -251,9 +252,7 @@ export class ReplCore {
         if (ref.name === spec.name && where === probe.span) where = ref.span;
       });
       ds.push(
-        error('GT5602', `${spec.name} already holds ${describeSpec(kept.spec)}, not ${describeSpec(spec)}`, where, [
-          `clear(${spec.name}) once no probe uses it, and the name is free again`,
-        ]),
+        diag('GT5602', where, { name: spec.name, before: describeSpec(kept.spec), now: describeSpec(spec) }),
       );
     }
     return ds;
@@ -283,7 +282,7 @@ export class ReplCore {
     } catch (e) {
       handle?.dispose();
       if (!(e instanceof BpfError)) throw e;
-      this.report([error('GT5100', e.message, probe.span, e.log ? [e.log.trim().split('\n').slice(-8).join('\n')] : [])]);
+      this.report([diag('GT5100', probe.span, { reason: e.message }, e.log ? [e.log.trim().split('\n').slice(-8).join('\n')] : [])]);
       return undefined;
     }
     this.nextId++;

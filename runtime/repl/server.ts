@@ -8,6 +8,7 @@ import { openCached } from '../../compiler/passes/resolve.js';
 import { COMMANDS } from './commands.js';
 import { complete } from './complete.js';
 import { ReplCore, type CoreOptions } from './core.js';
+import { diag } from '../../grammar/catalog/index.js';
 
 export const PROMPT = 'gotrace> ';
 
@@ -124,7 +125,7 @@ export function startRepl(opts: ReplOptions): ReplSession {
     help: '',
     action(rest: string) {
       void enqueue(() =>
-        core.report([{ code: 'GT5629', severity: 'error', message: `unknown command .${word}${rest ? ' ' + rest : ''}`, hints: ['.help lists the commands'] }]),
+        core.report([diag('GT5629', undefined, { command: `${word}${rest ? ' ' + rest : ''}` })]),
       );
       s.displayPrompt();
     },

@@ -3,7 +3,8 @@
 // They are parsed by the real grammar inside a synthetic `BEGIN{ ... }` block whose spans are
 // shifted back onto the text as typed, so errors point at what the user wrote.
 import type * as ast from '../../grammar/ast.js';
-import { error, hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
+import { diag } from '../../grammar/catalog/index.js';
+import { hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
 import { parse } from '../../grammar/index.js';
 import { SourceFile, span, type Span } from '../../grammar/source.js';
 import { suggest } from '../../compiler/passes/suggest.js';
@@ -48,7 +49,7 @@ export function runStatements(text: string, fileName: string, maps: StatementMap
     const end = PREFIX.length + text.trimEnd().length;
     const brace = text.lastIndexOf('}');
     if (brace >= 0 && parsed.diagnostics.some((d) => d.span && d.span.start >= end))
-      return [error('GT5612', "unexpected '}': no block is open", span(user, brace, brace + 1))];
+      return [diag('GT5612', span(user, brace, brace + 1))];
     return parsed.diagnostics.map((d) => (d.span ? { ...d, span: back(d.span) } : d));
   }
   const ds: Diagnostic[] = [];
@@ -60,7 +61,7 @@ export function runStatements(text: string, fileName: string, maps: StatementMap
       const known = maps.names();
       const near = suggest(ref.name, known);
       ds.push(
-        error('GT5601', `unknown map ${ref.name}`, back(ref.span), [
+        diag('GT5601', back(ref.span), { name: ref.name }, [
           near ? `did you mean ${near}?` : known.length ? `maps so far: ${known.join(', ')}` : 'no map exists yet: attach a probe that writes one',
         ]),
       );
@@ -69,14 +70,14 @@ export function runStatements(text: string, fileName: string, maps: StatementMap
   };
   const keysOf = (ref: ast.MapRef, spec: MapSpec): Key[] | undefined => {
     if (ref.keys.length !== spec.keyCount) {
-      ds.push(error('GT5606', `${ref.name} has ${spec.keyCount} key${spec.keyCount === 1 ? '' : 's'}, ${ref.keys.length} given`, back(ref.span)));
+      ds.push(diag('GT5606', back(ref.span), { name: ref.name, keys: `${spec.keyCount} key${spec.keyCount === 1 ? '' : 's'}`, count: ref.keys.length }));
       return undefined;
     }
     const out: Key[] = [];
     for (const k of ref.keys) {
       const v = k.kind === 'StrLit' ? ({ type: 'str', value: k.value } as const) : constInt(k);
       if (v === undefined) {
-        ds.push(error('GT5605', 'keys at the prompt must be constants', back(k.span), ['write the key itself: @m[42]']));
+        ds.push(diag('GT5605', back(k.span)));
         return undefined;
       }
       out.push(typeof v === 'bigint' ? { type: 'int', value: v } : v);
@@ -95,7 +96,7 @@ export function runStatements(text: string, fileName: string, maps: StatementMap
     if (!keys) return;
     const e = maps.read(ref.name).find((x) => sameKeys(x, keys));
     if (e) write(mapText(spec, [e]));
-    else ds.push(error('GT5607', `${ref.name} has no entry ${keyText(keys)}`, back(ref.span)));
+    else ds.push(diag('GT5607', back(ref.span), { name: ref.name, key: keyText(keys) }));
   };
 
   for (const s of body) {
@@ -107,7 +108,8 @@ export function runStatements(text: string, fileName: string, maps: StatementMap
       const call = s.expr;
       const arg = call.args[0];
       if (call.args.length !== 1 || arg.kind !== 'MapRef') {
-        ds.push(error('GT5604', `${call.name}() at the prompt takes one map: ${call.name}(@name${call.name === 'delete' || call.name === 'print' ? '[key]' : ''})`, back(call.span)));
+        const usage = `${call.name}(@name${call.name === 'delete' || call.name === 'print' ? '[key]' : ''})`;
+        ds.push(diag('GT5613', back(call.span), { fn: call.name, usage }));
         continue;
       }
       if (call.name === 'print') {
@@ -120,26 +122,23 @@ export function runStatements(text: string, fileName: string, maps: StatementMap
         const keys = keysOf(arg, spec);
         if (!keys) continue;
         if (keys.some((k, i) => (k.type === 'str') !== (spec.keys[i].type === 'str'))) {
-          ds.push(error('GT5605', `${arg.name}'s keys are ${spec.keys.slice(0, spec.keyCount).map((f) => (f.type === 'str' ? 'a string' : 'an integer')).join(', ')}`, back(arg.span)));
+          const kinds = spec.keys.slice(0, spec.keyCount).map((f) => (f.type === 'str' ? 'a string' : 'an integer')).join(', ');
+          ds.push(diag('GT5615', back(arg.span), { name: arg.name, kinds }));
           continue;
         }
         if (!maps.delete(arg.name, keys.map((k) => k.value as bigint | string)))
-          ds.push(error('GT5607', `${arg.name} has no entry ${keyText(keys)}`, back(arg.span)));
+          ds.push(diag('GT5607', back(arg.span), { name: arg.name, key: keyText(keys) }));
         continue;
       }
       if (arg.keys.length) {
-        ds.push(error('GT5604', `${call.name}() acts on a whole map: ${call.name}(${arg.name})`, back(arg.span)));
+        ds.push(diag('GT5614', back(arg.span), { fn: call.name, usage: `${call.name}(${arg.name})` }));
         continue;
       }
       if (call.name === 'clear') maps.clear(arg.name);
       else maps.zero(arg.name);
       continue;
     }
-    ds.push(
-      error('GT5604', 'only print(), clear(), zero(), delete() and @map run at the prompt', back(s.span), [
-        'anything else belongs in a probe: uprobe:main.f { ... }',
-      ]),
-    );
+    ds.push(diag('GT5604', back(s.span)));
   }
   return ds;
 }

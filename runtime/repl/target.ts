@@ -7,13 +7,20 @@
 // was started for this session).
 import fs from 'node:fs';
 import path from 'node:path';
-import { GoBinaryError } from '../../compiler/go/binary.js';
+import { GoBinaryError, binaryDiagnostic } from '../../compiler/go/binary.js';
+import { diag } from '../../grammar/catalog/index.js';
+import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { openCached } from '../../compiler/passes/resolve.js';
 import { HeldChild, resolveCommand, splitCommand } from '../target.js';
 
 export type TargetSpec = { pid: number } | { command: string } | { path: string } | Record<string, never>;
 
-export class TargetError extends Error {}
+/** A target the REPL cannot use; `diagnostic` says why (the CLI's codes for the same mistakes). */
+export class TargetError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
 
 export class ReplTarget {
   /** Binary the probes resolve against (compile's default binary). */
@@ -45,12 +52,12 @@ export class ReplTarget {
   static open(spec: TargetSpec, opts: { childOutput?: 'inherit' | 'pipe' } = {}): ReplTarget {
     if ('pid' in spec) {
       const pid = spec.pid;
-      if (!fs.existsSync(`/proc/${pid}`)) throw new TargetError(`no process with pid ${pid}`);
+      if (!fs.existsSync(`/proc/${pid}`)) throw new TargetError(diag('GT5002', undefined, { pid }));
       const binary = `/proc/${pid}/exe`;
       try {
         fs.accessSync(binary, fs.constants.R_OK);
       } catch {
-        throw new TargetError(`cannot read the binary of process ${pid} (${binary}): are you root?`);
+        throw new TargetError(diag('GT5003', undefined, { pid, binary }));
       }
       checkGo(binary);
       let exe = binary;
@@ -63,16 +70,16 @@ export class ReplTarget {
     }
     if ('command' in spec) {
       const argv = splitCommand(spec.command);
-      if (!argv.length) throw new TargetError('-c needs a command');
+      if (!argv.length) throw new TargetError(diag('GT5004', undefined));
       const binary = resolveCommand(argv[0]);
-      if (!binary) throw new TargetError(`command not found: ${argv[0]}`);
+      if (!binary) throw new TargetError(diag('GT5005', undefined, { command: argv[0] }));
       checkGo(binary);
       const child = HeldChild.spawn(argv, opts.childOutput ?? 'inherit');
       return new ReplTarget({ binary, tgid: child.pid, attachPid: -1, child, describe: `'${spec.command}' (pid ${child.pid})` }, child.pid);
     }
     if ('path' in spec) {
       const binary = path.resolve(spec.path);
-      if (!fs.existsSync(binary)) throw new TargetError(`no such file: ${spec.path}`);
+      if (!fs.existsSync(binary)) throw new TargetError(diag('GT5626', undefined, { path: spec.path }));
       checkGo(binary);
       return new ReplTarget({ binary, tgid: 0, attachPid: -1, describe: `every process running ${binary}` });
     }
@@ -123,7 +130,7 @@ function checkGo(binary: string): void {
   try {
     openCached(binary);
   } catch (e) {
-    if (e instanceof GoBinaryError) throw new TargetError(e.message.includes(binary) ? e.message : `${binary}: ${e.message}`);
+    if (e instanceof GoBinaryError) throw new TargetError(binaryDiagnostic(e, binary));
     throw e;
   }
 }

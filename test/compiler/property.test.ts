@@ -4,6 +4,7 @@
 import t from 'tap';
 import { checkSource } from '../../compiler/index.js';
 import { eventSpecs, generateC, mapSpecs, type CodegenProbe } from '../../compiler/codegen/c.js';
+import { diag } from '../../grammar/catalog/index.js';
 import { renderDiagnostics } from '../../grammar/render.js';
 import { SourceFile } from '../../grammar/source.js';
 import { ScriptGen, mutate } from '../grammar/gen.js';
@@ -14,7 +15,7 @@ function check(src: string): string | undefined {
   const file = new SourceFile('fuzz', src);
   try {
     // No binary here: Go values (args.x) get the answer a stripped binary gives.
-    const r = checkSource(file, { positional: ['1', 'two'], goInfo: () => ({ error: 'no DWARF in this test' }) });
+    const r = checkSource(file, { positional: ['1', 'two'], goInfo: () => ({ error: diag('GT2128', undefined, { path: 'fuzz' }) }) });
     renderDiagnostics(r.diagnostics);
     for (const d of r.diagnostics) {
       if (!/^GT[12]\d{3}$/.test(d.code)) return `bad code ${d.code}`;

@@ -1,0 +1,45 @@
+// GT3xxx: the target binary and probe resolution; GT4xxx: building the BPF object with clang.
+// Rows of the diagnostics catalog (see index.ts).
+
+export const binaryCodes = {
+  GT3001: {
+    severity: 'error',
+    message: 'no binary to resolve {func} in',
+    hint: 'name it in the probe (uprobe:/path/to/app:{func}), or trace a process with -p PID or -c CMD',
+  },
+  GT3002: {
+    severity: 'error',
+    message: '{path}: {reason}',
+    about: 'the target binary cannot be used: missing, unreadable, not ELF, not x86-64, not Go',
+  },
+  GT3003: { severity: 'error', message: 'all probes of a script must trace one binary ({first} and {second})' },
+  GT3004: {
+    severity: 'error',
+    message: "no function in {path} matches '{pattern}'",
+    hint: "list candidates with: gotrace -l '{type}:{glob}'",
+  },
+  GT3005: {
+    severity: 'error',
+    message: '{func} has no RET instruction (it never returns, or leaves by a tail jump): its returns cannot be traced',
+  },
+  GT3006: { severity: 'warning', message: '{func} can also leave by a tail jump; those returns are not seen' },
+  GT3007: { severity: 'error', message: 'the script matches {count} functions, more than {max}', hint: 'narrow the wildcards' },
+  GT3008: {
+    severity: 'warning',
+    message: '{func} has no RET instruction (it never returns, or leaves by a tail jump): its returns cannot be traced',
+    about: 'GT3005 for one of several functions a wildcard matches: that one is skipped',
+  },
+  GT3010: {
+    severity: 'error',
+    message: '{path}: {reason}',
+    about: 'where goroutine ids live in this binary is unknown (no DWARF for runtime.g, Go release not in the table)',
+  },
+  GT3011: { severity: 'error', message: 'no function {name} in {path}', hint: 'look for it with .funcs {short}' },
+  // ---- build ----
+  GT4001: { severity: 'error', message: 'clang not found', hint: 'install it: apt-get install clang (or run npm run setup)' },
+  GT4002: {
+    severity: 'error',
+    message: 'clang failed to compile the generated BPF program (a gotrace bug)',
+    hint: 'run with -v to see the generated C',
+  },
+} as const;

@@ -1,0 +1,97 @@
+// GT2xxx: the checker (names, types, maps, calls, formats, Go values). Rows of the diagnostics
+// catalog (see index.ts). Numbers are grouped by topic; before taking a gap, check index.ts's
+// `retired` (GT2030 is gone for good).
+
+const ARG_REGS = 'arg0..arg8 give the raw integer argument registers (RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11)';
+
+export const checkCodes = {
+  // ---- names and where they may be used ----
+  GT2001: { severity: 'error', message: "Unknown identifier: '{name}'" },
+  GT2002: { severity: 'error', message: 'Undefined variable: {name}' },
+  GT2003: { severity: 'error', message: '{name} is only available in uprobe and uretprobe blocks' },
+  GT2004: { severity: 'error', message: "Unknown function: '{name}'" },
+  GT2005: { severity: 'error', message: 'retval exists only where a call returns' },
+  GT2010: { severity: 'error', message: '{fn}() is not supported yet' },
+  GT2011: { severity: 'error', message: 'uprobe and {other} specs cannot share a block', hint: 'give each its own block' },
+  GT2012: { severity: 'error', message: 'tuples are not supported yet' },
+  // ---- calls: where they go and how many arguments ----
+  GT2020: { severity: 'error', message: '{fn}() must be assigned to a map' },
+  GT2021: { severity: 'error', message: '{fn}() can only be assigned to a map, not to a variable' },
+  GT2022: { severity: 'error', message: '{fn}() cannot be used with {op}' },
+  GT2023: { severity: 'error', message: '{fn}() takes {expected}, found {count}' },
+  GT2024: { severity: 'error', message: 'lhist() min, max and step must be integer literals' },
+  GT2025: { severity: 'error', message: 'lhist() needs min < max, step > 0 and at most 1000 buckets' },
+  GT2026: {
+    severity: 'error',
+    message: '{name} holds {kind}() and cannot be used as a value',
+    hint: 'aggregations are read in user space: print({name})',
+  },
+  GT2027: { severity: 'error', message: '{name} alone does nothing in a probe', hint: 'print it: print({name})' },
+  GT2028: { severity: 'error', message: '{fn}() is a statement and has no value' },
+  GT2029: { severity: 'error', message: 'Undefined map: {name}' },
+  GT2031: { severity: 'error', message: '{fn}() takes at most 1 argument' },
+  GT2032: { severity: 'error', message: 'print() takes a map, or a value' },
+  GT2033: { severity: 'error', message: '{fn}() takes one map, e.g. {fn}(@m)' },
+  GT2034: { severity: 'error', message: 'delete() takes one map element, e.g. delete(@m[k])' },
+  // ---- maps keep one layout ----
+  GT2040: { severity: 'error', message: '{name} used with {keys} here but {count} elsewhere' },
+  GT2041: { severity: 'error', message: '{name} holds {before} elsewhere, {now} here', hint: 'a map keeps one type of value' },
+  GT2042: { severity: 'error', message: '{name} holds {before} and cannot be assigned {now}' },
+  GT2043: {
+    severity: 'error',
+    message: 'ustack can be a map key or printed, not stored as a map value',
+    hint: '@s[ustack] = count()',
+  },
+  GT2044: { severity: 'error', message: "{name}'s key {index} is {now} here but {before} elsewhere" },
+  GT2045: { severity: 'error', message: '{name} is an lhist() with other bounds elsewhere' },
+  // ---- operators and types ----
+  GT2050: { severity: 'error', message: 'division by zero' },
+  GT2060: { severity: 'error', message: 'cannot use {op} on {type}' },
+  GT2061: { severity: 'error', message: '{what} must be an integer, not {type}' },
+  GT2062: { severity: 'error', message: "a ternary's branches must be integers, not {type}" },
+  GT2063: { severity: 'error', message: 'cannot cast {type} to {target}' },
+  // ---- printf-style formats ----
+  GT2070: { severity: 'error', message: '{fn}() needs a format string' },
+  GT2071: { severity: 'error', message: "{fn}()'s first argument must be a string literal" },
+  GT2072: { severity: 'error', message: "invalid conversion '{conv}' in format" },
+  GT2073: { severity: 'error', message: '{fn}() format has {convs} but {args}' },
+  GT2074: { severity: 'error', message: "'{conv}' wants {wanted}, argument {index} is {type}" },
+  // ---- options and arguments ----
+  GT2080: { severity: 'error', message: "{fn}() runs with gotrace's privileges and needs --unsafe" },
+  GT2090: {
+    severity: 'error',
+    message: '${index} is not set: the script got {args}',
+    hint: 'give arguments after --: gotrace script.gt -- 42 main',
+  },
+  // ---- Go values (args.NAME, rets.NAME, retval, fields, indexes) ----
+  GT2100: { severity: 'error', message: '{name} is read by name: {name}.NAME' },
+  GT2101: { severity: 'error', message: '{type} has no field {field}' },
+  GT2102: { severity: 'error', message: '{type} is a composite value: read a field or an element, or use {readers}' },
+  GT2103: { severity: 'error', message: '{fn}() of {type} is not defined' },
+  GT2104: { severity: 'error', message: '{type} values cannot be printed yet' },
+  GT2105: { severity: 'error', message: "{func} has no {what} '{name}'" },
+  GT2106: { severity: 'error', message: 'cannot place {name} of {func}: {reason}' },
+  GT2107: {
+    severity: 'error',
+    message: '{name} is passed in floating-point registers, which uprobes cannot read',
+    hint: 'the kernel saves only integer registers for a uprobe',
+  },
+  GT2108: { severity: 'error', message: 'cannot select .{field} through {type}' },
+  GT2109: { severity: 'error', message: 'cannot index {type}' },
+  GT2120: { severity: 'error', message: 'Go values exist only in uprobe and uretprobe blocks' },
+  GT2121: { severity: 'error', message: 'not a Go value: write args.NAME, rets.NAME or retval' },
+  GT2122: {
+    severity: 'error',
+    message: 'the functions this probe matches ({funcs}) have different parameters',
+    hint: 'read Go values in a probe on one function',
+  },
+  GT2123: { severity: 'error', message: '{type} values cannot be read yet (floating point)' },
+  GT2124: { severity: 'error', message: "the type of this value is not described by the binary's DWARF" },
+  GT2125: { severity: 'error', message: '{type} is {size} bytes, more than print() captures ({max}): print its fields' },
+  GT2126: {
+    severity: 'error',
+    message: 'print() shows slices of numbers and pointers; {type} is not one: use len() or index it',
+  },
+  GT2127: { severity: 'error', message: 'no DWARF description of {func}', hint: ARG_REGS },
+  GT2128: { severity: 'error', message: '{path} has no DWARF (stripped?): Go values cannot be read by name', hint: ARG_REGS },
+} as const;

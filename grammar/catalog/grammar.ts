@@ -1,0 +1,72 @@
+// GT1xxx: the parser and the AST builder (GT10xx), the lexer (GT11xx), and GT1999, the safety net
+// that should never be seen. Rows of the diagnostics catalog (see index.ts).
+
+export const grammarCodes = {
+  // ---- parser / AST builder ----
+  GT1001: { severity: 'error', message: 'syntax error: expected {expected} but found {found}' },
+  GT1002: { severity: 'error', message: "probe '{type}' needs a target" },
+  GT1003: { severity: 'error', message: "unknown probe type '{name}'" },
+  GT1004: {
+    severity: 'error',
+    message: "probe target '{target}' is a path; the probe also needs a function",
+    hint: 'write {type}:{target}:FUNC, e.g. {type}:{target}:main.main',
+  },
+  GT1005: {
+    severity: 'error',
+    message: 'empty path in probe target',
+    hint: 'write {type}:FUNC or {type}:PATH:FUNC, e.g. {type}:/usr/bin/app:{func}',
+  },
+  GT1006: {
+    severity: 'error',
+    message: "invalid {type} unit '{unit}'",
+    hint: 'units are s, ms, us and hz, e.g. interval:s:1 or profile:hz:99',
+  },
+  GT1007: { severity: 'error', message: '{type} value must be a positive integer without suffix', hint: 'e.g. {type}:{unit}:{example}' },
+  GT1008: {
+    severity: 'error',
+    message: 'cannot assign to {what}',
+    hint: 'assign to a map (@name[key] = ...) or a variable ($name = ...)',
+  },
+  GT1009: {
+    severity: 'error',
+    message: 'cannot {op} {what}',
+    hint: '{sign} works on a map (@name[key]{sign}) or a variable ($name{sign})',
+  },
+  GT1010: {
+    severity: 'error',
+    message: 'unroll count must be an integer literal from 1 to 100',
+    hint: 'unroll repeats its block a fixed number of times, e.g. unroll(4) { ... }',
+  },
+  GT1011: {
+    severity: 'error',
+    message: 'floating-point literals are not supported',
+    hint: 'write an integer, or a duration such as 1500us',
+  },
+  GT1012: { severity: 'error', message: "'{func}' is not a Go function name" },
+  // ---- lexer ----
+  GT1101: { severity: 'error', message: 'unexpected {chars}' },
+  GT1102: {
+    severity: 'error',
+    message: 'unterminated string',
+    hint: 'a string ends on the line it starts; close it with "',
+  },
+  GT1103: { severity: 'error', message: 'unterminated comment', hint: 'close it with */' },
+  GT1104: {
+    severity: 'error',
+    message: "invalid escape sequence '{seq}' in string",
+    hint: 'escapes are \\n \\t \\r \\0 \\\\ \\" \\\' and \\xNN',
+  },
+  GT1105: { severity: 'error', message: "invalid integer literal '{text}'" },
+  GT1106: {
+    severity: 'error',
+    message: "integer literal '{text}' does not fit in 64 bits",
+    hint: 'the largest integer is 18446744073709551615 (2^64-1)',
+  },
+  GT1107: { severity: 'error', message: 'strings are written in double quotes', hint: 'write "{text}"' },
+  // ---- internal ----
+  GT1999: {
+    severity: 'error',
+    message: 'internal parser error: {detail}',
+    hint: 'please report this with the script that caused it',
+  },
+} as const;

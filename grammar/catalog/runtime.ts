@@ -1,0 +1,55 @@
+// GT5xxx: the CLI and the kernel (GT50xx, GT51xx), the REPL (GT56xx). Rows of the diagnostics
+// catalog (see index.ts).
+
+export const runtimeCodes = {
+  // ---- CLI: files, processes, commands ----
+  GT5001: { severity: 'error', message: 'cannot read {file}: {reason}' },
+  GT5002: { severity: 'error', message: 'no process with pid {pid}' },
+  GT5003: { severity: 'error', message: 'cannot read the binary of process {pid} ({binary})', hint: 'are you root?' },
+  GT5004: { severity: 'error', message: '-c needs a command' },
+  GT5005: { severity: 'error', message: 'command not found: {command}' },
+  GT5006: { severity: 'error', message: 'cannot write {file}: {reason}' },
+  GT5007: { severity: 'error', message: 'no binary to list: give uprobe:PATH:PATTERN, a PATH, -p PID or -c CMD' },
+  // ---- kernel ----
+  GT5100: {
+    severity: 'error',
+    message: '{reason}',
+    about: 'libbpf or the kernel refused to open, load or attach the BPF program (the reason says which)',
+  },
+  // ---- REPL: statements at the prompt ----
+  GT5601: { severity: 'error', message: 'unknown map {name}' },
+  GT5602: {
+    severity: 'error',
+    message: '{name} already holds {before}, not {now}',
+    hint: 'clear({name}) once no probe uses it, and the name is free again',
+  },
+  GT5603: { severity: 'error', message: 'map names starting with @__ are reserved for the REPL' },
+  GT5604: {
+    severity: 'error',
+    message: 'only print(), clear(), zero(), delete() and @map run at the prompt',
+    hint: 'anything else belongs in a probe: uprobe:main.f { ... }',
+  },
+  GT5605: { severity: 'error', message: 'keys at the prompt must be constants', hint: 'write the key itself: @m[42]' },
+  GT5606: { severity: 'error', message: '{name} has {keys}, {count} given' },
+  GT5607: { severity: 'error', message: '{name} has no entry {key}' },
+  GT5608: {
+    severity: 'error',
+    message: 'only one {type} block can be attached at a time',
+    hint: 'detach the other one first (.probes lists them)',
+  },
+  GT5611: { severity: 'error', message: 'no probe to attach' },
+  GT5612: { severity: 'error', message: "unexpected '}': no block is open" },
+  GT5613: { severity: 'error', message: '{fn}() at the prompt takes one map: {usage}' },
+  GT5614: { severity: 'error', message: '{fn}() acts on a whole map: {usage}' },
+  GT5615: { severity: 'error', message: "{name}'s keys are {kinds}" },
+  // ---- REPL: dot commands ----
+  GT5620: { severity: 'error', message: 'no target binary', hint: 'start with -p PID, -c CMD or a PATH, or use .target' },
+  GT5621: { severity: 'error', message: 'usage: .detach ID|all' },
+  GT5622: { severity: 'error', message: 'no probe {id}' },
+  GT5623: { severity: 'error', message: 'usage: .args FUNC' },
+  GT5625: { severity: 'error', message: 'probes are attached to the current target', hint: '.detach all first' },
+  GT5626: { severity: 'error', message: 'no such file: {path}' },
+  GT5627: { severity: 'error', message: 'usage: .load FILE.gt' },
+  GT5628: { severity: 'error', message: 'usage: .save FILE.gt' },
+  GT5629: { severity: 'error', message: 'unknown command .{command}', hint: '.help lists the commands' },
+} as const;

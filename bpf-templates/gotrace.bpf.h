@@ -54,6 +54,20 @@ static __always_inline void *gt_event_reserve(__u64 size)
 	return e;
 }
 
+/* Scratch space: map keys, string map values, string variables and string comparisons live
+ * here rather than on the 512-byte BPF stack. The generated program declares struct gt_scratch
+ * with the size its largest block needs (at most GT_SCRATCH_MAX, the kernel's limit on a
+ * per-CPU value). N.B. per-CPU is enough: uprobe and perf-event programs run with preemption
+ * disabled, and the kernel's bpf_prog_active counter keeps a second program from starting on a
+ * CPU where one is running, so two programs never share a CPU's scratch at the same time. */
+#define GT_SCRATCH_MAX 32768
+#define GT_STRLEN_MAX 1024
+
+/* A compiler barrier. N.B. the BPF backend lowers a memset of at most 128 stores (1024 bytes at
+ * 8-byte alignment) to stores and anything bigger to a call to memset, which BPF cannot make;
+ * LLVM merges adjacent memsets into one, so the generated code puts a barrier after each. */
+#define gt_barrier() asm volatile("" ::: "memory")
+
 /* Where a PIE binary is loaded in the traced process: the runtime subtracts it from stack
  * addresses before symbolizing. Entry programs note it (their IP minus the site's link-time
  * address) only when the script prints stacks or symbols of a PIE binary. */
@@ -264,11 +278,13 @@ static __always_inline void gt_read_cstr(char *dst, __u64 cap, __u64 ptr)
 	}
 }
 
-/* String equality up to the first NUL, over at most n bytes (n is a constant per call). */
+/* String equality up to the first NUL, over at most n bytes (n is a constant per call, at most
+ * the largest --strlen). N.B. a loop the verifier walks, not an unrolled one: unrolled over
+ * 1024 bytes, every comparison would cost thousands of instructions. */
 static __always_inline int gt_streq(const char *a, const char *b, int n)
 {
-#pragma unroll
-	for (int i = 0; i < 256; i++) {
+#pragma clang loop unroll(disable)
+	for (int i = 0; i < GT_STRLEN_MAX; i++) {
 		if (i >= n)
 			return 1;
 		if (a[i] != b[i])

@@ -7,6 +7,7 @@ import { parse } from '../grammar/index.js';
 import type { SourceFile } from '../grammar/source.js';
 import { build } from './clang.js';
 import { eventSpecs, generateC, mapSpecs, type CodegenProbe } from './codegen/c.js';
+import { CodegenLimitError } from './codegen/scratch.js';
 import type { GoBinary } from './go/binary.js';
 import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
 import { resolve, type ResolvedProbe } from './passes/resolve.js';
@@ -170,7 +171,14 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
       return { diagnostics, program };
     }
   }
-  const cSource = generateC(sem, probes, maps, events);
+  let cSource: string;
+  try {
+    cSource = generateC(sem, probes, maps, events);
+  } catch (e) {
+    if (!(e instanceof CodegenLimitError)) throw e;
+    diagnostics.push({ code: e.code, severity: 'error', message: e.message, span: e.span, hints: e.hints });
+    return { diagnostics, program };
+  }
   const manifest: Manifest = {
     version: 1,
     target: { binary: binary?.path ?? '', goVersion: binary?.goVersion, buildId: binary?.buildId },

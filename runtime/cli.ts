@@ -117,7 +117,7 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--strlen': {
         const v = need(i++, a);
-        if (!/^[0-9]+$/.test(v) || Number(v) < 8 || Number(v) > 200) throw new UsageError(`--strlen wants a size from 8 to 200, not '${v}'`);
+        if (!/^[0-9]+$/.test(v) || Number(v) < 8 || Number(v) > 1024) throw new UsageError(`--strlen wants a size from 8 to 1024, not '${v}'`);
         o.strlen = Number(v);
         break;
       }

@@ -3,6 +3,7 @@
 import type { Field, Manifest } from '../compiler/manifest.js';
 import type { GoFormat } from '../compiler/passes/types.js';
 import type { FormatArg } from '../compiler/format.js';
+import { bareText, bufferBytes, goQuote } from './escape.js';
 
 export type Value =
   | { type: 'int'; value: bigint }
@@ -27,11 +28,9 @@ export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeCont
   switch (f.type) {
     case 'int':
       return { type: 'int', value: buf.readBigInt64LE(off) };
-    case 'str': {
-      const raw = buf.subarray(off, off + f.size);
-      const nul = raw.indexOf(0);
-      return { type: 'str', value: raw.subarray(0, nul < 0 ? raw.length : nul).toString('utf8') };
-    }
+    case 'str':
+      // The target's bytes, shown by the bare rule (runtime/escape.ts).
+      return { type: 'str', value: bareText(bufferBytes(buf.subarray(off, off + f.size))) };
     case 'probe': {
       const id = Number(buf.readBigInt64LE(off));
       return { type: 'probe', id, name: ctx.manifest.probes.find((p) => p.id === id)?.func ?? `probe#${id}` };
@@ -70,10 +69,8 @@ export function valueText(v: Value): string {
   }
 }
 
-function cstr(buf: Buffer, off: number, cap: number): string {
-  const raw = buf.subarray(off, off + cap);
-  const nul = raw.indexOf(0);
-  return raw.subarray(0, nul < 0 ? raw.length : nul).toString('utf8');
+function strBytes(buf: Buffer, off: number, cap: number): Buffer {
+  return Buffer.from(bufferBytes(buf.subarray(off, off + cap)));
 }
 
 /** Error types whose first field is their message. */
@@ -95,15 +92,15 @@ export function goText(buf: Buffer, off: number, fmt: GoFormat, ctx: DecodeConte
       return v === 0n ? '<nil>' : `0x${v.toString(16)}`;
     }
     case 'str': {
-      const s = cstr(buf, off, fmt.cap);
-      return s === '<fault>' ? s : JSON.stringify(s);
+      const b = strBytes(buf, off, fmt.cap);
+      return b.toString('latin1') === '<fault>' ? '<fault>' : goQuote(b);
     }
     case 'iface': {
       const t = buf.readBigUInt64LE(off);
       const data = buf.readBigUInt64LE(off + 8);
       if (t === 0n) return '<nil>';
       const name = ctx.typeName?.(t);
-      if (name && MESSAGE_ERRORS.has(name)) return cstr(buf, off + 16, fmt.cap);
+      if (name && MESSAGE_ERRORS.has(name)) return bareText(strBytes(buf, off + 16, fmt.cap));
       return `${name ?? `type@0x${t.toString(16)}`}(0x${data.toString(16)})`;
     }
     case 'opaque':

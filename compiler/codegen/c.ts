@@ -15,6 +15,7 @@ import { INT, USTACK_DEPTH, layout, storageSize, type Field, type GoFormat, type
 import { templatesDir } from '../paths.js';
 import type { RegPiece } from '../go/abi.js';
 import { underlying, type GoAccess } from '../passes/govalues.js';
+import { EXPR_DEPTH_PER_LINE, ScratchAllocator, scratchDecl, zeroLines } from './scratch.js';
 
 export interface CodegenProbe {
   /** Unique id: the pairing id of entries and returns, and what `func`/`probe` hold. */
@@ -97,7 +98,9 @@ export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: Map
   for (const e of events)
     decls.push(`struct gt_ev_${e.id} { struct gt_event_hdr h; ${e.args.map((f, i) => cField(f, `a${i}`)).join(' ')} };`);
 
-  const bodies = sem.blocks.map((b) => new BlockWriter(b, sem, byName, events).write());
+  const writers = sem.blocks.map((b) => new BlockWriter(b, sem, byName, events));
+  const bodies = writers.map((w) => w.write());
+  decls.push(scratchDecl(Math.max(0, ...writers.map((w) => w.scratch.high))));
   const programs: string[] = [];
   const prologue = (extra = '') => `\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;${extra}`;
   for (const p of probes) {
@@ -130,6 +133,11 @@ class BlockWriter {
   private out: string[] = [];
   private tmp = 0;
   private depth = 1;
+  /** Nesting of expr() calls, to bound the brackets on one line of C. */
+  private exprDepth = 0;
+  /** The statement being written: where a limit error points. */
+  private at: ast.Stmt | undefined;
+  readonly scratch = new ScratchAllocator();
 
   constructor(
     private readonly info: BlockInfo,
@@ -145,10 +153,11 @@ class BlockWriter {
       `static __always_inline void gt_block${b.index}(struct gt_regs *ctx, struct gt_call *call, __u64 now, __u64 probe)`,
       `{`,
     );
-    for (const [name, t] of b.vars) {
-      this.line(cType(t, varC(name)));
-      this.line(`__builtin_memset(&${varC(name)}, 0, sizeof(${varC(name)}));`);
-    }
+    this.line(`__u32 gt_zero_key = 0;`);
+    this.line(`char *gt_s = bpf_map_lookup_elem(&gt_scratch, &gt_zero_key);`);
+    this.line(`if (!gt_s)`);
+    this.line(`\treturn;`);
+    for (const [name, t] of b.vars) this.declareVar(name, t);
     this.line(`(void)ctx; (void)call; (void)now; (void)probe;`);
     if (b.block.predicate) {
       this.line(`if (!(${this.expr(b.block.predicate)}))`);
@@ -157,6 +166,30 @@ class BlockWriter {
     this.stmts(b.block.body);
     this.out.push(`}`);
     return this.out.join('\n');
+  }
+
+  /** Integers are C locals; strings and stacks take scratch space for the whole block. */
+  private declareVar(name: string, t: Ty): void {
+    if (!isBuffer(t)) return this.line(cType(t, varC(name)).replace(/;$/, ' = 0;'));
+    const size = storageSize(t);
+    this.line(`${t.k === 'ustack' ? '__u64' : 'char'} (*${varC(name)})[${t.k === 'ustack' ? size / 8 : size}] = (void *)(gt_s + ${this.scratch.alloc(size, this.info.block.span)});`);
+    this.zero(`${varC(name)}`, size);
+  }
+
+  /** A scratch variable as an lvalue: strings and stacks through their scratch pointer. */
+  private vref(name: string): string {
+    return isBuffer(this.info.vars.get(name)) ? `(*${varC(name)})` : varC(name);
+  }
+
+  /** Temporary scratch space of `size` bytes, typed `cType *`; released when the statement ends. */
+  private scratchTemp(cType: string, prefix: string, size: number): string {
+    const p = `${prefix}${this.tmp++}`;
+    this.line(`${cType} *${p} = (void *)(gt_s + ${this.scratch.alloc(size, this.at?.span ?? this.info.block.span)});`);
+    return p;
+  }
+
+  private zero(ptr: string, size: number): void {
+    for (const l of zeroLines(ptr, size)) this.line(l);
   }
 
   private line(s: string): void {
@@ -172,7 +205,14 @@ class BlockWriter {
   }
 
   private stmts(ss: ast.Stmt[]): void {
-    for (const s of ss) this.stmt(s);
+    for (const s of ss) {
+      const mark = this.scratch.mark();
+      const outer = this.at;
+      this.at = s;
+      this.stmt(s);
+      this.at = outer;
+      this.scratch.release(mark);
+    }
   }
 
   private stmt(s: ast.Stmt): void {
@@ -183,20 +223,20 @@ class BlockWriter {
           const ref = s.expr.args[0] as ast.MapRef;
           return this.nested('{', () => {
             const m = this.maps.get(ref.name)!;
-            this.line(`bpf_map_delete_elem(&${m.cName}, &${this.key(ref, m)});`);
+            this.line(`bpf_map_delete_elem(&${m.cName}, ${this.key(ref, m)});`);
           });
         }
         return this.nested('{', () => this.line(`(void)(${this.expr(s.expr)});`));
       case 'AssignStmt':
         if (s.target.kind === 'VarRef') {
-          const name = varC(s.target.name);
+          const name = this.vref(s.target.name);
           const t = this.info.vars.get(s.target.name)!;
           if (t.k === 'str' || t.k === 'ustack') return this.nested('{', () => this.fill(s.value, t, name));
           const ref = s.target;
           return this.nested('{', () => {
             const v = this.expr(s.value);
             if (s.op === '=') this.line(`${name} = ${v};`);
-            else this.line(`${name} = ${binary(s.op.slice(0, -1) as ast.BinaryOp, varC(ref.name), v)};`);
+            else this.line(`${name} = ${binary(s.op.slice(0, -1) as ast.BinaryOp, name, v)};`);
           });
         }
         return this.nested('{', () => this.mapAssign(s.target as ast.MapRef, s.op, s.value));
@@ -239,7 +279,7 @@ class BlockWriter {
   /** Fill a buffer of type t (a string or a stack) from an expression. */
   private fill(e: ast.Expr, t: Ty, dest: string): void {
     const size = storageSize(t);
-    this.line(`__builtin_memset(&${dest}, 0, ${size});`);
+    this.zero(`&${dest}`, size);
     if (t.k === 'ustack') {
       this.line(`gt_ustack(ctx, (__u64 *)&${dest});`);
       return;
@@ -275,15 +315,14 @@ class BlockWriter {
         this.line(`bpf_get_current_comm(&${dest}, ${Math.min(size, 16)});`);
         return;
       case 'VarRef':
-        this.line(`__builtin_memcpy(&${dest}, &${varC(e.name)}, ${Math.min(size, storageSize(this.ty(e)))});`);
+        this.copy(`&${dest}`, `&${this.vref(e.name)}`, Math.min(size, storageSize(this.ty(e))));
         return;
       case 'MapRef': {
         const m = this.maps.get(e.name)!;
         const k = this.key(e, m);
         const p = `gt_p${this.tmp++}`;
-        this.line(`struct gt_val_${m.cName} *${p} = bpf_map_lookup_elem(&${m.cName}, &${k});`);
-        this.line(`if (${p})`);
-        this.line(`\t__builtin_memcpy(&${dest}, ${p}->v, ${Math.min(size, m.value!.size)});`);
+        this.line(`struct gt_val_${m.cName} *${p} = bpf_map_lookup_elem(&${m.cName}, ${k});`);
+        this.nested(`if (${p}) {`, () => this.copy(`&${dest}`, `${p}->v`, Math.min(size, m.value!.size)));
         return;
       }
       default:
@@ -291,16 +330,22 @@ class BlockWriter {
     }
   }
 
+  /** Copy `size` bytes between buffers, in chunks for the same reason as zeroLines. */
+  private copy(dst: string, src: string, size: number): void {
+    for (let off = 0; off < size; off += 512)
+      this.line(`__builtin_memcpy((char *)(${dst}) + ${off}, (char *)(${src}) + ${off}, ${Math.min(512, size - off)}); gt_barrier();`);
+  }
+
+  /** Builds a map key in scratch space; returns a pointer to it. */
   private key(ref: ast.MapRef, m: MapSpec, bucket?: string): string {
-    const k = `gt_k${this.tmp++}`;
-    this.line(`struct gt_key_${m.cName} ${k};`);
-    this.line(`__builtin_memset(&${k}, 0, sizeof(${k}));`);
+    const k = this.scratchTemp(`struct gt_key_${m.cName}`, 'gt_k', m.keySize);
+    this.zero(k, m.keySize);
     ref.keys.forEach((e, i) => {
       const f = m.keys[i];
-      if (f.type === 'str' || f.type === 'ustack') this.fill(e, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, `${k}.f${i}`);
-      else this.line(`${k}.f${i} = ${this.expr(e)};`);
+      if (f.type === 'str' || f.type === 'ustack') this.fill(e, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, `${k}->f${i}`);
+      else this.line(`${k}->f${i} = ${this.expr(e)};`);
     });
-    if (bucket !== undefined) this.line(`${k}.f${ref.keys.length} = ${bucket};`);
+    if (bucket !== undefined) this.line(`${k}->f${ref.keys.length} = ${bucket};`);
     return k;
   }
 
@@ -312,19 +357,19 @@ class BlockWriter {
       switch (m.kind) {
         case 'count':
         case 'sum':
-          return this.line(`GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m)}, ${x});`);
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m)}, ${x});`);
         case 'avg':
         case 'stats':
-          return this.line(`GT_PERCPU_AVG(&${m.cName}, &${this.key(ref, m)}, ${x});`);
+          return this.line(`GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m)}, ${x});`);
         case 'min':
-          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, &${this.key(ref, m)}, ${x}, <);`);
+          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, <);`);
         case 'max':
-          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, &${this.key(ref, m)}, ${x}, >);`);
+          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, >);`);
         case 'hist':
-          return this.line(`GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m, `gt_log2_bucket(${x})`)}, 1);`);
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, 1);`);
         case 'lhist': {
           const { min, max, step } = m.lhist!;
-          return this.line(`GT_PERCPU_ADD(&${m.cName}, &${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1);`);
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1);`);
         }
         default:
           throw new Error(`codegen: ${m.kind} map assigned a call`);
@@ -332,20 +377,19 @@ class BlockWriter {
     }
     const k = this.key(ref, m);
     if (m.value?.type === 'str') {
-      const v = `gt_sv${this.tmp++}`;
-      this.line(`struct gt_val_${m.cName} ${v};`);
-      this.fill(value, { k: 'str', size: m.value.size }, `${v}.v`);
-      this.line(`bpf_map_update_elem(&${m.cName}, &${k}, &${v}, BPF_ANY);`);
+      const v = this.scratchTemp(`struct gt_val_${m.cName}`, 'gt_sv', m.value.size);
+      this.fill(value, { k: 'str', size: m.value.size }, `${v}->v`);
+      this.line(`bpf_map_update_elem(&${m.cName}, ${k}, ${v}, BPF_ANY);`);
       return;
     }
     const v = `gt_v${this.tmp++}`;
     if (op === '=') this.line(`__s64 ${v} = ${this.expr(value)};`);
     else {
       const cur = `gt_cur${this.tmp++}`;
-      this.line(`__s64 *${cur} = bpf_map_lookup_elem(&${m.cName}, &${k});`);
+      this.line(`__s64 *${cur} = bpf_map_lookup_elem(&${m.cName}, ${k});`);
       this.line(`__s64 ${v} = ${binary(op.slice(0, -1) as ast.BinaryOp, `(${cur} ? *${cur} : 0)`, this.expr(value))};`);
     }
-    this.line(`bpf_map_update_elem(&${m.cName}, &${k}, &${v}, BPF_ANY);`);
+    this.line(`bpf_map_update_elem(&${m.cName}, ${k}, &${v}, BPF_ANY);`);
   }
 
   private emitEvent(call: ast.Expr): void {
@@ -398,7 +442,7 @@ class BlockWriter {
       }
       case 'struct': {
         const loc = this.goLoc(a);
-        if (loc.kind === 'mem') this.line(`if (bpf_probe_read_user(${buf}, ${fmt.size}, (void *)${loc.addr})) __builtin_memset(${buf}, 0, ${fmt.size});`);
+        if (loc.kind === 'mem') this.nested(`if (bpf_probe_read_user(${buf}, ${fmt.size}, (void *)${loc.addr})) {`, () => this.zero(buf, fmt.size));
         else
           for (const p of loc.pieces.filter((x) => x.offset >= loc.base && x.offset < loc.base + fmt.size))
             this.line(`*(__u${p.size * 8} *)(${buf} + ${p.offset - loc.base}) = (__u${p.size * 8})${this.reg(p.reg, loc.result)};`);
@@ -513,14 +557,34 @@ class BlockWriter {
     return `(${p} ? gt_read_int(${p}, 8, 1) : 0)`;
   }
 
+  /** C for an expression. N.B. clang refuses brackets nested deeper than 256 and every level of
+   *  the script's expressions adds two (a 130-term sum is 260 deep), so every
+   *  EXPR_DEPTH_PER_LINE levels the value goes through a temporary. Expressions have no side
+   *  effects, so computing an operand of `&&`, `||` or `?:` unconditionally changes nothing. */
   expr(e: ast.Expr): string {
+    this.exprDepth++;
+    try {
+      const c = this.exprInner(e);
+      return this.exprDepth % EXPR_DEPTH_PER_LINE === 0 ? this.tmpS64(c) : c;
+    } finally {
+      this.exprDepth--;
+    }
+  }
+
+  private tmpS64(expr: string): string {
+    const v = `gt_t${this.tmp++}`;
+    this.line(`__s64 ${v} = ${expr};`);
+    return v;
+  }
+
+  private exprInner(e: ast.Expr): string {
     switch (e.kind) {
       case 'IntLit':
         return e.value > 0x7fffffffffffffffn ? `(__s64)${e.value}ULL` : `${e.value}LL`;
       case 'BoolLit':
         return e.value ? '1' : '0';
       case 'Positional':
-        return `(__s64)${BigInt(this.sem.positional.get(e)!)}LL`;
+        return `(__s64)${BigInt.asUintN(64, BigInt(this.sem.positional.get(e)!))}ULL`;
       case 'Ident':
         if (this.sem.goAccess.has(e)) return this.goScalar(this.sem.goAccess.get(e)!);
         return this.builtin(e.name);
@@ -534,12 +598,12 @@ class BlockWriter {
         if (e.name === 'hex' || e.name === 'usym') return this.expr(e.args[0]);
         throw new Error(`codegen: ${e.name}() has no integer value`);
       case 'VarRef':
-        return varC(e.name);
+        return this.vref(e.name);
       case 'MapRef': {
         const m = this.maps.get(e.name)!;
         const k = this.key(e, m);
         const p = `gt_rp${this.tmp++}`;
-        this.line(`__s64 *${p} = bpf_map_lookup_elem(&${m.cName}, &${k});`);
+        this.line(`__s64 *${p} = bpf_map_lookup_elem(&${m.cName}, ${k});`);
         return `(${p} ? *${p} : 0)`;
       }
       case 'Unary':
@@ -550,13 +614,11 @@ class BlockWriter {
           // Strings compare up to the first NUL, over the shorter buffer (plus its NUL).
           const rt = this.ty(e.right);
           const n = Math.min(storageSize(lt), storageSize(rt));
-          const a = `gt_sa${this.tmp++}`;
-          const b = `gt_sb${this.tmp++}`;
+          const a = this.scratchTemp(`char`, 'gt_sa', storageSize(lt));
+          this.fill(e.left, lt, `*${a}`);
+          const b = this.scratchTemp(`char`, 'gt_sb', storageSize(rt));
+          this.fill(e.right, rt, `*${b}`);
           const r = `gt_eq${this.tmp++}`;
-          this.line(`char ${a}[${storageSize(lt)}];`);
-          this.fill(e.left, lt, a);
-          this.line(`char ${b}[${storageSize(rt)}];`);
-          this.fill(e.right, rt, b);
           this.line(`__s64 ${r} = gt_streq(${a}, ${b}, ${n});`);
           return e.op === '==' ? r : `(!${r})`;
         }
@@ -615,6 +677,10 @@ const REG_FIELDS: Record<string, string> = {
 };
 /** The order gt_fill_call saves them in (struct gt_call.args). */
 const ARG_REGS = ['ax', 'bx', 'cx', 'di', 'si', 'r8', 'r9', 'r10', 'r11'];
+
+function isBuffer(t: Ty | undefined): boolean {
+  return t?.k === 'str' || t?.k === 'ustack';
+}
 
 /** Scratch variable `$x` → C local `v_x`. */
 function varC(name: string): string {

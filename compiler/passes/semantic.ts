@@ -701,8 +701,19 @@ class Checker {
           this.err('GT2090', e.span, { index: e.index, args: `${args.length} argument${args.length === 1 ? '' : 's'}` });
           return undefined;
         }
-        this.r.positional.set(e, v);
-        return /^-?(0x[0-9a-fA-F]+|\d+)$/.test(v) ? INT : str(Math.min(this.strlen, Buffer.byteLength(v) + 1));
+        if (!/^-?(0x[0-9a-fA-F]+|\d+)$/.test(v)) {
+          this.r.positional.set(e, v);
+          return str(Math.min(this.strlen, Buffer.byteLength(v) + 1));
+        }
+        // An integer argument, kept as its decimal value; one that no 64-bit integer holds would
+        // otherwise reach clang as a literal it rejects.
+        const n = v.startsWith('-') ? -BigInt(v.slice(1)) : BigInt(v);
+        if (n < -(1n << 63n) || n >= 1n << 64n) {
+          this.err('GT2091', `$${e.index} is ${v.length > 30 ? v.slice(0, 30) + '...' : v}, which does not fit in 64 bits`, e.span, ['integers are 64-bit: from -9223372036854775808 to 18446744073709551615']);
+          return undefined;
+        }
+        this.r.positional.set(e, n.toString());
+        return INT;
       }
     }
   }

@@ -1,0 +1,77 @@
+// Where big values live in the generated C, and how they are cleared.
+//
+// The BPF stack is 512 bytes: eight string keys of 64 bytes fill it. Map keys, string map
+// values, string variables and the operands of string comparisons therefore live in a per-CPU
+// "scratch" array (gotrace.bpf.h explains why per-CPU is safe), at offsets fixed at compile
+// time. Event records need no scratch: they are reserved in the ring buffer and filled in place.
+import type { Span } from '../../grammar/source.js';
+
+/** The kernel's limit on a per-CPU map value (PCPU_MIN_UNIT_SIZE), GT_SCRATCH_MAX in C. */
+export const SCRATCH_MAX = 32768;
+
+/** Deepest expression nesting written on one line of C: see BlockWriter.expr. */
+export const EXPR_DEPTH_PER_LINE = 32;
+
+/** A limit of the generated program that the script went past, at the node responsible. The
+ *  compiler turns it into a located diagnostic. */
+export class CodegenLimitError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly span: Span | undefined,
+    readonly hints: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A bump allocator over one block's scratch space. Variables take space for the whole block;
+ *  each statement's temporaries (keys, values, comparison operands) are released when the
+ *  statement ends, so the next statement reuses them. */
+export class ScratchAllocator {
+  private top = 0;
+  /** The most space the block used at once: the size its program needs. */
+  high = 0;
+
+  alloc(size: number, span: Span | undefined): number {
+    const off = this.top;
+    this.top += Math.ceil(size / 8) * 8;
+    this.high = Math.max(this.high, this.top);
+    if (this.top > SCRATCH_MAX)
+      throw new CodegenLimitError(
+        'GT2110',
+        `this probe needs more than ${SCRATCH_MAX} bytes of scratch space for its map keys, string values and comparisons (${this.top} so far)`,
+        span,
+        ['use fewer or shorter strings in one probe (a smaller --strlen), or split the probe'],
+      );
+    return off;
+  }
+
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+}
+
+/** C lines that zero `size` bytes at the 8-aligned address `ptr`. N.B. in chunks of 512 bytes,
+ *  each followed by a barrier: clang's BPF backend turns a bigger memset (or several adjacent
+ *  ones, which LLVM merges) into a call to memset, which BPF cannot make. */
+export function zeroLines(ptr: string, size: number): string[] {
+  const out: string[] = [];
+  for (let off = 0; off < size; off += 512)
+    out.push(`__builtin_memset((__u64 *)(${ptr}) + ${off / 8}, 0, ${Math.min(512, size - off)}); gt_barrier();`);
+  return out;
+}
+
+/** The scratch map of a program whose largest block needs `size` bytes. */
+export function scratchDecl(size: number): string {
+  const words = Math.max(1, Math.ceil(size / 8));
+  return [
+    `/* scratch space: ${size} bytes per CPU */`,
+    `struct gt_scratch { __u64 w[${words}]; };`,
+    `struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n\t__type(key, __u32);\n\t__type(value, struct gt_scratch);\n} gt_scratch SEC(".maps");\n`,
+  ].join('\n');
+}

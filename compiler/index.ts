@@ -176,7 +176,7 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
     cSource = generateC(sem, probes, maps, events);
   } catch (e) {
     if (!(e instanceof CodegenLimitError)) throw e;
-    diagnostics.push({ code: e.code, severity: 'error', message: e.message, span: e.span, hints: e.hints });
+    diagnostics.push(e.diagnostic);
     return { diagnostics, program };
   }
   const manifest: Manifest = {

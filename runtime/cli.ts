@@ -34,7 +34,7 @@ OPTIONS:
     --dry-run      compile only, do not load or attach
     --no-cache     do not use the compiled-object cache
     --unsafe       allow system() and cat()
-    --strlen N     bytes kept of each string (default 64)
+    --strlen N     bytes of each string buffer, 8 to 1024 (default 64; keeps N - 1)
     --json-diagnostics  errors as JSON lines (also with -f json)
     -h, --help     show this help
     -V, --version  show the version

@@ -4,6 +4,8 @@
 // values, string variables and the operands of string comparisons therefore live in a per-CPU
 // "scratch" array (gotrace.bpf.h explains why per-CPU is safe), at offsets fixed at compile
 // time. Event records need no scratch: they are reserved in the ring buffer and filled in place.
+import { diag } from '../../grammar/catalog/index.js';
+import type { Diagnostic } from '../../grammar/diagnostics.js';
 import type { Span } from '../../grammar/source.js';
 
 /** The kernel's limit on a per-CPU map value (PCPU_MIN_UNIT_SIZE), GT_SCRATCH_MAX in C. */
@@ -15,13 +17,8 @@ export const EXPR_DEPTH_PER_LINE = 32;
 /** A limit of the generated program that the script went past, at the node responsible. The
  *  compiler turns it into a located diagnostic. */
 export class CodegenLimitError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly span: Span | undefined,
-    readonly hints: string[] = [],
-  ) {
-    super(message);
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
   }
 }
 
@@ -38,12 +35,7 @@ export class ScratchAllocator {
     this.top += Math.ceil(size / 8) * 8;
     this.high = Math.max(this.high, this.top);
     if (this.top > SCRATCH_MAX)
-      throw new CodegenLimitError(
-        'GT2110',
-        `this probe needs more than ${SCRATCH_MAX} bytes of scratch space for its map keys, string values and comparisons (${this.top} so far)`,
-        span,
-        ['use fewer or shorter strings in one probe (a smaller --strlen), or split the probe'],
-      );
+      throw new CodegenLimitError(diag('GT2150', span, { max: SCRATCH_MAX, used: this.top }));
     return off;
   }
 

@@ -118,6 +118,8 @@ export interface SemanticResult {
   types: Map<ast.Expr, Ty>;
   /** Maps named by print/clear/zero/delete: they must be written somewhere in the script. */
   namedMaps: ast.MapRef[];
+  /** Maps used only with keys of no known type yet (Go values before the second look). */
+  untypedMaps?: Set<string>;
   /** The value of each positional parameter used ($1 → its text, $# → the count). */
   positional: Map<ast.Expr, string>;
   /** Go value reads: args.x.y, rets.err, retval, args.b[i], and the operand of len()/str(). */
@@ -148,7 +150,7 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
     r.blocks.push(info);
   });
   for (const ref of r.namedMaps) {
-    if (!r.maps.has(ref.name)) {
+    if (!r.maps.has(ref.name) && !r.untypedMaps?.has(ref.name)) {
       const near = suggest(ref.name, [...r.maps.keys()]);
       r.diagnostics.push(diag('GT2029', ref.span, { name: ref.name }, near ? [`did you mean '${near}'?`] : []));
     }
@@ -177,6 +179,8 @@ function readsReturnTime(probe: ast.Probe): boolean {
 
 class Checker {
   private readonly strlen: number;
+  /** Variables assigned a value of no known type yet (see assign). */
+  private readonly untyped = new Set<string>();
 
   constructor(
     private readonly r: SemanticResult,
@@ -243,7 +247,12 @@ class Checker {
         return;
       }
       const t = this.expr(v);
-      if (!t) return;
+      if (!t) {
+        // Its value was wrong (reported) or is a Go value typed only in the second look: its
+        // uses say nothing more until then.
+        if (!this.block.vars.has(s.target.name)) this.untyped.add(s.target.name);
+        return;
+      }
       const prev = this.block.vars.get(s.target.name);
       if (s.op !== '=') {
         if (!prev) this.err('GT2002', s.target.span, { name: s.target.name });
@@ -303,7 +312,10 @@ class Checker {
   }
 
   private useMap(ref: ast.MapRef, kind: MapKind, keys: (Ty | undefined)[], valueType?: Ty, lhist?: MapInfo['lhist']): void {
-    if (keys.some((k) => !k)) return;
+    if (keys.some((k) => !k)) {
+      (this.r.untypedMaps ??= new Set()).add(ref.name);
+      return;
+    }
     const keyTypes = keys as Ty[];
     const prev = this.r.maps.get(ref.name);
     if (!prev) {
@@ -594,7 +606,7 @@ class Checker {
       }
       case 'VarRef': {
         const t = this.block.vars.get(e.name);
-        if (!t) this.err('GT2002', e.span, { name: e.name });
+        if (!t && !this.untyped.has(e.name)) this.err('GT2002', e.span, { name: e.name });
         return t;
       }
       case 'MapRef': {
@@ -605,6 +617,8 @@ class Checker {
           return undefined;
         }
         if (!m) {
+          // A key of unknown type (a Go value before the second look) says nothing of the map.
+          if (keys.some((k) => !k)) return undefined;
           this.useMap(e, 'int', keys, INT);
           return INT;
         }
@@ -709,7 +723,7 @@ class Checker {
         // otherwise reach clang as a literal it rejects.
         const n = v.startsWith('-') ? -BigInt(v.slice(1)) : BigInt(v);
         if (n < -(1n << 63n) || n >= 1n << 64n) {
-          this.err('GT2091', `$${e.index} is ${v.length > 30 ? v.slice(0, 30) + '...' : v}, which does not fit in 64 bits`, e.span, ['integers are 64-bit: from -9223372036854775808 to 18446744073709551615']);
+          this.err('GT2091', e.span, { index: e.index, value: v.length > 30 ? v.slice(0, 30) + '...' : v });
           return undefined;
         }
         this.r.positional.set(e, n.toString());

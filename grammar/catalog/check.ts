@@ -63,6 +63,17 @@ export const checkCodes = {
     message: '${index} is not set: the script got {args}',
     hint: 'give arguments after --: gotrace script.gt -- 42 main',
   },
+  GT2091: {
+    severity: 'error',
+    message: '${index} is {value}, which does not fit in 64 bits',
+    hint: 'integers are 64-bit: from -9223372036854775808 to 18446744073709551615',
+  },
+  // ---- limits of the generated program ----
+  GT2150: {
+    severity: 'error',
+    message: 'this probe needs more than {max} bytes of scratch space for its map keys, string values and comparisons ({used} so far)',
+    hint: 'use fewer or shorter strings in one probe (a smaller --strlen), or split the probe',
+  },
   // ---- Go values (args.NAME, rets.NAME, retval, fields, indexes) ----
   GT2100: { severity: 'error', message: '{name} is read by name: {name}.NAME' },
   GT2101: { severity: 'error', message: '{type} has no field {field}' },

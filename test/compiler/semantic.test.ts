@@ -59,8 +59,18 @@ t.test('valid programs pass the checker', async (t) => {
     'uretprobe:main.f /retval != 0/ { printf("%s %d %-5x %s\\n", func, retval, arg0, comm); @last = comm; }',
     'BEGIN { @start = nsecs; } interval:ms:100 { @ticks++; if (@ticks > 10) { exit(); } } END { print(@ticks); clear(@ticks); }',
     'uprobe:main.f { $x = arg0 * 2; $x += 1; $s = comm; @v[$s] = $x; unroll(3) { $x++; } }',
+    // Go values are typed in the second look, against the binary: nothing to say before it.
+    'uprobe:main.f { $s = args.name; @v[args.name] = comm; printf("%s %s %d\\n", $s, @v[args.name], $s == "x"); } END { print(@v); }',
   ]) {
     const r = checkSource(new SourceFile('stdin', src));
     t.equal(renderDiagnostics(r.diagnostics), '', src);
   }
+});
+
+t.test('GT2091: an integer $N must fit in 64 bits', async (t) => {
+  const src = 'BEGIN { @x = $1; }';
+  const r = checkSource(new SourceFile('stdin', src), { positional: ['-9223372036854775809'] });
+  t.equal(renderDiagnostics(r.diagnostics), 'stdin:1:14-16: ERROR: $1 is -9223372036854775809, which does not fit in 64 bits\nBEGIN { @x = $1; }\n             ~~\nHINT: integers are 64-bit: from -9223372036854775808 to 18446744073709551615\n');
+  for (const ok of ['-9223372036854775808', '18446744073709551615', '-0x10', '0xffffffffffffffff'])
+    t.equal(checkSource(new SourceFile('stdin', src), { positional: [ok] }).diagnostics.length, 0, ok);
 });

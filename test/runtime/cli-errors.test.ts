@@ -30,6 +30,8 @@ t.test('bad inputs', async (t) => {
       stderr: /^stdin:1:27-31: ERROR: Unknown identifier: 'fake'\n[^\n]*\n {26}~~~~\nstdin:1:38-45: ERROR: count\(\) must be assigned to a map/,
     },
     { name: 'syntax error', args: ['-e', 'uprobe:main.handle { @x = ; }'], stderr: /^stdin:1:\d+-\d+: ERROR: / },
+    { name: '--strlen above 1024', args: ['--strlen', '1025', '-e', 'BEGIN { exit() }'], stderr: /^ERROR: --strlen wants a size from 8 to 1024, not '1025'/ },
+    { name: '--strlen below 8', args: ['--strlen', '7', '-e', 'BEGIN { exit() }'], stderr: /^ERROR: --strlen wants a size from 8 to 1024, not '7'/ },
     { name: 'missing script file', args: ['/nonexistent.gt'], stderr: /^ERROR: cannot read \/nonexistent.gt: ENOENT$/m },
   ];
   for (const c of cases) {

@@ -242,31 +242,35 @@ static __always_inline __s64 gt_read_int(__u64 addr, __u32 size, int sign)
 }
 
 /* A Go string (pointer and length, not NUL-terminated) into a zeroed buffer of `cap` bytes,
- * cut to cap - 1 bytes. Unreadable memory leaves the marker "<fault>", never garbage. */
-static __always_inline void gt_read_gostr(char *dst, __u64 cap, __u64 ptr, __u64 len)
+ * cut to cap - 1 bytes. Unreadable memory leaves the marker "<fault>", never garbage. Returns
+ * the bytes kept, or -1 for a fault: captures for print()/%v store it, so that a string's NULs
+ * (trailing ones included) print as Go prints them. */
+static __always_inline __s64 gt_read_gostr(char *dst, __u64 cap, __u64 ptr, __u64 len)
 {
 	__u64 n = len;
 	if (n > cap - 1)
 		n = cap - 1;
 	if (n == 0)
-		return;
+		return 0;
 	if (bpf_probe_read_user(dst, n, (void *)ptr)) {
 		__builtin_memset(dst, 0, 8);
 		__builtin_memcpy(dst, "<fault>", 7);
+		return -1;
 	}
+	return n;
 }
 
 /* A Go string whose header (pointer, length) is itself in user memory, e.g. a struct field
  * reached through a pointer: an unreadable header is marked too. */
-static __always_inline void gt_read_gostr_at(char *dst, __u64 cap, __u64 addr)
+static __always_inline __s64 gt_read_gostr_at(char *dst, __u64 cap, __u64 addr)
 {
 	__u64 hdr[2] = {};
 	if (!addr || bpf_probe_read_user(hdr, sizeof(hdr), (void *)addr)) {
 		__builtin_memset(dst, 0, 8);
 		__builtin_memcpy(dst, "<fault>", 7);
-		return;
+		return -1;
 	}
-	gt_read_gostr(dst, cap, hdr[0], hdr[1]);
+	return gt_read_gostr(dst, cap, hdr[0], hdr[1]);
 }
 
 /* bpftrace's str(ptr): a NUL-terminated C string. */

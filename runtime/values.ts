@@ -69,8 +69,11 @@ export function valueText(v: Value): string {
   }
 }
 
-function strBytes(buf: Buffer, off: number, cap: number): Buffer {
-  return Buffer.from(bufferBytes(buf.subarray(off, off + cap)));
+/** A captured Go string: the bytes kept, then the bytes (compiler/passes/govalues.ts
+ *  GO_STR_LEN); undefined when it was unreadable. */
+function keptBytes(buf: Buffer, off: number, cap: number): Buffer | undefined {
+  const n = Number(buf.readBigInt64LE(off));
+  return n < 0 ? undefined : buf.subarray(off + 8, off + 8 + Math.min(n, cap - 1));
 }
 
 /** Error types whose first field is their message. */
@@ -92,15 +95,15 @@ export function goText(buf: Buffer, off: number, fmt: GoFormat, ctx: DecodeConte
       return v === 0n ? '<nil>' : `0x${v.toString(16)}`;
     }
     case 'str': {
-      const b = strBytes(buf, off, fmt.cap);
-      return b.toString('latin1') === '<fault>' ? '<fault>' : goQuote(b);
+      const b = keptBytes(buf, off, fmt.cap);
+      return b ? goQuote(b) : '<fault>';
     }
     case 'iface': {
       const t = buf.readBigUInt64LE(off);
       const data = buf.readBigUInt64LE(off + 8);
       if (t === 0n) return '<nil>';
       const name = ctx.typeName?.(t);
-      if (name && MESSAGE_ERRORS.has(name)) return bareText(strBytes(buf, off + 16, fmt.cap));
+      if (name && MESSAGE_ERRORS.has(name)) return bareText(keptBytes(buf, off + 16, fmt.cap) ?? Buffer.from('<fault>'));
       return `${name ?? `type@0x${t.toString(16)}`}(0x${data.toString(16)})`;
     }
     case 'opaque':

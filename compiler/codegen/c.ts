@@ -14,7 +14,7 @@ import type { BlockInfo, MapInfo, SemanticResult } from '../passes/semantic.js';
 import { INT, USTACK_DEPTH, layout, storageSize, type Field, type GoFormat, type Ty } from '../passes/types.js';
 import { templatesDir } from '../paths.js';
 import type { RegPiece } from '../go/abi.js';
-import { underlying, type GoAccess } from '../passes/govalues.js';
+import { GO_STR_LEN, underlying, type GoAccess } from '../passes/govalues.js';
 import { EXPR_DEPTH_PER_LINE, ScratchAllocator, scratchDecl, zeroLines } from './scratch.js';
 
 export interface CodegenProbe {
@@ -424,7 +424,7 @@ class BlockWriter {
         this.line(`*(__s64 *)${buf} = ${this.goScalar(a)};`);
         return;
       case 'str':
-        this.goString(a, dest, fmt.cap);
+        this.goString(a, `*(${buf} + ${GO_STR_LEN})`, fmt.cap, `*(__s64 *)${buf}`);
         return;
       case 'iface': {
         const loc = this.goLoc(a);
@@ -436,8 +436,7 @@ class BlockWriter {
         this.line(`*(__u64 *)(${buf} + 8) = ${data};`);
         // Common error types (*errors.errorString, *fmt.wrapError) start with their message;
         // user space shows it only for those types.
-        this.line(`if (${data})`);
-        this.line(`\tgt_read_gostr_at(${buf} + 16, ${fmt.cap}, ${data});`);
+        this.line(`*(__s64 *)(${buf} + 16) = ${data} ? gt_read_gostr_at(${buf} + ${16 + GO_STR_LEN}, ${fmt.cap}, ${data}) : -1;`);
         return;
       }
       case 'struct': {
@@ -448,8 +447,10 @@ class BlockWriter {
             this.line(`*(__u${p.size * 8} *)(${buf} + ${p.offset - loc.base}) = (__u${p.size * 8})${this.reg(p.reg, loc.result)};`);
         for (const f of fmt.fields) {
           if (f.fmt.kind !== 'str' || f.extra === undefined) continue;
-          if (loc.kind === 'mem') this.line(`gt_read_gostr_at(${buf} + ${f.extra}, ${f.fmt.cap}, ${loc.addr} + ${f.offset});`);
-          else this.line(`gt_read_gostr(${buf} + ${f.extra}, ${f.fmt.cap}, ${this.word({ ...loc, base: loc.base + f.offset }, 0)}, ${this.word({ ...loc, base: loc.base + f.offset }, 8)});`);
+          const len = `*(__s64 *)(${buf} + ${f.extra})`;
+          const dst = `${buf} + ${f.extra + GO_STR_LEN}`;
+          if (loc.kind === 'mem') this.line(`${len} = gt_read_gostr_at(${dst}, ${f.fmt.cap}, ${loc.addr} + ${f.offset});`);
+          else this.line(`${len} = gt_read_gostr(${dst}, ${f.fmt.cap}, ${this.word({ ...loc, base: loc.base + f.offset }, 0)}, ${this.word({ ...loc, base: loc.base + f.offset }, 8)});`);
         }
         return;
       }
@@ -535,15 +536,17 @@ class BlockWriter {
     return `(__s64)(${sign ? '__s' : '__u'}${size * 8})${v}`;
   }
 
-  private goString(a: GoAccess, dest: string, size: number): void {
+  /** Reads a Go string into the buffer `dest`; `lenTo`, when given, receives the bytes kept. */
+  private goString(a: GoAccess, dest: string, size: number, lenTo?: string): void {
     const loc = this.goLoc(a);
+    const set = lenTo ? `${lenTo} = ` : '';
     if (loc.kind === 'mem') {
-      this.line(`gt_read_gostr_at((char *)&${dest}, ${size}, ${loc.addr});`);
+      this.line(`${set}gt_read_gostr_at((char *)&${dest}, ${size}, ${loc.addr});`);
       return;
     }
     const ptr = this.tmpU64(this.word(loc, 0));
     const len = this.tmpU64(this.word(loc, 8));
-    this.line(`gt_read_gostr((char *)&${dest}, ${size}, ${ptr}, ${len});`);
+    this.line(`${set}gt_read_gostr((char *)&${dest}, ${size}, ${ptr}, ${len});`);
   }
 
   private goLen(arg: ast.Expr): string {

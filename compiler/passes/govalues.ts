@@ -129,6 +129,10 @@ export function indexAccess(a: GoAccess, index: ast.Expr, span: ast.Span): Acces
 export const MAX_CAPTURE = 256;
 export const SLICE_ELEMS = 16;
 
+/** A captured Go string starts with the number of bytes kept (-1: unreadable), so its NULs,
+ *  trailing ones included, print as Go prints them. */
+export const GO_STR_LEN = 8;
+
 /** The capture format of a Go value for print()/%v, with its size, or why it cannot be shown
  *  (a diagnostic without span). */
 export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat; size: number } | Diagnostic {
@@ -144,9 +148,9 @@ export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat;
     case 'func':
       return { fmt: { kind: 'ptr' }, size: 8 };
     case 'string':
-      return { fmt: { kind: 'str', cap: strlen }, size: strlen };
+      return { fmt: { kind: 'str', cap: strlen }, size: GO_STR_LEN + strlen };
     case 'interface':
-      return { fmt: { kind: 'iface', cap: strlen, empty: u.empty }, size: 16 + strlen };
+      return { fmt: { kind: 'iface', cap: strlen, empty: u.empty }, size: 16 + GO_STR_LEN + strlen };
     case 'struct': {
       if (depth > 0) return { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 };
       if (u.size > MAX_CAPTURE) return diag('GT2125', undefined, { type: typeString(t), size: u.size, max: MAX_CAPTURE });
@@ -157,7 +161,7 @@ export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat;
         if (mu.kind === 'string') {
           fmt = { kind: 'str', cap: strlen };
           const f = { name: m.name, offset: m.offset, fmt, extra };
-          extra += strlen;
+          extra += GO_STR_LEN + strlen;
           return f;
         }
         const inner = mu.kind === 'interface' ? { kind: 'opaque' as const, name: typeString(m.type) } : goFormat(m.type, strlen, depth + 1);

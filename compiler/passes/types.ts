@@ -6,13 +6,15 @@
 export type Ty = { k: 'int' } | { k: 'str'; size: number } | { k: 'probe' } | { k: 'ustack' } | { k: 'hex' } | { k: 'usym' } | { k: 'go'; fmt: GoFormat; size: number };
 
 /** How a Go value captured for print()/%v is laid out and printed (JSON-safe: it travels in the
- *  manifest). Scalars take 8 bytes; strings `cap` bytes; an interface its type's address, its
- *  data word and, for error types that hold a message, the message; a struct its own bytes then
+ *  manifest). Scalars take 8 bytes; strings the bytes kept (8 bytes) then `cap` bytes; an
+ *  interface its type's address, its data word and, for error types that hold a message, the
+ *  message (as a string); a struct its own bytes then
  *  the contents of its string fields; a slice its length then its first elements. */
 export type GoFormat =
   | { kind: 'int'; size: number; signed: boolean; bool?: boolean }
   | { kind: 'float'; size: number }
   | { kind: 'ptr' }
+  /** The bytes kept (an int64, -1 when unreadable), then `cap` bytes of the string. */
   | { kind: 'str'; cap: number }
   | { kind: 'iface'; cap: number; empty: boolean }
   | { kind: 'opaque'; name: string }

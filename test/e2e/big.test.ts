@@ -20,7 +20,7 @@ interface Case {
   error?: { code: string; at: string };
 }
 
-// The fixture (test/fixtures/go/strings) calls show(s, i) for i = 0..9; s is "plain text" for 0,
+// The fixture (test/fixtures/go/strings) calls show(s, i) for i = 0..10; s is "plain text" for 0,
 // 1500 digits for 8.
 const cases: Case[] = [
   { name: '130-term sum', args: ['-e', `uprobe:main.show /args.i == 1/ { @x = ${rep('1', 130, ' + ')}; }`], out: /^@x: 130$/m },

@@ -20,7 +20,7 @@ for (const strlen of [64, 1024]) {
     const r = await runGotrace(['--strlen', String(strlen), '-o', out, '-e', SCRIPT, '-c', `${bin} ${strlen - 1}`]);
     t.equal(r.code, 0, r.stderr);
     const own = r.stdout.split('\n').filter((l) => /^[qs] \d+ /.test(l));
-    t.equal(own.length, 20, 'the program made 20 reports');
+    t.equal(own.length, 22, 'the program made 22 reports');
     const traced = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l);
     // print(args.s) prints the quoted form alone on its line, right after the two printf lines.
     const printed = traced.filter((_, i) => i % 3 === 2);

@@ -134,6 +134,7 @@ static __always_inline __u64 gt_depth(struct gt_regs *ctx)
 
 static __always_inline void gt_call_key_of(struct gt_regs *ctx, __u64 probe, struct gt_call_key *k)
 {
+	k->tgid = bpf_get_current_pid_tgid() >> 32;
 	k->goid = gt_goid(ctx);
 	k->depth = gt_depth(ctx);
 	k->probe = probe;

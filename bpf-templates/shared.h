@@ -13,9 +13,13 @@ struct gt_config {
 	__u64 start_ns;        /* bpf_ktime_get_ns() when tracing started */
 };
 
-/* Identity of one live call: the goroutine, and how deep its stack was at entry. Depth is
- * measured from g.stack.hi, so it survives the runtime copying the stack to a bigger one. */
+/* Identity of one live call: the process, the goroutine, and how deep its stack was at entry.
+ * Depth is measured from g.stack.hi, so it survives the runtime copying the stack to a bigger
+ * one. N.B. goids and depths are per process: two processes of one binary traced binary-wide
+ * (no -p) have the same goroutine 1 at the same depth, so without the tgid one process's return
+ * would take the other's entry (wrong time, wrong arguments). */
 struct gt_call_key {
+	__u64 tgid;
 	__u64 goid;
 	__u64 depth;
 	__u64 probe;

@@ -19,14 +19,45 @@ struct gt_regs {
  * .rodata (string constants, say): the loader writes it without reading BTF. */
 const volatile struct gt_config gt_cfg SEC(".rodata.gotrace") = {};
 
-/* Entry timestamps of calls in flight. LRU, because a call unwound by a panic never reaches a
- * RET and its entry would otherwise stay forever. */
+/* Entry timestamps of calls in flight. Its size is set at load time (--calls-in-flight), so a
+ * compiled object serves every size.
+ * N.B. LRU, because a call unwound by a panic never reaches a RET and its entry would otherwise
+ * stay forever: net/http recovers handler panics, so a server would fill a plain hash with dead
+ * entries and every later call would be refused. The price: when more calls are in flight than
+ * the table holds, LRU evicts live entries without telling anyone, and their returns go
+ * untraced. Those are counted, not seen: gt_stats counts entries put in and taken out by a
+ * return, and user space subtracts what is left in the table at the end (an evicted entry is
+ * the only other way out). Dead entries of panicked calls evicted under pressure count too. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, struct gt_call_key);
 	__type(value, struct gt_call);
 } gt_calls SEC(".maps");
+
+/* Counters about gt_calls (GT_STAT_* slots). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GT_STAT_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} gt_stats SEC(".maps");
+
+/* The script's losses, one slot each (the manifest's drops say which): updates refused by a
+ * full map (--map-keys), while loops cut off at their bound. Sized at load time. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} gt_drops SEC(".maps");
+
+static __always_inline void gt_count(void *map, __u32 slot)
+{
+	__u64 *n = bpf_map_lookup_elem(map, &slot);
+	if (n)
+		*n += 1;
+}
 
 /* Events for user space: printf, print, exit, ... */
 struct {
@@ -155,18 +186,24 @@ static __always_inline void gt_fill_call(struct gt_regs *ctx, struct gt_call *c)
 	c->args[8] = ctx->r11;
 }
 
-/* Record the entry of a call; its return finds it with gt_return(). */
+/* Record the entry of a call; its return finds it with gt_return(). An entry already under the
+ * key belongs to a call of this goroutine at this depth that never returned (a panic unwound
+ * it): it is replaced, and counted apart so that it is not taken for a new call. */
 static __always_inline void gt_enter(struct gt_regs *ctx, __u64 probe)
 {
 	struct gt_call_key k = {};
 	struct gt_call c = {};
 	gt_call_key_of(ctx, probe, &k);
 	gt_fill_call(ctx, &c);
-	bpf_map_update_elem(&gt_calls, &k, &c, BPF_ANY);
+	if (bpf_map_update_elem(&gt_calls, &k, &c, BPF_NOEXIST) == 0) {
+		gt_count(&gt_stats, GT_STAT_CALLS_STARTED);
+	} else if (bpf_map_update_elem(&gt_calls, &k, &c, BPF_ANY) == 0) {
+		gt_count(&gt_stats, GT_STAT_CALLS_REPLACED);
+	}
 }
 
 /* At a RET: the matching entry's record, copied out and removed, or 0 when the entry was not
- * seen (tracing started mid-call). */
+ * seen (tracing started mid-call, or it was evicted: see gt_calls). */
 static __always_inline int gt_return(struct gt_regs *ctx, __u64 probe, struct gt_call *out)
 {
 	struct gt_call_key k = {};
@@ -175,14 +212,17 @@ static __always_inline int gt_return(struct gt_regs *ctx, __u64 probe, struct gt
 	if (!c)
 		return 0;
 	*out = *c;
-	bpf_map_delete_elem(&gt_calls, &k);
+	if (bpf_map_delete_elem(&gt_calls, &k) == 0)
+		gt_count(&gt_stats, GT_STAT_CALLS_RETURNED);
 	return 1;
 }
 
 /* Aggregations live in per-CPU hash maps: no atomics on the hot path, user space merges. A
  * first insert can race with another program on the same CPU only through preemption, which
- * uprobe programs do not suffer; BPF_NOEXIST then simply retries the lookup. */
-#define GT_PERCPU_ADD(map, key, delta)                                              \
+ * uprobe programs do not suffer; a failed BPF_NOEXIST insert then retries the lookup, and when
+ * the key is still absent the map is full (--map-keys): the update is counted in gt_drops slot
+ * `drop`, never lost silently. */
+#define GT_PERCPU_ADD(map, key, delta, drop)                                        \
 	do {                                                                        \
 		__s64 *gt_v = bpf_map_lookup_elem(map, key);                         \
 		if (gt_v) {                                                          \
@@ -193,36 +233,67 @@ static __always_inline int gt_return(struct gt_regs *ctx, __u64 probe, struct gt
 				gt_v = bpf_map_lookup_elem(map, key);                \
 				if (gt_v)                                            \
 					*gt_v += (delta);                            \
+				else                                                 \
+					gt_count(&gt_drops, drop);                   \
 			}                                                            \
 		}                                                                    \
 	} while (0)
 
-#define GT_PERCPU_AVG(map, key, x)                                                  \
+#define GT_PERCPU_AVG(map, key, x, drop)                                            \
 	do {                                                                        \
 		struct gt_avg *gt_a = bpf_map_lookup_elem(map, key);                 \
+		if (!gt_a) {                                                         \
+			struct gt_avg gt_init = {};                                  \
+			bpf_map_update_elem(map, key, &gt_init, BPF_NOEXIST);        \
+			gt_a = bpf_map_lookup_elem(map, key);                        \
+		}                                                                    \
 		if (gt_a) {                                                          \
 			gt_a->count += 1;                                            \
 			gt_a->sum += (x);                                            \
 		} else {                                                             \
-			struct gt_avg gt_init = { 1, (x) };                          \
-			bpf_map_update_elem(map, key, &gt_init, BPF_NOEXIST);        \
+			gt_count(&gt_drops, drop);                                   \
 		}                                                                    \
 	} while (0)
 
 /* min/max keep (value, set) so that an unset CPU slot does not read as 0 when merged. */
-#define GT_PERCPU_MINMAX(map, key, x, cmp)                                          \
+#define GT_PERCPU_MINMAX(map, key, x, cmp, drop)                                    \
 	do {                                                                        \
 		struct gt_avg *gt_m = bpf_map_lookup_elem(map, key);                 \
 		__s64 gt_x = (x);                                                    \
+		if (!gt_m) {                                                         \
+			struct gt_avg gt_init = {};                                  \
+			bpf_map_update_elem(map, key, &gt_init, BPF_NOEXIST);        \
+			gt_m = bpf_map_lookup_elem(map, key);                        \
+		}                                                                    \
 		if (gt_m) {                                                          \
 			if (!gt_m->count || gt_x cmp gt_m->sum)                      \
 				gt_m->sum = gt_x;                                    \
 			gt_m->count = 1;                                             \
 		} else {                                                             \
-			struct gt_avg gt_init = { 1, gt_x };                         \
-			bpf_map_update_elem(map, key, &gt_init, BPF_NOEXIST);        \
+			gt_count(&gt_drops, drop);                                   \
 		}                                                                    \
 	} while (0)
+
+/* Go's integer division and remainder: truncated toward zero, the remainder taking the
+ * dividend's sign (-7 / 2 == -3, -7 % 2 == -1).
+ * N.B. BPF before ISA v4 (which clang 14 cannot emit) divides unsigned only: the magnitudes
+ * are divided and the sign put back. Division by zero gives 0 and x % 0 gives x, as the BPF
+ * instructions do; MinInt64 / -1 wraps to MinInt64, as in Go. */
+static __always_inline __s64 gt_sdiv(__s64 a, __s64 b)
+{
+	__u64 ua = a < 0 ? 0 - (__u64)a : (__u64)a;
+	__u64 ub = b < 0 ? 0 - (__u64)b : (__u64)b;
+	__u64 q = ua / ub;
+	return (__s64)(((a < 0) != (b < 0)) ? 0 - q : q);
+}
+
+static __always_inline __s64 gt_smod(__s64 a, __s64 b)
+{
+	__u64 ua = a < 0 ? 0 - (__u64)a : (__u64)a;
+	__u64 ub = b < 0 ? 0 - (__u64)b : (__u64)b;
+	__u64 r = ua % ub;
+	return (__s64)(a < 0 ? 0 - r : r);
+}
 
 /* A Go integer of `size` bytes at a user address; 0 when unreadable. `size` is a constant at
  * every (inlined) call, so the switch folds away. */

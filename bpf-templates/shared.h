@@ -41,6 +41,14 @@ struct gt_event_hdr {
 
 #define GT_USTACK_DEPTH 16
 
+/* Slots of gt_stats (per-CPU counters of the entry/return table, summed by user space). Calls
+ * lost to a full table are what was entered and neither returned nor is still in the table:
+ * STARTED - RETURNED - (entries left at the end); REPLACED counts entries found stale. */
+#define GT_STAT_CALLS_STARTED 0
+#define GT_STAT_CALLS_RETURNED 1
+#define GT_STAT_CALLS_REPLACED 2
+#define GT_STAT_SLOTS 4
+
 /* avg() and stats() keep a count and a sum per CPU; user space merges them. */
 struct gt_avg {
 	__s64 count;

@@ -6,7 +6,7 @@ import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { parse } from '../grammar/index.js';
 import type { SourceFile } from '../grammar/source.js';
 import { build } from './clang.js';
-import { eventSpecs, generateC, mapSpecs, type CodegenProbe } from './codegen/c.js';
+import { dropSpecs, eventSpecs, generateC, mapSpecs, type CodegenProbe } from './codegen/c.js';
 import { CodegenLimitError } from './codegen/scratch.js';
 import type { GoBinary } from './go/binary.js';
 import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
@@ -171,9 +171,10 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
       return { diagnostics, program };
     }
   }
+  const drops = dropSpecs(maps);
   let cSource: string;
   try {
-    cSource = generateC(sem, probes, maps, events);
+    cSource = generateC(sem, probes, maps, events, drops);
   } catch (e) {
     if (!(e instanceof CodegenLimitError)) throw e;
     diagnostics.push(e.diagnostic);
@@ -185,6 +186,7 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
     attach,
     maps,
     events,
+    drops,
     probes: names,
     rodata: RODATA_LAYOUT,
     params,

@@ -79,6 +79,10 @@ export interface EventSpec {
   div?: number;
 }
 
+/** One counter slot of gt_drops: updates a full map refused (its size is --map-keys), or
+ *  executions of a while loop cut off at `limit` iterations (`at`: file:line:col). */
+export type DropSpec = { kind: 'map_full'; map: string } | { kind: 'loop_cut'; at: string; limit: number };
+
 export interface RodataField {
   name: 'goid_offset' | 'stack_hi_offset' | 'target_tgid' | 'start_ns';
   offset: number;
@@ -90,6 +94,8 @@ export interface Manifest {
   attach: AttachSpec[];
   maps: MapSpec[];
   events: EventSpec[];
+  /** What each slot of gt_drops counts. */
+  drops: DropSpec[];
   /** Probe ids (what `func` and `probe` hold) to names. */
   probes: { id: number; func: string; spec: string }[];
   /** Layout of `struct gt_config` in the `.rodata.gotrace` section (bpf-templates/shared.h). */

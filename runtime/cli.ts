@@ -15,6 +15,7 @@ import { Output } from './output.js';
 import { LiveProgram } from './session.js';
 import { HeldChild, resolveCommand, splitCommand } from './target.js';
 import { listFunctions } from './list.js';
+import { dropText, type Sizes } from './drops.js';
 
 export const VERSION = '0.1.0';
 
@@ -35,6 +36,8 @@ OPTIONS:
     --no-cache     do not use the compiled-object cache
     --unsafe       allow system() and cat()
     --strlen N     bytes of each string buffer, 8 to 1024 (default 64; keeps N - 1)
+    --map-keys N   keys each map holds (default 65536); updates beyond are counted
+    --calls-in-flight N  calls traced at once (default 131072); more are counted
     --json-diagnostics  errors as JSON lines (also with -f json)
     -h, --help     show this help
     -V, --version  show the version
@@ -59,6 +62,8 @@ export interface CliOptions {
   noCache: boolean;
   unsafe?: boolean;
   strlen?: number;
+  /** --map-keys, --calls-in-flight. */
+  sizes: Partial<Sizes>;
   jsonDiagnostics?: boolean;
   help: boolean;
   version: boolean;
@@ -66,7 +71,7 @@ export interface CliOptions {
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { format: 'text', verbose: false, dryRun: false, noCache: false, help: false, version: false, positional: [] };
+  const o: CliOptions = { format: 'text', verbose: false, dryRun: false, noCache: false, help: false, version: false, positional: [], sizes: {} };
   const need = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined) throw new UsageError(`option ${flag} needs a value`);
@@ -121,6 +126,10 @@ export function parseArgs(argv: string[]): CliOptions {
         o.strlen = Number(v);
         break;
       }
+      case '--map-keys':
+      case '--calls-in-flight':
+        o.sizes[a === '--map-keys' ? 'mapKeys' : 'callsInFlight'] = sizeArg(a, need(i++, a));
+        break;
       case '--json-diagnostics':
         o.jsonDiagnostics = true;
         break;
@@ -144,6 +153,12 @@ export function parseArgs(argv: string[]): CliOptions {
   }
   if (o.pid !== undefined && o.command !== undefined) throw new UsageError('give -p or -c, not both');
   return o;
+}
+
+/** A map size: at least 1, at most 2^24 (16M entries; the kernel refuses far less memory). */
+function sizeArg(flag: string, v: string): number {
+  if (!/^[1-9][0-9]*$/.test(v) || Number(v) > 1 << 24) throw new UsageError(`${flag} wants a number of entries from 1 to ${1 << 24}, not '${v}'`);
+  return Number(v);
 }
 
 interface Io {
@@ -282,6 +297,7 @@ export async function main(argv: string[]): Promise<number> {
       attachPid: opts.pid ?? -1,
       attachPath: opts.pid !== undefined ? binary : undefined,
       binary: compiled.binary,
+      sizes: opts.sizes,
     });
     const program = live;
     let exitRequested: (() => void) | undefined;
@@ -328,12 +344,16 @@ export async function main(argv: string[]): Promise<number> {
     // A -c target outlives a session ended by a signal or exit(); it was ours to start, so it
     // is ours to stop, as bpftrace does.
     if (why.kind !== 'exited') child?.terminate();
+    program.detach();
     output.finalMaps(program.readAllMaps());
     const lost = program.lostEvents();
     if (lost > 0n) {
       io.err.write(`Lost ${lost} events\n`);
       output.lost(lost);
     }
+    const drops = program.drops();
+    for (const d of drops) io.err.write(dropText(d) + '\n');
+    output.drops(drops);
     return 0;
   } catch (e) {
     if (e instanceof BpfError) {

@@ -8,6 +8,7 @@ import type { MapEntry } from './aggregations.js';
 import { jsonLine, mapJson } from './printers/json.js';
 import { mapText } from './printers/text.js';
 import type { LiveEvent } from './session.js';
+import { dropJson, type Drop } from './drops.js';
 import { formatArg, valueJson, valueText } from './values.js';
 
 export interface Sink {
@@ -89,6 +90,12 @@ export class Output {
       default:
         return;
     }
+  }
+
+  /** Losses other than events (full maps, evicted calls, cut loops): one JSON line; the text
+   *  form goes to stderr with "Lost N events". */
+  drops(ds: Drop[]): void {
+    if (ds.length && this.format === 'json') this.out.write(jsonLine('dropped', ds.map(dropJson)));
   }
 
   lost(n: bigint): void {

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import type { EventSpec, Manifest, MapSpec } from '../compiler/manifest.js';
 import type { GoBinary } from '../compiler/go/binary.js';
 import { decodeEntries, sortEntries, type MapEntry } from './aggregations.js';
-import { BpfObject, clearMap, onlineCpus, openCpuClock, possibleCpus, readMap, RingBuffer } from './libbpf/index.js';
+import { BpfObject, clearMap, mapKeys, onlineCpus, openCpuClock, possibleCpus, readMap, RingBuffer } from './libbpf/index.js';
+import { collectDrops, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_MAP_KEYS, type Drop, type Sizes } from './drops.js';
 import { decodeField, type DecodeContext, type Value } from './values.js';
 
 export interface LoadOptions {
@@ -21,6 +22,8 @@ export interface LoadOptions {
   /** Maps (by name in the object) to take from existing kernel maps instead of creating them:
    *  the REPL compiles each probe on its own and shares maps of the same name this way. */
   reuseMaps?: Map<string, number>;
+  /** Keys per script map (--map-keys) and calls traced at once (--calls-in-flight). */
+  sizes?: Partial<Sizes>;
 }
 
 export interface LiveEvent {
@@ -75,6 +78,7 @@ export class LiveProgram {
           start_ns: process.hrtime.bigint(),
         }),
       );
+      sizeMaps(obj, manifest, opts.sizes);
       for (const [cName, fd] of opts.reuseMaps ?? []) obj.reuseMap(cName, fd);
       obj.load();
       return new LiveProgram(obj, manifest, opts);
@@ -180,6 +184,31 @@ export class LiveProgram {
     return n;
   }
 
+  /** Detach every probe, keeping the maps readable: counters then stop moving. */
+  detach(): void {
+    this.obj.detach();
+  }
+
+  /** What was dropped (full maps, evicted calls, cut loops); exact once detached. */
+  drops(): Drop[] {
+    const sum = (fd: number, slots: number): bigint[] => {
+      const out = new Array<bigint>(slots).fill(0n);
+      for (const r of readMap(fd, 4, 8, true)) {
+        const i = r.key.readUInt32LE(0);
+        for (let c = 0; c < r.value.length; c += 8) if (i < slots) out[i] += r.value.readBigUInt64LE(c);
+      }
+      return out;
+    };
+    const stats = sum(this.obj.map('gt_stats').fd, 4);
+    const slots = sum(this.obj.map('gt_drops').fd, Math.max(1, this.manifest.drops.length));
+    const left = stats[0] > stats[1] ? BigInt(mapKeys(this.obj.map('gt_calls').fd, 32).length) : 0n;
+    return collectDrops(this.manifest.drops, slots, { started: stats[0], returned: stats[1], left }, this.sizes);
+  }
+
+  get sizes(): Sizes {
+    return { mapKeys: this.opts.sizes?.mapKeys ?? DEFAULT_MAP_KEYS, callsInFlight: this.opts.sizes?.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT };
+  }
+
   /** Maps in bpftrace's order (by name), with their entries. */
   readAllMaps(): { spec: MapSpec; entries: MapEntry[] }[] {
     return [...this.manifest.maps]
@@ -193,6 +222,13 @@ export class LiveProgram {
     this.ring?.free();
     this.obj.close();
   }
+}
+
+/** Map sizes are set here, before load, not compiled in: the cached object serves any size. */
+function sizeMaps(obj: BpfObject, manifest: Manifest, sizes: Partial<Sizes> = {}): void {
+  for (const m of manifest.maps) obj.setMaxEntries(m.cName, sizes.mapKeys ?? DEFAULT_MAP_KEYS);
+  obj.setMaxEntries('gt_calls', sizes.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT);
+  obj.setMaxEntries('gt_drops', Math.max(1, manifest.drops.length));
 }
 
 /** Names of the dynamic types of interface values, from .symtab: itabs (go.itab.T,I) for

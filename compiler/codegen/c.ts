@@ -3,13 +3,18 @@
 // site and, for blocks that run at return, a return program attached at every RET. BEGIN/END
 // and timers get one program each.
 //
-// Integers are 64-bit signed. Divisions and remainders are done unsigned because BPF (before ISA
-// v4, which clang 14 cannot emit) has no signed division. Strings are zero-padded buffers of a
-// size fixed at compile time (--strlen), filled by statements emitted before their use.
+// Integers are 64-bit signed, as in Go: division and remainder truncate toward zero (gt_sdiv,
+// gt_smod: BPF before ISA v4 divides unsigned only), >> is arithmetic, comparisons are signed.
+// N.B. bpftrace 0.17 divides and shifts right unsigned (-10 / 2 is 9223372036854775803 there,
+// with a warning); on non-negative operands both agree. Shift counts are taken mod 64 so that
+// a constant shift means what the same shift computed at run time means.
+// Strings are zero-padded buffers of a size fixed at compile time (--strlen), filled by
+// statements emitted before their use. Every update that a full map refuses and every while
+// loop cut off at its bound is counted in a slot of gt_drops (the manifest's drops name them).
 import fs from 'node:fs';
 import path from 'node:path';
 import type * as ast from '../../grammar/ast.js';
-import type { EventSpec, MapKind, MapSpec } from '../manifest.js';
+import type { DropSpec, EventSpec, MapKind, MapSpec } from '../manifest.js';
 import type { BlockInfo, MapInfo, SemanticResult } from '../passes/semantic.js';
 import { INT, USTACK_DEPTH, layout, storageSize, type Field, type GoFormat, type Ty } from '../passes/types.js';
 import { templatesDir } from '../paths.js';
@@ -82,7 +87,20 @@ function cType(t: Ty, name: string): string {
   return cField(layout([t]).fields[0], name);
 }
 
-export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: MapSpec[], events: EventSpec[], maxEntries = 4096): string {
+/** Largest number of iterations of a `while` loop; more are cut off and counted. */
+export const WHILE_LIMIT = 1024;
+
+/** The gt_drops slots of a program: one per map (same order as maps), then one per while loop
+ *  in the order the blocks are written. */
+export function dropSpecs(maps: MapSpec[]): DropSpec[] {
+  return maps.map((m) => ({ kind: 'map_full' as const, map: m.name }));
+}
+
+/** BPF C for the script. Map sizes in the C are placeholders: the loader sets them (--map-keys,
+ *  --calls-in-flight) so that one compiled object serves every size. `drops` starts with the
+ *  maps' slots (dropSpecs) and gets the loops' slots appended. */
+export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: MapSpec[], events: EventSpec[], drops: DropSpec[] = dropSpecs(maps)): string {
+  const maxEntries = 1;
   const byName = new Map(maps.map((m) => [m.name, m]));
   const decls: string[] = [];
   for (const m of maps) {
@@ -92,13 +110,14 @@ export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: Map
       `/* ${m.name}: ${m.kind} */`,
       `struct gt_key_${m.cName} { ${m.keys.map((f, i) => cField(f, `f${i}`)).join(' ')} };`,
       ...(m.value?.type === 'str' ? [`struct gt_val_${m.cName} { char v[${m.value.size}]; };`] : []),
-      `struct {\n\t__uint(type, ${type});\n\t__uint(max_entries, ${maxEntries});\n\t__type(key, struct gt_key_${m.cName});\n\t__type(value, ${value});\n} ${m.cName} SEC(".maps");\n`,
+      // Not preallocated: --map-keys can be large and costs memory only for keys that exist.
+      `struct {\n\t__uint(type, ${type});\n\t__uint(map_flags, BPF_F_NO_PREALLOC);\n\t__uint(max_entries, ${maxEntries});\n\t__type(key, struct gt_key_${m.cName});\n\t__type(value, ${value});\n} ${m.cName} SEC(".maps");\n`,
     );
   }
   for (const e of events)
     decls.push(`struct gt_ev_${e.id} { struct gt_event_hdr h; ${e.args.map((f, i) => cField(f, `a${i}`)).join(' ')} };`);
 
-  const writers = sem.blocks.map((b) => new BlockWriter(b, sem, byName, events));
+  const writers = sem.blocks.map((b) => new BlockWriter(b, sem, byName, events, drops));
   const bodies = writers.map((w) => w.write());
   decls.push(scratchDecl(Math.max(0, ...writers.map((w) => w.scratch.high))));
   const programs: string[] = [];
@@ -144,7 +163,13 @@ class BlockWriter {
     private readonly sem: SemanticResult,
     private readonly maps: Map<string, MapSpec>,
     private readonly events: EventSpec[],
+    private readonly drops: DropSpec[],
   ) {}
+
+  /** The gt_drops slot of a map. */
+  private dropSlot(m: MapSpec): number {
+    return this.drops.findIndex((d) => d.kind === 'map_full' && d.map === m.name);
+  }
 
   write(): string {
     const b = this.info;
@@ -261,15 +286,32 @@ class BlockWriter {
         for (let i = 0; i < s.count; i++) this.nested('{', () => this.stmts(s.body));
         return;
       case 'WhileStmt':
-        // Bounded: the verifier must see an end. 1024 iterations at most, as bpftrace's loops.
-        return this.nested(`for (int gt_i${this.tmp++} = 0; gt_i${this.tmp - 1} < 1024; gt_i${this.tmp - 1}++) {`, () => {
-          this.line(`if (!(${this.expr(s.cond)}))`);
-          this.line('\tbreak;');
-          this.stmts(s.body);
-        });
+        return this.whileLoop(s);
       case 'ReturnStmt':
         return this.line(`return;`);
     }
+  }
+
+  /** Bounded: the verifier must see an end. A loop whose condition still holds after
+   *  WHILE_LIMIT iterations is cut off there and counted in its gt_drops slot. */
+  private whileLoop(s: Extract<ast.Stmt, { kind: 'WhileStmt' }>): void {
+    const pos = s.span.file.position(s.span.start);
+    const slot = this.drops.push({ kind: 'loop_cut', at: `${s.span.file.name}:${pos.line}:${pos.col}`, limit: WHILE_LIMIT }) - 1;
+    const i = `gt_i${this.tmp++}`;
+    const done = `gt_done${this.tmp++}`;
+    this.line(`int ${done} = 0;`);
+    this.nested(`for (int ${i} = 0; ${i} < ${WHILE_LIMIT}; ${i}++) {`, () => {
+      this.nested(`if (!(${this.expr(s.cond)})) {`, () => {
+        this.line(`${done} = 1;`);
+        this.line('break;');
+      });
+      this.stmts(s.body);
+    });
+    // After the last allowed iteration the condition decides whether anything was cut off.
+    this.nested(`if (!${done}) {`, () => {
+      this.line(`if (${this.expr(s.cond)})`);
+      this.line(`\tgt_count(&gt_drops, ${slot});`);
+    });
   }
 
   private ty(e: ast.Expr): Ty {
@@ -357,19 +399,19 @@ class BlockWriter {
       switch (m.kind) {
         case 'count':
         case 'sum':
-          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m)}, ${x});`);
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m)}, ${x}, ${this.dropSlot(m)});`);
         case 'avg':
         case 'stats':
-          return this.line(`GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m)}, ${x});`);
+          return this.line(`GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m)}, ${x}, ${this.dropSlot(m)});`);
         case 'min':
-          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, <);`);
+          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, <, ${this.dropSlot(m)});`);
         case 'max':
-          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, >);`);
+          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, >, ${this.dropSlot(m)});`);
         case 'hist':
-          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, 1);`);
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, 1, ${this.dropSlot(m)});`);
         case 'lhist': {
           const { min, max, step } = m.lhist!;
-          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1);`);
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1, ${this.dropSlot(m)});`);
         }
         default:
           throw new Error(`codegen: ${m.kind} map assigned a call`);
@@ -379,7 +421,8 @@ class BlockWriter {
     if (m.value?.type === 'str') {
       const v = this.scratchTemp(`struct gt_val_${m.cName}`, 'gt_sv', m.value.size);
       this.fill(value, { k: 'str', size: m.value.size }, `${v}->v`);
-      this.line(`bpf_map_update_elem(&${m.cName}, ${k}, ${v}, BPF_ANY);`);
+      this.line(`if (bpf_map_update_elem(&${m.cName}, ${k}, ${v}, BPF_ANY))`);
+      this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
       return;
     }
     const v = `gt_v${this.tmp++}`;
@@ -389,7 +432,8 @@ class BlockWriter {
       this.line(`__s64 *${cur} = bpf_map_lookup_elem(&${m.cName}, ${k});`);
       this.line(`__s64 ${v} = ${binary(op.slice(0, -1) as ast.BinaryOp, `(${cur} ? *${cur} : 0)`, this.expr(value))};`);
     }
-    this.line(`bpf_map_update_elem(&${m.cName}, ${k}, &${v}, BPF_ANY);`);
+    this.line(`if (bpf_map_update_elem(&${m.cName}, ${k}, &${v}, BPF_ANY))`);
+    this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
   }
 
   private emitEvent(call: ast.Expr): void {
@@ -667,7 +711,10 @@ class BlockWriter {
 }
 
 function binary(op: ast.BinaryOp, a: string, b: string): string {
-  if (op === '/' || op === '%') return `(__s64)((__u64)(${a}) ${op} (__u64)(${b}))`;
+  if (op === '/') return `gt_sdiv(${a}, ${b})`;
+  if (op === '%') return `gt_smod(${a}, ${b})`;
+  if (op === '<<') return `(__s64)((__u64)(${a}) << ((${b}) & 63))`;
+  if (op === '>>') return `((${a}) >> ((${b}) & 63))`;
   if (op === '&&' || op === '||' || ['<', '<=', '>', '>=', '==', '!='].includes(op)) return `(__s64)((${a}) ${op} (${b}))`;
   return `((${a}) ${op} (${b}))`;
 }

@@ -194,6 +194,10 @@ class Checker {
     this.r.diagnostics.push(diag(code, span, ...args));
   }
 
+  private errLhist(e: LhistError, span: ast.Span): void {
+    this.r.diagnostics.push(diag(e.code, span, e.params as never));
+  }
+
   stmts(ss: ast.Stmt[]): void {
     for (const s of ss) this.stmt(s);
   }
@@ -302,8 +306,9 @@ class Checker {
         return;
       }
       const [min, max, step] = nums;
-      if (step <= 0 || max <= min || (max - min) / step > 1000) {
-        this.err('GT2025', call.span);
+      const bad = lhistBoundsError(min, max, step);
+      if (bad) {
+        this.errLhist(bad, call.span);
         return;
       }
       lhist = { min, max, step };
@@ -743,4 +748,22 @@ function isGoPath(e: ast.Expr): boolean {
 
 function describe(k: MapKind): string {
   return k === 'int' ? 'integers' : k === 'str' ? 'strings' : `${k}()`;
+}
+
+type LhistError =
+  | { code: 'GT2035'; params: { step: number } }
+  | { code: 'GT2025'; params: { min: number; max: number } }
+  | { code: 'GT2036'; params: { step: number; range: number } }
+  | { code: 'GT2037'; params: { buckets: number } };
+
+/** What is wrong with lhist()'s bounds, in bpftrace's words and order (a step wider than the
+ *  range would put every value in the under- or overflow bucket). Unlike bpftrace, a negative
+ *  min is allowed: buckets of negative values are well defined here. */
+export function lhistBoundsError(min: number, max: number, step: number): LhistError | undefined {
+  if (step < 1) return { code: 'GT2035', params: { step } };
+  if (min > max) return { code: 'GT2025', params: { min, max } };
+  if (step > max - min) return { code: 'GT2036', params: { step, range: max - min } };
+  const buckets = Math.floor((max - min) / step);
+  if (buckets > 1000) return { code: 'GT2037', params: { buckets } };
+  return undefined;
 }

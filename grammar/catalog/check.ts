@@ -20,7 +20,7 @@ export const checkCodes = {
   GT2022: { severity: 'error', message: '{fn}() cannot be used with {op}' },
   GT2023: { severity: 'error', message: '{fn}() takes {expected}, found {count}' },
   GT2024: { severity: 'error', message: 'lhist() min, max and step must be integer literals' },
-  GT2025: { severity: 'error', message: 'lhist() needs min < max, step > 0 and at most 1000 buckets' },
+  GT2025: { severity: 'error', message: 'lhist() min must be less than max (provided min {min} and max {max})' },
   GT2026: {
     severity: 'error',
     message: '{name} holds {kind}() and cannot be used as a value',
@@ -34,6 +34,9 @@ export const checkCodes = {
   GT2033: { severity: 'error', message: '{fn}() takes one map, e.g. {fn}(@m)' },
   GT2034: { severity: 'error', message: 'delete() takes one map element, e.g. delete(@m[k])' },
   // ---- maps keep one layout ----
+  GT2035: { severity: 'error', message: 'lhist() step must be >= 1 ({step} provided)' },
+  GT2036: { severity: 'error', message: 'lhist() step is too large for the given range (provided step {step} for range {range})' },
+  GT2037: { severity: 'error', message: 'lhist() too many buckets, must be <= 1000 (would need {buckets})' },
   GT2040: { severity: 'error', message: '{name} used with {keys} here but {count} elsewhere' },
   GT2041: { severity: 'error', message: '{name} holds {before} elsewhere, {now} here', hint: 'a map keeps one type of value' },
   GT2042: { severity: 'error', message: '{name} holds {before} and cannot be assigned {now}' },

@@ -18,6 +18,7 @@ export interface LibbpfFfi {
   map_initial_value: (map: unknown, size: number[]) => unknown;
   /** Before load: use an existing kernel map (by fd) instead of creating this one. */
   map_reuse_fd: (map: unknown, fd: number) => number;
+  map_set_max_entries: (map: unknown, n: number) => number;
   find_program: (obj: unknown, name: string) => unknown;
   attach_uprobe: (prog: unknown, ret: boolean, pid: number, path: string, off: number) => unknown;
   attach_perf_event: (prog: unknown, pfd: number) => unknown;
@@ -85,6 +86,7 @@ export function libbpf(): LibbpfFfi {
     map_set_initial_value: lib.func('int bpf_map__set_initial_value(bpf_map *map, const void *data, size_t size)'),
     map_initial_value: lib.func('void *bpf_map__initial_value(bpf_map *map, _Out_ size_t *size)'),
     map_reuse_fd: lib.func('int bpf_map__reuse_fd(bpf_map *map, int fd)'),
+    map_set_max_entries: lib.func('int bpf_map__set_max_entries(bpf_map *map, uint32_t max_entries)'),
     find_program: lib.func('bpf_program *bpf_object__find_program_by_name(bpf_object *obj, const char *name)'),
     attach_uprobe: lib.func(
       'bpf_link *bpf_program__attach_uprobe(bpf_program *prog, bool retprobe, int pid, const char *path, size_t off)',

@@ -127,6 +127,21 @@ export class BpfObject {
     if (r < 0) throw new BpfError(`cannot reuse map ${name} (fd ${fd}): ${errnoName(r)}`, -r);
   }
 
+  /** Before load: the number of entries map `name` holds (its max_entries in the C is a
+   *  placeholder, so one compiled object serves every size). */
+  setMaxEntries(name: string, n: number): void {
+    const m = this.maps().find((x) => x.name === name);
+    if (!m) throw new BpfError(`BPF object has no map ${name}`);
+    const r = this.ffi.map_set_max_entries(m.ptr, n);
+    if (r < 0) throw new BpfError(`cannot size map ${name} to ${n} entries: ${errnoName(r)}`, -r);
+  }
+
+  /** Detach every link, keeping maps and programs (their counters can still be read). */
+  detach(): void {
+    for (const l of this.links.reverse()) this.ffi.link_destroy(l);
+    this.links = [];
+  }
+
   map(name: string): MapHandle {
     const m = this.maps().find((x) => x.name === name);
     if (!m) throw new BpfError(`BPF object has no map ${name}`);
@@ -186,8 +201,7 @@ export class BpfObject {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const l of this.links.reverse()) this.ffi.link_destroy(l);
-    this.links = [];
+    this.detach();
     this.ffi.close(this.obj);
     this.obj = null;
     void this.image;

@@ -278,12 +278,13 @@ static __always_inline int gt_return(struct gt_regs *ctx, __u64 probe, struct gt
  * dividend's sign (-7 / 2 == -3, -7 % 2 == -1).
  * N.B. BPF before ISA v4 (which clang 14 cannot emit) divides unsigned only: the magnitudes
  * are divided and the sign put back. Division by zero gives 0 and x % 0 gives x, as the BPF
- * instructions do; MinInt64 / -1 wraps to MinInt64, as in Go. */
+ * instructions do (tested here: clang folds a division by a known zero into anything);
+ * MinInt64 / -1 wraps to MinInt64, as in Go. */
 static __always_inline __s64 gt_sdiv(__s64 a, __s64 b)
 {
 	__u64 ua = a < 0 ? 0 - (__u64)a : (__u64)a;
 	__u64 ub = b < 0 ? 0 - (__u64)b : (__u64)b;
-	__u64 q = ua / ub;
+	__u64 q = ub ? ua / ub : 0;
 	return (__s64)(((a < 0) != (b < 0)) ? 0 - q : q);
 }
 
@@ -291,7 +292,7 @@ static __always_inline __s64 gt_smod(__s64 a, __s64 b)
 {
 	__u64 ua = a < 0 ? 0 - (__u64)a : (__u64)a;
 	__u64 ub = b < 0 ? 0 - (__u64)b : (__u64)b;
-	__u64 r = ua % ub;
+	__u64 r = ub ? ua % ub : ua;
 	return (__s64)(a < 0 ? 0 - r : r);
 }
 

@@ -13,6 +13,7 @@ import { directBranchTargets, findProbeSites, ProbeSites } from './sites.js';
 import { Dwarf } from './dwarf.js';
 import { GLayout, gLayoutFor } from './goid.js';
 import { PclnLines } from './pclntab-lines.js';
+import { InlineTrees, type InlinedSite } from './inltree.js';
 import { FunctionAbi, functionAbiFor } from './func-abi.js';
 
 export { GoBinaryError, binaryDiagnostic } from './errors.js';
@@ -64,6 +65,7 @@ export class GoBinary {
   private readonly elf: ElfFile;
   private readonly pcln: Pclntab;
   private linesCache?: PclnLines;
+  private inlCache?: InlineTrees;
   private abi0Entries?: Set<number>;
   private readonly funcs: GoFunc[];
   private byName?: Map<string, GoFunc>;
@@ -201,6 +203,13 @@ export class GoBinary {
   probeSites(fn: GoFunc): ProbeSites {
     const code = this.elf.readVaddr(fn.entry, fn.end - fn.entry);
     return findProbeSites(code, fn.entry);
+  }
+
+  /** Where the compiler inlined `fn` into other functions; undefined when this binary's
+   *  inline trees cannot be read (see inltree.ts). */
+  inlinedSites(fn: GoFunc): InlinedSite[] | undefined {
+    this.inlCache ??= new InlineTrees(this.pcln, this.elf);
+    return this.inlCache.readable ? this.inlCache.sitesOf(fn.name) : undefined;
   }
 
   /** Index in functions() of the function containing `pc`, or -1. */

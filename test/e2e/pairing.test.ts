@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import t from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
-import { parseMapLines, startGotrace, waitForOutput } from '../helpers/cli.js';
+import { parseMapLines, runGotrace, startGotrace, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 
 t.test('two processes of one binary traced binary-wide: each return pairs with its own entry', async (t) => {
@@ -41,4 +41,45 @@ t.test('two processes of one binary traced binary-wide: each return pairs with i
     // The program's own measure spans f's call and a little more: within 20 ms of it.
     t.ok(traced > 0 && traced <= own && own - traced < 20e6, `pid ${m[1]}: elapsed ${traced} ns vs ${own} ns measured`);
   }
+});
+
+t.test('calls in flight beyond --calls-in-flight are counted: returns traced + dropped = calls', async (t) => {
+  if (!requireBpf(t)) return;
+  const bin = buildGo('pairing');
+  const prog = 'uprobe:main.block { @in = count(); } uretprobe:main.block { @rets = count(); }';
+  // 3000 goroutines wait inside block() together, three times what the table holds.
+  const small = await runGotrace(['-f', 'json', '--calls-in-flight', '1000', '-e', prog, '-c', `${bin} -mode inflight -g 3000`]);
+  t.equal(small.code, 0, small.stderr);
+  t.match(small.stdout, /^blocked=3000 returned=3000$/m, 'the program saw every call return');
+  const json = small.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const maps = Object.assign({}, ...json.filter((l) => l.type === 'map').map((l) => l.data));
+  const dropped = json.find((l) => l.type === 'dropped')?.data ?? [];
+  t.equal(maps['@in'], 3000, 'every entry seen');
+  const evicted = dropped.find((d: { kind: string }) => d.kind === 'calls_evicted');
+  t.ok(evicted && evicted.count >= 2000 && evicted.limit === 1000, `at least 2000 dropped (${JSON.stringify(dropped)})`);
+  t.equal(maps['@rets'] + (evicted?.count ?? 0), 3000, 'returns traced + calls dropped = calls');
+  t.match(small.stderr, new RegExp(`^${evicted?.count} calls in flight dropped \\(more than --calls-in-flight 1000 at once\\): their returns were not traced$`, 'm'));
+
+  const big = await runGotrace(['-e', prog, '-c', `${bin} -mode inflight -g 3000`]);
+  t.equal(big.code, 0, big.stderr);
+  t.equal(parseMapLines(big.stdout, '@rets').get(''), 3000n, 'default size: every return traced');
+  t.notMatch(big.stderr, /dropped/, 'nothing dropped');
+});
+
+t.test('updates beyond --map-keys are counted per map and reported', async (t) => {
+  if (!requireBpf(t)) return;
+  const bin = buildGo('pairing');
+  // 300 goroutines, one key each; int, count, avg and hist maps all full at 100 keys.
+  const prog = 'uprobe:main.block { @c[goid] = count(); @v[goid] = 1; @a[goid] = avg(5); @h[goid] = hist(5); }';
+  const r = await runGotrace(['--map-keys', '100', '-e', prog, '-c', `${bin} -mode inflight -g 300`]);
+  t.equal(r.code, 0, r.stderr);
+  for (const m of ['@a', '@c', '@h', '@v']) t.match(r.stderr, new RegExp(`^200 map updates dropped \\(${m} full at 100 keys: raise --map-keys\\)$`, 'm'), m);
+  t.equal(parseMapLines(r.stdout, '@c').size, 100, '@c kept 100 keys');
+  const big = await runGotrace(['--map-keys', '1000', '-e', prog, '-c', `${bin} -mode inflight -g 300`]);
+  t.equal(big.code, 0, big.stderr);
+  t.equal(parseMapLines(big.stdout, '@c').size, 300, 'room for all: 300 keys');
+  t.notMatch(big.stderr, /dropped/, 'nothing dropped');
+  const bad = await runGotrace(['--map-keys', '0', '-e', prog, '-c', `${bin} -mode inflight -g 3`]);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /--map-keys wants a number of entries from 1 to 16777216, not '0'/);
 });

@@ -130,16 +130,18 @@ export async function compile(file: SourceFile, opts: CompileOptions = {}): Prom
   const attach: AttachSpec[] = [];
   const names: Manifest['probes'] = [];
   // Stacks and symbols of a PIE binary need its load address in the process.
+  // N.B. the bias is the IP minus the entry's address, so programs that also run at inlined
+  // call sites (other addresses) must not note it; those blocks print no stacks anyway.
   const noteBias = !!binary?.pie && /\b(ustack|usym)\b/.test(file.text);
   const base = opts.probeIdBase ?? 0;
   res.probes.forEach((p) => {
     const id = base + probes.length;
     const entryProgram = `p${id}_entry`;
     const returnProgram = p.block.atReturn ? `p${id}_return` : undefined;
-    probes.push({ id, block: p.block, kind: 'uprobe', entryProgram, returnProgram, ...(noteBias ? { noteBiasAt: p.entry.vaddr } : {}) });
+    probes.push({ id, block: p.block, kind: 'uprobe', entryProgram, returnProgram, ...(noteBias && !p.inlined.length ? { noteBiasAt: p.entry.vaddr } : {}) });
     const spec = specText(p.spec);
     names.push({ id, func: p.func.name, spec });
-    attach.push({ block: p.block.index, spec, func: p.func.name, program: entryProgram, role: 'entry', binary: binary!.path, sites: [p.entry] });
+    attach.push({ block: p.block.index, spec, func: p.func.name, program: entryProgram, role: 'entry', binary: binary!.path, sites: [p.entry, ...p.inlined] });
     if (returnProgram)
       attach.push({ block: p.block.index, spec, func: p.func.name, program: returnProgram, role: 'return', binary: binary!.path, sites: p.returns });
   });

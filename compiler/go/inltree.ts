@@ -44,7 +44,9 @@ interface Layout {
 const PCDATA_INL_TREE_INDEX = 2;
 const FUNCDATA_INL_TREE = 3;
 
-/** moduledata.gofunc's offset in runtime.moduledata, by pclntab format (1.20 added covctrs). */
+/** moduledata.gofunc's offset in runtime.moduledata, by pclntab format (1.20 added covctrs;
+ *  1.27 reordered the fields after etypes, and is not read yet: its inline trees stay unknown
+ *  unless the binary keeps its go:func.* symbol). */
 const GOFUNC_OFFSET: Partial<Record<Pclntab['format'], number>> = { 'go1.18': 304, 'go1.20': 320 };
 
 export class InlineTrees {
@@ -89,6 +91,8 @@ export class InlineTrees {
     this.t.funcs.forEach((f, i) => {
       try {
         for (const [callee, vaddr] of this.calls(i, f.entry)) {
+          // A site outside its caller means a record misread: never probe there.
+          if (vaddr < f.entry || vaddr >= f.end) continue;
           let list = out.get(callee);
           if (!list) out.set(callee, (list = []));
           if (!list.some((s) => s.vaddr === vaddr)) list.push({ caller: f.name, vaddr });
@@ -177,7 +181,8 @@ export class InlineTrees {
     if (off === undefined || !this.t.addr) return undefined;
     const want = BigInt(this.t.addr);
     const names = BigInt(this.t.addr + this.L!.funcnametab);
-    for (const name of ['.noptrdata', '.data']) {
+    // Go 1.26 moved moduledata into a section of its own.
+    for (const name of ['.noptrdata', '.go.module', '.data']) {
       const s = this.elf.section(name);
       if (!s) continue;
       const d = this.elf.rawSection(s);

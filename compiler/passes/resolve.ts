@@ -9,6 +9,7 @@ import { GoBinary, GoBinaryError, binaryDiagnostic, type GoFunc } from '../go/bi
 import type { ProbeSite } from '../manifest.js';
 import type { BlockInfo } from './semantic.js';
 import { suggest } from './suggest.js';
+import { inlinedSites } from './inlined.js';
 
 export interface ResolvedProbe {
   block: BlockInfo;
@@ -16,6 +17,8 @@ export interface ResolvedProbe {
   func: GoFunc;
   entry: ProbeSite;
   returns: ProbeSite[];
+  /** Places where the function was inlined, run as entries (see inlined.ts). */
+  inlined: ProbeSite[];
 }
 
 export interface ResolveResult {
@@ -83,12 +86,15 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
           diagnostics.push(
             diag('GT3006', spec.span, { func: func.name }),
           );
+        const inl = inlinedSites(bin, func, b, spec);
+        diagnostics.push(...inl.diagnostics);
         probes.push({
           block: b,
           spec,
           func,
           entry: { vaddr: sites.entrySite, offset: bin.fileOffset(sites.entrySite) },
           returns: sites.returnSites.map((r) => ({ vaddr: r, offset: bin.fileOffset(r) })),
+          inlined: inl.sites,
         });
       }
     }

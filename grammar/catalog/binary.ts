@@ -35,6 +35,16 @@ export const binaryCodes = {
     about: 'where goroutine ids live in this binary is unknown (no DWARF for runtime.g, Go release not in the table)',
   },
   GT3011: { severity: 'error', message: 'no function {name} in {path}', hint: 'look for it with .funcs {short}' },
+  GT3012: {
+    severity: 'warning',
+    message: '{func} is also inlined at {sites} (in {callers}): traced there as entries, where arguments, results and the duration do not exist',
+    about: 'an inlined call has no call of its own; its site in the caller runs the block',
+  },
+  GT3013: {
+    severity: 'warning',
+    message: '{sites} of {func} not traced (in {callers}): the block needs {why}, which an inlined call does not have',
+    hint: 'a block that reads nothing of the call (a count, goid, pid, comm) runs at inlined calls too; or build the target with -gcflags=-l',
+  },
   // ---- build ----
   GT4001: { severity: 'error', message: 'clang not found', hint: 'install it: apt-get install clang (or run npm run setup)' },
   GT4002: {

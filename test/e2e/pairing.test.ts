@@ -83,3 +83,24 @@ t.test('updates beyond --map-keys are counted per map and reported', async (t) =
   t.equal(bad.code, 1);
   t.match(bad.stderr, /--map-keys wants a number of entries from 1 to 16777216, not '0'/);
 });
+
+t.test('calls of an inlined function are counted where it was inlined', async (t) => {
+  if (!requireBpf(t)) return;
+  for (const [name, opts] of [['with symbols', {}], ['stripped', { ldflags: '-s -w' }]] as const) {
+    const bin = buildGo('pairing', opts);
+    // 1,000 calls inlined into main.main's loop, 10 through a func value (the real body).
+    const r = await runGotrace(['-e', 'uprobe:main.add { @n = count(); }', '-c', `${bin} -mode inlined -n 1000`]);
+    t.equal(r.code, 0, r.stderr);
+    const own = /^calls=(\d+)$/m.exec(r.stdout)?.[1];
+    t.equal(own, '1010', `${name}: the program counted its calls`);
+    t.equal(parseMapLines(r.stdout, '@n').get(''), 1010n, `${name}: every call counted`);
+    t.match(r.stderr, /WARNING: main\.add is also inlined at 1 call site \(in main\.main\): traced there as entries, where arguments, results and the duration do not exist/);
+  }
+  // A block that reads arguments cannot run there: the sites it misses are said, not hidden.
+  const bin = buildGo('pairing');
+  const r = await runGotrace(['-e', 'uprobe:main.add { @n = count(); @s = sum(arg1); }', '-c', `${bin} -mode inlined -n 1000`]);
+  t.equal(r.code, 0, r.stderr);
+  t.equal(parseMapLines(r.stdout, '@n').get(''), 10n, 'only the real calls');
+  t.equal(parseMapLines(r.stdout, '@s').get(''), 45n, 'their arguments (0..9)');
+  t.match(r.stderr, /WARNING: 1 inlined call site of main\.add not traced \(in main\.main\): the block needs arguments, which an inlined call does not have/);
+});

@@ -41,5 +41,5 @@ t.test('a while loop counts its cut-offs in a slot of gt_drops after its maps', 
   const out = cOf('BEGIN { @m = 1; $i = 0; while ($i < 5000) { $i++; } }');
   t.match(out, /for \(int gt_i\d+ = 0; gt_i\d+ < 1024; gt_i\d+\+\+\)/);
   t.match(out, /gt_count\(&gt_drops, 1\);/, 'slot 1: after @m');
-  t.match(out, /if \(bpf_map_update_elem\(&m_m, &gt_k\d+, &gt_v\d+, BPF_ANY\)\)\n\t+gt_count\(&gt_drops, 0\);/, "@m's refused updates in slot 0");
+  t.match(out, /if \(bpf_map_update_elem\(&m_m, [^;]*, BPF_ANY\)\)\n\t+gt_count\(&gt_drops, 0\);/, "@m's refused updates in slot 0");
 });

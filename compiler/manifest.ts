@@ -1,5 +1,6 @@
 // The manifest: everything the runtime needs besides the BPF object. Inert data (JSON-safe), so
 // it can be printed (-v), cached next to the object, and inspected in tests.
+import type { FunctionKind, KeywordKind, RateKind } from '../grammar/probe-kinds.js';
 import type { Field } from './passes/types.js';
 export type { Field } from './passes/types.js';
 
@@ -33,7 +34,11 @@ export interface ProbeSite {
   offset: number;
 }
 
+/** A function probe (uprobe:, uretprobe:): uprobes at its entry site or at every RET. */
 export interface UprobeAttach {
+  kind: FunctionKind;
+  /** Where in the call: the entry site, or every return site. */
+  at: 'entry' | 'return';
   /** Index of the probe block in the script. */
   block: number;
   /** The spec as written: `uprobe:main.handle`. */
@@ -42,7 +47,6 @@ export interface UprobeAttach {
   func: string;
   /** BPF program name in the object. */
   program: string;
-  role: 'entry' | 'return';
   binary: string;
   sites: ProbeSite[];
 }
@@ -50,18 +54,18 @@ export interface UprobeAttach {
 /** BEGIN and END run by uprobes on libbpf functions that gotrace calls itself, in its own
  *  process only (bpftrace does the same with functions of its own binary). */
 export interface SpecialAttach {
+  kind: KeywordKind;
   block: number;
   spec: string;
   program: string;
-  role: 'begin' | 'end';
 }
 
 /** interval: one CPU-clock perf event on CPU 0; profile: one per CPU. */
 export interface TimerAttach {
+  kind: RateKind;
   block: number;
   spec: string;
   program: string;
-  role: 'interval' | 'profile';
   /** interval: period in ns; profile: frequency in Hz. */
   period: number;
 }

@@ -7,6 +7,7 @@ import type * as ast from './ast.js';
 import { diag } from './catalog/index.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { TargetPayload } from './lexer.js';
+import { PROBE_KINDS, probeKind, type KeywordKind, type RateKind } from './probe-kinds.js';
 import { parser } from './parser.js';
 import { join, span, type SourceFile, type Span } from './source.js';
 import * as T from './tokens.js';
@@ -104,21 +105,23 @@ export class AstBuilder extends BaseVisitor {
       return s;
     }
     const special = this.tok(c, 'special');
-    if (special) return { kind: 'SpecialSpec', span: this.tokSpan(special), type: special.image === 'END' ? 'END' : 'BEGIN' };
+    if (special) return { kind: 'SpecialSpec', span: this.tokSpan(special), type: special.image as KeywordKind };
     const timer = this.tok(c, 'timer');
     const unit = this.tok(c, 'unit');
     const value = this.tok(c, 'value');
-    const type = timer?.image === 'profile' ? 'profile' : 'interval';
+    const type = (timer?.image ?? 'interval') as RateKind;
     const whole = join(this.tokSpan(timer), this.tokSpan(value));
     const u = unit?.image ?? 's';
-    if (!['s', 'ms', 'us', 'hz'].includes(u)) {
-      this.diagnostics.push(diag('GT1006', this.tokSpan(unit), { unit: u, type }));
+    const units = probeKind(type).units ?? {};
+    if (units[u] === undefined) {
+      const examples = PROBE_KINDS.filter((r) => r.form === 'rate').map((r) => r.example).join(' or ');
+      this.diagnostics.push(diag('GT1006', this.tokSpan(unit), { unit: u, type, units: listWords(Object.keys(units)), examples }));
     }
     const n = typeof value?.payload === 'bigint' ? value.payload : 0n;
     if (value && (value.image.endsWith('s') || n === 0n || n > BigInt(Number.MAX_SAFE_INTEGER))) {
-      this.diagnostics.push(diag('GT1007', this.tokSpan(value), { type, unit: u, example: type === 'profile' ? 99 : 1 }));
+      this.diagnostics.push(diag('GT1007', this.tokSpan(value), { type, unit: u, example: probeKind(type).example.replace(/^.*:/, '') }));
     }
-    return { kind: 'IntervalSpec', span: whole, type, unit: u as 's' | 'ms' | 'us' | 'hz', value: Number(n) };
+    return { kind: 'IntervalSpec', span: whole, type, unit: u, value: Number(n) };
   }
 
   predicate(c: Children): ast.Expr {
@@ -334,6 +337,11 @@ const PRECEDENCE: Record<ast.BinaryOp, number> = {
 };
 
 /** How a non-assignable expression is named in GT1008/GT1009. */
+/** `a, b and c`. */
+function listWords(ws: string[]): string {
+  return ws.length < 2 ? ws.join('') : `${ws.slice(0, -1).join(', ')} and ${ws[ws.length - 1]}`;
+}
+
 function describe(e: ast.Expr): string {
   switch (e.kind) {
     case 'Call': return `the result of ${e.name}()`;

@@ -1,6 +1,7 @@
 // The gotrace abstract syntax tree: discriminated unions, every node carrying its source span.
 // The parser (CST) is Chevrotain's; ast-builder.ts turns the CST into these nodes, and every pass
 // after it reads only this file's types.
+import type { FunctionKind, KeywordKind, RateKind } from './probe-kinds.js';
 import type { Span } from './source.js';
 
 /** Re-exported so passes can write `ast.Span`. */
@@ -25,10 +26,11 @@ export interface Probe {
   blockStyle: 'brace' | 'angle';
 }
 
+/** One spec per form of grammar/probe-kinds.ts; `type` is the probe kind (its row there). */
 export type ProbeSpec =
-  | { kind: 'UprobeSpec'; span: Span; type: 'uprobe' | 'uretprobe'; path?: string; func: string }
-  | { kind: 'SpecialSpec'; span: Span; type: 'BEGIN' | 'END' }
-  | { kind: 'IntervalSpec'; span: Span; type: 'interval' | 'profile'; unit: 's' | 'ms' | 'us' | 'hz'; value: number };
+  | { kind: 'UprobeSpec'; span: Span; type: FunctionKind; path?: string; func: string }
+  | { kind: 'SpecialSpec'; span: Span; type: KeywordKind }
+  | { kind: 'IntervalSpec'; span: Span; type: RateKind; unit: string; value: number };
 
 export type Stmt =
   | { kind: 'ExprStmt'; span: Span; expr: Expr }

@@ -9,10 +9,11 @@ import { diag } from './catalog/index.js';
 import type { Diagnostic } from './diagnostics.js';
 import { decodeInt, decodeString } from './literals.js';
 import { span, type SourceFile } from './source.js';
+import { functionKindOf, type FunctionKind } from './probe-kinds.js';
 import * as T from './tokens.js';
 
 export interface TargetPayload {
-  type: 'uprobe' | 'uretprobe';
+  type: FunctionKind;
   path?: string;
   func: string;
 }
@@ -90,7 +91,7 @@ export function lex(file: SourceFile): Lexed {
 function checkTarget(t: IToken, where: Diagnostic['span'], out: Diagnostic[]): TargetPayload {
   const colon = t.image.indexOf(':');
   const word = t.image.slice(0, colon);
-  const type = word === 'uretprobe' || word === 'ur' ? 'uretprobe' : 'uprobe';
+  const type = functionKindOf(word) ?? 'uprobe';
   const target = t.image.slice(colon + 1);
   const last = target.lastIndexOf(':');
   const path = last >= 0 ? target.slice(0, last) : undefined;

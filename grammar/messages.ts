@@ -7,6 +7,7 @@ import { EOF, tokenLabel, type IParserErrorMessageProvider, type IToken, type To
 import { diag, type Code, type DiagArgs } from './catalog/index.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SourceFile } from './source.js';
+import { functionKindOf, PROBE_KINDS } from './probe-kinds.js';
 import * as T from './tokens.js';
 
 /** ERR_MSG marker of the statement-end alternative (parser.ts stmtEnd). */
@@ -23,9 +24,14 @@ interface ParserView {
   file?: SourceFile;
 }
 
-const PROBE_WORDS: Record<string, string> = { uprobe: 'uprobe', u: 'uprobe', uretprobe: 'uretprobe', ur: 'uretprobe' };
-const PROBE_LIST = 'gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), BEGIN, END, interval:s:N and profile:hz:N';
-const probeStarts = new Set<TokenType>([T.ProbeTarget, T.Begin, T.End, T.Interval, T.Profile]);
+/** `gotrace probes are uprobe:FUNC (u:), ..., BEGIN, END, interval:s:N and profile:hz:N`. */
+const PROBE_LIST = (() => {
+  const forms = PROBE_KINDS.map((r) =>
+    r.form === 'function' ? `${r.kind}:FUNC${r.aliases.length ? ` (${r.aliases.map((a) => a + ':').join(', ')})` : ''}` : r.form === 'none' ? r.kind : r.example.replace(/[^:]*$/, 'N'),
+  );
+  return `gotrace probes are ${forms.slice(0, -1).join(', ')} and ${forms[forms.length - 1]}`;
+})();
+const probeStarts = new Set<TokenType>(T.probeStartTokens);
 const statementStarts = new Set<TokenType>([...T.operandStart, T.IncDec, T.PlusPlus, T.MinusMinus, T.If, T.While, T.Unroll, T.Return, T.LCurly]);
 
 export class GotraceMessages implements IParserErrorMessageProvider {
@@ -79,13 +85,13 @@ export class GotraceMessages implements IParserErrorMessageProvider {
   private notAProbe(found: IToken): string {
     const next = this.after(found);
     if (found.tokenType === T.Identifier) {
-      const type = PROBE_WORDS[found.image];
+      const type = functionKindOf(found.image);
       if (type) {
         const spaced = next?.tokenType === T.Colon ? ` (no space around ':')` : '';
         return encode('GT1002', { type: found.image }, [`write ${type}:FUNC${spaced}, e.g. ${type}:main.handle`]);
       }
       const upper = found.image.toUpperCase();
-      if (upper === 'BEGIN' || upper === 'END') return encode('GT1003', { name: found.image }, [`did you mean ${upper}?`]);
+      if (PROBE_KINDS.some((r) => r.form === 'none' && r.kind === upper)) return encode('GT1003', { name: found.image }, [`did you mean ${upper}?`]);
       if (next && [T.Colon, T.LCurly, T.Less, T.Comma, T.Slash].includes(next.tokenType)) {
         return encode('GT1003', { name: found.image }, [PROBE_LIST]);
       }

@@ -14,6 +14,7 @@
 import { CstParser, type IOrAlt, type IToken } from 'chevrotain';
 import { GotraceMessages, STMT_END } from './messages.js';
 import type { SourceFile } from './source.js';
+import { PROBE_KINDS } from './probe-kinds.js';
 import * as T from './tokens.js';
 
 export type Ctx = 'brace' | 'angle' | 'paren' | 'predicate';
@@ -84,24 +85,28 @@ export class GotraceParser extends CstParser {
     ]);
   });
 
+  private specAlts?: IOrAlt<unknown>[];
+
+  // One alternative per probe kind with a keyword (grammar/probe-kinds.ts): BEGIN alone, or
+  // interval:UNIT:N; function kinds are one ProbeTarget token (see tokens.ts).
   probeSpec = this.RULE('probeSpec', () => {
-    this.OR([
+    this.specAlts ??= [
       { ALT: () => this.CONSUME(T.ProbeTarget) },
-      { ALT: () => this.CONSUME(T.Begin, { LABEL: 'special' }) },
-      { ALT: () => this.CONSUME(T.End, { LABEL: 'special' }) },
-      {
+      ...PROBE_KINDS.filter((r) => r.form !== 'function').map((r, i) => ({
         ALT: () => {
-          this.OR2([
-            { ALT: () => this.CONSUME(T.Interval, { LABEL: 'timer' }) },
-            { ALT: () => this.CONSUME(T.Profile, { LABEL: 'timer' }) },
-          ]);
-          this.CONSUME(T.Colon);
-          this.CONSUME(T.AnyName, { LABEL: 'unit' });
-          this.CONSUME2(T.Colon);
-          this.CONSUME(T.IntLit, { LABEL: 'value' });
+          // N.B. each alternative consumes with its own occurrence index (Chevrotain tells
+          // occurrences of one token in a rule apart by it).
+          const tok = T.probeKeywords.get(r.kind)!;
+          this.consume(i, tok, { LABEL: r.form === 'none' ? 'special' : 'timer' });
+          if (r.form === 'none') return;
+          this.consume(2 * i + 1, T.Colon);
+          this.consume(i, T.AnyName, { LABEL: 'unit' });
+          this.consume(2 * i + 2, T.Colon);
+          this.consume(i, T.IntLit, { LABEL: 'value' });
         },
-      },
-    ]);
+      })),
+    ];
+    this.OR(this.specAlts);
   });
 
   predicate = this.RULE('predicate', () => {

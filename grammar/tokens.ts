@@ -7,6 +7,7 @@
 //  - Keywords that are also valid field names (`args.interval`, `args.END`): every keyword is in
 //    the AnyName category, which the parser accepts after `.`.
 import { createToken, Lexer, type CustomPatternMatcherReturn, type IToken, type TokenType } from 'chevrotain';
+import { PROBE_KINDS, type ProbeKind } from './probe-kinds.js';
 
 // ---- Categories (abstract: they match nothing by themselves) ----
 
@@ -40,7 +41,11 @@ export const Shebang = createToken({
 
 // ---- Probe targets ----
 
-const PROBE_PREFIXES = ['uretprobe:', 'uprobe:', 'ur:', 'u:'];
+/** `uprobe:`, `u:`, ... from grammar/probe-kinds.ts, longest first; aliases are the short forms. */
+const PROBE_PREFIXES = PROBE_KINDS.filter((r) => r.form === 'function')
+  .flatMap((r) => [{ text: r.kind + ':', alias: false }, ...r.aliases.map((a) => ({ text: a + ':', alias: true }))])
+  .sort((a, b) => b.text.length - a.text.length);
+const PREFIX_STARTS = [...new Set(PROBE_PREFIXES.map((p) => p.text[0]))];
 
 /**
  * Where a probe target's text stops. Inside `[...]` (generic instantiations) everything but a
@@ -74,15 +79,14 @@ const probeStartAfter = new Set<string>(['RCurly', 'Greater', 'Comma', 'ProbeTar
  * after `}`, `>`, `,` or another target), so that `c ? u:v` still reads as a ternary.
  */
 function matchProbeTarget(text: string, offset: number, tokens: IToken[]): CustomPatternMatcherReturn | null {
-  const c = text.charCodeAt(offset);
-  if (c !== 117 /* u */) return null;
+  if (!PREFIX_STARTS.includes(text[offset])) return null;
   for (const p of PROBE_PREFIXES) {
-    if (!text.startsWith(p, offset)) continue;
-    if (p.length <= 3) {
+    if (!text.startsWith(p.text, offset)) continue;
+    if (p.alias) {
       const prev = tokens.length ? tokens[tokens.length - 1].tokenType.name : undefined;
       if (prev !== undefined && !probeStartAfter.has(prev)) return null;
     }
-    const end = scanTarget(text, offset + p.length, true);
+    const end = scanTarget(text, offset + p.text.length, true);
     return [text.slice(offset, end)];
   }
   return null;
@@ -92,7 +96,7 @@ export const ProbeTarget = createToken({
   name: 'ProbeTarget',
   label: 'a probe',
   pattern: { exec: matchProbeTarget },
-  start_chars_hint: ['u'],
+  start_chars_hint: PREFIX_STARTS,
   line_breaks: false,
 });
 
@@ -125,10 +129,13 @@ function keyword(name: string, word: string | RegExp, categories: TokenType[] = 
   });
 }
 
-export const Begin = keyword('Begin', 'BEGIN');
-export const End = keyword('End', 'END');
-export const Interval = keyword('Interval', 'interval');
-export const Profile = keyword('Profile', 'profile');
+/** One keyword token per probe kind written without a function target (BEGIN, interval, ...),
+ *  named by its row's `token`. */
+export const probeKeywords: ReadonlyMap<ProbeKind, TokenType> = new Map(
+  PROBE_KINDS.filter((r) => r.form !== 'function').map((r) => [r.kind, keyword(r.token!, r.kind)]),
+);
+/** Tokens that start a probe spec. */
+export const probeStartTokens: readonly TokenType[] = [ProbeTarget, ...probeKeywords.values()];
 export const If = keyword('If', 'if');
 export const Else = keyword('Else', 'else');
 export const While = keyword('While', 'while');
@@ -202,7 +209,7 @@ export const RCurly = punct('RCurly', '}');
 export const allTokens: TokenType[] = [
   WhiteSpace, Shebang, LineComment, BlockComment, UnterminatedComment,
   ProbeTarget, StringLit, UnterminatedString, SingleQuoted, IntLit, MapName, Positional, VarName,
-  Begin, End, Interval, Profile, If, Else, While, Unroll, Return, True, False, Nil, IntType,
+  ...probeKeywords.values(), If, Else, While, Unroll, Return, True, False, Nil, IntType,
   Identifier, AnyName, Atom, AssignOp, BinaryOp, UnaryOp, IncDec,
   ShlAssign, ShrAssign, Shl, Shr, LessEq, GreaterEq, EqEq, NotEq, AndAnd, OrOr, PlusPlus, MinusMinus,
   PlusAssign, MinusAssign, StarAssign, SlashAssign, PercentAssign, AmpAssign, PipeAssign, CaretAssign,

@@ -2,11 +2,12 @@
 // per-target rodata filled in, attached at the manifest's sites. Owns every kernel object it
 // creates (links, perf events, the ring buffer, maps, programs) and releases them exactly once
 // (dispose), on every exit path.
-import fs from 'node:fs';
 import type { EventSpec, Manifest, MapSpec } from '../compiler/manifest.js';
 import type { GoBinary } from '../compiler/go/binary.js';
 import { decodeEntries, sortEntries, type MapEntry } from './aggregations.js';
-import { BpfObject, clearMap, mapKeys, onlineCpus, openCpuClock, possibleCpus, readMap, RingBuffer } from './libbpf/index.js';
+import type { ProbeKind } from '../grammar/probe-kinds.js';
+import { ATTACH } from './attach/index.js';
+import { BpfObject, clearMap, mapKeys, possibleCpus, readMap, RingBuffer } from './libbpf/index.js';
 import { collectDrops, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_MAP_KEYS, type Drop, type Sizes } from './drops.js';
 import { decodeField, type DecodeContext, type Value } from './values.js';
 
@@ -44,13 +45,8 @@ export function rodataBytes(m: Manifest, values: Record<string, bigint>): Buffer
   return b;
 }
 
-/** The shared library whose functions trigger BEGIN and END: libbpf itself, as mapped here. */
-function libbpfPath(): string {
-  const maps = fs.readFileSync('/proc/self/maps', 'utf8');
-  const m = /\s(\/\S*libbpf\.so[.\d]*)$/m.exec(maps);
-  return m ? m[1] : 'libbpf.so.1';
-}
-
+/** A compiled program loaded into the kernel: `load` verifies it, `attach` attaches it, events
+ *  and maps are read through it, `dispose` releases everything it owns, exactly once. */
 export class LiveProgram {
   private disposed = false;
   private ring?: RingBuffer;
@@ -105,48 +101,27 @@ export class LiveProgram {
     return this.ring?.consume() ?? 0;
   }
 
-  /** Attach every uprobe site and timer (BEGIN/END are triggered, not attached, by the caller
-   *  through runBegin/runEnd); returns the number of probes. On failure, everything attached so
-   *  far is left for dispose() to release. */
+  /** Attach every probe of the manifest, each by its kind (runtime/attach/); BEGIN/END are
+   *  then fired, not attached, by the caller through runBegin/runEnd. Returns the number of
+   *  probes. On failure, everything attached so far is left for dispose() to release. */
   attach(): number {
     let n = 0;
-    const lib = libbpfPath();
-    for (const a of this.manifest.attach) {
-      switch (a.role) {
-        case 'entry':
-        case 'return':
-          if (a.role === 'entry') n++;
-          for (const s of a.sites) this.obj.attachUprobe(a.program, this.opts.attachPath ?? a.binary, s.offset, this.opts.attachPid);
-          break;
-        case 'begin':
-          this.obj.attachUprobeByName(a.program, lib, 'libbpf_major_version', process.pid);
-          n++;
-          break;
-        case 'end':
-          this.obj.attachUprobeByName(a.program, lib, 'libbpf_minor_version', process.pid);
-          n++;
-          break;
-        case 'interval':
-          this.obj.attachPerfEvent(a.program, openCpuClock(0, { period: a.period }));
-          n++;
-          break;
-        case 'profile':
-          for (const cpu of onlineCpus((p) => fs.readFileSync(p, 'utf8'))) this.obj.attachPerfEvent(a.program, openCpuClock(cpu, { freq: a.period }));
-          n++;
-          break;
-      }
-    }
+    const c = { obj: this.obj, attachPath: this.opts.attachPath, attachPid: this.opts.attachPid };
+    for (const a of this.manifest.attach) n += ATTACH[a.kind].attach(a, c);
     return n;
   }
 
   /** Run the BEGIN blocks (a call into libbpf that their uprobes catch), then their events. */
   runBegin(): void {
-    if (this.manifest.attach.some((a) => a.role === 'begin')) this.obj.ffi.major_version();
-    this.pollEvents();
+    this.fire('BEGIN');
   }
 
   runEnd(): void {
-    if (this.manifest.attach.some((a) => a.role === 'end')) this.obj.ffi.minor_version();
+    this.fire('END');
+  }
+
+  private fire(kind: ProbeKind): void {
+    if (this.manifest.attach.some((a) => a.kind === kind)) ATTACH[kind].trigger?.(this.obj);
     this.pollEvents();
   }
 

@@ -1,7 +1,7 @@
 // BPF C generation. Each probe block becomes one always-inline C function; each (block, Go
 // function) pair gets thin programs that the runtime attaches: an entry program at the entry
 // site and, for blocks that run at return, a return program attached at every RET. BEGIN/END
-// and timers get one program each.
+// and timers get one program each (the programs of each kind: probe-kinds.ts).
 //
 // Integers are 64-bit signed, as in Go: division and remainder truncate toward zero (gt_sdiv,
 // gt_smod: BPF before ISA v4 divides unsigned only), >> is arithmetic, comparisons are signed.
@@ -20,18 +20,10 @@ import { INT, USTACK_DEPTH, layout, storageSize, type Field, type GoFormat, type
 import { templatesDir } from '../paths.js';
 import type { RegPiece } from '../go/abi.js';
 import { GO_STR_LEN, underlying, type GoAccess } from '../passes/govalues.js';
+import { PROBE_CODEGEN, type CodegenProbe } from './probe-kinds.js';
 import { EXPR_DEPTH_PER_LINE, ScratchAllocator, scratchDecl, zeroLines } from './scratch.js';
 
-export interface CodegenProbe {
-  /** Unique id: the pairing id of entries and returns, and what `func`/`probe` hold. */
-  id: number;
-  block: BlockInfo;
-  kind: 'uprobe' | 'begin' | 'end' | 'timer' | 'profile';
-  entryProgram: string;
-  returnProgram?: string;
-  /** Link-time address of the entry site; set when the load bias must be noted (PIE + stacks). */
-  noteBiasAt?: number;
-}
+export type { CodegenProbe } from './probe-kinds.js';
 
 /** Map name in the object: `@lat` → `m_lat`, `@` → `m_`; BPF map names keep 15 characters, so
  *  long names are shortened with an index to stay unique. */
@@ -120,27 +112,7 @@ export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: Map
   const writers = sem.blocks.map((b) => new BlockWriter(b, sem, byName, events, drops));
   const bodies = writers.map((w) => w.write());
   decls.push(scratchDecl(Math.max(0, ...writers.map((w) => w.scratch.high))));
-  const programs: string[] = [];
-  const prologue = (extra = '') => `\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;${extra}`;
-  for (const p of probes) {
-    const b = p.block;
-    const call = `gt_block${b.index}(ctx, &c, `;
-    const bias = p.noteBiasAt !== undefined ? `\n\tgt_note_bias(ctx->ip - ${p.noteBiasAt}ULL);` : '';
-    if (p.kind === 'uprobe' && b.atReturn) {
-      programs.push(
-        `SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_enter(ctx, ${p.id});\n\treturn 0;\n}`,
-        `SEC("uprobe")\nint ${p.returnProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c;\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tif (!gt_return(ctx, ${p.id}, &c))\n\t\treturn 0;\n\t${call}bpf_ktime_get_ns(), ${p.id});\n\treturn 0;\n}`,
-      );
-    } else if (p.kind === 'uprobe') {
-      programs.push(`SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n${prologue(bias)}\n\tgt_fill_call(ctx, &c);\n\t${call}c.start_ns, ${p.id});\n\treturn 0;\n}`);
-    } else {
-      // BEGIN/END run in gotrace's own process and interval ticks belong to no process: no pid
-      // filter. A profile sample is of whatever ran: with -p/-c, only the target's count.
-      const sec = p.kind === 'timer' || p.kind === 'profile' ? 'perf_event' : 'uprobe';
-      const filter = p.kind === 'profile' ? `\n\tif (!gt_pid_ok())\n\t\treturn 0;` : '';
-      programs.push(`SEC("${sec}")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};${filter}\n\t${call}bpf_ktime_get_ns(), ${p.id});\n\treturn 0;\n}`);
-    }
-  }
+  const programs = probes.flatMap((p) => PROBE_CODEGEN[p.kind].programs(p));
   const skeleton = fs.readFileSync(path.join(templatesDir(), 'program.bpf.c'), 'utf8');
   return skeleton
     .replace('/* @@GOTRACE_MAPS@@ */', decls.join('\n'))
@@ -697,7 +669,7 @@ class BlockWriter {
       case 'nsecs':
         return '(__s64)bpf_ktime_get_ns()';
       case 'elapsed':
-        return this.info.where === 'uprobe' ? '(__s64)(now - call->start_ns)' : '(__s64)(now - gt_cfg.start_ns)';
+        return this.info.context === 'function' ? '(__s64)(now - call->start_ns)' : '(__s64)(now - gt_cfg.start_ns)';
       case 'retval':
         return '(__s64)ctx->ax';
       case 'func':

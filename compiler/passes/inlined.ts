@@ -6,6 +6,7 @@
 import { diag } from '../../grammar/catalog/index.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import type * as ast from '../../grammar/ast.js';
+import { walk } from '../../grammar/walk.js';
 import type { GoBinary, GoFunc } from '../go/binary.js';
 import type { ProbeSite } from '../manifest.js';
 import type { BlockInfo } from './semantic.js';
@@ -21,14 +22,9 @@ const NEEDS_A_CALL: Record<string, string> = {
 export function needsRealCall(b: BlockInfo): string | undefined {
   if (b.atReturn) return 'a return';
   const names = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (!v || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach(walk);
-    const n = v as { kind?: string; name?: string };
-    if ((n.kind === 'Ident' || n.kind === 'Call') && n.name) names.add(n.name);
-    for (const [k, x] of Object.entries(v)) if (k !== 'span' && k !== 'nameSpan' && k !== 'fieldSpan') walk(x);
-  };
-  walk([b.block.predicate, b.block.body]);
+  walk([...(b.block.predicate ? [b.block.predicate] : []), ...b.block.body], (n) => {
+    if (n.kind === 'Ident' || n.kind === 'Call') names.add(n.name);
+  });
   const what = [...new Set([...names].map((n) => NEEDS_A_CALL[n]).filter(Boolean))];
   return what.length ? what.join(', ') : undefined;
 }

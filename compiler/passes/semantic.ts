@@ -5,6 +5,8 @@
 import type * as ast from '../../grammar/ast.js';
 import { diag, type Code, type DiagArgs } from '../../grammar/catalog/index.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
+import { probeKind, type ProbeContext, type ProbeKind } from '../../grammar/probe-kinds.js';
+import { some } from '../../grammar/walk.js';
 import { parseFormat } from '../format.js';
 import type { MapKind } from '../manifest.js';
 import { suggest } from './suggest.js';
@@ -12,18 +14,16 @@ import { typeString } from '../go/abi.js';
 import { fieldAccess, goFormat, goTy, indexAccess, rootAccess, underlying, type AccessResult, type GoAccess, type GoValueInfo } from './govalues.js';
 import { COMM_SIZE, INT, PROBE, USTACK, aTy, str, tyName, type Ty } from './types.js';
 
-type Where = 'uprobe' | 'special' | 'timer';
-
 interface Builtin {
   ty: (o: Options) => Ty;
-  /** Where the builtin means something. */
-  where: Where[];
+  /** The probe contexts (grammar/probe-kinds.ts) where the builtin means something. */
+  where: ProbeContext[];
   /** Makes a uprobe block run at return. */
   returnTime?: boolean;
 }
 
-const ALL: Where[] = ['uprobe', 'special', 'timer'];
-const UPROBE: Where[] = ['uprobe'];
+const ALL: ProbeContext[] = ['function', 'special', 'timer'];
+const UPROBE: ProbeContext[] = ['function'];
 
 /** Builtins the code generator implements, with where they may be used. */
 export const BUILTINS: Record<string, Builtin> = {
@@ -92,7 +92,9 @@ export interface EventInfo {
 export interface BlockInfo {
   block: ast.Probe;
   index: number;
-  where: Where;
+  /** The kind of its first spec (all its specs share one context). */
+  kind: ProbeKind;
+  context: ProbeContext;
   /** The block runs when the call returns (uretprobe, or a uprobe block reading elapsed/retval). */
   atReturn: boolean;
   /** Scratch variables assigned in the block, with their types. */
@@ -130,20 +132,20 @@ export interface SemanticResult {
 export function analyze(program: ast.Program, options: Options = {}): SemanticResult {
   const r: SemanticResult = { blocks: [], maps: new Map(), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], positional: new Map(), goAccess: new Map(), diagnostics: [] };
   program.probes.forEach((probe, index) => {
-    const kinds = new Set(probe.specs.map(specWhere));
-    if (kinds.size > 1)
+    const rows = probe.specs.map((s) => probeKind(s.type));
+    if (new Set(rows.map((k) => k.context)).size > 1)
       r.diagnostics.push(
         diag('GT2011', probe.span, { other: 'BEGIN/END/interval' }),
       );
-    const where = specWhere(probe.specs[0]);
-    const types = new Set(probe.specs.map((s) => (s.kind === 'UprobeSpec' ? s.type : s.type)));
     const returnTime = readsReturnTime(probe);
-    if (types.has('uretprobe') && types.has('uprobe') && !returnTime)
+    const always = rows.some((k) => k.atReturn === 'always');
+    if (always && rows.some((k) => k.atReturn === 'when-read') && !returnTime)
       r.diagnostics.push(
         diag('GT2011', probe.span, { other: 'uretprobe' }),
       );
-    const atReturn = where === 'uprobe' && (types.has('uretprobe') || returnTime);
-    const info: BlockInfo = { block: probe, index, where, atReturn, vars: new Map() };
+    const first = rows[0];
+    const atReturn = first.context === 'function' && (always || (returnTime && first.atReturn !== 'never'));
+    const info: BlockInfo = { block: probe, index, kind: first.kind, context: first.context, atReturn, vars: new Map() };
     const c = new Checker(r, info, options);
     if (probe.predicate) c.intExpr(probe.predicate, 'a predicate');
     c.stmts(probe.body);
@@ -158,23 +160,9 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
   return r;
 }
 
-function specWhere(s: ast.ProbeSpec): Where {
-  return s.kind === 'UprobeSpec' ? 'uprobe' : s.kind === 'SpecialSpec' ? 'special' : 'timer';
-}
-
 /** Does the block read anything that exists only at return? Then it runs at return. */
 function readsReturnTime(probe: ast.Probe): boolean {
-  let found = false;
-  const visit = (n: unknown): void => {
-    if (found || !n || typeof n !== 'object') return;
-    if (Array.isArray(n)) return n.forEach(visit);
-    const node = n as { kind?: string; name?: string };
-    if (node.kind === 'Ident' && BUILTINS[node.name ?? '']?.returnTime) found = true;
-    for (const [k, v] of Object.entries(n)) if (k !== 'span' && k !== 'nameSpan' && k !== 'fieldSpan') visit(v);
-  };
-  visit(probe.predicate);
-  visit(probe.body);
-  return found;
+  return some([...(probe.predicate ? [probe.predicate] : []), ...probe.body], (n) => n.kind === 'Ident' && BUILTINS[n.name]?.returnTime === true);
 }
 
 class Checker {
@@ -467,7 +455,7 @@ class Checker {
    *  undefined while Go values are not known (checking before resolution). */
   private goPath(e: ast.Expr): AccessResult | undefined {
     const info = this.opts.goInfo?.(this.block.block);
-    if (this.block.where !== 'uprobe') return { error: diag('GT2120', e.span) };
+    if (this.block.context !== 'function') return { error: diag('GT2120', e.span) };
     if (e.kind === 'Ident' && e.name === 'retval') return info && rootAccess(info, true, '0', e.span);
     if (e.kind === 'Field') {
       const o = e.object;
@@ -588,11 +576,11 @@ class Checker {
           this.err('GT2001', e.span, { name: e.name }, later ? ['typed Go arguments are not supported yet: use arg0..arg8'] : near ? [`did you mean '${near}'?`] : []);
           return undefined;
         }
-        if (!b.where.includes(this.block.where)) {
+        if (!b.where.includes(this.block.context)) {
           this.err('GT2003', e.span, { name: e.name });
           return undefined;
         }
-        if (e.name === 'retval' && this.block.where !== 'uprobe') {
+        if (e.name === 'retval' && this.block.context !== 'function') {
           this.err('GT2005', e.span);
           return undefined;
         }

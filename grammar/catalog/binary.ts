@@ -45,6 +45,12 @@ export const binaryCodes = {
     message: '{sites} of {func} not traced (in {callers}): the block needs {why}, which an inlined call does not have',
     hint: 'a block that reads nothing of the call (a count, goid, pid, comm) runs at inlined calls too; or build the target with -gcflags=-l',
   },
+  GT3014: {
+    severity: 'warning',
+    message: '{path}: {reason}',
+    hint: 'goid and the pairing of returns are wrong if the goroutine layout changed in that release',
+    about: 'the goroutine layout was guessed: a Go release newer than the layout table, or DWARF that could not be read',
+  },
   // ---- build ----
   GT4001: { severity: 'error', message: 'clang not found', hint: 'install it: apt-get install clang (or run npm run setup)' },
   GT4002: {

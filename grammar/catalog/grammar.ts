@@ -19,7 +19,7 @@ export const grammarCodes = {
   GT1006: {
     severity: 'error',
     message: "invalid {type} unit '{unit}'",
-    hint: 'units are s, ms, us and hz, e.g. interval:s:1 or profile:hz:99',
+    hint: 'units are {units}, e.g. {examples}',
   },
   GT1007: { severity: 'error', message: '{type} value must be a positive integer without suffix', hint: 'e.g. {type}:{unit}:{example}' },
   GT1008: {

@@ -6,6 +6,7 @@
 // the probe that created it, so `@lat` stays readable after `.detach 1` and is printed at exit.
 import { compile, type CompileOptions, type CompileResult } from '../../compiler/index.js';
 import type { Manifest, MapSpec } from '../../compiler/manifest.js';
+import type * as ast from '../../grammar/ast.js';
 import type { SourceFile } from '../../grammar/source.js';
 import type { MapEntry } from '../aggregations.js';
 import { libbpf } from '../libbpf/ffi.js';
@@ -44,7 +45,8 @@ export interface MapStore {
 }
 
 export interface Backend {
-  compile(file: SourceFile, opts: CompileOptions): Promise<CompileResult>;
+  /** Compiles `program` (parsed from `file`, with the REPL's additions). */
+  compile(file: SourceFile, opts: CompileOptions, program: ast.Program): Promise<CompileResult>;
   /** LoadOptions plus the maps to share: name in the object → fd. */
   load(object: Uint8Array, manifest: Manifest, opts: LoadOptions & { reuseMaps?: Map<string, number> }): ProbeHandle;
   maps: MapStore;
@@ -91,7 +93,7 @@ export const realMaps: MapStore = {
 };
 
 export const realBackend: Backend = {
-  compile: (file, opts) => compile(file, opts),
+  compile: (file, opts, program) => compile(file, opts, program),
   load: (object, manifest, opts) => LiveProgram.load(object, manifest, opts),
   maps: realMaps,
 };

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AGGREGATIONS, BUILTINS } from '../../compiler/passes/semantic.js';
+import { PROBE_KINDS } from '../../grammar/probe-kinds.js';
 
 export interface CompletionSource {
   /** Function names of the target, sorted, unique. */
@@ -15,7 +16,8 @@ export interface CompletionSource {
   params?(func: string): { args: string[]; rets: string[] } | undefined;
 }
 
-export const PROBE_KINDS = ['uprobe:', 'uretprobe:', 'BEGIN', 'END', 'interval:'];
+/** How each probe kind starts (grammar/probe-kinds.ts): `uprobe:`, `BEGIN`, `profile:`, ... */
+export const PROBE_STARTS = PROBE_KINDS.map((r) => (r.form === 'none' ? r.kind : r.kind + ':'));
 /** What runs at the prompt without a probe. */
 export const PROMPT_FUNCTIONS = ['print', 'clear', 'delete', 'zero'];
 /** Builtins and functions of the language, as far as the checker knows them, plus the common
@@ -95,6 +97,6 @@ export function complete(line: string, src: CompletionSource): [string[], string
   if (word.startsWith('@')) return [src.maps().filter((n) => n.startsWith(word)), word];
   // At the start of an input (or after a closed block) a probe or a prompt statement begins.
   const atStart = /^\s*$/.test(before) || /[}>]\s*$/.test(before);
-  const words = atStart ? [...PROBE_KINDS, ...PROMPT_FUNCTIONS.map((f) => f + '(')] : languageWords();
+  const words = atStart ? [...PROBE_STARTS, ...PROMPT_FUNCTIONS.map((f) => f + '(')] : languageWords();
   return [words.filter((w) => w.startsWith(word)), word];
 }

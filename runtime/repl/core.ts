@@ -12,17 +12,19 @@
 // one type), and against the layout of every map kept so far.
 //
 // Hit counts: the probe as compiled (never as saved or shown) starts its body with a hidden
-// `@__hits = count();`, a per-CPU counter private to its object: `.probes` shows how often each
+// `@__hits = count();` (an AST node, see compileBlock), a per-CPU counter private to its object: `.probes` shows how often each
 // block ran (after its predicate; at return for blocks that run at return).
 import type * as ast from '../../grammar/ast.js';
 import { diag } from '../../grammar/catalog/index.js';
 import { hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
 import { parse } from '../../grammar/index.js';
 import { lex } from '../../grammar/lexer.js';
+import { probeStartTokens, Shebang } from '../../grammar/tokens.js';
+import { mapRefs } from '../../grammar/walk.js';
 import { renderDiagnostics } from '../../grammar/render.js';
 import { SourceFile, span } from '../../grammar/source.js';
 import type { CompileResult } from '../../compiler/index.js';
-import type { Manifest, MapSpec } from '../../compiler/manifest.js';
+import type { Manifest, MapSpec, UprobeAttach } from '../../compiler/manifest.js';
 import { analyze } from '../../compiler/passes/semantic.js';
 import type { MapEntry } from '../aggregations.js';
 import { BpfError } from '../libbpf/index.js';
@@ -139,8 +141,8 @@ export class ReplCore {
   classify(text: string): InputKind {
     const toks = lex(new SourceFile('stdin', text)).tokens;
     if (!toks.length) return 'empty';
-    const first = toks[0].tokenType.name;
-    if (['ProbeTarget', 'Begin', 'End', 'Interval', 'Profile', 'Shebang'].includes(first)) {
+    const first = toks[0].tokenType;
+    if (first === Shebang || probeStartTokens.includes(first)) {
       return parse(new SourceFile('stdin', text)).incomplete ? 'incomplete' : 'probes';
     }
     return statementIncomplete(text) ? 'incomplete' : 'statements';
@@ -196,11 +198,9 @@ export class ReplCore {
   }
 
   private reservedNames(program: ast.Program): Diagnostic[] {
-    const ds: Diagnostic[] = [];
-    walkMaps(program, (ref) => {
-      if (ref.name.startsWith('@__')) ds.push(diag('GT5603', ref.span));
-    });
-    return ds;
+    return mapRefs(program)
+      .filter((ref) => ref.name.startsWith('@__'))
+      .map((ref) => diag('GT5603', ref.span));
   }
 
   /** BEGIN and END blocks are triggered by a call every such object sees: two live ones would
@@ -219,25 +219,28 @@ export class ReplCore {
     return ds;
   }
 
-  /** One block on its own: the rest of the input blanked (offsets and lines kept), and the hit
-   *  counter inserted; diagnostics are moved back onto the text as typed. */
+  /** One block on its own, compiled from its AST with the hit counter added as its first
+   *  statement (a node spanning nothing at the start of the body, so no diagnostic points
+   *  at it); diagnostics stay on the text as typed. */
   private async compileBlock(file: SourceFile, probe: ast.Probe): Promise<{ probe: ast.Probe; result: CompileResult; diagnostics: Diagnostic[] }> {
-    const t = file.text;
-    const blank = (s: string) => s.replace(/[^\n]/g, ' ');
-    const only = blank(t.slice(0, probe.span.start)) + t.slice(probe.span.start, probe.span.end) + blank(t.slice(probe.span.end));
     const at = probe.body.length ? probe.body[0].span.start : probe.span.end - 1;
-    const ins = `${HITS_MAP} = count(); `;
-    const text = only.slice(0, at) + ins + only.slice(at);
+    const where = span(file, at, at);
+    const hits: ast.Stmt = {
+      kind: 'AssignStmt',
+      span: where,
+      op: '=',
+      target: { kind: 'MapRef', span: where, name: HITS_MAP, keys: [] },
+      value: { kind: 'Call', span: where, name: 'count', nameSpan: where, args: [] },
+    };
+    const program: ast.Program = { kind: 'Program', span: probe.span, probes: [{ ...probe, body: [hits, ...probe.body] }] };
     // Each object numbers its probes from its own base (at most MAX_FUNCTIONS per probe), so
     // func/probe values in shared maps name the right function whichever object wrote them.
-    const result = await this.backend.compile(new SourceFile(file.name, text), {
+    const result = await this.backend.compile(file, {
       binary: this.target.binary,
       noCache: this.opts.noCache,
       probeIdBase: this.nextId * 1000,
-    });
-    const back = (o: number) => (o >= at + ins.length ? o - ins.length : Math.min(o, at));
-    const diagnostics = result.diagnostics.map((d) => (d.span ? { ...d, span: span(file, back(d.span.start), back(d.span.end)) } : d));
-    return { probe, result, diagnostics };
+    }, program);
+    return { probe, result, diagnostics: result.diagnostics };
   }
 
   /** A map kept from earlier probes keeps its layout (checked on the compiled specs, which also
@@ -247,10 +250,7 @@ export class ReplCore {
     for (const spec of m.maps) {
       const kept = this.maps.get(spec.name);
       if (!kept || sameLayout(kept.spec, spec)) continue;
-      let where: ast.Span = probe.span;
-      walkMaps({ kind: 'Program', span: probe.span, probes: [probe] }, (ref) => {
-        if (ref.name === spec.name && where === probe.span) where = ref.span;
-      });
+      const where = mapRefs(probe).find((ref) => ref.name === spec.name)?.span ?? probe.span;
       ds.push(
         diag('GT5602', where, { name: spec.name, before: describeSpec(kept.spec), now: describeSpec(spec) }),
       );
@@ -296,8 +296,9 @@ export class ReplCore {
         ctx: { ...handle.ctx, manifest: { ...handle.ctx.manifest, probes: this.probeNames } },
       });
     }
-    const entries = m.attach.filter((a) => a.role === 'entry') as { func: string; sites: unknown[] }[];
-    const returns = m.attach.filter((a) => a.role === 'return') as { sites: unknown[] }[];
+    const fns = m.attach.filter((a): a is UprobeAttach => 'at' in a);
+    const entries = fns.filter((a) => a.at === 'entry');
+    const returns = fns.filter((a) => a.at === 'return');
     const names = entries.length ? entries.map((a) => a.func) : m.attach.map((a) => a.spec);
     const lp: LiveProbe = {
       id,
@@ -439,17 +440,6 @@ export class ReplCore {
     }
     if (errors.length) throw errors[0];
   }
-}
-
-export function walkMaps(program: ast.Program, f: (ref: ast.MapRef) => void): void {
-  const visit = (n: unknown): void => {
-    if (!n || typeof n !== 'object') return;
-    if (Array.isArray(n)) return n.forEach(visit);
-    const node = n as { kind?: string };
-    if (node.kind === 'MapRef') f(n as ast.MapRef);
-    for (const [k, v] of Object.entries(n)) if (k !== 'span' && k !== 'nameSpan' && k !== 'fieldSpan') visit(v);
-  };
-  visit(program.probes);
 }
 
 function sameLayout(a: MapSpec, b: MapSpec): boolean {

@@ -10,7 +10,7 @@ import { SourceFile } from '../../grammar/source.js';
 function cOf(src: string): string {
   const r = checkSource(new SourceFile('stdin', src));
   if (!r.sem || r.diagnostics.some((d) => d.severity === 'error')) throw new Error(r.diagnostics.map((d) => d.message).join('; '));
-  const probes: CodegenProbe[] = r.sem.blocks.map((b, id) => ({ id, block: b, kind: 'begin', entryProgram: `p${id}_begin` }));
+  const probes: CodegenProbe[] = r.sem.blocks.map((b, id) => ({ id, block: b, kind: 'BEGIN', entryProgram: `p${id}_begin` }));
   return generateC(r.sem, probes, mapSpecs(r.sem.maps), eventSpecs(r.sem));
 }
 

@@ -30,7 +30,7 @@ function check(src: string): string | undefined {
       const probes: CodegenProbe[] = r.sem.blocks.map((b, id) => ({
         id,
         block: b,
-        kind: b.where === 'uprobe' ? 'uprobe' : b.where === 'timer' ? 'timer' : 'begin',
+        kind: b.kind,
         entryProgram: `p${id}_entry`,
         returnProgram: b.atReturn ? `p${id}_return` : undefined,
       }));

@@ -105,8 +105,8 @@ export class FakeHandle implements ProbeHandle {
 export function fakeBackend(kernel = new FakeKernel()): Backend & { kernel: FakeKernel } {
   return {
     kernel,
-    compile: async (file, opts) => {
-      const r = await compile(file, { ...opts, skipBuild: true });
+    compile: async (file, opts, program) => {
+      const r = await compile(file, { ...opts, skipBuild: true }, program);
       return r.manifest ? { ...r, object: new Uint8Array(0) } : r;
     },
     load: (_object, manifest, opts) => {

@@ -323,8 +323,9 @@ t.test('completion candidates', async (t) => {
     probeIds: () => [...d.core.probes.keys()],
     commands: () => ['args', 'detach', 'exit', 'funcs', 'help', 'load', 'maps', 'probes', 'run', 'save', 'target'],
   };
-  t.same(complete('', src), [['uprobe:', 'uretprobe:', 'BEGIN', 'END', 'interval:', 'print(', 'clear(', 'delete(', 'zero('], '']);
+  t.same(complete('', src), [['uprobe:', 'uretprobe:', 'BEGIN', 'END', 'interval:', 'profile:', 'print(', 'clear(', 'delete(', 'zero('], '']);
   t.same(complete('u', src), [['uprobe:', 'uretprobe:'], 'u']);
+  t.same(complete('pro', src), [['profile:'], 'pro'], 'every probe kind of the table completes, profile: too');
   t.same(complete('uprobe:main.', src), [['main.main', 'main.tick', 'main.work'], 'main.']);
   t.same(complete('uprobe:net/http.(*', src), [['net/http.(*conn).serve', 'net/http.(*conn).close'], 'net/http.(*']);
   t.same(complete('uprobe:main.tick, ur:main.w', src), [['main.work'], 'main.w']);

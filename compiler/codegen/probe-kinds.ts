@@ -1,0 +1,110 @@
+// Code generation per probe kind, keyed by the kinds of grammar/probe-kinds.ts: how the specs
+// of a block become probes (program names, the manifest's attach entries and probe names) and
+// the thin BPF programs of each probe, which call the block's function (c.ts).
+import type * as ast from '../../grammar/ast.js';
+import { probeKind, type ProbeKind } from '../../grammar/probe-kinds.js';
+import type { AttachSpec, Manifest } from '../manifest.js';
+import type { ResolvedProbe } from '../passes/resolve.js';
+import type { BlockInfo } from '../passes/semantic.js';
+
+/** One probe as the code generator sees it: a block's programs for one spec (and, for function
+ *  kinds, one resolved function). */
+export interface CodegenProbe {
+  /** Unique id: the pairing id of entries and returns, and what `func`/`probe` hold. */
+  id: number;
+  block: BlockInfo;
+  kind: ProbeKind;
+  entryProgram: string;
+  returnProgram?: string;
+  /** Link-time address of the entry site; set when the load bias must be noted (PIE + stacks). */
+  noteBiasAt?: number;
+}
+
+/** What lowering one spec needs besides the spec. */
+export interface LowerContext {
+  id: number;
+  block: BlockInfo;
+  /** The spec as written. */
+  text: string;
+  /** Function kinds: the function this probe traces and the binary. */
+  resolved?: ResolvedProbe;
+  binary?: string;
+  /** Function kinds: note the load bias at entry (a PIE binary whose stacks are read). */
+  noteBias?: boolean;
+}
+
+export interface Lowered {
+  probe: CodegenProbe;
+  attach: AttachSpec[];
+  name: Manifest['probes'][number];
+}
+
+export interface KindCodegen {
+  /** One spec (for function kinds: one of the functions it resolved to) as a probe. */
+  lower(spec: ast.ProbeSpec, c: LowerContext): Lowered;
+  /** The probe's BPF programs, C text. */
+  programs(p: CodegenProbe): string[];
+}
+
+const call = (p: CodegenProbe, now: string) => `gt_block${p.block.index}(ctx, &c, ${now}, ${p.id});`;
+
+const functionProbe: KindCodegen = {
+  lower(spec, c) {
+    const r = c.resolved!;
+    const entryProgram = `p${c.id}_entry`;
+    const returnProgram = c.block.atReturn ? `p${c.id}_return` : undefined;
+    // N.B. the bias is the IP minus the entry's address, so programs that also run at inlined
+    // call sites (other addresses) must not note it; those blocks print no stacks anyway.
+    const bias = c.noteBias && !r.inlined.length;
+    const probe: CodegenProbe = { id: c.id, block: c.block, kind: spec.type, entryProgram, returnProgram, ...(bias ? { noteBiasAt: r.entry.vaddr } : {}) };
+    const common = { kind: spec.type as 'uprobe', block: c.block.index, spec: c.text, func: r.func.name, binary: c.binary! };
+    const attach: AttachSpec[] = [{ ...common, at: 'entry', program: entryProgram, sites: [r.entry, ...r.inlined] }];
+    if (returnProgram) attach.push({ ...common, at: 'return', program: returnProgram, sites: r.returns });
+    return { probe, attach, name: { id: c.id, func: r.func.name, spec: c.text } };
+  },
+  programs(p) {
+    const bias = p.noteBiasAt !== undefined ? `\n\tgt_note_bias(ctx->ip - ${p.noteBiasAt}ULL);` : '';
+    if (!p.block.atReturn)
+      return [`SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_fill_call(ctx, &c);\n\t${call(p, 'c.start_ns')}\n\treturn 0;\n}`];
+    return [
+      `SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_enter(ctx, ${p.id});\n\treturn 0;\n}`,
+      `SEC("uprobe")\nint ${p.returnProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c;\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tif (!gt_return(ctx, ${p.id}, &c))\n\t\treturn 0;\n\t${call(p, 'bpf_ktime_get_ns()')}\n\treturn 0;\n}`,
+    ];
+  },
+};
+
+/** A program in section `sec` that runs the block at once; `filter` keeps only the target's
+ *  events. BEGIN/END run in gotrace's own process and interval ticks belong to no process: no
+ *  filter. A profile sample is of whatever ran: with -p/-c, only the target's count. */
+function oneProgram(sec: string, filter: boolean, attach: (spec: ast.ProbeSpec, c: LowerContext, program: string) => AttachSpec): KindCodegen {
+  return {
+    lower(spec, c) {
+      const program = `p${c.id}_${spec.type.toLowerCase()}`;
+      const probe: CodegenProbe = { id: c.id, block: c.block, kind: spec.type, entryProgram: program };
+      return { probe, attach: [attach(spec, c, program)], name: { id: c.id, func: c.text, spec: c.text } };
+    },
+    programs(p) {
+      const f = filter ? `\n\tif (!gt_pid_ok())\n\t\treturn 0;` : '';
+      return [`SEC("${sec}")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};${f}\n\t${call(p, 'bpf_ktime_get_ns()')}\n\treturn 0;\n}`];
+    },
+  };
+}
+
+const special = oneProgram('uprobe', false, (spec, c, program) => ({ kind: spec.type as 'BEGIN', block: c.block.index, spec: c.text, program }));
+
+/** interval and profile: a perf event every `period` (ns for interval, hz for profile). */
+const timer = (filter: boolean) =>
+  oneProgram('perf_event', filter, (spec, c, program) => {
+    const s = spec as Extract<ast.ProbeSpec, { kind: 'IntervalSpec' }>;
+    return { kind: s.type, block: c.block.index, spec: c.text, program, period: s.value * probeKind(s.type).units![s.unit] };
+  });
+
+/** Code generation of every probe kind. */
+export const PROBE_CODEGEN: Record<ProbeKind, KindCodegen> = {
+  uprobe: functionProbe,
+  uretprobe: functionProbe,
+  BEGIN: special,
+  END: special,
+  interval: timer(false),
+  profile: timer(true),
+};

@@ -1,0 +1,221 @@
+// The compiler's passes, in order, as bpftrace's pass list:
+//
+//   parse → check → resolve → Go types → lower → generate C → build
+//
+// Each pass is a function of what the passes before it produced. The pipeline stops after the
+// first pass that reports an error; warnings travel along to the end. It starts from source
+// text or from an AST (the REPL adds its hidden hit counter to a probe as a node).
+import type * as ast from '../grammar/ast.js';
+import { diag } from '../grammar/catalog/index.js';
+import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
+import { parse } from '../grammar/index.js';
+import { probeKind } from '../grammar/probe-kinds.js';
+import type { SourceFile } from '../grammar/source.js';
+import { some } from '../grammar/walk.js';
+import { build } from './clang.js';
+import { dropSpecs, eventSpecs, generateC, mapSpecs } from './codegen/c.js';
+import { PROBE_CODEGEN, type CodegenProbe } from './codegen/probe-kinds.js';
+import { CodegenLimitError } from './codegen/scratch.js';
+import { typeString } from './go/abi.js';
+import type { GoBinary } from './go/binary.js';
+import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
+import type { GoValueInfo } from './passes/govalues.js';
+import { resolve, type ResolvedProbe } from './passes/resolve.js';
+import { analyze, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
+
+export interface CompileOptions {
+  /** The binary of the target process (-p/-c), for specs that do not name one. */
+  binary?: string;
+  /** Stop after generating C (no clang): --dry-run without a compiler, tests. */
+  skipBuild?: boolean;
+  noCache?: boolean;
+  /** Allow system() and cat(). */
+  unsafe?: boolean;
+  /** Size of string buffers (bpftrace's BPFTRACE_STRLEN), 64 by default. */
+  strlen?: number;
+  /** $1, $2, ... */
+  positional?: string[];
+  /** First probe id (what func/probe hold): the REPL gives each object its own range, so
+   *  ids in maps shared between objects never clash. */
+  probeIdBase?: number;
+}
+
+export interface CompileResult {
+  diagnostics: Diagnostic[];
+  program?: ast.Program;
+  cSource?: string;
+  manifest?: Manifest;
+  object?: Uint8Array;
+  cached?: boolean;
+  binary?: GoBinary;
+  /** The parse stopped at end of input (the REPL reads another line). */
+  incomplete?: boolean;
+}
+
+/** What the pipeline starts from: source text, or an AST already parsed from `file` (then
+ *  `file` only locates diagnostics). */
+export interface PipelineInput {
+  file: SourceFile;
+  program?: ast.Program;
+}
+
+/** Runs the passes in order on a script; see the top of this file. Never throws for a
+ *  user's mistake: every problem is a diagnostic. */
+export async function runPipeline(input: PipelineInput, opts: CompileOptions = {}): Promise<CompileResult> {
+  const diagnostics: Diagnostic[] = [];
+  const stop = (ds: Diagnostic[]) => (diagnostics.push(...ds), hasErrors(diagnostics));
+
+  const parsed = input.program ? { program: input.program, diagnostics: [], incomplete: false } : parse(input.file);
+  if (stop(parsed.diagnostics) || !parsed.program) return { diagnostics, incomplete: parsed.incomplete };
+  const program = parsed.program;
+
+  const checked = analyze(program, opts);
+  if (stop(checked.diagnostics)) return { diagnostics, program };
+  if (program.probes.length === 0) return { diagnostics, program };
+
+  const res = resolveProbes(checked, opts.binary);
+  if (stop(res.diagnostics)) return { diagnostics, program };
+  const binary = res.binary;
+
+  const typed = goTypes(program, checked, res.probes, binary, opts);
+  if (typed !== checked) {
+    // N.B. Go typing re-runs the checker with the Go values known; its result supersedes the
+    // first check's, whose diagnostics (warnings only: it stopped on errors) it repeats.
+    for (const d of checked.diagnostics) diagnostics.splice(diagnostics.indexOf(d), 1);
+    if (stop(typed.diagnostics)) return { diagnostics, program };
+  }
+
+  const lowered = lower(program, typed, res.probes, binary, opts.probeIdBase ?? 0);
+  if (stop(lowered.diagnostics)) return { diagnostics, program };
+
+  const generated = generate(typed, lowered, binary);
+  if (stop(generated.diagnostics) || !generated.cSource) return { diagnostics, program };
+  const { cSource, manifest } = generated;
+  if (opts.skipBuild) return { diagnostics, program, cSource, manifest, binary };
+
+  const built = await build(cSource, { noCache: opts.noCache });
+  stop(built.diagnostics);
+  return { diagnostics, program, cSource, manifest, object: built.object, cached: built.cached, binary };
+}
+
+/** Resolution: the function kinds' specs against the binary (see passes/resolve.ts). */
+function resolveProbes(sem: SemanticResult, binary: string | undefined): { probes: ResolvedProbe[]; binary?: GoBinary; diagnostics: Diagnostic[] } {
+  const blocks = sem.blocks.filter((b) => b.context === 'function');
+  return blocks.length ? resolve(blocks, binary) : { probes: [], diagnostics: [] };
+}
+
+/** Go types: args.x, rets.y and retval get their types and places from the binary's DWARF and
+ *  Go's ABI, now that each function block knows its functions. The one run of Go-value typing;
+ *  the check without a binary leaves them untyped. Returns `sem` itself when there is nothing
+ *  to type. */
+function goTypes(program: ast.Program, sem: SemanticResult, probes: ResolvedProbe[], binary: GoBinary | undefined, opts: AnalyzeOptions): SemanticResult {
+  if (!binary || !usesGoValues(program)) return sem;
+  const infos = goValueInfos(binary, probes);
+  return analyze(program, { ...opts, goInfo: (b) => infos.get(b) });
+}
+
+/** Does the script read Go values by name? (Only then is DWARF needed.) */
+function usesGoValues(program: ast.Program): boolean {
+  return some(program, (n) => n.kind === 'Ident' && (n.name === 'args' || n.name === 'rets' || n.name === 'retval'));
+}
+
+/** Per function block: the parameters and results of the function(s) it traces. */
+function goValueInfos(binary: GoBinary, probes: ResolvedProbe[]): Map<ast.Probe, GoValueInfo> {
+  const out = new Map<ast.Probe, GoValueInfo>();
+  const sig = new Map<ast.Probe, string>();
+  for (const p of probes) {
+    const block = p.block.block;
+    if (out.has(block) && 'error' in out.get(block)!) continue;
+    const abi = binary.hasDwarf ? binary.functionAbi(p.func) : undefined;
+    if (!abi) {
+      out.set(block, {
+        error: binary.hasDwarf ? diag('GT2127', undefined, { func: p.func.name }) : diag('GT2128', undefined, { path: binary.path }),
+      });
+      continue;
+    }
+    const s = abi.values.map((v) => `${v.name}:${typeString(v.type)}:${v.isResult}`).join(',');
+    if (!out.has(block)) {
+      out.set(block, { values: abi.values, func: p.func.name });
+      sig.set(block, s);
+    } else if (sig.get(block) !== s) {
+      const funcs = `${(out.get(block) as { func: string }).func}, ${p.func.name}, ...`;
+      out.set(block, { error: diag('GT2122', undefined, { funcs }) });
+    }
+  }
+  return out;
+}
+
+export interface LowerResult {
+  probes: CodegenProbe[];
+  attach: AttachSpec[];
+  names: Manifest['probes'];
+  params: Manifest['params'];
+  diagnostics: Diagnostic[];
+}
+
+/** Lowering: every spec of every block becomes probes (one per resolved function for function
+ *  kinds), each with its programs and attach entries (codegen/probe-kinds.ts); the target's
+ *  goroutine layout becomes the runtime's parameters. */
+export function lower(program: ast.Program, sem: SemanticResult, resolved: ResolvedProbe[], binary: GoBinary | undefined, base = 0): LowerResult {
+  const out: LowerResult = { probes: [], attach: [], names: [], params: { goid_offset: 0, stack_hi_offset: 8 }, diagnostics: [] };
+  // Stacks and symbols of a PIE binary need its load address in the process.
+  const noteBias = !!binary?.pie && some(program, (n) => (n.kind === 'Ident' && n.name === 'ustack') || (n.kind === 'Call' && n.name === 'usym'));
+  const add = (spec: ast.ProbeSpec, block: SemanticResult['blocks'][number], r?: ResolvedProbe) => {
+    const text = input(spec);
+    const l = PROBE_CODEGEN[spec.type].lower(spec, { id: base + out.probes.length, block, text, resolved: r, binary: binary?.path, noteBias });
+    out.probes.push(l.probe);
+    out.attach.push(...l.attach);
+    out.names.push(l.name);
+  };
+  // Function probes first (one per resolved function, in resolution order), then the others.
+  for (const r of resolved) add(r.spec, r.block, r);
+  for (const b of sem.blocks) for (const s of b.block.specs) if (probeKind(s.type).form !== 'function') add(s, b);
+
+  if (binary) {
+    try {
+      const layout = binary.gLayout();
+      out.params = { goid_offset: layout.goidOffset, stack_hi_offset: layout.stackHiOffset };
+      if (layout.warning) out.diagnostics.push(diag('GT3014', undefined, { path: binary.path, reason: layout.warning }));
+    } catch (e) {
+      out.diagnostics.push(diag('GT3010', undefined, { path: binary.path, reason: (e as Error).message }));
+    }
+  }
+  return out;
+}
+
+/** The spec as written: `uprobe:/bin/app:main.f`, `BEGIN`, `interval:s:1`. */
+function input(s: ast.ProbeSpec): string {
+  switch (s.kind) {
+    case 'UprobeSpec':
+      return `${s.type}:${s.path ? s.path + ':' : ''}${s.func}`;
+    case 'SpecialSpec':
+      return s.type;
+    case 'IntervalSpec':
+      return `${s.type}:${s.unit}:${s.value}`;
+  }
+}
+
+/** Code generation: the BPF C and the manifest the runtime loads it with; a program past a
+ *  code generator's limit (scratch space, say) is a located error. */
+function generate(sem: SemanticResult, l: LowerResult, binary: GoBinary | undefined): { cSource?: string; manifest: Manifest; diagnostics: Diagnostic[] } {
+  const maps = mapSpecs(sem.maps);
+  const events = eventSpecs(sem);
+  const drops = dropSpecs(maps);
+  const manifest: Manifest = {
+    version: 1,
+    target: { binary: binary?.path ?? '', goVersion: binary?.goVersion, buildId: binary?.buildId },
+    attach: l.attach,
+    maps,
+    events,
+    drops,
+    probes: l.names,
+    rodata: RODATA_LAYOUT,
+    params: l.params,
+  };
+  try {
+    return { cSource: generateC(sem, l.probes, maps, events, drops), manifest, diagnostics: [] };
+  } catch (e) {
+    if (!(e instanceof CodegenLimitError)) throw e;
+    return { manifest, diagnostics: [e.diagnostic] };
+  }
+}

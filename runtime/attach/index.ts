@@ -1,0 +1,35 @@
+// Attaching, per probe kind (grammar/probe-kinds.ts), as cilium/ebpf's link/: one small file per
+// mechanism, one interface. The live program (session.ts) attaches each manifest entry through
+// the entry of its kind and never asks which kind it is.
+import type { ProbeKind } from '../../grammar/probe-kinds.js';
+import type { AttachSpec } from '../../compiler/manifest.js';
+import type { BpfObject } from '../libbpf/index.js';
+import { special } from './special.js';
+import { timer } from './timer.js';
+import { uprobe } from './uprobe.js';
+
+export interface AttachContext {
+  obj: BpfObject;
+  /** Path used for uprobes instead of the manifest's binary (/proc/PID/exe). */
+  attachPath?: string;
+  /** pid given to the kernel (-1: any). */
+  attachPid: number;
+}
+
+export interface KindAttach {
+  /** Attaches one manifest entry; returns how many probes it counts (a function probe's
+   *  return half counts none). Links belong to `c.obj`, which releases them. */
+  attach(a: AttachSpec, c: AttachContext): number;
+  /** For kinds gotrace fires itself (BEGIN, END): fire them. */
+  trigger?(obj: BpfObject): void;
+}
+
+/** How every probe kind is attached. */
+export const ATTACH: Record<ProbeKind, KindAttach> = {
+  uprobe,
+  uretprobe: uprobe,
+  BEGIN: special('libbpf_major_version', (obj) => obj.ffi.major_version()),
+  END: special('libbpf_minor_version', (obj) => obj.ffi.minor_version()),
+  interval: timer('interval'),
+  profile: timer('profile'),
+};

@@ -1,5 +1,7 @@
-/* Structures shared between the BPF side and user space (runtime/ mirrors them in
- * runtime/layout.ts). Keep every field 8-byte aligned so both sides agree without padding rules. */
+/* Structures shared between the BPF side and user space: compiler/manifest.ts mirrors struct
+ * gt_config (RODATA_LAYOUT), runtime/session.ts reads struct gt_event_hdr (the 16 bytes before
+ * each event's fields, laid out by compiler/passes/types.ts). Keep every field 8-byte aligned so
+ * both sides agree without padding rules. */
 #ifndef GOTRACE_SHARED_H
 #define GOTRACE_SHARED_H
 

@@ -18,10 +18,3 @@ export interface Diagnostic {
 export function hasErrors(ds: readonly Diagnostic[]): boolean {
   return ds.some((d) => d.severity === 'error');
 }
-
-/** Thrown by stages that cannot go on (a binary that is not ELF, say); the CLI prints it plainly. */
-export class DiagnosticError extends Error {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.map((d) => d.message).join('; '));
-  }
-}

@@ -25,6 +25,9 @@ export interface ParseResult {
   incomplete: boolean;
 }
 
+/** Parses a script: source text to an AST, with every lexical, syntax and AST-builder
+ *  diagnostic of one run. Never throws (a grammar bug comes back as GT1999); the AST is only
+ *  returned when there is no error. */
 export function parse(file: SourceFile): ParseResult {
   try {
     return parseOrThrow(file);

@@ -41,6 +41,9 @@ const CHILDREN: { [K in ast.Node['kind']]: (n: ByKind<K>) => readonly Child[] } 
   Cast: (n) => [n.operand],
 };
 
+/** Every node kind of ast.ts. */
+export const NODE_KINDS = Object.keys(CHILDREN) as ast.Node['kind'][];
+
 /** The direct children of a node, in source order. */
 export function children(n: ast.Node): ast.Node[] {
   const out: ast.Node[] = [];

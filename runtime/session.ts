@@ -39,6 +39,7 @@ export function readEntries(fd: number, spec: MapSpec, ctx: DecodeContext): MapE
   return sortEntries(decodeEntries(spec, raw, possibleCpus(), ctx));
 }
 
+/** The bytes of `.rodata.gotrace` (struct gt_config) with the given values. */
 export function rodataBytes(m: Manifest, values: Record<string, bigint>): Buffer {
   const b = Buffer.alloc(m.rodata.size);
   for (const f of m.rodata.fields) b.writeBigUInt64LE(values[f.name] ?? 0n, f.offset);

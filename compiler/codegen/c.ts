@@ -36,6 +36,7 @@ function isHist(k: MapKind): boolean {
   return k === 'hist' || k === 'lhist';
 }
 
+/** The manifest's description of every map: key and value layouts, per-CPU or not. */
 export function mapSpecs(maps: Map<string, MapInfo>): MapSpec[] {
   return [...maps.values()].map((m, i) => {
     const keyTypes = [...m.keyTypes, ...(isHist(m.kind) ? [INT] : [])];
@@ -57,6 +58,7 @@ export function mapSpecs(maps: Map<string, MapInfo>): MapSpec[] {
   });
 }
 
+/** The manifest's description of every event: its kind and the layout of its arguments. */
 export function eventSpecs(sem: SemanticResult): EventSpec[] {
   return sem.events.map((e) => ({
     id: e.id,
@@ -88,9 +90,11 @@ export function dropSpecs(maps: MapSpec[]): DropSpec[] {
   return maps.map((m) => ({ kind: 'map_full' as const, map: m.name }));
 }
 
-/** BPF C for the script. Map sizes in the C are placeholders: the loader sets them (--map-keys,
- *  --calls-in-flight) so that one compiled object serves every size. `drops` starts with the
- *  maps' slots (dropSpecs) and gets the loops' slots appended. */
+/** The BPF C of a checked program: map and event declarations, one inline function per block,
+ *  and the programs of each probe (codegen/probe-kinds.ts), put into the skeleton
+ *  bpf-templates/program.bpf.c. Map sizes in the C are placeholders: the loader sets them
+ *  (--map-keys, --calls-in-flight) so that one compiled object serves every size. `drops`
+ *  starts with the maps' slots (dropSpecs) and gets the loops' slots appended. */
 export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: MapSpec[], events: EventSpec[], drops: DropSpec[] = dropSpecs(maps)): string {
   const maxEntries = 1;
   const byName = new Map(maps.map((m) => [m.name, m]));

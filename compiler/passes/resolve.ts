@@ -30,6 +30,9 @@ export interface ResolveResult {
 /** More attach points than this is almost surely a too-wide wildcard. */
 export const MAX_FUNCTIONS = 512;
 
+/** The resolve pass: each function-kind spec of `blocks` against its binary (the spec's path or
+ *  `defaultBinary`), giving one ResolvedProbe per matching function with its entry and return
+ *  sites. All probes of a script must trace one binary. */
 export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, open = openCached): ResolveResult {
   const diagnostics: Diagnostic[] = [];
   const probes: ResolvedProbe[] = [];

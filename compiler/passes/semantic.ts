@@ -129,6 +129,10 @@ export interface SemanticResult {
   diagnostics: Diagnostic[];
 }
 
+/** The check pass: types every expression, decides when each block runs, gives each map one
+ *  type and collects the events, reporting every mistake as a located diagnostic. Without
+ *  `options.goInfo` Go values (args.x, rets.y, typed retval) stay untyped; the pipeline's Go
+ *  types pass runs it again with them once probes are resolved. */
 export function analyze(program: ast.Program, options: Options = {}): SemanticResult {
   const r: SemanticResult = { blocks: [], maps: new Map(), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], positional: new Map(), goAccess: new Map(), diagnostics: [] };
   program.probes.forEach((probe, index) => {

@@ -25,7 +25,7 @@ t.test('the pipeline stops after the first pass with an error', async (t) => {
 t.test('Go values are typed once: each diagnostic of Go typing appears once', async (t) => {
   const bin = buildGo('values');
   const src = 'uprobe:main.greet { printf("%s %d\\n", args.nme, args.times); @x = args.name + 1; }';
-  t.same(await codes(src, bin), ['GT2101', 'GT2060'], 'one unknown parameter, one bad operand, each once');
+  t.same(await codes(src, bin), ['GT2105', 'GT2060'], 'one unknown parameter, one bad operand, each once');
   const ok = await compile(new SourceFile('stdin', 'uprobe:main.greet { printf("%s %d\\n", args.name, args.times); }'), { binary: bin, skipBuild: true });
   t.same(ok.diagnostics, [], 'a correct script has no diagnostic');
   t.ok(ok.manifest?.events[0].args.length === 2, 'typed against the binary');

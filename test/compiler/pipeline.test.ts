@@ -56,7 +56,7 @@ t.test("a goroutine layout guessed for a newer Go is a warning, and the compile 
   b.gLayout = () => gLayoutFor(undefined, 'go1.99.0');
   t.teardown(() => void (b.gLayout = real));
   const r = await compile(new SourceFile('stdin', 'uprobe:main.greet { @n = count(); }'), { binary: bin, skipBuild: true });
-  const w = r.diagnostics.filter((d) => d.code === 'GT3012');
+  const w = r.diagnostics.filter((d) => d.code === 'GT3014');
   t.equal(w.length, 1, 'one warning');
   t.equal(w[0]?.severity, 'warning');
   t.match(w[0]?.message, /Go go1\.99\.0 is newer than the goroutine layout table/);

@@ -19,6 +19,10 @@ const BaseVisitor = parser.getBaseCstVisitorConstructor();
 const isToken = (e: CstElement | undefined): e is IToken => e !== undefined && 'image' in e;
 const isNode = (e: CstElement | undefined): e is CstNode => e !== undefined && 'children' in e;
 
+/** Nanoseconds per unit of an interval's period (hz is a frequency, not a period). */
+const NS_PER_UNIT: Record<string, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n };
+const MAX_PERIOD_NS = (1n << 63n) - 1n;
+
 export class AstBuilder extends BaseVisitor {
   readonly diagnostics: Diagnostic[] = [];
 
@@ -120,6 +124,9 @@ export class AstBuilder extends BaseVisitor {
     const n = typeof value?.payload === 'bigint' ? value.payload : 0n;
     if (value && (value.image.endsWith('s') || n === 0n || n > BigInt(Number.MAX_SAFE_INTEGER))) {
       this.diagnostics.push(diag('GT1007', this.tokSpan(value), { type, unit: u, example: probeKind(type).example.replace(/^.*:/, '') }));
+    } else if (value && u in NS_PER_UNIT && n > MAX_PERIOD_NS / NS_PER_UNIT[u]!) {
+      // N.B. the kernel keeps a period as signed 64-bit nanoseconds (ktime_t): longer wraps.
+      this.diagnostics.push(diag('GT1016', this.tokSpan(value), { type, max: String(MAX_PERIOD_NS / NS_PER_UNIT[u]!), unit: u }));
     }
     return { kind: 'IntervalSpec', span: whole, type, unit: u, value: Number(n) };
   }

@@ -9,6 +9,7 @@ import type { Program } from './ast.js';
 import { AstBuilder } from './ast-builder.js';
 import { diag } from './catalog/index.js';
 import type { Diagnostic } from './diagnostics.js';
+import { checkNesting, checkProgramSize, checkSourceSize } from './limits.js';
 import { lex } from './lexer.js';
 import { decodeMessage } from './messages.js';
 import { parser } from './parser.js';
@@ -39,8 +40,13 @@ export function parse(file: SourceFile): ParseResult {
 }
 
 function parseOrThrow(file: SourceFile): ParseResult {
+  const tooLarge = checkSourceSize(file);
+  if (tooLarge) return { diagnostics: [tooLarge], incomplete: false };
   const lexed = lex(file);
   const diagnostics = [...lexed.diagnostics];
+  // N.B. before the parser: its recursion is what deep nesting would overflow.
+  const tooDeep = checkNesting(lexed.tokens, file);
+  if (tooDeep) return { diagnostics: [...diagnostics, tooDeep], incomplete: false };
   const atEnd = new Set(lexed.atEnd);
 
   parser.ctx = [];
@@ -72,7 +78,7 @@ function parseOrThrow(file: SourceFile): ParseResult {
     const builder = new AstBuilder(file);
     program = builder.visit(cst) as Program;
     if (lexed.shebang !== undefined) program.shebang = lexed.shebang;
-    diagnostics.push(...builder.diagnostics);
+    diagnostics.push(...builder.diagnostics, ...checkProgramSize(program, file));
   }
   diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -580,6 +580,26 @@ class BlockWriter {
     return `(${p} ? gt_read_int(${p}, 8, 1) : 0)`;
   }
 
+  /**
+   * `a + b + c ...`: a left-leaning tree as deep as the chain is long. Walked with a loop (no
+   * JS recursion) and, like nested expressions (see expr()), spilled into a temporary every
+   * EXPR_DEPTH_PER_LINE operators: clang crashes on a few hundred nested parentheses. Lookups the operands need are emitted before, in
+   * order, as for any expression, so the result is the same as the nested form's.
+   */
+  private binaryChain(top: ast.Expr & { kind: 'Binary' }): string {
+    const spine: Array<ast.Expr & { kind: 'Binary' }> = [];
+    let n: ast.Expr = top;
+    for (; n.kind === 'Binary' && this.ty(n.left).k !== 'str'; n = n.left) spine.push(n);
+    let acc = this.expr(n);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      acc = binary(spine[i]!.op, acc, this.expr(spine[i]!.right));
+      if (i > 0 && (spine.length - i) % EXPR_DEPTH_PER_LINE === 0) {
+        acc = this.tmpS64(acc);
+      }
+    }
+    return acc;
+  }
+
   /** C for an expression. N.B. clang refuses brackets nested deeper than 256 and every level of
    *  the script's expressions adds two (a 130-term sum is 260 deep), so every
    *  EXPR_DEPTH_PER_LINE levels the value goes through a temporary. Expressions have no side
@@ -645,7 +665,7 @@ class BlockWriter {
           this.line(`__s64 ${r} = gt_streq(${a}, ${b}, ${n});`);
           return e.op === '==' ? r : `(!${r})`;
         }
-        return binary(e.op, this.expr(e.left), this.expr(e.right));
+        return e.left.kind === 'Binary' ? this.binaryChain(e) : binary(e.op, this.expr(e.left), this.expr(e.right));
       }
       case 'Ternary':
         return `((${this.expr(e.cond)}) ? (${this.expr(e.then)}) : (${this.expr(e.else)}))`;

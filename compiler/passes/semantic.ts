@@ -558,9 +558,40 @@ class Checker {
   }
 
   expr(e: ast.Expr): Ty | undefined {
-    const t = this.exprInner(e);
+    const t = e.kind === 'Binary' && e.left.kind === 'Binary' ? this.binaryChain(e) : this.exprInner(e);
     if (t) this.r.types.set(e, t);
     return t;
+  }
+
+  /** `a + b + c ...` parses into a left-leaning tree as deep as it is long: walk its left spine
+   *  with a loop, so a long flat chain costs no stack (grammar/limits.ts). */
+  private binaryChain(top: ast.Expr & { kind: 'Binary' }): Ty | undefined {
+    const spine: Array<ast.Expr & { kind: 'Binary' }> = [];
+    let n: ast.Expr = top;
+    for (; n.kind === 'Binary'; n = n.left) spine.push(n);
+    let t = this.expr(n);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const e = spine[i]!;
+      t = this.binary(e, t, this.expr(e.right));
+      if (t && i > 0) this.r.types.set(e, t);
+    }
+    return t;
+  }
+
+  /** A Binary node's type from its operands' types (both checked already). */
+  private binary(e: ast.Expr & { kind: 'Binary' }, a: Ty | undefined, b: Ty | undefined): Ty | undefined {
+    if (!a || !b) return undefined;
+    if ((e.op === '==' || e.op === '!=') && a.k === 'str' && b.k === 'str') return INT;
+    if (a.k !== 'int' || b.k !== 'int') {
+      const bad = a.k !== 'int' ? a : b;
+      this.err('GT2060', e.span, { op: `'${e.op}'`, type: aTy(bad) }, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['strings compare only with strings'] : []);
+      return undefined;
+    }
+    if ((e.op === '/' || e.op === '%') && e.right.kind === 'IntLit' && e.right.value === 0n) {
+      this.err('GT2050', e.right.span);
+      return undefined;
+    }
+    return INT;
   }
 
   private exprInner(e: ast.Expr): Ty | undefined {
@@ -657,22 +688,8 @@ class Checker {
         }
         return t && INT;
       }
-      case 'Binary': {
-        const a = this.expr(e.left);
-        const b = this.expr(e.right);
-        if (!a || !b) return undefined;
-        if ((e.op === '==' || e.op === '!=') && a.k === 'str' && b.k === 'str') return INT;
-        if (a.k !== 'int' || b.k !== 'int') {
-          const bad = a.k !== 'int' ? a : b;
-          this.err('GT2060', e.span, { op: `'${e.op}'`, type: aTy(bad) }, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['strings compare only with strings'] : []);
-          return undefined;
-        }
-        if ((e.op === '/' || e.op === '%') && e.right.kind === 'IntLit' && e.right.value === 0n) {
-          this.err('GT2050', e.right.span);
-          return undefined;
-        }
-        return INT;
-      }
+      case 'Binary':
+        return this.binary(e, this.expr(e.left), this.expr(e.right));
       case 'Ternary': {
         this.intExpr(e.cond, 'a condition');
         const a = this.expr(e.then);

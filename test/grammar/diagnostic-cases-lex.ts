@@ -195,4 +195,11 @@ stdin:1:80-81: ERROR: syntax error: expected ')' but found '}'
 uprobe:f { @x = 1 @y = 2 } uprobe:g { $x = ; } garbage here uprobe:h { @z = (1 }
                                                                                ~
 `],
+  // 16,385 lines of 65 bytes: the first byte past 1 MiB is on line 16132.
+  [('//' + 'x'.repeat(62) + '\n').repeat(16385), false, `GT1108
+stdin:16132:62-63: ERROR: script too large: 1065025 bytes, the limit is 1048576
+//xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+                                                             ~
+HINT: split the script, or trace fewer things at once
+`],
 ];

@@ -296,4 +296,28 @@ uprobe:main.f/pid==1/ { }
 ~~~~~~~~~~~~~~~~~~~~~
 HINT: put a space before the predicate: uprobe:main.f /pid==1/
 `],
+  // Limits (grammar/limits.ts): each source puts the offending token on a short line of its own.
+  ['BEGIN {\n  @x = ' + '!\n'.repeat(100) + '1;\n}', false, `GT1013
+stdin:101:1-2: ERROR: nested too deeply: more than 100 levels of ( [ {, prefix operators, ?: or else if
+!
+~
+HINT: name parts of the expression with $variables, or split the block
+`],
+  ['BEGIN {\n' + '  @x = 1;\n'.repeat(2001) + '}', false, `GT1014
+stdin:2002:3-9: ERROR: too many statements: the limit is 2000 in one script
+  @x = 1;
+  ~~~~~~
+HINT: split the script into several runs
+`],
+  ['BEGIN {\n  @x = 1' + ' +\n1'.repeat(5002) + ';\n}', false, `GT1015
+stdin:2:8-11: ERROR: expression too deep: more than 5000 levels (a chain of 5000 operators)
+  @x = 1 +
+       ~~~
+HINT: sum the terms into a $variable in several statements
+`],
+  ["interval:s:99999999999 { exit(); }", false, `GT1016
+stdin:1:12-23: ERROR: interval period too long: at most 9223372036 s (2^63-1 ns)
+interval:s:99999999999 { exit(); }
+           ~~~~~~~~~~~
+`],
 ];

@@ -38,6 +38,8 @@ export interface CompileOptions {
   /** First probe id (what func/probe hold): the REPL gives each object its own range, so
    *  ids in maps shared between objects never clash. */
   probeIdBase?: number;
+  /** Warnings list every function they concern (-v), not just the first few. */
+  verbose?: boolean;
 }
 
 export interface CompileResult {
@@ -73,7 +75,7 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
   if (stop(checked.diagnostics)) return { diagnostics, program };
   if (program.probes.length === 0) return { diagnostics, program };
 
-  const res = resolveProbes(checked, opts.binary);
+  const res = resolveProbes(checked, opts.binary, opts.verbose);
   if (stop(res.diagnostics)) return { diagnostics, program };
   const binary = res.binary;
 
@@ -99,9 +101,9 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
 }
 
 /** Resolution: the function kinds' specs against the binary (see passes/resolve.ts). */
-function resolveProbes(sem: SemanticResult, binary: string | undefined): { probes: ResolvedProbe[]; binary?: GoBinary; diagnostics: Diagnostic[] } {
+function resolveProbes(sem: SemanticResult, binary: string | undefined, verbose = false): { probes: ResolvedProbe[]; binary?: GoBinary; diagnostics: Diagnostic[] } {
   const blocks = sem.blocks.filter((b) => b.context === 'function');
-  return blocks.length ? resolve(blocks, binary) : { probes: [], diagnostics: [] };
+  return blocks.length ? resolve(blocks, binary, undefined, verbose) : { probes: [], diagnostics: [] };
 }
 
 /** Go types: args.x, rets.y and retval get their types and places from the binary's DWARF and

@@ -7,6 +7,7 @@ import { checkSource, compile } from '../compiler/index.js';
 import { GoBinary, GoBinaryError, binaryDiagnostic } from '../compiler/go/binary.js';
 import { diag } from '../grammar/catalog/index.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
+import { NotRegularFileError, readRegularText } from '../compiler/files.js';
 import { diagnosticToJson, renderDiagnostics } from '../grammar/render.js';
 import { SourceFile } from '../grammar/source.js';
 import { BpfError, setLibbpfVerbose } from './libbpf/index.js';
@@ -213,9 +214,10 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.program !== undefined) source = new SourceFile('stdin', opts.program);
   else {
     try {
-      source = new SourceFile(opts.file!, fs.readFileSync(opts.file!, 'utf8'));
+      source = new SourceFile(opts.file!, readRegularText(opts.file!));
     } catch (e) {
-      report(io, [diag('GT5001', undefined, { file: opts.file!, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message })]);
+      const reason = e instanceof NotRegularFileError ? `it is ${e.kind}, not a regular file` : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+      report(io, [diag('GT5001', undefined, { file: opts.file!, reason })]);
       return 1;
     }
   }
@@ -256,7 +258,7 @@ export async function main(argv: string[]): Promise<number> {
     binary = resolved;
   }
 
-  const compiled = await compile(source, { binary, noCache: opts.noCache, ...copts });
+  const compiled = await compile(source, { binary, noCache: opts.noCache, verbose: opts.verbose, ...copts });
   report(io, compiled.diagnostics);
   if (hasErrors(compiled.diagnostics)) return 1;
   if (!compiled.manifest || !compiled.object) {
@@ -409,8 +411,18 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** A path written as one (`/x`, `./x`, `../x`) or an existing file: not a function pattern. */
+function isFileArg(a: string): boolean {
+  return /^\.{0,2}\//.test(a) || fs.existsSync(a);
+}
+
 async function list(opts: CliOptions, io: Io): Promise<number> {
-  const pattern = opts.list!;
+  let pattern = opts.list!;
+  // `-l PATH` (no pattern, no `:`): every function of PATH.
+  if (!pattern.includes(':') && isFileArg(pattern)) {
+    opts.positional.unshift(pattern);
+    pattern = 'uprobe:*';
+  }
   // The binary: uprobe:PATH:PATTERN, -p, -c, or a PATH argument.
   const pm = /^(?:[a-z]+:)?(\/[^:]*|\.{1,2}\/[^:]*):/.exec(pattern);
   let binPath: string | undefined = pm?.[1];

@@ -8,7 +8,7 @@ import { ElfFile } from './elf.js';
 import { GoBinaryError } from './errors.js';
 import { readPclntab, Pclntab } from './pclntab.js';
 import { readBuildInfo, BuildInfo } from './buildinfo.js';
-import { globMatcher, isGlob, printName } from './glob.js';
+import { globMatcher, isGlob, literalName, printName } from './glob.js';
 import { directBranchTargets, findProbeSites, ProbeSites } from './sites.js';
 import { Dwarf } from './dwarf.js';
 import { GLayout, gLayoutFor } from './goid.js';
@@ -118,14 +118,14 @@ export class GoBinary {
   }
 
   /**
-   * Functions whose name matches `pattern` ('*' matches any characters;
-   * without '*' the name must be exact). A pattern also matches the name
+   * Functions whose name matches `pattern` (glob.ts: a `*` outside `(*` matches
+   * any characters; without one the name must be exact). A pattern also matches the name
    * Go prints for generic instantiations, so `main.Map[...]` finds every
    * stenciled `main.Map[go.shape...]` body.
    */
   findFunctions(pattern: string): GoFunc[] {
     if (!isGlob(pattern) && !pattern.includes('[...]')) {
-      const f = this.func(pattern);
+      const f = this.func(literalName(pattern));
       return f ? [f] : [];
     }
     const match = globMatcher(pattern);

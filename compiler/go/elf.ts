@@ -6,6 +6,7 @@
 // costs a few header reads until a section is actually wanted.
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
+import { NotRegularFileError, openRegularFile } from '../files.js';
 import { GoBinaryError } from './errors.js';
 
 export const ET_EXEC = 2;
@@ -90,8 +91,9 @@ export class ElfFile {
   static open(path: string): ElfFile {
     let fd: number;
     try {
-      fd = fs.openSync(path, 'r');
+      fd = openRegularFile(path);
     } catch (e) {
+      if (e instanceof NotRegularFileError) throw new GoBinaryError(e.message);
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new GoBinaryError(`${path}: no such file`);
       if (code === 'EACCES') throw new GoBinaryError(`${path}: permission denied`);
@@ -99,7 +101,6 @@ export class ElfFile {
       throw new GoBinaryError(`${path}: cannot open (${code ?? String(e)})`);
     }
     try {
-      if (fs.fstatSync(fd).isDirectory()) throw new GoBinaryError(`${path}: is a directory`);
       return new ElfFile(path, fd);
     } catch (e) {
       fs.closeSync(fd);

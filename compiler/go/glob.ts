@@ -1,17 +1,39 @@
 // Function-name patterns as users write them in probes: `main.*`,
-// `net/http.(*conn).*`, `*Handle*`. Only `*` is special (any run of
-// characters, '.' and '/' included); everything else, brackets and
-// parentheses too, is literal, because Go names are full of them.
+// `net/http.(*conn).*`, `*Handle*`. A `*` is a wildcard (any run of
+// characters, '.' and '/' included) except right after `(`: `(*T)` is how Go
+// writes a pointer receiver, so `net/http.(*Transport).RoundTrip` names one
+// method and does not also match `(*http2Transport).RoundTrip`. A backslash
+// makes the next character literal (`\*` is a star that is not a wildcard).
+// Everything else, brackets and parentheses too, is literal.
+
+/** The pattern cut at its wildcards, escapes resolved: `a*b` → ['a', 'b'], `(*T).f` → ['(*T).f']. */
+export function globParts(pattern: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) cur += pattern[++i];
+    else if (c === '*' && pattern[i - 1] !== '(') (parts.push(cur), (cur = ''));
+    else cur += c;
+  }
+  parts.push(cur);
+  return parts;
+}
 
 /** True when `pattern` has a wildcard, i.e. may match several names. */
 export function isGlob(pattern: string): boolean {
-  return pattern.includes('*');
+  return globParts(pattern).length > 1;
+}
+
+/** The one name a pattern without wildcards stands for (its escapes resolved). */
+export function literalName(pattern: string): string {
+  return globParts(pattern).join('*');
 }
 
 /** Builds a matcher once, to test many names against one pattern. */
 export function globMatcher(pattern: string): (name: string) => boolean {
-  if (!isGlob(pattern)) return (name) => name === pattern;
-  const parts = pattern.split('*');
+  const parts = globParts(pattern);
+  if (parts.length === 1) return (name) => name === parts[0];
   const head = parts[0]!;
   const tail = parts[parts.length - 1]!;
   const middle = parts.slice(1, -1).filter((p) => p.length > 0);

@@ -9,6 +9,7 @@ import { GoBinary, GoBinaryError, binaryDiagnostic, type GoFunc } from '../go/bi
 import type { ProbeSite } from '../manifest.js';
 import type { BlockInfo } from './semantic.js';
 import { suggest } from './suggest.js';
+import { isGlob } from '../go/glob.js';
 import { inlinedSites } from './inlined.js';
 
 export interface ResolvedProbe {
@@ -33,7 +34,7 @@ export const MAX_FUNCTIONS = 512;
 /** The resolve pass: each function-kind spec of `blocks` against its binary (the spec's path or
  *  `defaultBinary`), giving one ResolvedProbe per matching function with its entry and return
  *  sites. All probes of a script must trace one binary. */
-export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, open = openCached): ResolveResult {
+export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, open = openCached, verbose = false): ResolveResult {
   const diagnostics: Diagnostic[] = [];
   const probes: ResolvedProbe[] = [];
   let binary: GoBinary | undefined;
@@ -66,7 +67,7 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
       binary = bin;
       const funcs = bin.findFunctions(spec.func);
       if (funcs.length === 0) {
-        const near = spec.func.includes('*') ? undefined : suggest(spec.func, bin.functions().map((f) => f.name));
+        const near = isGlob(spec.func) ? undefined : suggest(spec.func, bin.functions().map((f) => f.name));
         diagnostics.push(
           diag(
             'GT3004',
@@ -77,12 +78,12 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
         );
         continue;
       }
+      const noRet: string[] = [];
       for (const func of funcs) {
         const sites = bin.probeSites(func);
         if (b.atReturn && sites.returnSites.length === 0) {
-          diagnostics.push(
-            diag(funcs.length === 1 ? 'GT3005' : 'GT3008', spec.span, { func: func.name }),
-          );
+          if (funcs.length > 1) noRet.push(func.name);
+          else diagnostics.push(diag('GT3005', spec.span, { func: func.name }));
           continue;
         }
         if (b.atReturn && sites.tailJumps.length > 0)
@@ -100,6 +101,7 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
           inlined: inl.sites,
         });
       }
+      if (noRet.length) diagnostics.push(noReturnWarning(spec, funcs.length, noRet, verbose));
     }
   }
   if (probes.length > MAX_FUNCTIONS)
@@ -107,6 +109,20 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
       diag('GT3007', undefined, { count: probes.length, max: MAX_FUNCTIONS }),
     );
   return { probes, binary, diagnostics };
+}
+
+/** Names shown in the GT3005 summary before "and N more" (all of them with -v). */
+const NO_RET_SHOWN = 3;
+
+/**
+ * One GT3005 warning for all the functions a wildcard matched that have no RET: a wide pattern
+ * (`main.*` on a server) matches dozens, and a line each buried the output.
+ */
+function noReturnWarning(spec: ast.ProbeSpec & { kind: 'UprobeSpec' }, matched: number, names: string[], verbose: boolean): Diagnostic {
+  const shown = verbose ? names : names.slice(0, NO_RET_SHOWN);
+  const more = names.length - shown.length;
+  const list = shown.join(', ') + (more ? `, and ${more} more` : '');
+  return diag('GT3015', spec.span, { count: names.length, matched, pattern: spec.func, names: list }, more ? ['run with -v to list them all'] : []);
 }
 
 const opened = new Map<string, GoBinary>();

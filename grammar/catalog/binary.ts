@@ -24,11 +24,6 @@ export const binaryCodes = {
   },
   GT3006: { severity: 'warning', message: '{func} can also leave by a tail jump; those returns are not seen' },
   GT3007: { severity: 'error', message: 'the script matches {count} functions, more than {max}', hint: 'narrow the wildcards' },
-  GT3008: {
-    severity: 'warning',
-    message: '{func} has no RET instruction (it never returns, or leaves by a tail jump): its returns cannot be traced',
-    about: 'GT3005 for one of several functions a wildcard matches: that one is skipped',
-  },
   GT3010: {
     severity: 'error',
     message: '{path}: {reason}',
@@ -50,6 +45,12 @@ export const binaryCodes = {
     message: '{path}: {reason}',
     hint: 'goid and the pairing of returns are wrong if the goroutine layout changed in that release',
     about: 'the goroutine layout was guessed: a Go release newer than the layout table, or DWARF that could not be read',
+  },
+  GT3015: {
+    severity: 'warning',
+    message:
+      "{count} of the {matched} functions matching '{pattern}' have no RET instruction (they never return, or leave by a tail jump): their returns are not traced: {names}",
+    about: 'one warning for all the functions a wildcard matches that cannot be traced at return; they are skipped (-v names them all)',
   },
   // ---- build ----
   GT4001: { severity: 'error', message: 'clang not found', hint: 'install it: apt-get install clang (or run npm run setup)' },

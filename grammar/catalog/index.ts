@@ -34,6 +34,7 @@ export type Code = keyof typeof catalog;
 /** Codes that once existed and must never be reused, with what they meant. */
 export const retired: Record<string, string> = {
   GT2030: 'unroll count must be between 1 and 100 (the parser checks it now: GT1010)',
+  GT3008: 'one warning per function a wildcard matched without RET (now one summary: GT3015)',
 };
 
 type Entry<C extends Code> = (typeof catalog)[C];

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import { diag, type Code, type DiagArgs } from '../../grammar/catalog/index.js';
 import { SourceFile } from '../../grammar/source.js';
 import { GoBinaryError, binaryDiagnostic, type GoBinary } from '../../compiler/go/binary.js';
+import { isGlob } from '../../compiler/go/glob.js';
+import { NotRegularFileError, readRegularText } from '../../compiler/files.js';
 import { openCached } from '../../compiler/passes/resolve.js';
 import { listFunctions } from '../list.js';
 import type { ReplCore } from './core.js';
@@ -105,12 +107,12 @@ export const COMMANDS: Record<string, Command> = {
   },
   funcs: {
     usage: 'PATTERN',
-    help: "List the target's functions matching PATTERN (* wildcards; without, a substring)",
+    help: "List the target's functions matching PATTERN (* wildcards, except in (*T); without, a substring)",
     run(core, rest) {
       const bin = needBinary(core);
       if (!bin) return;
       let pattern = rest.trim().replace(/^(uprobe|uretprobe|u|ur):/, '') || '*';
-      if (!pattern.includes('*')) pattern = `*${pattern}*`;
+      if (!isGlob(pattern)) pattern = `*${pattern}*`;
       const lines = listFunctions(bin, pattern, false);
       core.out.write(lines.length ? lines.join('\n') + '\n' : `no function matches ${pattern}\n`);
     },
@@ -163,9 +165,10 @@ export const COMMANDS: Record<string, Command> = {
       if (!file) return plainError(core, 'GT5627');
       let text: string;
       try {
-        text = fs.readFileSync(file, 'utf8');
+        text = readRegularText(file);
       } catch (e) {
-        return plainError(core, 'GT5001', { file, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+        const reason = e instanceof NotRegularFileError ? `it is ${e.kind}, not a regular file` : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+        return plainError(core, 'GT5001', { file, reason });
       }
       await core.addProbes(new SourceFile(file, text));
     },

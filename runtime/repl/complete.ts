@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AGGREGATIONS, BUILTINS } from '../../compiler/passes/semantic.js';
 import { PROBE_KINDS } from '../../grammar/probe-kinds.js';
+import { isGlob } from '../../compiler/go/glob.js';
 
 export interface CompletionSource {
   /** Function names of the target, sorted, unique. */
@@ -87,7 +88,7 @@ export function complete(line: string, src: CompletionSource): [string[], string
   m = /\b((?:args|rets)\.[A-Za-z0-9_]*)$/.exec(line);
   if (m) {
     const probe = [...line.matchAll(/(?:^|[\s,}>])(?:uprobe|uretprobe|u|ur):(?:[^\s,{}<>;]*:)?([^\s,{}<>;:]+)/g)].pop();
-    const p = probe && !probe[1].includes('*') ? src.params?.(probe[1]) : undefined;
+    const p = probe && !isGlob(probe[1]) ? src.params?.(probe[1]) : undefined;
     const names = p ? [...p.args.map((a) => `args.${a}`), ...p.rets.map((r) => `rets.${r}`)] : [];
     return [names.filter((n) => n.startsWith(m![1])), m[1]];
   }

@@ -33,6 +33,15 @@ t.test('-l: probe names, sorted, each once', async (t) => {
   t.ok(listFunctions(bin, 'uprobe:', false).length > 1000, 'empty pattern: everything');
 });
 
+t.test('-l: an exact method is one probe, though another type has a method of that name', async (t) => {
+  const bin = GoBinary.open(buildFixture('basic', 'dwarf'));
+  t.teardown(() => bin.close());
+  t.same(listFunctions(bin, 'uprobe:main.(*Server).Handle', false), ['uprobe:main.(*Server).Handle']);
+  t.same(listFunctions(bin, 'uprobe:main.(*ProxyServer).Handle', false), ['uprobe:main.(*ProxyServer).Handle']);
+  t.same(listFunctions(bin, 'uprobe:main.*Server).Handle', false), ['uprobe:main.(*ProxyServer).Handle', 'uprobe:main.(*Server).Handle']);
+  t.same(listFunctions(bin, 'uprobe:main.(\\*Server).Handle', false), ['uprobe:main.(*Server).Handle'], 'an escaped star');
+});
+
 t.test('-lv: arguments, results, sites', async (t) => {
   const bin = GoBinary.open(buildFixture('abi', 'dwarf'));
   t.teardown(() => bin.close());

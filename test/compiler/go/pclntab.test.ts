@@ -4,7 +4,7 @@ import t from 'tap';
 import { GoBinary } from '../../../compiler/go/binary.js';
 import { ElfFile } from '../../../compiler/go/elf.js';
 import { parsePclntab } from '../../../compiler/go/pclntab.js';
-import { globMatcher, printName } from '../../../compiler/go/glob.js';
+import { globMatcher, isGlob, literalName, printName } from '../../../compiler/go/glob.js';
 import { buildFixture, nmText, objdump, Variant } from './fixtures.js';
 
 const VARIANTS: [string, Variant][] = [
@@ -90,6 +90,10 @@ t.test('Go names as Go prints them', async (t) => {
   t.same(bin.findFunctions('main.nosuch'), []);
   t.same(bin.findFunctions('*.nosuch*'), []);
   t.ok(bin.findFunctions('*Handle').some((f) => f.name === 'main.(*Server).Handle'), 'leading *');
+  // Two types with a Handle method: the exact name finds one, a wildcard both.
+  t.same(bin.findFunctions('main.(*Server).Handle').map((f) => f.name), ['main.(*Server).Handle']);
+  t.same(bin.findFunctions('main.(*ProxyServer).Handle').map((f) => f.name), ['main.(*ProxyServer).Handle']);
+  t.same(bin.findFunctions('main.*.Handle').map((f) => f.name).sort(), ['main.(*ProxyServer).Handle', 'main.(*Server).Handle']);
   const closures = nmText(buildFixture('basic', 'dwarf'))
     .map((s) => s.name)
     .filter((n) => /^main\.main\.func\d+$/.test(n));
@@ -112,8 +116,38 @@ t.test('glob matcher', async (t) => {
     ['main.Map[...]', 'main.Map[...]', true],
     ['exact', 'exact', true],
     ['exact', 'exactly', false],
+    // `(*` is a pointer receiver, not a wildcard: exact methods match one name only.
+    ['net/http.(*Transport).RoundTrip', 'net/http.(*Transport).RoundTrip', true],
+    ['net/http.(*Transport).RoundTrip', 'net/http.(*http2Transport).RoundTrip', false],
+    ['go.etcd.io/etcd/server/v3/etcdserver.(*EtcdServer).Put', 'go.etcd.io/etcd/server/v3/etcdserver.(*reqV2HandlerEtcdServer).Put', false],
+    ['main.(*Server).Handle', 'main.(*Server).Handle', true],
+    ['main.(*Server).Handle', 'main.(*ProxyServer).Handle', false],
+    ['main.Server.Name', 'main.Server.Name', true],
+    // Wildcards before, after and inside, next to pointer receivers.
+    ['*.(*Transport).RoundTrip', 'net/http.(*Transport).RoundTrip', true],
+    ['*.(*Transport).RoundTrip', 'net/http.(*http2Transport).RoundTrip', false],
+    ['*Transport).RoundTrip', 'net/http.(*http2Transport).RoundTrip', true],
+    ['net/http.(*Transport).*', 'net/http.(*Transport).RoundTrip', true],
+    ['net/http.(*Transport).*', 'net/http.(*http2Transport).RoundTrip', false],
+    ['net/http.(**Transport).RoundTrip', 'net/http.(*http2Transport).RoundTrip', true],
+    ['main.(*Server).H*e', 'main.(*Server).Handle', true],
+    ['main.(*Server).H*e', 'main.(*Server).Hx', false],
+    // Generic instantiations: brackets are literal, wildcards still work inside them.
+    ['main.(*List[...]).Push', 'main.(*List[...]).Push', true],
+    ['main.(*List[*]).Push', 'main.(*List[go.shape.int]).Push', true],
+    ['main.Map[go.shape.*]', 'main.Map[go.shape.int,go.shape.string]', true],
+    // `\*` is a literal star anywhere; `\` escapes any character.
+    ['a\\*b', 'a*b', true],
+    ['a\\*b', 'aXb', false],
+    ['main.\\(*T\\).f', 'main.(*T).f', true],
+    ['*\\**', 'x*y', true],
+    ['*\\**', 'xy', false],
   ];
   for (const [p, n, want] of cases) t.equal(globMatcher(p)(n), want, `${p} ~ ${n}`);
+  t.equal(isGlob('main.(*Server).Handle'), false, 'a pointer receiver is not a wildcard');
+  t.equal(isGlob('main.(*Server).*'), true);
+  t.equal(isGlob('a\\*b'), false, 'an escaped star is not a wildcard');
+  t.equal(literalName('a\\*b'), 'a*b');
   t.equal(printName('main.Map[go.shape.int_0,go.shape.string_1].func1'), 'main.Map[...].func1');
   t.equal(printName('main.F[main.T[int]]'), 'main.F[...]');
 });

@@ -17,7 +17,7 @@ import { dropSpecs, eventSpecs, generateC, mapSpecs } from './codegen/c.js';
 import { PROBE_CODEGEN, type CodegenProbe } from './codegen/probe-kinds.js';
 import { CodegenLimitError } from './codegen/scratch.js';
 import { typeString } from './go/abi.js';
-import type { GoBinary } from './go/binary.js';
+import { GoBinaryError, binaryDiagnostic, type GoBinary } from './go/binary.js';
 import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
 import type { GoValueInfo } from './passes/govalues.js';
 import { resolve, type ResolvedProbe } from './passes/resolve.js';
@@ -79,7 +79,16 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
   if (stop(res.diagnostics)) return { diagnostics, program };
   const binary = res.binary;
 
-  const typed = goTypes(program, checked, res.probes, binary, opts);
+  let typed: SemanticResult;
+  try {
+    typed = goTypes(program, checked, res.probes, binary, opts);
+  } catch (e) {
+    // A corrupt binary's DWARF or tables fail when first read (GoBinary turns that into a
+    // GoBinaryError), which may be here.
+    if (!(e instanceof GoBinaryError) || !binary) throw e;
+    stop([binaryDiagnostic(e, binary.path)]);
+    return { diagnostics, program };
+  }
   if (typed !== checked) {
     // N.B. Go typing re-runs the checker with the Go values known; its result supersedes the
     // first check's, whose diagnostics (warnings only: it stopped on errors) it repeats.

@@ -124,6 +124,10 @@ export class GoBinary {
    * stenciled `main.Map[go.shape...]` body.
    */
   findFunctions(pattern: string): GoFunc[] {
+    return this.guard(() => this.findFunctionsUnguarded(pattern));
+  }
+
+  private findFunctionsUnguarded(pattern: string): GoFunc[] {
     if (!isGlob(pattern) && !pattern.includes('[...]')) {
       const f = this.func(literalName(pattern));
       return f ? [f] : [];
@@ -196,13 +200,12 @@ export class GoBinary {
 
   /** File offset for a uprobe at `vaddr` (see ElfFile.fileOffset). */
   fileOffset(vaddr: number): number {
-    return this.elf.fileOffset(vaddr);
+    return this.guard(() => this.elf.fileOffset(vaddr));
   }
 
   /** Entry and return probe sites of `fn`, as virtual addresses. */
   probeSites(fn: GoFunc): ProbeSites {
-    const code = this.elf.readVaddr(fn.entry, fn.end - fn.entry);
-    return findProbeSites(code, fn.entry);
+    return this.guard(() => findProbeSites(this.elf.readVaddr(fn.entry, fn.end - fn.entry), fn.entry));
   }
 
   /** Where the compiler inlined `fn` into other functions; undefined when this binary's
@@ -265,7 +268,7 @@ export class GoBinary {
    */
   argsSize(fn: GoFunc): number {
     const i = this.indexAt(fn.entry);
-    return i >= 0 && this.funcs[i]!.entry === fn.entry ? this.lines().argsSize(i) : -1;
+    return i >= 0 && this.funcs[i]!.entry === fn.entry ? this.guard(() => this.lines().argsSize(i)) : -1;
   }
 
   /**
@@ -276,7 +279,7 @@ export class GoBinary {
    */
   functionAbi(fn: GoFunc): FunctionAbi | undefined {
     const d = this.dwarf();
-    return d ? functionAbiFor(d, fn, this.argsSize(fn), this.registerAbi() && !this.isAbi0(fn)) : undefined;
+    return d ? this.guard(() => functionAbiFor(d, fn, this.argsSize(fn), this.registerAbi() && !this.isAbi0(fn))) : undefined;
   }
 
   /**
@@ -298,7 +301,7 @@ export class GoBinary {
 
   /** Offsets in runtime.g the BPF side needs to identify goroutines. */
   gLayout(): GLayout {
-    this.layoutCache ??= gLayoutFor(this.dwarf(), this.goVersion);
+    this.layoutCache ??= this.guard(() => gLayoutFor(this.dwarf(), this.goVersion));
     return this.layoutCache;
   }
 
@@ -321,6 +324,20 @@ export class GoBinary {
 
   /** Why dwarf() gave undefined although the binary has DWARF sections. */
   dwarfError?: string;
+
+  /**
+   * Runs a reader of the file's tables. N.B. a corrupt file (fuzzed, truncated, offsets past
+   * the end) makes Buffer reads throw RangeError and zlib throw its own errors deep inside the
+   * readers; callers are promised a GoBinaryError for every problem of the file, so convert.
+   */
+  private guard<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (e) {
+      if (e instanceof GoBinaryError) throw e;
+      throw new GoBinaryError(`${this.path}: malformed Go binary (${(e as Error).message})`);
+    }
+  }
 
   /** The underlying ELF reader, for tools that need raw sections. */
   elfFile(): ElfFile {

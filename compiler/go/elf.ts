@@ -104,7 +104,9 @@ export class ElfFile {
       return new ElfFile(path, fd);
     } catch (e) {
       fs.closeSync(fd);
-      throw e;
+      if (e instanceof GoBinaryError) throw e;
+      // Header fields pointing past the end or overflowing: Buffer reads throw RangeError.
+      throw new GoBinaryError(`${path}: malformed ELF file (${(e as Error).message})`);
     }
   }
 

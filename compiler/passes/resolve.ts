@@ -65,43 +65,13 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
         continue;
       }
       binary = bin;
-      const funcs = bin.findFunctions(spec.func);
-      if (funcs.length === 0) {
-        const near = isGlob(spec.func) ? undefined : suggest(spec.func, bin.functions().map((f) => f.name));
-        diagnostics.push(
-          diag(
-            'GT3004',
-            spec.span,
-            { path, pattern: spec.func, type: spec.type, glob: spec.func.replace(/[^.]*$/, '*') },
-            near ? [`did you mean '${near}'?`] : [],
-          ),
-        );
-        continue;
+      // N.B. a corrupt binary can fail late, when a function's code or tables are read.
+      try {
+        resolveSpec(bin, path, b, spec, verbose, diagnostics, probes);
+      } catch (e) {
+        if (!(e instanceof GoBinaryError)) throw e;
+        diagnostics.push(binaryDiagnostic(e, bin.path, spec.span));
       }
-      const noRet: string[] = [];
-      for (const func of funcs) {
-        const sites = bin.probeSites(func);
-        if (b.atReturn && sites.returnSites.length === 0) {
-          if (funcs.length > 1) noRet.push(func.name);
-          else diagnostics.push(diag('GT3005', spec.span, { func: func.name }));
-          continue;
-        }
-        if (b.atReturn && sites.tailJumps.length > 0)
-          diagnostics.push(
-            diag('GT3006', spec.span, { func: func.name }),
-          );
-        const inl = inlinedSites(bin, func, b, spec);
-        diagnostics.push(...inl.diagnostics);
-        probes.push({
-          block: b,
-          spec,
-          func,
-          entry: { vaddr: sites.entrySite, offset: bin.fileOffset(sites.entrySite) },
-          returns: sites.returnSites.map((r) => ({ vaddr: r, offset: bin.fileOffset(r) })),
-          inlined: inl.sites,
-        });
-      }
-      if (noRet.length) diagnostics.push(noReturnWarning(spec, funcs.length, noRet, verbose));
     }
   }
   if (probes.length > MAX_FUNCTIONS)
@@ -111,11 +81,51 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
   return { probes, binary, diagnostics };
 }
 
-/** Names shown in the GT3005 summary before "and N more" (all of them with -v). */
+/** One spec against its binary: a ResolvedProbe per function it matches, in `probes`. */
+function resolveSpec(
+  bin: GoBinary,
+  path: string,
+  b: BlockInfo,
+  spec: ast.ProbeSpec & { kind: 'UprobeSpec' },
+  verbose: boolean,
+  diagnostics: Diagnostic[],
+  probes: ResolvedProbe[],
+): void {
+  const funcs = bin.findFunctions(spec.func);
+  if (funcs.length === 0) {
+    const near = isGlob(spec.func) ? undefined : suggest(spec.func, bin.functions().map((f) => f.name));
+    const glob = spec.func.replace(/[^.]*$/, '*');
+    diagnostics.push(diag('GT3004', spec.span, { path, pattern: spec.func, type: spec.type, glob }, near ? [`did you mean '${near}'?`] : []));
+    return;
+  }
+  const noRet: string[] = [];
+  for (const func of funcs) {
+    const sites = bin.probeSites(func);
+    if (b.atReturn && sites.returnSites.length === 0) {
+      if (funcs.length > 1) noRet.push(func.name);
+      else diagnostics.push(diag('GT3005', spec.span, { func: func.name }));
+      continue;
+    }
+    if (b.atReturn && sites.tailJumps.length > 0) diagnostics.push(diag('GT3006', spec.span, { func: func.name }));
+    const inl = inlinedSites(bin, func, b, spec);
+    diagnostics.push(...inl.diagnostics);
+    probes.push({
+      block: b,
+      spec,
+      func,
+      entry: { vaddr: sites.entrySite, offset: bin.fileOffset(sites.entrySite) },
+      returns: sites.returnSites.map((r) => ({ vaddr: r, offset: bin.fileOffset(r) })),
+      inlined: inl.sites,
+    });
+  }
+  if (noRet.length) diagnostics.push(noReturnWarning(spec, funcs.length, noRet, verbose));
+}
+
+/** Names shown in the GT3015 summary before "and N more" (all of them with -v). */
 const NO_RET_SHOWN = 3;
 
 /**
- * One GT3005 warning for all the functions a wildcard matched that have no RET: a wide pattern
+ * One GT3015 warning for all the functions a wildcard matched that have no RET: a wide pattern
  * (`main.*` on a server) matches dozens, and a line each buried the output.
  */
 function noReturnWarning(spec: ast.ProbeSpec & { kind: 'UprobeSpec' }, matched: number, names: string[], verbose: boolean): Diagnostic {

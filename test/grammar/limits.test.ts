@@ -67,3 +67,54 @@ t.test('statement count', async (t) => {
   t.equal(outcome(`BEGIN { ${rep('@x = 1; ', 2000)}}`), 'ok');
   t.equal(outcome(`BEGIN { ${rep('@x = 1; ', 1000)}} END { ${rep('@y = 1; ', 1001)}}`), 'GT1014', 'counted over the whole script');
 });
+
+/** mulberry32, seeded: a failing case can be replayed from its number. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A random expression nested `depth` levels deep, each level one of the recursive shapes. */
+function deepExpr(rnd: () => number, depth: number): string {
+  const wraps: [string, string][] = [['!', ''], ['-(', ')'], ['~', ''], ['(uint8)', ''], ['(', ')'], ['$a ? 1 : ', ''], ['@m[', ']'], ['(1 + ', ' * 2)'], ['str(', ')'], ['(', ', 1).0']];
+  let open = '';
+  let close = '';
+  for (let i = 0; i < depth; i++) {
+    const [o, c] = wraps[Math.floor(rnd() * wraps.length)]!;
+    open += o;
+    close = c + close;
+  }
+  return `${open}$a${close}`;
+}
+
+t.test('seeded random deep and long scripts: compiled or a located limit error, never a throw', async (t) => {
+  const rnd = prng(Number(process.env.GOTRACE_FUZZ_SEED ?? 7));
+  // One precedence level per chain: mixed levels make shallower trees.
+  const levels = [['+', '-'], ['*', '/', '%'], ['&'], ['|'], ['^'], ['<<', '>>'], ['&&'], ['||']];
+  const seen = new Set<string>();
+  for (let n = 0; n < 300; n++) {
+    let src: string;
+    if (n % 3 === 0) {
+      const terms = 1 + Math.floor(rnd() * 6000);
+      const ops = levels[Math.floor(rnd() * levels.length)]!;
+      src = `BEGIN { $a = 3; @m[1] = 1; @x = ${Array.from({ length: terms }, (_, i) => (i ? ops[Math.floor(rnd() * ops.length)] + ' ' : '') + '$a').join(' ')}; }`;
+    } else src = `BEGIN { $a = 3; @m[1] = 1; @x = ${deepExpr(rnd, Math.floor(rnd() * 250))}; }`;
+    let got: string;
+    try {
+      got = outcome(src);
+    } catch (e) {
+      got = `threw ${(e as Error).message}`;
+    }
+    seen.add(got);
+    // Some shapes are not valid (`--` is a token, str() of a tuple): those are located syntax or
+    // checker errors. GT1999 (the parser's safety net) never.
+    if (!/^(ok|(GT[12]\d{3},?)+)$/.test(got) || got.includes('GT1999')) t.fail(`case ${n}: ${got}\n${src.slice(0, 300)}`);
+  }
+  t.ok(seen.has('ok') && seen.has('GT1013') && seen.has('GT1015'), `outcomes: ${[...seen].join(' ')}`);
+});

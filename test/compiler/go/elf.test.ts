@@ -87,7 +87,7 @@ t.test('errors a user can cause are GoBinaryErrors with plain messages', async (
 
   const cases: [string, RegExp][] = [
     [path.join(dir, 'missing'), /: no such file$/],
-    [dir, /: is a directory$/],
+    [dir, /: is a directory, not a regular file$/],
     [text, /: not an ELF file$/],
     [elf32, /only x86-64 binaries are supported/],
     [arm, /only x86-64 binaries are supported/],

@@ -20,7 +20,7 @@ import { span, type SourceFile } from './source.js';
 import * as T from './tokens.js';
 import { children, walk } from './walk.js';
 
-export const MAX_NESTING = 100;
+export const MAX_NESTING = 128;
 export const MAX_EXPR_DEPTH = 5000;
 export const MAX_STATEMENTS = 2000;
 export const MAX_SOURCE_BYTES = 1 << 20;

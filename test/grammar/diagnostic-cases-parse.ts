@@ -297,8 +297,8 @@ uprobe:main.f/pid==1/ { }
 HINT: put a space before the predicate: uprobe:main.f /pid==1/
 `],
   // Limits (grammar/limits.ts): each source puts the offending token on a short line of its own.
-  ['BEGIN {\n  @x = ' + '!\n'.repeat(100) + '1;\n}', false, `GT1013
-stdin:101:1-2: ERROR: nested too deeply: more than 100 levels of ( [ {, prefix operators, ?: or else if
+  ['BEGIN {\n  @x = ' + '!\n'.repeat(128) + '1;\n}', false, `GT1013
+stdin:129:1-2: ERROR: nested too deeply: more than 128 levels of ( [ {, prefix operators, ?: or else if
 !
 ~
 HINT: name parts of the expression with $variables, or split the block

@@ -60,7 +60,7 @@ t.test('a long chain is spilled into locals: clang never sees deep parentheses',
   let max = 0;
   for (const ch of c) if (ch === '(') max = Math.max(max, ++depth); else if (ch === ')') depth--;
   t.ok(max < 100, `C parenthesis depth ${max}`);
-  t.match(c, /__s64 gt_c\d+ = /);
+  t.match(c, /__s64 gt_t\d+ = /);
 });
 
 t.test('statement count', async (t) => {

@@ -74,7 +74,7 @@ export type AttachSpec = UprobeAttach | SpecialAttach | TimerAttach;
 
 export interface EventSpec {
   id: number;
-  kind: 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'cat';
+  kind: 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat';
   format?: string;
   /** Fields after the 16-byte header (event id, probe id). */
   args: Field[];

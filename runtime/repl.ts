@@ -7,11 +7,11 @@ import path from 'node:path';
 import { parseArgs, UsageError, VERSION, type CliOptions } from './cli.js';
 import { setLibbpfVerbose } from './libbpf/index.js';
 import { startRepl, type ReplSession } from './repl/server.js';
-import { ReplTarget, TargetError, type TargetSpec } from './repl/target.js';
+import { Target, TargetError, type TargetSpec } from './target.js';
 
 export { startRepl, PROMPT, type ReplOptions, type ReplSession } from './repl/server.js';
 export { ReplCore } from './repl/core.js';
-export { ReplTarget } from './repl/target.js';
+export { Target } from './target.js';
 
 export const REPL_USAGE = `USAGE:
     gotrace -p PID | -c 'CMD'                 (on a terminal: no program opens the REPL)
@@ -47,10 +47,10 @@ export async function replMain(argv: string[]): Promise<number> {
   setLibbpfVerbose(opts.verbose);
   const spec: TargetSpec =
     opts.pid !== undefined ? { pid: opts.pid } : opts.command !== undefined ? { command: opts.command } : opts.file !== undefined ? { path: opts.file } : {};
-  let target: ReplTarget;
+  let target: Target;
   try {
     // A -c command's output is printed above the prompt, not over the line being typed.
-    target = ReplTarget.open(spec, { childOutput: 'pipe' });
+    target = Target.open(spec, { childOutput: 'pipe' });
   } catch (e) {
     if (e instanceof TargetError) {
       const d = e.diagnostic;

@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import { buildGo } from '../test/helpers/go.js';
 import { startRepl } from '../runtime/repl/server.js';
-import { ReplTarget } from '../runtime/repl/target.js';
+import { Target } from '../runtime/target.js';
 
 const COLD_RUNS = 5;
 const WARM_RUNS = 20;
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   let text = '';
   output.setEncoding('utf8');
   output.on('data', (d: string) => (text += d));
-  const session = startRepl({ input, output, target: ReplTarget.open({ pid: ticker.pid! }) });
+  const session = startRepl({ input, output, target: Target.open({ pid: ticker.pid! }) });
 
   /** ms from writing the line to `re` appearing in the output. */
   const typed = (line: string, re: RegExp): Promise<number> =>

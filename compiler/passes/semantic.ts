@@ -7,7 +7,7 @@ import { diag, type Code, type DiagArgs } from '../../grammar/catalog/index.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { probeKind, type ProbeContext, type ProbeKind } from '../../grammar/probe-kinds.js';
 import { some } from '../../grammar/walk.js';
-import { parseFormat } from '../format.js';
+import { MAX_WIDTH, parseFormat } from '../format.js';
 import type { MapKind } from '../manifest.js';
 import { suggest } from './suggest.js';
 import { typeString } from '../go/abi.js';
@@ -59,7 +59,7 @@ export const AGGREGATIONS: Record<string, MapKind> = {
 };
 
 /** Functions used as statements. */
-const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'cat'];
+const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'execv', 'cat'];
 /** Known but belonging to a later part of the language. */
 const LATER = [ 'usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
 const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym'];
@@ -74,7 +74,7 @@ export interface MapInfo {
   lhist?: { min: number; max: number; step: number };
 }
 
-export type EventKind = 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'cat';
+export type EventKind = 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat';
 
 export interface EventInfo {
   id: number;
@@ -349,6 +349,23 @@ class Checker {
     this.r.eventOf.set(e, id);
   }
 
+  /** execv("PROG", a, b, ...): PROG run with each further argument as one argv element, no
+   *  shell (system()'s safe form). PROG is a literal so a probe cannot choose what runs. */
+  private execvCall(c: Extract<ast.Expr, { kind: 'Call' }>): void {
+    if (!this.opts.unsafe) {
+      this.err('GT2080', c.nameSpan, { fn: 'execv' });
+      return;
+    }
+    const prog = c.args[0];
+    if (!prog || prog.kind !== 'StrLit' || prog.value === '') {
+      this.err('GT2076', prog?.span ?? c.span);
+      return;
+    }
+    const argTypes = c.args.slice(1).map((a) => this.expr(a));
+    if (argTypes.some((t) => !t)) return;
+    return this.event(c, { kind: 'execv', format: prog.value, argTypes: argTypes as Ty[] });
+  }
+
   /** Calls that are statements: printf, print, exit, clear, ... */
   private actionCall(c: Extract<ast.Expr, { kind: 'Call' }>): void {
     if (AGGREGATIONS[c.name] !== undefined) {
@@ -380,7 +397,8 @@ class Checker {
         }
         const parsed = parseFormat(f.value);
         if (parsed.error) {
-          this.err('GT2072', f.span, { conv: parsed.error.conv });
+          if (parsed.error.tooWide) this.err('GT2075', f.span, { value: parsed.error.tooWide, conv: parsed.error.conv, limit: MAX_WIDTH });
+          else this.err('GT2072', f.span, { conv: parsed.error.conv });
           return;
         }
         const convs = parsed.pieces.filter((p) => typeof p !== 'string');
@@ -411,6 +429,8 @@ class Checker {
         if (!ok || argTypes.some((t) => !t)) return;
         return this.event(c, { kind: c.name as EventKind, format: f.value, argTypes: argTypes as Ty[] });
       }
+      case 'execv':
+        return this.execvCall(c);
       case 'exit':
         if (c.args.length > 1) this.err('GT2031', c.span, { fn: 'exit' });
         c.args.forEach((a) => this.intExpr(a, "exit()'s argument"));

@@ -59,6 +59,12 @@ export const checkCodes = {
   GT2072: { severity: 'error', message: "invalid conversion '{conv}' in format" },
   GT2073: { severity: 'error', message: '{fn}() format has {convs} but {args}' },
   GT2074: { severity: 'error', message: "'{conv}' wants {wanted}, argument {index} is {type}" },
+  GT2075: { severity: 'error', message: "width or precision {value} in '{conv}' is over the limit of {limit}" },
+  GT2076: {
+    severity: 'error',
+    message: "execv()'s first argument must be the program, a string literal",
+    hint: 'execv("/bin/echo", args.s): each further argument is one argv element, never shell syntax',
+  },
   // ---- options and arguments ----
   GT2080: { severity: 'error', message: "{fn}() runs with gotrace's privileges and needs --unsafe" },
   GT2090: {

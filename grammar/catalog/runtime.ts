@@ -10,6 +10,7 @@ export const runtimeCodes = {
   GT5005: { severity: 'error', message: 'command not found: {command}' },
   GT5006: { severity: 'error', message: 'cannot write {file}: {reason}' },
   GT5007: { severity: 'error', message: 'no binary to list: give uprobe:PATH:PATTERN, a PATH, -p PID or -c CMD' },
+  GT5008: { severity: 'error', message: '{tid} is a thread of process {pid}{comm}, not a process', hint: 'trace the process: -p {pid}' },
   // ---- kernel ----
   GT5100: {
     severity: 'error',

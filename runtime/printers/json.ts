@@ -1,7 +1,10 @@
 // JSON output: one object per line, as bpftrace's -f json does ({"type": "map", "data": ...}).
 import type { MapSpec } from '../../compiler/manifest.js';
 import type { MapEntry } from '../aggregations.js';
-import { valueJson, valueText } from '../values.js';
+import { valueJson, valueText, type Value } from '../values.js';
+import { dropJson, dropText, type Drop } from '../drops.js';
+import type { EffectKind, NamedMap, Printer, PrinterKind, PrinterSinks } from './printer.js';
+import { attachingLine, lostLine } from './text.js';
 
 function num(v: bigint): number | string {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
@@ -42,3 +45,51 @@ export function mapJson(m: MapSpec, entries: MapEntry[]): string {
 export function jsonLine(type: string, data: unknown): string {
   return JSON.stringify({ type, data }) + '\n';
 }
+
+/** The JSON type of each side effect's output, as bpftrace names them. */
+const EFFECT_TYPE: Record<EffectKind, string> = { system: 'syscall', cat: 'cat' };
+
+/** One JSON object a line on `out`; the notes a person reads stay text on `err`. */
+class JsonPrinter implements Printer {
+  constructor(private readonly s: PrinterSinks) {}
+  attached(n: number): void {
+    this.s.err.write(attachingLine(n));
+    this.s.out.write(jsonLine('attached_probes', { probes: n }));
+  }
+  map(spec: MapSpec, entries: MapEntry[]): void {
+    this.s.out.write(mapJson(spec, entries));
+  }
+  finalMaps(maps: NamedMap[]): void {
+    for (const m of maps) if (m.entries.length) this.map(m.spec, m.entries);
+  }
+  printf(text: string): void {
+    this.s.out.write(jsonLine('printf', text.replace(/\n$/, '')));
+  }
+  value(v: Value): void {
+    this.s.out.write(jsonLine('value', valueJson(v) ?? ''));
+  }
+  time(text: string): void {
+    this.s.out.write(jsonLine('time', text.replace(/\n$/, '')));
+  }
+  effect(kind: EffectKind, text: string): void {
+    this.s.out.write(jsonLine(EFFECT_TYPE[kind], text.replace(/\n$/, '')));
+  }
+  lost(n: bigint): void {
+    this.s.err.write(lostLine(n));
+    this.s.out.write(jsonLine('lost_events', { events: Number(n) }));
+  }
+  /** The text lines on err, as with -f text, and one JSON line on out. */
+  drops(ds: Drop[]): void {
+    for (const d of ds) this.s.err.write(dropText(d) + '\n');
+    this.s.out.write(jsonLine('dropped', ds.map(dropJson)));
+  }
+  note(text: string): void {
+    this.s.err.write(text);
+  }
+}
+
+export const jsonPrinter: PrinterKind = {
+  describe: 'one JSON object a line',
+  jsonDiagnostics: true,
+  create: (sinks) => new JsonPrinter(sinks),
+};

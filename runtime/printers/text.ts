@@ -5,7 +5,9 @@
 //   [4K, 8K)           10060 |@@@@@...@|
 import type { MapSpec } from '../../compiler/manifest.js';
 import type { MapEntry } from '../aggregations.js';
-import { valueText } from '../values.js';
+import { valueText, type Value } from '../values.js';
+import { dropText, type Drop } from '../drops.js';
+import type { NamedMap, Printer, PrinterKind, PrinterSinks } from './printer.js';
 
 function keyText(keys: MapEntry['keys']): string {
   return keys.length ? `[${keys.map(valueText).join(', ')}]` : '';
@@ -74,3 +76,55 @@ export function mapText(m: MapSpec, entries: MapEntry[]): string {
   const tail = m.kind === 'avg' || m.kind === 'stats' ? '\n\n' : '\n';
   return parts.join('\n') + tail;
 }
+
+/** bpftrace's text output: results on `out` as they come, session notes on `err`. */
+class TextPrinter implements Printer {
+  constructor(private readonly s: PrinterSinks) {}
+  attached(n: number): void {
+    this.s.err.write(attachingLine(n));
+  }
+  map(spec: MapSpec, entries: MapEntry[]): void {
+    this.s.out.write(mapText(spec, entries));
+  }
+  /** Every non-empty map, after a blank line as bpftrace prints them. */
+  finalMaps(maps: NamedMap[]): void {
+    const nonEmpty = maps.filter((m) => m.entries.length > 0);
+    if (nonEmpty.length) this.s.out.write('\n');
+    for (const m of nonEmpty) this.map(m.spec, m.entries);
+  }
+  printf(text: string): void {
+    this.s.out.write(text);
+  }
+  value(v: Value): void {
+    this.s.out.write(valueText(v) + '\n');
+  }
+  time(text: string): void {
+    this.s.out.write(text);
+  }
+  effect(_kind: string, text: string): void {
+    this.s.out.write(text);
+  }
+  lost(n: bigint): void {
+    this.s.err.write(lostLine(n));
+  }
+  drops(ds: Drop[]): void {
+    for (const d of ds) this.s.err.write(dropText(d) + '\n');
+  }
+  note(text: string): void {
+    this.s.err.write(text);
+  }
+}
+
+export function attachingLine(n: number): string {
+  return `Attaching ${n} probe${n === 1 ? '' : 's'}...\n`;
+}
+
+export function lostLine(n: bigint): string {
+  return `Lost ${n} events\n`;
+}
+
+export const textPrinter: PrinterKind = {
+  describe: "bpftrace's text (default)",
+  jsonDiagnostics: false,
+  create: (sinks) => new TextPrinter(sinks),
+};

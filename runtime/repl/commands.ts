@@ -10,7 +10,7 @@ import { openCached } from '../../compiler/passes/resolve.js';
 import { listFunctions } from '../list.js';
 import type { ReplCore } from './core.js';
 import { describeSpec } from './core.js';
-import { ReplTarget, TargetError, type TargetSpec } from './target.js';
+import { Target, TargetError, type TargetSpec } from '../target.js';
 
 export interface Command {
   help: string;
@@ -138,9 +138,9 @@ export const COMMANDS: Record<string, Command> = {
       if (!arg) return core.out.write(`target: ${core.target.describe}\n`);
       if (core.probes.size) return plainError(core, 'GT5625');
       const spec: TargetSpec = /^[1-9][0-9]*$/.test(arg) ? { pid: Number(arg) } : { path: arg };
-      let t: ReplTarget;
+      let t: Target;
       try {
-        t = ReplTarget.open(spec);
+        t = Target.open(spec);
       } catch (e) {
         if (e instanceof TargetError) return core.report([e.diagnostic]);
         throw e;

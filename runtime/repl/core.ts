@@ -28,12 +28,13 @@ import type { Manifest, MapSpec, UprobeAttach } from '../../compiler/manifest.js
 import { analyze } from '../../compiler/passes/semantic.js';
 import type { MapEntry } from '../aggregations.js';
 import { BpfError } from '../libbpf/index.js';
-import { Output } from '../output.js';
+import { showEvent } from '../events.js';
+import { createPrinter, type Printer } from '../printers/index.js';
 import type { LiveEvent } from '../session.js';
 import type { DecodeContext } from '../values.js';
 import { realBackend, type Backend, type ProbeHandle } from './backend.js';
 import { runStatements, statementIncomplete, type StatementMaps } from './statements.js';
-import type { ReplTarget } from './target.js';
+import type { Target } from '../target.js';
 
 export const HITS_MAP = '@__hits';
 
@@ -45,7 +46,7 @@ export interface ReplOutput {
 }
 
 export interface CoreOptions {
-  target: ReplTarget;
+  target: Target;
   out: ReplOutput;
   backend?: Backend;
   color?: boolean;
@@ -81,7 +82,7 @@ export interface LiveProbe {
 export type InputKind = 'empty' | 'incomplete' | 'probes' | 'statements';
 
 export class ReplCore {
-  target: ReplTarget;
+  target: Target;
   readonly backend: Backend;
   readonly probes = new Map<number, LiveProbe>();
   readonly maps = new Map<string, SharedMap>();
@@ -89,19 +90,20 @@ export class ReplCore {
   /** Probe ids of every object attached in this session, for maps that outlive their writer. */
   private readonly probeNames: Manifest['probes'] = [];
   private poller?: NodeJS.Timeout;
-  private readonly events: Output;
+  private readonly events: Printer;
   private pendingDetach = new Set<number>();
   closed = false;
 
   constructor(readonly opts: CoreOptions) {
     this.target = opts.target;
     this.backend = opts.backend ?? realBackend;
-    this.events = new Output({ write: (s: string) => opts.out.notify(s) }, 'text');
+    const notify = { write: (s: string) => opts.out.notify(s) };
+    this.events = createPrinter('text', { out: notify, err: notify });
     this.watchTarget();
   }
 
   /** `.target`: the old target is closed (a held command that never ran is killed). */
-  setTarget(t: ReplTarget): void {
+  setTarget(t: Target): void {
     this.target.close();
     this.target = t;
     this.watchTarget();
@@ -338,7 +340,7 @@ export class ReplCore {
         if (this.maps.has(e.spec.map!)) this.backend.maps.zero(this.maps.get(e.spec.map!)!.fd, this.maps.get(e.spec.map!)!.spec);
         return;
       default:
-        this.events.event(e);
+        showEvent(e, this.events);
     }
   }
 
@@ -431,7 +433,8 @@ export class ReplCore {
       }
     }
     try {
-      const out = new Output({ write: (s: string) => this.out.write(s) }, 'text');
+      const answer = { write: (s: string) => this.out.write(s) };
+      const out = createPrinter('text', { out: answer, err: answer });
       out.finalMaps(this.mapNames().map((n) => ({ spec: this.maps.get(n)!.spec, entries: this.readMap(n) })));
     } finally {
       for (const m of this.maps.values()) this.backend.maps.close(m.fd);

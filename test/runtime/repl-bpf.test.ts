@@ -8,7 +8,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 import { ReplDriver } from '../helpers/repl.js';
-import { ReplTarget } from '../../runtime/repl/target.js';
+import { Target } from '../../runtime/target.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,7 +39,7 @@ async function replOnTicker(t: { teardown(fn: () => void): void }): Promise<Repl
   const { p, ready } = startTicker();
   t.teardown(() => void p.kill('SIGKILL'));
   await ready;
-  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
+  const d = new ReplDriver({ target: Target.open({ pid: p.pid! }) });
   await d.waitFor(/gotrace> $/);
   return d;
 }
@@ -50,7 +50,7 @@ t.test('maps shared between probes survive a detach; hits; exit releases everyth
   t.teardown(() => void p.kill('SIGKILL'));
   await ready;
   const before = bpfFds();
-  const d = new ReplDriver({ target: ReplTarget.open({ pid: p.pid! }) });
+  const d = new ReplDriver({ target: Target.open({ pid: p.pid! }) });
   await d.waitFor(/gotrace> $/);
 
   t.equal(await d.type('uprobe:main.tick { @lat[1] = count(); @calls = count() }'), 'probe 1 attached: uprobe:main.tick\n');
@@ -130,7 +130,7 @@ t.test('a probe typed again attaches from the warm cache in well under a second'
 t.test('-c: the command is held until the first probe, so no call escapes', async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('ticker');
-  const target = ReplTarget.open({ command: `${bin} -every 1ms -n 40` }, { childOutput: 'pipe' });
+  const target = Target.open({ command: `${bin} -every 1ms -n 40` }, { childOutput: 'pipe' });
   const d = new ReplDriver({ target });
   await d.waitFor(/gotrace> $/);
   await sleep(300);
@@ -147,7 +147,7 @@ t.test('-c: the command is held until the first probe, so no call escapes', asyn
 t.test('-c with .run, and a command still running at exit is stopped', async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('ticker');
-  const target = ReplTarget.open({ command: `${bin} -every 5ms` }, { childOutput: 'pipe' });
+  const target = Target.open({ command: `${bin} -every 5ms` }, { childOutput: 'pipe' });
   const d = new ReplDriver({ target });
   await d.waitFor(/gotrace> $/);
   t.match(await d.type('.run'), /^released '.*' \(pid \d+\)\n/);
@@ -161,7 +161,7 @@ t.test('-c with .run, and a command still running at exit is stopped', async (t)
 t.test('a command that never ran is killed at exit', async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('ticker');
-  const target = ReplTarget.open({ command: bin }, { childOutput: 'pipe' });
+  const target = Target.open({ command: bin }, { childOutput: 'pipe' });
   const exited = new Promise<string>((resolve) => target.child!.onExit((code, signal) => resolve(`${code}/${signal}`)));
   const d = new ReplDriver({ target });
   await d.waitFor(/gotrace> $/);

@@ -9,14 +9,14 @@ import t from 'tap';
 import { waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 import { FakeKernel, fakeBackend, ReplDriver } from '../helpers/repl.js';
-import { ReplTarget } from '../../runtime/repl/target.js';
+import { Target } from '../../runtime/target.js';
 import { complete, functionCandidates } from '../../runtime/repl/complete.js';
 import { historyPath } from '../../runtime/repl.js';
 
 const bin = buildGo('ticker');
 
 function repl(kernel = new FakeKernel()): ReplDriver & { kernel: FakeKernel } {
-  const d = new ReplDriver({ target: ReplTarget.open({ path: bin }), backend: fakeBackend(kernel) }) as ReplDriver & { kernel: FakeKernel };
+  const d = new ReplDriver({ target: Target.open({ path: bin }), backend: fakeBackend(kernel) }) as ReplDriver & { kernel: FakeKernel };
   d.kernel = kernel;
   return d;
 }
@@ -263,7 +263,7 @@ t.test('terminal: history in $HOME, Ctrl-C clears the line then exits, output ab
   fs.writeFileSync(historyPath(), '.maps\n');
 
   const kernel = new FakeKernel();
-  const d = new ReplDriver({ target: ReplTarget.open({ path: bin }), backend: fakeBackend(kernel), terminal: true, historyFile: historyPath() });
+  const d = new ReplDriver({ target: Target.open({ path: bin }), backend: fakeBackend(kernel), terminal: true, historyFile: historyPath() });
   await d.session.ready;
   d.input.write('uprobe:main.tick { @n = count(); }\r');
   await d.waitFor(/probe 1 attached/);
@@ -293,7 +293,7 @@ t.test('terminal: history in $HOME, Ctrl-C clears the line then exits, output ab
 });
 
 t.test('terminal: Ctrl-D exits; TAB completes', async (t) => {
-  const d = new ReplDriver({ target: ReplTarget.open({ path: bin }), backend: fakeBackend(), terminal: true });
+  const d = new ReplDriver({ target: Target.open({ path: bin }), backend: fakeBackend(), terminal: true });
   await d.session.ready;
   // One key per write: readline does not complete pasted tabs.
   for (const k of ['u', 'p', 'r', 'o', 'b', 'e', ':', 'm', 'a', 'i', 'n', '.', 't', 'i', '\t']) d.input.write(k);

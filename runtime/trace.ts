@@ -1,0 +1,150 @@
+// A traced session of the CLI (-e or a file, with -p, -c or neither): load, attach, run BEGIN,
+// show events until the end (Ctrl-C, SIGTERM, the target's exit, exit(), or the output going
+// away), then END, the maps, the lost-event count, detach and release. Every way out releases
+// the signal handlers, the target's watch and the kernel objects, so gotrace exits by itself.
+import type { Manifest } from '../compiler/manifest.js';
+import type { GoBinary } from '../compiler/go/binary.js';
+import { diag } from '../grammar/catalog/index.js';
+import type { Diagnostic } from '../grammar/diagnostics.js';
+import { showEvent } from './events.js';
+import { BpfError } from './libbpf/index.js';
+import type { Printer, Sink } from './printers/index.js';
+import { LiveProgram, type LiveEvent } from './session.js';
+import type { OutputSink } from './sink.js';
+import type { Target } from './target.js';
+import type { Sizes } from './drops.js';
+
+export interface TraceInput {
+  object: Uint8Array;
+  manifest: Manifest;
+  binary?: GoBinary;
+  target: Target;
+  printer: Printer;
+  output: OutputSink;
+  err: Sink;
+  verbose: boolean;
+  /** --map-keys, --calls-in-flight. */
+  sizes: Partial<Sizes>;
+  report(ds: Diagnostic[]): void;
+}
+
+type EndReason =
+  | { kind: 'exit' }
+  | { kind: 'signal'; signal: string }
+  | { kind: 'exited'; code?: number; signal?: string }
+  | { kind: 'output'; error: NodeJS.ErrnoException };
+
+/** Collects the ways a session ends; the first one wins. release() undoes every listener. */
+class EndWatch {
+  readonly ended: Promise<EndReason>;
+  reason?: EndReason;
+  private resolve!: (r: EndReason) => void;
+  private cleanups: (() => void)[] = [];
+
+  constructor(target: Target, output: OutputSink) {
+    this.ended = new Promise((r) => (this.resolve = r));
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      const h = () => this.end({ kind: 'signal', signal: sig });
+      process.on(sig, h);
+      this.cleanups.push(() => process.off(sig, h));
+    }
+    target.onExit((_how, st) => this.end({ kind: 'exited', ...st }));
+    output.onFail((error) => this.end({ kind: 'output', error }));
+  }
+
+  end(r: EndReason): void {
+    if (this.reason) return;
+    this.reason = r;
+    this.resolve(r);
+  }
+
+  release(): void {
+    for (const c of this.cleanups.splice(0)) c();
+  }
+}
+
+/** Runs the session; resolves to gotrace's exit status. */
+export async function runTrace(t: TraceInput): Promise<number> {
+  // Listening for the end before anything is attached: a Ctrl-C during attaching still ends the
+  // session cleanly (END, maps, detach) instead of killing Node mid-way.
+  const watch = new EndWatch(t.target, t.output);
+  let live: LiveProgram | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    live = LiveProgram.load(t.object, t.manifest, {
+      targetTgid: t.target.tgid,
+      attachPid: t.target.attachPid,
+      attachPath: t.target.attachPath,
+      binary: t.binary,
+      sizes: t.sizes,
+    });
+    const program = live;
+    program.onEvents(eventHandler(program, t, watch));
+    t.printer.attached(program.attach());
+    program.runBegin();
+    // Events are consumed on a timer: ring_buffer__consume never blocks Node's event loop.
+    timer = setInterval(() => program.pollEvents(), 20);
+    t.target.release();
+    const why = await watch.ended;
+    clearInterval(timer);
+    return finish(program, t, why);
+  } catch (e) {
+    if (!(e instanceof BpfError)) throw e;
+    const hint = e.log ? [t.verbose ? e.log.trim() : "run with -v to see libbpf's log"] : [];
+    t.report([diag('GT5100', undefined, { reason: e.message }, hint)]);
+    return 1;
+  } finally {
+    if (timer) clearInterval(timer);
+    watch.release();
+    live?.dispose();
+    t.target.close();
+  }
+}
+
+/** After the end (exit(), a signal, the target's exit) only END's own events are shown: the
+ *  target may still be running and its probes firing until everything is detached. */
+function eventHandler(program: LiveProgram, t: TraceInput, watch: EndWatch): (e: LiveEvent) => void {
+  const endIds = new Set(t.manifest.probes.filter((p) => p.spec === 'END').map((p) => p.id));
+  const onMap = (e: LiveEvent, f: (spec: NonNullable<ReturnType<LiveProgram['mapSpec']>>) => void) => {
+    const spec = program.mapSpec(e.spec.map!);
+    if (spec) f(spec);
+  };
+  const own: Partial<Record<LiveEvent['spec']['kind'], (e: LiveEvent) => void>> = {
+    exit: () => watch.end({ kind: 'exit' }),
+    print_map: (e) => onMap(e, (spec) => t.printer.map(spec, program.readMap(spec))),
+    clear: (e) => onMap(e, (spec) => program.clearMap(spec)),
+    zero: (e) => onMap(e, (spec) => program.clearMap(spec)),
+  };
+  return (e) => {
+    if (watch.reason && !endIds.has(e.probe)) return;
+    const f = own[e.spec.kind];
+    if (f) f(e);
+    else showEvent(e, t.printer);
+  };
+}
+
+/** END, the target's fate, the maps and the losses; the exit status. */
+function finish(program: LiveProgram, t: TraceInput, why: EndReason): number {
+  if (why.kind !== 'exit') program.pollEvents();
+  program.runEnd();
+  if (why.kind === 'exited' && (why.signal || (why.code ?? 0) !== 0)) t.printer.note(`target exited with status ${why.code ?? why.signal}\n`);
+  // A -c target outlives a session ended by a signal or exit(); it was ours to start, so it is
+  // ours to stop, as bpftrace does (unless --keep-target).
+  t.target.close();
+  program.detach();
+  t.printer.finalMaps(program.readAllMaps());
+  const lost = program.lostEvents();
+  if (lost > 0n) t.printer.lost(lost);
+  const drops = program.drops();
+  if (drops.length) t.printer.drops(drops);
+  return outputStatus(t);
+}
+
+/** A reader that went away (`| head`) ends the session quietly with status 0, as a Unix filter
+ *  that stops early expects; any other write failure (a full disk) is an error. */
+function outputStatus(t: TraceInput): number {
+  const e = t.output.error;
+  if (!e || t.output.readerGone) return 0;
+  t.report([diag('GT5006', undefined, { file: t.output.name, reason: e.code ?? e.message })]);
+  return 1;
+}

@@ -4,12 +4,13 @@
 // for a reader that went away) and the -c command never outlives gotrace unless
 // --keep-target; execv() never hands a target's string to a shell.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
-import { cleanEnv, gotraceBin, parseMapLines, runGotrace, waitForOutput } from '../helpers/cli.js';
+import { cleanEnv, gotraceBin, parseMapLines, runGotrace, startGotrace, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 import { processAlive } from '../../runtime/target.js';
 
@@ -122,7 +123,7 @@ t.test('a full output (/dev/full) is a plain error, status 1, and stops the -c c
   if (!requireBpf(t)) return;
   const { cmd, tag } = tickerCommand();
   const full = fs.openSync('/dev/full', 'w');
-  const r = await runTo(process.execPath, [gotraceBin, '-e', 'uprobe:main.tick { printf("%d\\n", nsecs); }', '-c', cmd], [full]);
+  const r = await runTo('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, gotraceBin, '-e', 'uprobe:main.tick { printf("%d\\n", nsecs); }', '-c', cmd], [full]);
   fs.closeSync(full);
   t.equal(r.code, 1);
   t.match(r.stderr, /^ERROR: cannot write stdout: ENOSPC$/m);
@@ -144,11 +145,17 @@ t.test('-o in a missing directory fails before anything is attached or started',
 t.test('--keep-target leaves the -c command running; without it, it is stopped', async (t) => {
   if (!requireBpf(t)) return;
   const kept = tickerCommand();
-  const r = await runGotrace(['--keep-target', '-e', 'uprobe:main.tick { @n = count(); exit(); }', '-c', kept.cmd], 30_000);
-  t.equal(r.code, 0, r.stderr);
+  // N.B. the kept command inherited gotrace's stdout and stderr: they stay open after gotrace
+  // exits, so its exit (not the pipes' close) is what ends the run.
+  const g = startGotrace(['--keep-target', '-e', 'uprobe:main.tick { @n = count(); exit(); }', '-c', kept.cmd]);
+  const timer = setTimeout(() => g.child.kill('SIGKILL'), 30_000);
+  const [code] = (await once(g.child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  t.equal(code, 0, 'gotrace exits by itself');
   const pids = running(kept.tag);
   t.equal(pids.length, 1, 'the kept command still runs');
   for (const p of pids) process.kill(p, 'SIGKILL');
+  await g.done;
   const stopped = tickerCommand();
   const r2 = await runGotrace(['-e', 'uprobe:main.tick { @n = count(); exit(); }', '-c', stopped.cmd], 30_000);
   t.equal(r2.code, 0, r2.stderr);

@@ -32,16 +32,72 @@ export interface ReplSession {
   ready: Promise<void>;
 }
 
+/** The REPL on `opts.input`/`opts.output`, in steps: the output, the core, the input queue,
+ *  Node's server, our commands, the history, the exit path, the binary preloaded. */
 export function startRepl(opts: ReplOptions): ReplSession {
   const output = opts.output;
   const terminal = opts.terminal ?? !!(output as { isTTY?: boolean }).isTTY;
-  let server: repl.REPLServer | undefined;
-  // While an input runs the prompt is not shown: output goes out as it is.
-  let busy = 0;
-  const out = {
+  const queue = new InputQueue();
+  const out = replOutput(output, terminal, queue);
+  const core = new ReplCore({ ...opts, out });
+  queue.onError = (e) => {
+    out.write(`gotrace: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.GOTRACE_DEBUG && e instanceof Error) out.write(`${e.stack}\n`);
+  };
+  if (opts.banner) output.write(opts.banner);
+  const s = startServer(opts, terminal, core, queue);
+  queue.holdPrompt(s);
+  installCommands(s, core, queue);
+  const ready = loadHistory(s, opts, terminal);
+  const done = new Promise<number>((resolve) => s.on('exit', () => shutdownWhenIdle(core, queue, resolve)));
+  preloadBinary(core);
+  return { core, server: s, done, ready };
+}
+
+/** Inputs run strictly one after another, whatever the time each takes (a cold compile); the
+ *  prompt waits for the queue to drain. */
+class InputQueue {
+  /** Inputs queued or running: while any runs, output goes out as it is (no prompt shown). */
+  busy = 0;
+  closed = false;
+  server?: repl.REPLServer;
+  onError: (e: unknown) => void = () => {};
+  private tail: Promise<void> = Promise.resolve();
+  private promptWanted = false;
+  private realDisplayPrompt?: (preserveCursor?: boolean) => void;
+
+  enqueue(f: () => void | Promise<void>): Promise<void> {
+    this.busy++;
+    const p = this.tail.then(f).catch((e: unknown) => this.onError(e));
+    this.tail = p.finally(() => {
+      this.busy--;
+      if (!this.busy && this.promptWanted && !this.closed) {
+        this.promptWanted = false;
+        this.realDisplayPrompt!(false);
+      }
+    });
+    return this.tail;
+  }
+
+  /** The server's prompt comes back only once every queued input has run. */
+  holdPrompt(s: repl.REPLServer): void {
+    this.server = s;
+    this.realDisplayPrompt = s.displayPrompt.bind(s);
+    s.displayPrompt = (preserveCursor?: boolean) => {
+      if (this.closed) return;
+      if (this.busy) this.promptWanted = true;
+      else this.realDisplayPrompt!(preserveCursor);
+    };
+  }
+}
+
+/** Answers go out as they are; output that arrives on its own goes above the prompt. */
+function replOutput(output: NodeJS.WritableStream, terminal: boolean, queue: InputQueue) {
+  return {
     write: (s: string) => void output.write(s),
     notify: (s: string) => {
-      if (!server || busy || !terminal) {
+      const server = queue.server;
+      if (!server || queue.busy || !terminal) {
         output.write(s);
         return;
       }
@@ -51,35 +107,13 @@ export function startRepl(opts: ReplOptions): ReplSession {
       server.displayPrompt(true);
     },
   };
-  const core = new ReplCore({ ...opts, out });
+}
 
-  // Inputs run strictly one after another, whatever the time each takes (a cold compile). The
-  // prompt waits for the queue to drain (see displayPrompt below).
-  let queue: Promise<void> = Promise.resolve();
-  let promptWanted = false;
-  let closed = false;
-  const enqueue = (f: () => void | Promise<void>): Promise<void> => {
-    busy++;
-    const p = queue.then(f).catch((e: unknown) => {
-      out.write(`gotrace: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      if (process.env.GOTRACE_DEBUG && e instanceof Error) out.write(`${e.stack}\n`);
-    });
-    queue = p.finally(() => {
-      busy--;
-      if (!busy && promptWanted && !closed) {
-        promptWanted = false;
-        realDisplayPrompt!(false);
-      }
-    });
-    return queue;
-  };
-  let realDisplayPrompt: ((preserveCursor?: boolean) => void) | undefined;
-
-  if (opts.banner) output.write(opts.banner);
-  server = repl.start({
+function startServer(opts: ReplOptions, terminal: boolean, core: ReplCore, queue: InputQueue): repl.REPLServer {
+  return repl.start({
     prompt: PROMPT,
     input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean },
-    output: output as NodeJS.WritableStream,
+    output: opts.output as NodeJS.WritableStream,
     terminal,
     useColors: false,
     ignoreUndefined: true,
@@ -91,21 +125,16 @@ export function startRepl(opts: ReplOptions): ReplSession {
       if (core.classify(cmd) === 'incomplete') return cb(new repl.Recoverable(new SyntaxError('unfinished input')));
       // Node adds a newline; without it, "end of input" errors point at the last line typed.
       const text = cmd.replace(/\r?\n$/, '');
-      void enqueue(() => core.evaluate(text));
+      void queue.enqueue(() => core.evaluate(text));
       cb(null);
     },
     completer: (line: string) => complete(line, completionSource(core)),
   });
-  const s = server;
-  realDisplayPrompt = s.displayPrompt.bind(s);
-  s.displayPrompt = (preserveCursor?: boolean) => {
-    if (closed) return;
-    if (busy) promptWanted = true;
-    else realDisplayPrompt!(preserveCursor);
-  };
+}
 
-  // Node's own commands are about JavaScript; ours replace them (.break stays: it abandons an
-  // unfinished block).
+/** Node's own commands are about JavaScript; ours replace them (.break stays: it abandons an
+ *  unfinished block). */
+function installCommands(s: repl.REPLServer, core: ReplCore, queue: InputQueue): void {
   const commands = (s as unknown as { commands: Record<string, unknown> }).commands;
   for (const name of Object.keys(commands)) if (name !== 'break') delete commands[name];
   for (const [name, c] of Object.entries(COMMANDS)) {
@@ -113,65 +142,63 @@ export function startRepl(opts: ReplOptions): ReplSession {
       help: c.help,
       action(rest: string) {
         if (name === 'exit') return s.close();
-        void enqueue(() => c.run(core, rest));
+        void queue.enqueue(() => c.run(core, rest));
         s.displayPrompt();
       },
     });
   }
-
   // An unknown `.word` would get Node's "Invalid REPL keyword", written at once, before the
   // answers still queued; ours goes through the queue like any other command.
   const unknownCommand = (word: string) => ({
     help: '',
     action(rest: string) {
-      void enqueue(() =>
-        core.report([diag('GT5629', undefined, { command: `${word}${rest ? ' ' + rest : ''}` })]),
-      );
+      void queue.enqueue(() => core.report([diag('GT5629', undefined, { command: `${word}${rest ? ' ' + rest : ''}` })]));
       s.displayPrompt();
     },
   });
   (s as unknown as { commands: Record<string, unknown> }).commands = new Proxy(commands, {
     get: (target, key) => (typeof key !== 'string' || key in target ? Reflect.get(target, key) : unknownCommand(key)),
   });
+}
 
-  let resolveReady!: () => void;
-  const ready = new Promise<void>((r) => (resolveReady = r));
-  if (opts.historyFile && terminal) {
+/** Resolves when the history is loaded (at once without a terminal or a history file). */
+function loadHistory(s: repl.REPLServer, opts: ReplOptions, terminal: boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (!opts.historyFile || !terminal) return resolve();
     s.setupHistory(opts.historyFile, (err) => {
-      if (err) output.write(`gotrace: history disabled: ${err.message}\n`);
-      resolveReady();
-    });
-  } else resolveReady();
-
-  const done = new Promise<number>((resolve) => {
-    s.on('exit', () => {
-      closed = true;
-      void enqueue(() => {
-        try {
-          core.shutdown();
-          resolve(0);
-        } catch (e) {
-          resolve(1);
-          throw e;
-        }
-      });
+      if (err) opts.output.write(`gotrace: history disabled: ${err.message}\n`);
+      resolve();
     });
   });
+}
 
-  // Opening the binary's tables and DWARF up front makes the first probe as quick as the next.
-  if (core.target.binary) {
-    const bin = core.target.binary;
-    setImmediate(() => {
-      try {
-        const b = openCached(bin);
-        b.gLayout();
-        b.func('main.main');
-      } catch {
-        /* reported when a probe needs it */
-      }
-    });
-  }
-  return { core, server: s, done, ready };
+/** After the inputs still queued: detach, print the maps, release; the exit status. */
+function shutdownWhenIdle(core: ReplCore, queue: InputQueue, resolve: (status: number) => void): void {
+  queue.closed = true;
+  void queue.enqueue(() => {
+    try {
+      core.shutdown();
+      resolve(0);
+    } catch (e) {
+      resolve(1);
+      throw e;
+    }
+  });
+}
+
+/** Opening the binary's tables and DWARF up front makes the first probe as quick as the next. */
+function preloadBinary(core: ReplCore): void {
+  if (!core.target.binary) return;
+  const bin = core.target.binary;
+  setImmediate(() => {
+    try {
+      const b = openCached(bin);
+      b.gLayout();
+      b.func('main.main');
+    } catch {
+      /* reported when a probe needs it */
+    }
+  });
 }
 
 const functionNames = new WeakMap<object, string[]>();

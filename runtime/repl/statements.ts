@@ -38,109 +38,125 @@ type Key = { type: 'int'; value: bigint } | { type: 'str'; value: string };
 /** Runs the statements of `text`; returns the diagnostics (output goes to `write`). */
 export function runStatements(text: string, fileName: string, maps: StatementMaps, write: (s: string) => void): Diagnostic[] {
   const user = new SourceFile(fileName, text);
-  const wrapped = new SourceFile(fileName, PREFIX + text + SUFFIX);
-  const back = (s: Span): Span => {
-    const clamp = (o: number) => Math.min(Math.max(o - PREFIX.length, 0), text.trimEnd().length);
-    return span(user, clamp(s.start), clamp(s.end));
-  };
-  const parsed = parse(wrapped);
-  if (!parsed.program) {
-    // An error in the closing part of the wrapper: the text closed a block it never opened.
-    const end = PREFIX.length + text.trimEnd().length;
-    const brace = text.lastIndexOf('}');
-    if (brace >= 0 && parsed.diagnostics.some((d) => d.span && d.span.start >= end))
-      return [diag('GT5612', span(user, brace, brace + 1))];
-    return parsed.diagnostics.map((d) => (d.span ? { ...d, span: back(d.span) } : d));
-  }
-  const ds: Diagnostic[] = [];
-  const body = parsed.program.probes[0]?.body ?? [];
+  const parsed = parse(new SourceFile(fileName, PREFIX + text + SUFFIX));
+  const run = new StatementRun(user, text, maps, write);
+  if (!parsed.program) return run.parseErrors(parsed.diagnostics);
+  for (const s of parsed.program.probes[0]?.body ?? []) run.statement(s);
+  return run.ds;
+}
 
-  const mapOf = (ref: ast.MapRef): MapSpec | undefined => {
-    const spec = maps.spec(ref.name);
-    if (!spec) {
-      const known = maps.names();
-      const near = suggest(ref.name, known);
-      ds.push(
-        diag('GT5601', back(ref.span), { name: ref.name }, [
-          near ? `did you mean ${near}?` : known.length ? `maps so far: ${known.join(', ')}` : 'no map exists yet: attach a probe that writes one',
-        ]),
-      );
+type MapCall = Extract<ast.Expr, { kind: 'Call' }>;
+
+/** What a call at the prompt does to its map, once the map is known (print has its own path). */
+const MAP_ACTIONS: Record<string, (r: StatementRun, call: MapCall, ref: ast.MapRef, spec: MapSpec) => void> = {
+  delete: (r, _call, ref, spec) => r.deleteEntry(ref, spec),
+  clear: (r, call, ref) => r.wholeMap(call, ref, () => r.maps.clear(ref.name)),
+  zero: (r, call, ref) => r.wholeMap(call, ref, () => r.maps.zero(ref.name)),
+};
+
+/** One input's statements, run in order; each mistake is a diagnostic on the text as typed. */
+class StatementRun {
+  readonly ds: Diagnostic[] = [];
+
+  constructor(
+    private readonly user: SourceFile,
+    private readonly text: string,
+    readonly maps: StatementMaps,
+    private readonly write: (s: string) => void,
+  ) {}
+
+  /** A span of the wrapped text, moved back onto the text as typed. */
+  back(s: Span): Span {
+    const clamp = (o: number) => Math.min(Math.max(o - PREFIX.length, 0), this.text.trimEnd().length);
+    return span(this.user, clamp(s.start), clamp(s.end));
+  }
+
+  parseErrors(ds: Diagnostic[]): Diagnostic[] {
+    // An error in the closing part of the wrapper: the text closed a block it never opened.
+    const end = PREFIX.length + this.text.trimEnd().length;
+    const brace = this.text.lastIndexOf('}');
+    if (brace >= 0 && ds.some((d) => d.span && d.span.start >= end)) return [diag('GT5612', span(this.user, brace, brace + 1))];
+    return ds.map((d) => (d.span ? { ...d, span: this.back(d.span) } : d));
+  }
+
+  statement(s: ast.Stmt): void {
+    if (s.kind === 'ExprStmt' && s.expr.kind === 'MapRef') return this.printRef(s.expr);
+    if (s.kind === 'ExprStmt' && s.expr.kind === 'Call' && (s.expr.name === 'print' || Object.hasOwn(MAP_ACTIONS, s.expr.name))) return this.call(s.expr);
+    this.ds.push(diag('GT5604', this.back(s.span)));
+  }
+
+  private call(call: MapCall): void {
+    const arg = call.args[0];
+    if (call.args.length !== 1 || arg.kind !== 'MapRef') {
+      const usage = `${call.name}(@name${call.name === 'delete' || call.name === 'print' ? '[key]' : ''})`;
+      this.ds.push(diag('GT5613', this.back(call.span), { fn: call.name, usage }));
+      return;
     }
-    return spec;
-  };
-  const keysOf = (ref: ast.MapRef, spec: MapSpec): Key[] | undefined => {
+    if (call.name === 'print') return this.printRef(arg);
+    const spec = this.mapOf(arg);
+    if (spec) MAP_ACTIONS[call.name](this, call, arg, spec);
+  }
+
+  private mapOf(ref: ast.MapRef): MapSpec | undefined {
+    const spec = this.maps.spec(ref.name);
+    if (spec) return spec;
+    const known = this.maps.names();
+    const near = suggest(ref.name, known);
+    const hint = near ? `did you mean ${near}?` : known.length ? `maps so far: ${known.join(', ')}` : 'no map exists yet: attach a probe that writes one';
+    this.ds.push(diag('GT5601', this.back(ref.span), { name: ref.name }, [hint]));
+    return undefined;
+  }
+
+  private keysOf(ref: ast.MapRef, spec: MapSpec): Key[] | undefined {
     if (ref.keys.length !== spec.keyCount) {
-      ds.push(diag('GT5606', back(ref.span), { name: ref.name, keys: `${spec.keyCount} key${spec.keyCount === 1 ? '' : 's'}`, count: ref.keys.length }));
+      const keys = `${spec.keyCount} key${spec.keyCount === 1 ? '' : 's'}`;
+      this.ds.push(diag('GT5606', this.back(ref.span), { name: ref.name, keys, count: ref.keys.length }));
       return undefined;
     }
     const out: Key[] = [];
     for (const k of ref.keys) {
       const v = k.kind === 'StrLit' ? ({ type: 'str', value: k.value } as const) : constInt(k);
       if (v === undefined) {
-        ds.push(diag('GT5605', back(k.span)));
+        this.ds.push(diag('GT5605', this.back(k.span)));
         return undefined;
       }
       out.push(typeof v === 'bigint' ? { type: 'int', value: v } : v);
     }
     return out;
-  };
-  const printRef = (ref: ast.MapRef): void => {
-    const spec = mapOf(ref);
+  }
+
+  private printRef(ref: ast.MapRef): void {
+    const spec = this.mapOf(ref);
     if (!spec) return;
     if (!ref.keys.length) {
-      const entries = maps.read(ref.name);
-      write(entries.length ? mapText(spec, entries) : `${ref.name} is empty\n`);
+      const entries = this.maps.read(ref.name);
+      this.write(entries.length ? mapText(spec, entries) : `${ref.name} is empty\n`);
       return;
     }
-    const keys = keysOf(ref, spec);
+    const keys = this.keysOf(ref, spec);
     if (!keys) return;
-    const e = maps.read(ref.name).find((x) => sameKeys(x, keys));
-    if (e) write(mapText(spec, [e]));
-    else ds.push(diag('GT5607', back(ref.span), { name: ref.name, key: keyText(keys) }));
-  };
-
-  for (const s of body) {
-    if (s.kind === 'ExprStmt' && s.expr.kind === 'MapRef') {
-      printRef(s.expr);
-      continue;
-    }
-    if (s.kind === 'ExprStmt' && s.expr.kind === 'Call' && ['print', 'clear', 'zero', 'delete'].includes(s.expr.name)) {
-      const call = s.expr;
-      const arg = call.args[0];
-      if (call.args.length !== 1 || arg.kind !== 'MapRef') {
-        const usage = `${call.name}(@name${call.name === 'delete' || call.name === 'print' ? '[key]' : ''})`;
-        ds.push(diag('GT5613', back(call.span), { fn: call.name, usage }));
-        continue;
-      }
-      if (call.name === 'print') {
-        printRef(arg);
-        continue;
-      }
-      const spec = mapOf(arg);
-      if (!spec) continue;
-      if (call.name === 'delete') {
-        const keys = keysOf(arg, spec);
-        if (!keys) continue;
-        if (keys.some((k, i) => (k.type === 'str') !== (spec.keys[i].type === 'str'))) {
-          const kinds = spec.keys.slice(0, spec.keyCount).map((f) => (f.type === 'str' ? 'a string' : 'an integer')).join(', ');
-          ds.push(diag('GT5615', back(arg.span), { name: arg.name, kinds }));
-          continue;
-        }
-        if (!maps.delete(arg.name, keys.map((k) => k.value as bigint | string)))
-          ds.push(diag('GT5607', back(arg.span), { name: arg.name, key: keyText(keys) }));
-        continue;
-      }
-      if (arg.keys.length) {
-        ds.push(diag('GT5614', back(arg.span), { fn: call.name, usage: `${call.name}(${arg.name})` }));
-        continue;
-      }
-      if (call.name === 'clear') maps.clear(arg.name);
-      else maps.zero(arg.name);
-      continue;
-    }
-    ds.push(diag('GT5604', back(s.span)));
+    const e = this.maps.read(ref.name).find((x) => sameKeys(x, keys));
+    if (e) this.write(mapText(spec, [e]));
+    else this.ds.push(diag('GT5607', this.back(ref.span), { name: ref.name, key: keyText(keys) }));
   }
-  return ds;
+
+  deleteEntry(ref: ast.MapRef, spec: MapSpec): void {
+    const keys = this.keysOf(ref, spec);
+    if (!keys) return;
+    if (keys.some((k, i) => (k.type === 'str') !== (spec.keys[i].type === 'str'))) {
+      const kinds = spec.keys.slice(0, spec.keyCount).map((f) => (f.type === 'str' ? 'a string' : 'an integer')).join(', ');
+      this.ds.push(diag('GT5615', this.back(ref.span), { name: ref.name, kinds }));
+      return;
+    }
+    if (!this.maps.delete(ref.name, keys.map((k) => k.value as bigint | string)))
+      this.ds.push(diag('GT5607', this.back(ref.span), { name: ref.name, key: keyText(keys) }));
+  }
+
+  /** clear() and zero() act on a whole map: no keys. */
+  wholeMap(call: MapCall, ref: ast.MapRef, act: () => void): void {
+    if (ref.keys.length) this.ds.push(diag('GT5614', this.back(ref.span), { fn: call.name, usage: `${call.name}(${ref.name})` }));
+    else act();
+  }
 }
 
 function sameKeys(e: MapEntry, keys: Key[]): boolean {

@@ -32,6 +32,9 @@ export async function replMain(argv: string[]): Promise<number> {
     opts = parseArgs(argv);
     if (opts.program !== undefined) throw new UsageError('the REPL takes no -e program: type probes at its prompt');
     if (opts.list !== undefined) throw new UsageError('-l is not for the REPL: use .funcs PATTERN at its prompt');
+    // The REPL pipes a -c command's output to print it above the prompt: left running after the
+    // REPL, the command would write into a closed pipe.
+    if (opts.keepTarget) throw new UsageError('--keep-target is not for the REPL');
     if (opts.file !== undefined && (opts.pid !== undefined || opts.command !== undefined)) throw new UsageError('give -p, -c or a PATH, not two');
   } catch (e) {
     if (e instanceof UsageError) {

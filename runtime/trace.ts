@@ -43,7 +43,9 @@ class EndWatch {
 
   constructor(target: Target, output: OutputSink) {
     this.ended = new Promise((r) => (this.resolve = r));
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    // N.B. SIGHUP (the terminal closed) too: its default action would end Node at once, with
+    // no exit hook run, leaving a -c command orphaned and running.
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       const h = () => this.end({ kind: 'signal', signal: sig });
       process.on(sig, h);
       this.cleanups.push(() => process.off(sig, h));

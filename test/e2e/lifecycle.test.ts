@@ -205,3 +205,16 @@ function runTo(cmd: string, args: string[], stdout: [number | 'pipe'] = ['pipe']
     });
   });
 }
+
+t.test('SIGHUP (a closed terminal) ends the session like SIGTERM and stops the -c command', async (t) => {
+  if (!requireBpf(t)) return;
+  const { cmd, tag } = tickerCommand();
+  const g = startGotrace(['-e', 'uprobe:main.tick { @n = count(); }', '-c', cmd]);
+  await waitForOutput(g.child.stderr!, /Attaching 1 probe/);
+  await new Promise((r) => setTimeout(r, 300));
+  g.child.kill('SIGHUP');
+  const r = await g.done;
+  t.equal(r.code, 0, r.stderr);
+  t.ok((parseMapLines(r.stdout, '@n').get('') ?? 0n) > 0n, 'the maps were printed');
+  t.same(await gone(tag), [], 'no -c command left running');
+});

@@ -38,6 +38,9 @@ type EndReason =
 class EndWatch {
   readonly ended: Promise<EndReason>;
   reason?: EndReason;
+  /** From exit() on, or once the events already sent are read after another end, only END's
+   *  events are shown. */
+  onlyEnd = false;
   private resolve!: (r: EndReason) => void;
   private cleanups: (() => void)[] = [];
 
@@ -89,7 +92,7 @@ export async function runTrace(t: TraceInput): Promise<number> {
     t.target.release();
     const why = await watch.ended;
     clearInterval(timer);
-    return finish(program, t, why);
+    return finish(program, t, watch, why);
   } catch (e) {
     if (!(e instanceof BpfError)) throw e;
     const hint = e.log ? [t.verbose ? e.log.trim() : "run with -v to see libbpf's log"] : [];
@@ -112,13 +115,16 @@ function eventHandler(program: LiveProgram, t: TraceInput, watch: EndWatch): (e:
     if (spec) f(spec);
   };
   const own: Partial<Record<LiveEvent['spec']['kind'], (e: LiveEvent) => void>> = {
-    exit: () => watch.end({ kind: 'exit' }),
+    exit: () => {
+      watch.onlyEnd = true;
+      watch.end({ kind: 'exit' });
+    },
     print_map: (e) => onMap(e, (spec) => t.printer.map(spec, program.readMap(spec))),
     clear: (e) => onMap(e, (spec) => program.clearMap(spec)),
     zero: (e) => onMap(e, (spec) => program.clearMap(spec)),
   };
   return (e) => {
-    if (watch.reason && !endIds.has(e.probe)) return;
+    if (watch.onlyEnd && !endIds.has(e.probe)) return;
     const f = own[e.spec.kind];
     if (f) f(e);
     else showEvent(e, t.printer);
@@ -126,8 +132,10 @@ function eventHandler(program: LiveProgram, t: TraceInput, watch: EndWatch): (e:
 }
 
 /** END, the target's fate, the maps and the losses; the exit status. */
-function finish(program: LiveProgram, t: TraceInput, why: EndReason): number {
+function finish(program: LiveProgram, t: TraceInput, watch: EndWatch, why: EndReason): number {
+  // Events sent before the end (the target's last calls) are still shown.
   if (why.kind !== 'exit') program.pollEvents();
+  watch.onlyEnd = true;
   program.runEnd();
   if (why.kind === 'exited' && (why.signal || (why.code ?? 0) !== 0)) t.printer.note(`target exited with status ${why.code ?? why.signal}\n`);
   // A -c target outlives a session ended by a signal or exit(); it was ours to start, so it is

@@ -36,13 +36,14 @@ function drive(name: string): { out: string; err: string } {
     { spec: { ...spec, name: '@empty' }, entries: [] },
   ]);
   p.lost(4n);
+  p.drops([{ kind: 'map_full', map: '@n', count: 2n, limit: 8 }]);
   return { out, err };
 }
 
 t.test('text: bpftrace text on out, session notes on err', async (t) => {
   const { out, err } = drive('text');
   t.equal(out, 'hello 42\n7\n12:00:00\nran\nfile text\n@n: 3\n\n@n: 5\n');
-  t.equal(err, 'Attaching 2 probes...\ntarget exited with status 2\nLost 4 events\n');
+  t.equal(err, 'Attaching 2 probes...\ntarget exited with status 2\nLost 4 events\n2 map updates dropped (@n full at 8 keys: raise --map-keys)\n');
 });
 
 t.test('json: one object a line on out, the same notes on err', async (t) => {
@@ -58,8 +59,9 @@ t.test('json: one object a line on out, the same notes on err', async (t) => {
     { type: 'map', data: { '@n': 3 } },
     { type: 'map', data: { '@n': 5 } },
     { type: 'lost_events', data: { events: 4 } },
+    { type: 'dropped', data: [{ kind: 'map_full', map: '@n', count: 2, limit: 8 }] },
   ]);
-  t.equal(err, 'Attaching 2 probes...\ntarget exited with status 2\nLost 4 events\n');
+  t.equal(err, 'Attaching 2 probes...\ntarget exited with status 2\nLost 4 events\n2 map updates dropped (@n full at 8 keys: raise --map-keys)\n');
 });
 
 t.test('every registered format implements every method and describes itself', async (t) => {

@@ -355,19 +355,21 @@ static __always_inline void gt_read_cstr(char *dst, __u64 cap, __u64 ptr)
 	}
 }
 
-/* String equality up to the first NUL, over at most n bytes (n is a constant per call, at most
- * the largest --strlen). N.B. a loop the verifier walks, not an unrolled one: unrolled over
- * 1024 bytes, every comparison would cost thousands of instructions. */
+/* String equality over the first n bytes (a constant per call: the smaller buffer's size, so
+ * its terminating NULs take part), 8 bytes at a time: both operands sit 8-aligned in scratch
+ * space and are zero-padded, so this is byte-for-byte equality, as Go's ==, NULs included.
+ * N.B. a loop the verifier walks, not an unrolled one: unrolled over 1024 bytes, every
+ * comparison would cost hundreds of instructions. */
 static __always_inline int gt_streq(const char *a, const char *b, int n)
 {
+	const __u64 *x = (const __u64 *)a;
+	const __u64 *y = (const __u64 *)b;
 #pragma clang loop unroll(disable)
-	for (int i = 0; i < GT_STRLEN_MAX; i++) {
-		if (i >= n)
+	for (int i = 0; i < GT_STRLEN_MAX / 8; i++) {
+		if (i >= n / 8)
 			return 1;
-		if (a[i] != b[i])
+		if (x[i] != y[i])
 			return 0;
-		if (a[i] == 0)
-			return 1;
 	}
 	return 1;
 }

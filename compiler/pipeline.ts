@@ -16,6 +16,7 @@ import { build } from './clang.js';
 import { dropSpecs, eventSpecs, generateC, mapSpecs } from './codegen/c.js';
 import { PROBE_CODEGEN, type CodegenProbe } from './codegen/probe-kinds.js';
 import { CodegenLimitError } from './codegen/scratch.js';
+import { checkProgramSizes } from './codegen/objsize.js';
 import { typeString } from './go/abi.js';
 import { GoBinaryError, binaryDiagnostic, type GoBinary } from './go/binary.js';
 import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
@@ -106,6 +107,8 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
 
   const built = await build(cSource, { noCache: opts.noCache });
   stop(built.diagnostics);
+  // N.B. after clang: a program longer than a BPF jump is broken silently (codegen/objsize.ts).
+  if (built.object && stop(checkProgramSizes(built.object, lowered.probes))) return { diagnostics, program, cSource, manifest, binary };
   return { diagnostics, program, cSource, manifest, object: built.object, cached: built.cached, binary };
 }
 

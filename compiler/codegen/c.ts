@@ -357,7 +357,9 @@ class BlockWriter {
   /** Builds a map key in scratch space; returns a pointer to it. */
   private key(ref: ast.MapRef, m: MapSpec, bucket?: string): string {
     const k = this.scratchTemp(`struct gt_key_${m.cName}`, 'gt_k', m.keySize);
-    this.zero(k, m.keySize);
+    // Every field below is written whole (strings and stacks are zeroed by fill), and fields are
+    // 8-byte sizes without padding: only a map without keys (one unused int field) needs zeroing.
+    if (ref.keys.length === 0) this.zero(k, m.keySize);
     ref.keys.forEach((e, i) => {
       const f = m.keys[i];
       if (f.type === 'str' || f.type === 'ustack') this.fill(e, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, `${k}->f${i}`);
@@ -654,7 +656,7 @@ class BlockWriter {
       case 'Binary': {
         const lt = this.ty(e.left);
         if (lt.k === 'str' && (e.op === '==' || e.op === '!=')) {
-          // Strings compare up to the first NUL, over the shorter buffer (plus its NUL).
+          // Byte-for-byte over the smaller buffer, whose zero padding takes part (gt_streq).
           const rt = this.ty(e.right);
           const n = Math.min(storageSize(lt), storageSize(rt));
           const a = this.scratchTemp(`char`, 'gt_sa', storageSize(lt));

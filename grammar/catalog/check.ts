@@ -83,6 +83,11 @@ export const checkCodes = {
     message: 'this probe needs more than {max} bytes of scratch space for its map keys, string values and comparisons ({used} so far)',
     hint: 'use fewer or shorter strings in one probe (a smaller --strlen), or split the probe',
   },
+  GT2151: {
+    severity: 'error',
+    message: 'this probe compiles to {insns} BPF instructions; a BPF jump spans at most {max}',
+    hint: 'split the probe, or make it smaller: fewer unroll() iterations, strings or map keys (a smaller --strlen)',
+  },
   // ---- Go values (args.NAME, rets.NAME, retval, fields, indexes) ----
   GT2100: { severity: 'error', message: '{name} is read by name: {name}.NAME' },
   GT2101: { severity: 'error', message: '{type} has no field {field}' },

@@ -55,6 +55,16 @@ const cases: Case[] = [
   { name: '1000-byte string literal', args: ['--strlen', '1024', '-e', `uprobe:main.show /args.i == 0/ { printf("%s\\n", "${LONG}"); @l["${LONG}"] = 1; }`], out: new RegExp(`^${LONG}\\n[^]*^@l\\[${LONG}\\]: 1$`, 'm') },
   { name: 'huge string $1 is cut to --strlen - 1', args: ['-e', 'uprobe:main.show /args.i == 0/ { printf("%s|\\n", $1); }', '--', 'z'.repeat(5000)], out: new RegExp(`^${'z'.repeat(63)}\\|$`, 'm') },
   { name: 'largest 64-bit $1', args: ['-e', 'uprobe:main.show /args.i == 0/ { printf("%d %u\\n", $1, $2); }', '--', '-9223372036854775808', '18446744073709551615'], out: /^-9223372036854775808 18446744073709551615$/m },
+  {
+    name: 'unroll(10) of 8 string keys at --strlen 1024',
+    args: ['--strlen', '1024', '-e', `uprobe:main.show /args.i == 0/ { unroll(10) { @[${rep('args.s', 8, ', ')}] = count(); } }`],
+    out: new RegExp(`^@\\[${rep('plain text', 8, ', ')}\\]: 10$`, 'm'),
+  },
+  {
+    name: 'a program longer than a BPF jump',
+    args: ['--strlen', '1024', '-e', `uprobe:main.show { unroll(100) { @[${rep('args.s', 8, ', ')}] = count(); } }`],
+    error: { code: 'GT2151', at: '1:1' },
+  },
   { name: 'huge integer $1', args: ['-e', 'uprobe:main.show { @x = $1; }', '--', '99999999999999999999999999'], error: { code: 'GT2091', at: '1:25' } },
   { name: 'keys beyond the scratch space', args: ['--strlen', '1024', '-e', `uprobe:main.show { @[${rep('args.s', 40, ', ')}] = count(); }`], error: { code: 'GT2150', at: '1:20' } },
 ];

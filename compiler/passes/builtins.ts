@@ -1,0 +1,58 @@
+// The language's builtins and functions, as the checker knows them: where each builtin means
+// something (a probe context of grammar/probe-kinds.ts), the aggregations and their map kinds,
+// the calls that are statements. The REPL's completion reads them too.
+import type { ProbeContext } from '../../grammar/probe-kinds.js';
+import type { MapKind } from '../manifest.js';
+import type { Options } from './semantic.js';
+import { COMM_SIZE, INT, PROBE, USTACK, str, type Ty } from './types.js';
+
+export interface Builtin {
+  ty: (o: Options) => Ty;
+  /** The probe contexts (grammar/probe-kinds.ts) where the builtin means something. */
+  where: ProbeContext[];
+  /** Makes a uprobe block run at return. */
+  returnTime?: boolean;
+}
+
+const ALL: ProbeContext[] = ['function', 'special', 'timer'];
+const UPROBE: ProbeContext[] = ['function'];
+
+/** Builtins the code generator implements, with where they may be used. */
+export const BUILTINS: Record<string, Builtin> = {
+  goid: { ty: () => INT, where: UPROBE },
+  pid: { ty: () => INT, where: ALL },
+  tid: { ty: () => INT, where: ALL },
+  uid: { ty: () => INT, where: ALL },
+  gid: { ty: () => INT, where: ALL },
+  cpu: { ty: () => INT, where: ALL },
+  nsecs: { ty: () => INT, where: ALL },
+  comm: { ty: () => str(COMM_SIZE), where: ALL },
+  elapsed: { ty: () => INT, where: ALL, returnTime: true },
+  retval: { ty: () => INT, where: ALL, returnTime: true },
+  func: { ty: () => PROBE, where: UPROBE },
+  probe: { ty: () => PROBE, where: UPROBE },
+  ustack: { ty: () => USTACK, where: UPROBE },
+  // Only as the root of a Go value: args.NAME, rets.NAME (see govalues.ts).
+  args: { ty: () => INT, where: UPROBE },
+  rets: { ty: () => INT, where: UPROBE, returnTime: true },
+  ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, { ty: () => INT, where: UPROBE }])),
+};
+
+/** Aggregating functions and their map kind. */
+export const AGGREGATIONS: Record<string, MapKind> = {
+  count: 'count',
+  sum: 'sum',
+  avg: 'avg',
+  min: 'min',
+  max: 'max',
+  stats: 'stats',
+  hist: 'hist',
+  lhist: 'lhist',
+};
+
+/** Functions used as statements. */
+export const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'execv', 'cat'];
+/** Known but belonging to a later part of the language. */
+export const LATER = ['usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
+export const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym'];
+

@@ -1,0 +1,122 @@
+// Go values in the checker: `args.req.URL.Path`, `rets.err`, typed `retval`, `args.b[i]`, what
+// print()/%v capture whole, and len()/str() of them. Typed only when the pipeline's Go types
+// pass gives the checker the functions' parameters (opts.goInfo); before that they stay untyped.
+import type * as ast from '../../../grammar/ast.js';
+import { diag } from '../../../grammar/catalog/index.js';
+import { typeString } from '../../go/abi.js';
+import { fieldAccess, goFormat, goTy, indexAccess, rootAccess, underlying, type AccessResult } from '../govalues.js';
+import { INT, aTy, str, type Ty } from '../types.js';
+import { CheckerBase } from './base.js';
+
+export abstract class GoChecker extends CheckerBase {
+  /** The access an expression denotes (args.a.b[i], rets.x, retval), or why there is none;
+   *  undefined while Go values are not known (checking before resolution). */
+  protected goPath(e: ast.Expr): AccessResult | undefined {
+    const info = this.opts.goInfo?.(this.block.block);
+    if (this.block.context !== 'function') return { error: diag('GT2120', e.span) };
+    if (e.kind === 'Ident' && e.name === 'retval') return info && rootAccess(info, true, '0', e.span);
+    if (e.kind === 'Field') {
+      const o = e.object;
+      if (o.kind === 'Ident' && (o.name === 'args' || o.name === 'rets')) return info && rootAccess(info, o.name === 'rets', e.field, e.fieldSpan);
+      const inner = this.goPath(o);
+      if (!inner || 'error' in inner) return inner;
+      return fieldAccess(inner.access, e.field, e.fieldSpan);
+    }
+    if (e.kind === 'Index') {
+      const inner = this.goPath(e.object);
+      if (!inner || 'error' in inner) return inner;
+      this.intExpr(e.index, 'an index');
+      return indexAccess(inner.access, e.index, e.span);
+    }
+    return { error: diag('GT2121', e.span) };
+  }
+
+  protected goValue(e: ast.Expr, r: AccessResult | undefined, composite = false): Ty | undefined {
+    if (!r) return undefined;
+    if ('error' in r) {
+      this.r.diagnostics.push(r.error);
+      return undefined;
+    }
+    this.r.goAccess.set(e, r.access);
+    const t = goTy(r.access.type, this.strlen);
+    if ('code' in t) {
+      if (composite) return INT;
+      this.r.diagnostics.push({ ...t, span: e.span });
+      return undefined;
+    }
+    return t;
+  }
+
+  /** A Go value captured whole for print()/%v. */
+  protected goCapture(e: ast.Expr): Ty | undefined {
+    if (e.kind === 'Ident') {
+      // retval without DWARF (or before resolution) is the raw RAX.
+      const info = this.opts.goInfo?.(this.block.block);
+      if (!info || 'error' in info) return this.expr(e);
+    }
+    const r = this.goPath(e);
+    if (!r) return undefined;
+    if (this.goValue(e, r, true) === undefined) return undefined;
+    // A pointer to a struct prints as Go prints it: &{...}, the struct behind it.
+    const acc = this.r.goAccess.get(e)!;
+    const u = underlying(acc.type);
+    if (u.kind === 'pointer' && u.elem && underlying(u.elem).kind === 'struct') {
+      this.r.goAccess.set(e, { root: acc.root, steps: [...acc.steps, { op: 'deref' }], type: u.elem, addressOf: true });
+    }
+    const g = goFormat(this.r.goAccess.get(e)!.type, this.strlen);
+    if ('code' in g) {
+      this.r.diagnostics.push({ ...g, span: e.span });
+      return undefined;
+    }
+    const fmt = g.fmt.kind === 'struct' && this.r.goAccess.get(e)!.addressOf ? { ...g.fmt, ref: true } : g.fmt;
+    const t: Ty = { k: 'go', fmt, size: g.size };
+    this.r.types.set(e, t);
+    return t;
+  }
+
+  /** len(x) of a Go string, slice, map or chan; str(x) of a Go string or []byte, or of a
+   *  pointer to a NUL-terminated string (as bpftrace's str()). */
+  protected lenOrStr(e: Extract<ast.Expr, { kind: 'Call' }>): Ty | undefined {
+    const a = e.args[0];
+    if (e.args.length !== 1) {
+      this.err('GT2023', e.span, { fn: e.name, expected: '1 argument', count: e.args.length });
+      return undefined;
+    }
+    if (a.kind === 'Field' || a.kind === 'Index' || (a.kind === 'Ident' && a.name === 'retval')) {
+      const r = this.goPath(a);
+      if (!r) return e.name === 'len' ? INT : str(this.strlen);
+      if (this.goValue(a, r, true) === undefined) return undefined;
+      const u = underlying(this.r.goAccess.get(a)!.type);
+      const ok =
+        e.name === 'len'
+          ? ['string', 'slice', 'map', 'chan', 'array'].includes(u.kind)
+          : u.kind === 'string' || (u.kind === 'slice' && u.elem?.size === 1) || u.kind === 'pointer' || (u.kind === 'base' && u.encoding === 'address');
+      if (!ok) {
+        this.err('GT2103', a.span, { fn: e.name, type: typeString(this.r.goAccess.get(a)!.type) }, e.name === 'str' ? ['str() reads strings, []byte, and pointers to C strings'] : []);
+        return undefined;
+      }
+      return e.name === 'len' ? INT : str(this.strlen);
+    }
+    const t = this.expr(a);
+    if (!t) return undefined;
+    if (e.name === 'len') {
+      this.err('GT2103', a.span, { fn: 'len', type: aTy(t) }, ['len() measures Go strings, slices, maps and chans']);
+      return undefined;
+    }
+    if (t.k === 'str') return t;
+    if (t.k !== 'int') {
+      this.err('GT2103', a.span, { fn: 'str', type: aTy(t) });
+      return undefined;
+    }
+    return str(this.strlen);
+  }
+}
+
+/** args.x..., rets.x..., retval: expressions that denote Go values. */
+export function isGoPath(e: ast.Expr): boolean {
+  if (e.kind === 'Ident') return e.name === 'retval';
+  if (e.kind === 'Field') return (e.object.kind === 'Ident' && (e.object.name === 'args' || e.object.name === 'rets')) || isGoPath(e.object);
+  if (e.kind === 'Index') return isGoPath(e.object);
+  return false;
+}
+

@@ -1,0 +1,255 @@
+// Statements in the checker, and the calls that are statements (printf, print, exit, clear,
+// ...), each by a handler in ACTION_CALLS. The Checker is the whole checker: its parents check
+// expressions (exprs.ts), Go values (go.ts) and keep maps and events (base.ts).
+import type * as ast from '../../../grammar/ast.js';
+import { MAX_WIDTH, parseFormat } from '../../format.js';
+import { AGGREGATIONS } from '../builtins.js';
+import type { EventKind, MapInfo } from '../semantic.js';
+import { INT, aTy, str, type Ty } from '../types.js';
+import { lhistBoundsError } from './base.js';
+import { ExprChecker } from './exprs.js';
+import { isGoPath } from './go.js';
+
+type Call = Extract<ast.Expr, { kind: 'Call' }>;
+
+export class Checker extends ExprChecker {
+  /** Calls used as statements, by name. */
+  private static readonly ACTION_CALLS: Record<string, (c: Checker, call: Call) => void> = {
+    printf: (c, call) => c.formatted(call),
+    system: (c, call) => c.formatted(call),
+    cat: (c, call) => c.formatted(call),
+    execv: (c, call) => c.execvCall(call),
+    time: (c, call) => c.time(call),
+    exit: (c, call) => {
+      if (call.args.length > 1) c.err('GT2031', call.span, { fn: 'exit' });
+      call.args.forEach((a) => c.intExpr(a, "exit()'s argument"));
+      c.event(call, { kind: 'exit', argTypes: call.args.length ? [INT] : [] });
+    },
+    print: (c, call) => c.print(call),
+    clear: (c, call) => c.clearOrZero(call),
+    zero: (c, call) => c.clearOrZero(call),
+    delete: (c, call) => {
+      const a = call.args[0];
+      if (call.args.length !== 1 || a.kind !== 'MapRef') return c.err('GT2034', call.span);
+      a.keys.forEach((k) => c.keyExpr(k));
+      c.r.namedMaps.push(a);
+    },
+  };
+
+  stmts(ss: ast.Stmt[]): void {
+    for (const s of ss) this.stmt(s);
+  }
+
+  private stmt(s: ast.Stmt): void {
+    switch (s.kind) {
+      case 'ExprStmt':
+        if (s.expr.kind === 'Call') return this.actionCall(s.expr);
+        if (s.expr.kind === 'MapRef' && s.expr.keys.length === 0) {
+          // `@m;` alone: bpftrace prints nothing; it is almost surely a mistake in a probe.
+          this.err('GT2027', s.expr.span, { name: s.expr.name });
+          return;
+        }
+        this.expr(s.expr);
+        return;
+      case 'AssignStmt':
+        return this.assign(s);
+      case 'IncDecStmt':
+        if (s.target.kind === 'VarRef') {
+          const t = this.block.vars.get(s.target.name);
+          if (!t) this.err('GT2002', s.target.span, { name: s.target.name });
+          else if (t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(t) });
+        } else {
+          const keys = s.target.keys.map((k) => this.keyExpr(k));
+          this.useMap(s.target, 'int', keys, INT);
+        }
+        return;
+      case 'IfStmt':
+        this.intExpr(s.cond, 'a condition');
+        this.stmts(s.then);
+        if (s.else) this.stmts(s.else);
+        return;
+      case 'BlockStmt':
+        return this.stmts(s.body);
+      case 'UnrollStmt': // the parser checks the count (GT1010)
+        return this.stmts(s.body);
+      case 'ReturnStmt':
+        return;
+      case 'WhileStmt':
+        this.intExpr(s.cond, 'a condition');
+        return this.stmts(s.body);
+    }
+  }
+
+  private assign(s: Extract<ast.Stmt, { kind: 'AssignStmt' }>): void {
+    const v = s.value;
+    const isAgg = v.kind === 'Call' && AGGREGATIONS[v.name] !== undefined;
+    if (s.target.kind === 'VarRef') {
+      if (isAgg) {
+        this.err('GT2021', v.span, { fn: v.name });
+        return;
+      }
+      const t = this.expr(v);
+      if (!t) {
+        // Its value was wrong (reported) or is a Go value typed only in the second look: its
+        // uses say nothing more until then.
+        if (!this.block.vars.has(s.target.name)) this.untyped.add(s.target.name);
+        return;
+      }
+      const prev = this.block.vars.get(s.target.name);
+      if (s.op !== '=') {
+        if (!prev) this.err('GT2002', s.target.span, { name: s.target.name });
+        else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(prev.k !== 'int' ? prev : t) });
+        return;
+      }
+      if (prev && prev.k !== t.k)
+        this.err('GT2042', s.span, { name: s.target.name, before: aTy(prev), now: aTy(t) });
+      else if (!prev) this.block.vars.set(s.target.name, t);
+      return;
+    }
+    const keys = s.target.keys.map((k) => this.keyExpr(k));
+    if (isAgg && v.kind === 'Call') {
+      if (s.op !== '=') {
+        this.err('GT2022', s.span, { fn: v.name, op: s.op });
+        return;
+      }
+      return this.aggregation(s.target, v, keys);
+    }
+    const t = this.expr(v);
+    if (!t) return;
+    if (s.op !== '=' && t.k !== 'int') {
+      this.err('GT2060', s.span, { op: s.op, type: aTy(t) });
+      return;
+    }
+    if (t.k === 'ustack') {
+      this.err('GT2043', v.span);
+      return;
+    }
+    this.useMap(s.target, t.k === 'str' ? 'str' : 'int', keys, t.k === 'str' ? str(this.strlen) : t);
+  }
+
+  private aggregation(target: ast.MapRef, call: Extract<ast.Expr, { kind: 'Call' }>, keys: (Ty | undefined)[]): void {
+    const kind = AGGREGATIONS[call.name];
+    const want = kind === 'count' ? 0 : kind === 'lhist' ? 4 : 1;
+    if (call.args.length !== want) {
+      const n = want === 0 ? 'no arguments' : want === 1 ? '1 argument' : `${want} arguments`;
+      this.err('GT2023', call.span, { fn: call.name, expected: n, count: call.args.length }, kind === 'lhist' ? ['lhist(value, min, max, step)'] : []);
+      return;
+    }
+    if (call.args[0]) this.intExpr(call.args[0], `${call.name}()'s argument`);
+    let lhist: MapInfo['lhist'];
+    if (kind === 'lhist') {
+      const nums = call.args.slice(1).map((a) => (a.kind === 'IntLit' ? Number(a.value) : NaN));
+      if (nums.some((n) => Number.isNaN(n))) {
+        this.err('GT2024', call.span);
+        return;
+      }
+      const [min, max, step] = nums;
+      const bad = lhistBoundsError(min, max, step);
+      if (bad) {
+        this.errLhist(bad, call.span);
+        return;
+      }
+      lhist = { min, max, step };
+    }
+    this.useMap(target, kind, keys, undefined, lhist);
+  }
+
+  /** Calls that are statements: printf, print, exit, clear, ... */
+  private actionCall(c: Call): void {
+    if (AGGREGATIONS[c.name] !== undefined) return this.err('GT2020', c.span, { fn: c.name }, [`write @name = ${c.name}(...)`]);
+    const handler = Checker.ACTION_CALLS[c.name];
+    if (handler) return handler(this, c);
+    this.expr(c);
+  }
+
+  /** The format string of printf/system/cat/time, or undefined after reporting why. */
+  private formatArg(c: Call): ast.Expr & { kind: 'StrLit' } | undefined {
+    const f = c.args[0];
+    if (!f) return void this.err('GT2070', c.span, { fn: c.name });
+    if (f.kind !== 'StrLit') return void this.err('GT2071', f.span, { fn: c.name });
+    return f;
+  }
+
+  private time(c: Call): void {
+    if (!c.args.length) return this.event(c, { kind: 'time', format: '%H:%M:%S\n', argTypes: [] });
+    const f = this.formatArg(c);
+    if (!f) return;
+    if (c.args.length > 1) this.err('GT2031', c.span, { fn: 'time' });
+    this.event(c, { kind: 'time', format: f.value, argTypes: [] });
+  }
+
+  /** printf, system, cat: a format and its arguments, checked against each other. */
+  private formatted(c: Call): void {
+    if ((c.name === 'system' || c.name === 'cat') && !this.opts.unsafe) return this.err('GT2080', c.nameSpan, { fn: c.name });
+    const f = this.formatArg(c);
+    if (!f) return;
+    const parsed = parseFormat(f.value);
+    if (parsed.error) {
+      if (parsed.error.tooWide) return this.err('GT2075', f.span, { value: parsed.error.tooWide, conv: parsed.error.conv, limit: MAX_WIDTH });
+      return this.err('GT2072', f.span, { conv: parsed.error.conv });
+    }
+    const convs = parsed.pieces.filter((p) => typeof p !== 'string');
+    // %v shows a Go value the way Go would (structs, slices, errors): captured whole.
+    const argTypes = c.args.slice(1).map((a, i) => {
+      const cv = convs[i];
+      return cv && typeof cv !== 'string' && cv.conv === 'v' && isGoPath(a) ? this.goCapture(a) : this.expr(a);
+    });
+    if (convs.length !== argTypes.length) {
+      return this.err('GT2073', c.span, {
+        fn: c.name,
+        convs: `${convs.length} conversion${convs.length === 1 ? '' : 's'}`,
+        args: `${argTypes.length} argument${argTypes.length === 1 ? ' follows' : 's follow'}`,
+      });
+    }
+    let ok = true;
+    convs.forEach((cv, i) => {
+      const t = argTypes[i];
+      if (!t || typeof cv === 'string') return;
+      const wantsStr = cv.conv === 's';
+      const isStrish = t.k !== 'int';
+      if (cv.conv !== 'v' && wantsStr !== isStrish) {
+        ok = false;
+        this.err('GT2074', c.args[i + 1].span, { conv: cv.text, wanted: wantsStr ? 'a string' : 'an integer', index: i + 1, type: aTy(t) }, wantsStr ? [] : ["use '%s'"]);
+      }
+    });
+    if (!ok || argTypes.some((t) => !t)) return;
+    this.event(c, { kind: c.name as EventKind, format: f.value, argTypes: argTypes as Ty[] });
+  }
+
+  private print(c: Call): void {
+    const a = c.args[0];
+    if (!a || c.args.length > 3) return this.err('GT2032', c.span);
+    if (a.kind === 'MapRef' && a.keys.length === 0) {
+      const top = c.args[1]?.kind === 'IntLit' ? Number(c.args[1].value) : undefined;
+      const div = c.args[2]?.kind === 'IntLit' ? Number(c.args[2].value) : undefined;
+      this.r.namedMaps.push(a);
+      return this.event(c, { kind: 'print_map', map: a.name, argTypes: [], top, div });
+    }
+    const t = isGoPath(a) ? this.goCapture(a) : this.expr(a);
+    if (t) this.event(c, { kind: 'print_value', argTypes: [t] });
+  }
+
+  private clearOrZero(c: Call): void {
+    const a = c.args[0];
+    if (c.args.length !== 1 || a.kind !== 'MapRef' || a.keys.length !== 0) return this.err('GT2033', c.span, { fn: c.name });
+    this.r.namedMaps.push(a);
+    this.event(c, { kind: c.name as 'clear' | 'zero', map: a.name, argTypes: [] });
+  }
+
+  /** execv("PROG", a, b, ...): PROG run with each further argument as one argv element, no
+   *  shell (system()'s safe form). PROG is a literal so a probe cannot choose what runs. */
+  private execvCall(c: Extract<ast.Expr, { kind: 'Call' }>): void {
+    if (!this.opts.unsafe) {
+      this.err('GT2080', c.nameSpan, { fn: 'execv' });
+      return;
+    }
+    const prog = c.args[0];
+    if (!prog || prog.kind !== 'StrLit' || prog.value === '') {
+      this.err('GT2076', prog?.span ?? c.span);
+      return;
+    }
+    const argTypes = c.args.slice(1).map((a) => this.expr(a));
+    if (argTypes.some((t) => !t)) return;
+    return this.event(c, { kind: 'execv', format: prog.value, argTypes: argTypes as Ty[] });
+  }
+}

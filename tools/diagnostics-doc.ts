@@ -35,7 +35,7 @@ candidates). \`--json-diagnostics\` prints the same fields as JSON lines.
    for an existing code.
 2. Report it with \`diag('GT2xxx', span, { placeholders })\`: an unknown code or a missing
    placeholder does not compile.
-3. Add a case that really produces it to \`test/diagnostics/coverage.test.ts\`.
+3. Add a case that really produces it to \`test/diagnostics/cases.ts\`.
 4. Run \`npm run docs:diagnostics\` and commit this file.
 `;
 

@@ -6,7 +6,7 @@
 // Codes never change meaning: tests, docs and users' notes refer to them. A message that means
 // something else gets a new code; a code that can no longer happen moves to `retired` and is
 // never reused. Adding a code: a row in the range's file, then a case in
-// test/diagnostics/coverage.test.ts that really produces it.
+// test/diagnostics/cases.ts that really produces it.
 import type { Diagnostic } from '../diagnostics.js';
 import type { Span } from '../source.js';
 import { binaryCodes } from './binary.js';

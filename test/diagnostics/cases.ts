@@ -1,0 +1,169 @@
+// One case per diagnostic code that really produces it: script text through the checker or the
+// compiler (without clang), a patched Go binary, the REPL with a fake kernel, or bin/gotrace
+// itself. Read by coverage.test.ts; the mapped type makes a code without a case a compile error.
+import fs from 'node:fs';
+import type { Code } from '../../grammar/catalog/index.js';
+import { buildGo } from '../helpers/go.js';
+import { funcTypesUndescribed, greetWithoutDwarf, oldGoStripped } from './synthetic.js';
+
+export type Case =
+  /** Parse and check, no binary. */
+  | { check: string; positional?: string[] }
+  /** compile() with skipBuild, against `binary`. */
+  | { compile: string | (() => string); binary?: () => string }
+  /** bin/gotrace --json-diagnostics ARGS; `fakeClang` puts GOTRACE_CLANG on a script that fails,
+   *  `noClang` hides clang, `noBpf` drops the capabilities BPF needs. */
+  | { cli: string[] | (() => string[]); fakeClang?: boolean; noClang?: boolean; noBpf?: boolean }
+  /** Lines typed at a REPL on the ticker fixture (or no target), with a fake kernel; the code must
+   *  come from the last line. `{tmp}` is a scratch folder. */
+  | { repl: string[]; noTarget?: boolean }
+  /** The parser's safety net: parse() of a source that throws when read. */
+  | { parserCrash: true };
+
+const values = () => buildGo('values');
+const abi = () => buildGo('abi');
+const valuesStripped = () => buildGo('values', { ldflags: '-s -w' });
+const onValues = (compile: string): Case => ({ compile, binary: values });
+const onAbi = (compile: string): Case => ({ compile, binary: abi });
+const TICK = 'uprobe:main.tick { @m[1] = count() }';
+
+/** A process whose executable cannot be read even by root: a kernel thread (kthreadd is 2 on a
+ *  host, but a container numbers its own). */
+function processWithoutExe(): number {
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      fs.accessSync(`/proc/${name}/exe`, fs.constants.R_OK);
+    } catch {
+      if (fs.existsSync(`/proc/${name}`)) return Number(name);
+    }
+  }
+  throw new Error('no process without a readable /proc/PID/exe');
+}
+
+export const cases: { readonly [C in Code]: Case } = {
+  GT1001: { check: 'uprobe:main.f { foo bar }' },
+  GT1002: { check: 'uprobe { @x = 1 }' },
+  GT1003: { check: 'kprobe:do_sys_open { }' },
+  GT1004: { check: 'uprobe:/usr/bin/app { }' },
+  GT1005: { check: 'uprobe::main.f { }' },
+  GT1006: { check: 'interval:m:1 { }' },
+  GT1007: { check: 'interval:s:0 { }' },
+  GT1008: { check: 'uprobe:f { count() = 1 }' },
+  GT1009: { check: 'uprobe:f { pid++ }' },
+  GT1010: { check: 'uprobe:main.f { unroll(n) { } }' },
+  GT1011: { check: 'uprobe:f { @x = 1.5 }' },
+  GT1012: { check: 'uprobe:main.f/pid/ { }' },
+  GT1101: { check: 'uprobe:f { @x = 1 § 2 }' },
+  GT1102: { check: 'uprobe:f { @x = "abc }' },
+  GT1103: { check: 'uprobe:f { @x = 1 } /* not closed' },
+  GT1104: { check: 'uprobe:f { @x = "a\\qb" }' },
+  GT1105: { check: 'uprobe:f { @x = 12abc }' },
+  GT1106: { check: 'uprobe:f { @x = 18446744073709551616 }' },
+  GT1107: { check: "uprobe:f { @x = 'a' }" },
+  GT1999: { parserCrash: true },
+
+  GT2001: { check: 'uprobe:main.f { @x = goidd; }' },
+  GT2002: { check: 'uprobe:main.f { @x = $y; }' },
+  GT2003: { check: 'BEGIN { @x = goid; }' },
+  GT2004: { check: 'uprobe:main.f { @x = cuont(); }' },
+  GT2005: { check: 'END { @x = retval; }' },
+  GT2010: { check: 'uprobe:main.f { @x = join(arg0); }' },
+  GT2011: { check: 'uprobe:main.f, BEGIN { @x = 1; }' },
+  GT2012: { check: 'uprobe:main.f { $t = (1, 2); }' },
+  GT2020: { check: 'uprobe:main.f { count(); }' },
+  GT2021: { check: 'uprobe:main.f { $x = count(); }' },
+  GT2022: { check: 'uprobe:main.f { @x += count(); }' },
+  GT2023: { check: 'uprobe:main.f { @x = sum(); }' },
+  GT2024: { check: 'uprobe:main.f { @x = lhist(arg0, 0, arg1, 10); }' },
+  GT2025: { check: 'uprobe:main.f { @x = lhist(arg0, 10, 0, 1); }' },
+  GT2026: { check: 'uprobe:main.f { @x = count(); @y = @x + 1; }' },
+  GT2027: { check: 'uprobe:main.f { @x = 1; @x; }' },
+  GT2028: { check: 'uprobe:main.f { @x = printf("a"); }' },
+  GT2029: { check: 'uprobe:main.f { @lat = 1; print(@lta); }' },
+  GT2031: { check: 'BEGIN { exit(1, 2); }' },
+  GT2032: { check: 'BEGIN { print(); }' },
+  GT2033: { check: 'BEGIN { clear(1); }' },
+  GT2034: { check: 'BEGIN { @x[1] = 1; delete(1); }' },
+  GT2040: { check: 'uprobe:main.f { @x[1] = 1; @x[1, 2] = 2; }' },
+  GT2041: { check: 'uprobe:main.f { @x = 1; @x = count(); }' },
+  GT2042: { check: 'uprobe:main.f { $x = 1; $x = comm; }' },
+  GT2043: { check: 'uprobe:main.f { @s = ustack; }' },
+  GT2044: { check: 'uprobe:main.f { @x[comm] = 1; @x[pid] = 2; }' },
+  GT2045: { check: 'uprobe:main.f { @x = lhist(arg0, 0, 10, 1); @x = lhist(arg0, 0, 20, 1); }' },
+  GT2050: { check: 'uprobe:main.f { @x = arg0 / 0; }' },
+  GT2060: { check: 'uprobe:main.f { @x = comm + 1; }' },
+  GT2061: { check: 'uprobe:main.f /comm/ { @x = 1; }' },
+  GT2062: { check: 'uprobe:main.f { @x = pid ? comm : 1; }' },
+  GT2063: { check: 'uprobe:main.f { @x = (uint32)comm; }' },
+  GT2070: { check: 'uprobe:main.f { printf(); }' },
+  GT2071: { check: 'uprobe:main.f { printf(comm); }' },
+  GT2072: { check: 'uprobe:main.f { printf("%k\\n", 1); }' },
+  GT2073: { check: 'uprobe:main.f { printf("%d %d\\n", 1); }' },
+  GT2074: { check: 'uprobe:main.f { printf("%d\\n", comm); }' },
+  GT2080: { check: 'uprobe:main.f { system("ls"); }' },
+  GT2090: { check: 'BEGIN { printf("%d\\n", $2); }', positional: ['1'] },
+  GT2100: { check: 'uprobe:main.f { @x = args; }' },
+  GT2101: onValues('uprobe:main.(*Server).Handle { @x = args.r.Nope }'),
+  GT2102: onValues('uprobe:main.sum { @x = args.xs }'),
+  GT2103: onValues('uprobe:main.greet { @x = len(args.times) }'),
+  GT2104: onAbi('uprobe:main.arrays { print(args.two) }'),
+  GT2105: onValues('uprobe:main.greet { @x = args.nosuch }'),
+  GT2106: onAbi('uprobe:main.blank { @x = args.a }'),
+  GT2107: onValues('uprobe:main.scale { @x = args.f }'),
+  GT2108: onValues('uprobe:runtime.typedmemmove { @x = args.dst.x }'),
+  GT2109: onValues('uprobe:main.greet { @x = args.name[0] }'),
+  GT2120: { check: 'BEGIN { @x = len(args.x) }' },
+  GT2121: { check: 'uprobe:main.f { @x = len(pid.x) }' },
+  GT2122: onValues('uprobe:main.greet, uprobe:main.sum { @x = args.times }'),
+  GT2123: onAbi('uprobe:main.structs { @x = args.n.one[0] }'),
+  GT2124: { compile: 'uprobe:runtime.freedefer { @x = args.d.fn }', binary: funcTypesUndescribed },
+  GT2125: onValues('uprobe:runtime.send { print(args.sg.g) }'),
+  GT2126: onAbi('uprobe:main.structs { print(args.n.tags) }'),
+  GT2127: { compile: 'uprobe:main.greet { @x = args.name }', binary: greetWithoutDwarf },
+  GT2128: { compile: 'uprobe:main.greet { @x = args.name }', binary: valuesStripped },
+
+  GT3001: { compile: 'uprobe:main.f { @x = 1 }' },
+  GT3002: { compile: 'uprobe:/etc/passwd:main.f { @x = 1 }' },
+  GT3003: { compile: () => `uprobe:${values()}:main.greet { @x = 1 } uprobe:${abi()}:main.ints { @y = 1 }` },
+  GT3004: onValues('uprobe:main.nosuch { @x = count() }'),
+  GT3005: onValues('uretprobe:runtime.goexit { @x = count() }'),
+  GT3006: onValues('uretprobe:runtime.memequal { @x = count() }'),
+  GT3007: onValues('uprobe:runtime.* { @x = count() }'),
+  GT3008: onValues('uretprobe:runtime.goexit* { @x = count() }'),
+  GT3010: { compile: 'uprobe:main.main { @x = count() }', binary: oldGoStripped },
+  GT3011: { repl: ['.args main.nosuch'] },
+  GT4001: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], noClang: true },
+  GT4002: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], fakeClang: true },
+
+  GT5001: { cli: ['/nonexistent/script.gt'] },
+  GT5002: { cli: ['-p', '999999999', '-e', 'BEGIN { exit() }'] },
+  GT5003: { cli: () => ['-p', String(processWithoutExe()), '-e', 'BEGIN { exit() }'] },
+  GT5004: { cli: ['-c', '', '-e', 'BEGIN { exit() }'] },
+  GT5005: { cli: ['-c', 'gotrace-no-such-command', '-e', 'BEGIN { exit() }'] },
+  GT5006: { repl: ['.save /nonexistent/dir/x.gt'] },
+  GT5007: { cli: ['-l', 'main.*'] },
+  GT5100: { cli: ['-e', 'BEGIN { exit() }'], noBpf: true },
+  GT5601: { repl: ['@nope'] },
+  GT5602: { repl: ['interval:s:1 { @x = count() }', '.detach 1', 'interval:s:1 { @x = 5 }'] },
+  GT5603: { repl: ['uprobe:main.tick { @__x = 1 }'] },
+  GT5604: { repl: ['$x = 1'] },
+  GT5605: { repl: [TICK, '@m[pid]'] },
+  GT5606: { repl: [TICK, '@m[1, 2]'] },
+  GT5607: { repl: [TICK, '@m[42]'] },
+  GT5608: { repl: ['BEGIN { @a = 1 }', 'BEGIN { @b = 1 }'] },
+  GT5611: { repl: ['.load {tmp}/empty.gt'] },
+  GT5612: { repl: ['}'] },
+  GT5613: { repl: ['clear()'] },
+  GT5614: { repl: [TICK, 'clear(@m[1])'] },
+  GT5615: { repl: [TICK, 'delete(@m["a"])'] },
+  GT5620: { repl: ['.funcs main'], noTarget: true },
+  GT5621: { repl: ['.detach'] },
+  GT5622: { repl: ['.detach 9'] },
+  GT5623: { repl: ['.args'] },
+  GT5625: { repl: [TICK, '.target /bin/true'] },
+  GT5626: { repl: ['.target /nonexistent/app'] },
+  GT5627: { repl: ['.load'] },
+  GT5628: { repl: ['.save'] },
+  GT5629: { repl: ['.bogus'] },
+};

@@ -143,8 +143,11 @@ function predicateHint(previous: IToken | undefined): string[] {
 }
 
 function encode<C extends Code>(code: C, ...args: DiagArgs<C>): string {
-  const { span: _, ...d } = diag(code, undefined, ...args);
-  return JSON.stringify(d satisfies Encoded);
+  return JSON.stringify(spanless(diag(code, undefined, ...args)));
+}
+
+function spanless(d: Diagnostic): Encoded {
+  return { code: d.code, severity: d.severity, message: d.message, hints: d.hints };
 }
 
 /** Undo encode(); anything else (a message Chevrotain built itself: a grammar bug) is GT1999. */
@@ -155,8 +158,7 @@ export function decodeMessage(text: string): Encoded {
   } catch {
     // not ours
   }
-  const { span: _, ...d } = diag('GT1999', undefined, { detail: text });
-  return d;
+  return spanless(diag('GT1999', undefined, { detail: text }));
 }
 
 /** "';'", "';' or '}'", "an expression, ')' or ','" — expression and probe starters summarised. */

@@ -4,13 +4,13 @@
 import fs from 'node:fs';
 import type { Code } from '../../grammar/catalog/index.js';
 import { buildGo } from '../helpers/go.js';
-import { funcTypesUndescribed, greetWithoutDwarf, oldGoStripped } from './synthetic.js';
+import { funcTypesUndescribed, greetWithoutDwarf, strippedFromGo } from './synthetic.js';
 
 export type Case =
   /** Parse and check, no binary. */
   | { check: string; positional?: string[] }
   /** compile() with skipBuild, against `binary`. */
-  | { compile: string | (() => string); binary?: () => string }
+  | { compile: string | (() => string); binary?: () => string; strlen?: number }
   /** bin/gotrace --json-diagnostics ARGS; `fakeClang` puts GOTRACE_CLANG on a script that fails,
    *  `noClang` hides clang, `noBpf` drops the capabilities BPF needs. */
   | { cli: string[] | (() => string[]); fakeClang?: boolean; noClang?: boolean; noBpf?: boolean }
@@ -26,6 +26,7 @@ const valuesStripped = () => buildGo('values', { ldflags: '-s -w' });
 const onValues = (compile: string): Case => ({ compile, binary: values });
 const onAbi = (compile: string): Case => ({ compile, binary: abi });
 const TICK = 'uprobe:main.tick { @m[1] = count() }';
+const onPairing = (compile: string): Case => ({ compile, binary: () => buildGo('pairing') });
 
 /** A process whose executable cannot be read even by root: a kernel thread (kthreadd is 2 on a
  *  host, but a container numbers its own). */
@@ -54,6 +55,10 @@ export const cases: { readonly [C in Code]: Case } = {
   GT1010: { check: 'uprobe:main.f { unroll(n) { } }' },
   GT1011: { check: 'uprobe:f { @x = 1.5 }' },
   GT1012: { check: 'uprobe:main.f/pid/ { }' },
+  GT1013: { check: `BEGIN { @x = ${'('.repeat(200)}1${')'.repeat(200)}; }` },
+  GT1014: { check: `BEGIN { ${'@x = 1; '.repeat(2001)}}` },
+  GT1015: { check: `BEGIN { @x = ${Array(5002).fill('1').join(' * ')}; }` },
+  GT1016: { check: 'interval:s:99999999999 { exit(); }' },
   GT1101: { check: 'uprobe:f { @x = 1 § 2 }' },
   GT1102: { check: 'uprobe:f { @x = "abc }' },
   GT1103: { check: 'uprobe:f { @x = 1 } /* not closed' },
@@ -61,6 +66,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT1105: { check: 'uprobe:f { @x = 12abc }' },
   GT1106: { check: 'uprobe:f { @x = 18446744073709551616 }' },
   GT1107: { check: "uprobe:f { @x = 'a' }" },
+  GT1108: { check: ('//' + 'x'.repeat(62) + '\n').repeat(16385) },
   GT1999: { parserCrash: true },
 
   GT2001: { check: 'uprobe:main.f { @x = goidd; }' },
@@ -85,6 +91,9 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2032: { check: 'BEGIN { print(); }' },
   GT2033: { check: 'BEGIN { clear(1); }' },
   GT2034: { check: 'BEGIN { @x[1] = 1; delete(1); }' },
+  GT2035: { check: 'uprobe:main.f { @x = lhist(arg0, 0, 10, 0); }' },
+  GT2036: { check: 'uprobe:main.f { @x = lhist(arg0, 0, 10, 20); }' },
+  GT2037: { check: 'uprobe:main.f { @x = lhist(arg0, 0, 1001, 1); }' },
   GT2040: { check: 'uprobe:main.f { @x[1] = 1; @x[1, 2] = 2; }' },
   GT2041: { check: 'uprobe:main.f { @x = 1; @x = count(); }' },
   GT2042: { check: 'uprobe:main.f { $x = 1; $x = comm; }' },
@@ -103,6 +112,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2074: { check: 'uprobe:main.f { printf("%d\\n", comm); }' },
   GT2080: { check: 'uprobe:main.f { system("ls"); }' },
   GT2090: { check: 'BEGIN { printf("%d\\n", $2); }', positional: ['1'] },
+  GT2091: { check: 'BEGIN { @x = $1; }', positional: ['99999999999999999999999999'] },
   GT2100: { check: 'uprobe:main.f { @x = args; }' },
   GT2101: onValues('uprobe:main.(*Server).Handle { @x = args.r.Nope }'),
   GT2102: onValues('uprobe:main.sum { @x = args.xs }'),
@@ -122,6 +132,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2126: onAbi('uprobe:main.structs { print(args.n.tags) }'),
   GT2127: { compile: 'uprobe:main.greet { @x = args.name }', binary: greetWithoutDwarf },
   GT2128: { compile: 'uprobe:main.greet { @x = args.name }', binary: valuesStripped },
+  GT2150: { compile: `uprobe:main.greet { @[${Array(40).fill('args.name').join(', ')}] = count(); }`, binary: values, strlen: 1024 },
 
   GT3001: { compile: 'uprobe:main.f { @x = 1 }' },
   GT3002: { compile: 'uprobe:/etc/passwd:main.f { @x = 1 }' },
@@ -130,9 +141,12 @@ export const cases: { readonly [C in Code]: Case } = {
   GT3005: onValues('uretprobe:runtime.goexit { @x = count() }'),
   GT3006: onValues('uretprobe:runtime.memequal { @x = count() }'),
   GT3007: onValues('uprobe:runtime.* { @x = count() }'),
-  GT3008: onValues('uretprobe:runtime.goexit* { @x = count() }'),
-  GT3010: { compile: 'uprobe:main.main { @x = count() }', binary: oldGoStripped },
+  GT3010: { compile: 'uprobe:main.main { @x = count() }', binary: () => strippedFromGo('10') },
   GT3011: { repl: ['.args main.nosuch'] },
+  GT3012: onPairing('uprobe:main.add { @n = count(); }'),
+  GT3013: onPairing('uprobe:main.add { @s = sum(arg1); }'),
+  GT3014: { compile: 'uprobe:main.main { @x = count() }', binary: () => strippedFromGo('99') },
+  GT3015: onValues('uretprobe:runtime.goexit* { @x = count() }'),
   GT4001: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], noClang: true },
   GT4002: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], fakeClang: true },
 

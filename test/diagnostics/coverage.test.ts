@@ -77,7 +77,7 @@ const run: Run = async (c) => {
   if ('check' in c) return checkSource(new SourceFile('stdin', c.check), { positional: c.positional }).diagnostics.map((d) => d.code);
   if ('compile' in c) {
     const src = typeof c.compile === 'string' ? c.compile : c.compile();
-    const r = await compile(new SourceFile('stdin', src), { binary: c.binary?.(), skipBuild: true });
+    const r = await compile(new SourceFile('stdin', src), { binary: c.binary?.(), strlen: c.strlen, skipBuild: true });
     return r.diagnostics.map((d) => d.code);
   }
   if ('cli' in c) return (await cliCodes(c)) as Code[];

@@ -24,14 +24,14 @@ function patched(name: string, from: string, patch: (buf: Buffer, elf: ElfFile) 
   return out;
 }
 
-/** A stripped binary that says it was built by go1.10: no DWARF for runtime.g, and a release
- *  older than the goroutine layout table. */
-export function oldGoStripped(): string {
-  return patched('old-go', buildGo('basic', { ldflags: '-s -w' }), (buf) => {
+/** A stripped binary (no DWARF for runtime.g) that says it was built by go1.MINOR: older or
+ *  newer than the goroutine layout table. */
+export function strippedFromGo(minor: string): string {
+  return patched(`go1.${minor}`, buildGo('basic', { ldflags: '-s -w' }), (buf) => {
     let n = 0;
     for (let i = buf.indexOf('go1.'); i >= 0; i = buf.indexOf('go1.', i + 1)) {
       if (/^go1\.\d\d\.\d/.test(buf.toString('latin1', i, i + 8))) {
-        buf.write('10', i + 4, 'latin1');
+        buf.write(minor, i + 4, 'latin1');
         n++;
       }
     }

@@ -8,9 +8,9 @@ import { funcTypesUndescribed, greetWithoutDwarf, strippedFromGo } from './synth
 
 export type Case =
   /** Parse and check, no binary. */
-  | { check: string; positional?: string[] }
-  /** compile() with skipBuild, against `binary`. */
-  | { compile: string | (() => string); binary?: () => string; strlen?: number }
+  | { check: string; positional?: string[]; unsafe?: boolean }
+  /** compile() against `binary`, with clang only when `build` (through the cache). */
+  | { compile: string | (() => string); binary?: () => string; strlen?: number; build?: boolean }
   /** bin/gotrace --json-diagnostics ARGS; `fakeClang` puts GOTRACE_CLANG on a script that fails,
    *  `noClang` hides clang, `noBpf` drops the capabilities BPF needs. */
   | { cli: string[] | (() => string[]); fakeClang?: boolean; noClang?: boolean; noBpf?: boolean }
@@ -27,6 +27,13 @@ const onValues = (compile: string): Case => ({ compile, binary: values });
 const onAbi = (compile: string): Case => ({ compile, binary: abi });
 const TICK = 'uprobe:main.tick { @m[1] = count() }';
 const onPairing = (compile: string): Case => ({ compile, binary: () => buildGo('pairing') });
+
+/** A thread of this test's own process that is not its main thread (Node runs several). */
+function threadOfThisProcess(): number {
+  const tid = fs.readdirSync(`/proc/${process.pid}/task`).map(Number).find((t) => t !== process.pid);
+  if (tid === undefined) throw new Error('this process has one thread');
+  return tid;
+}
 
 /** A process whose executable cannot be read even by root: a kernel thread (kthreadd is 2 on a
  *  host, but a container numbers its own). */
@@ -110,6 +117,8 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2072: { check: 'uprobe:main.f { printf("%k\\n", 1); }' },
   GT2073: { check: 'uprobe:main.f { printf("%d %d\\n", 1); }' },
   GT2074: { check: 'uprobe:main.f { printf("%d\\n", comm); }' },
+  GT2075: { check: 'uprobe:main.f { printf("%99999d\\n", 1); }' },
+  GT2076: { check: 'uprobe:main.f { execv(comm); }', unsafe: true },
   GT2080: { check: 'uprobe:main.f { system("ls"); }' },
   GT2090: { check: 'BEGIN { printf("%d\\n", $2); }', positional: ['1'] },
   GT2091: { check: 'BEGIN { @x = $1; }', positional: ['99999999999999999999999999'] },
@@ -132,6 +141,12 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2126: onAbi('uprobe:main.structs { print(args.n.tags) }'),
   GT2127: { compile: 'uprobe:main.greet { @x = args.name }', binary: greetWithoutDwarf },
   GT2128: { compile: 'uprobe:main.greet { @x = args.name }', binary: valuesStripped },
+  GT2151: {
+    compile: `uprobe:main.show { unroll(100) { @[${Array(8).fill('args.s').join(', ')}] = count(); } }`,
+    binary: () => buildGo('strings'),
+    strlen: 1024,
+    build: true,
+  },
   GT2150: { compile: `uprobe:main.greet { @[${Array(40).fill('args.name').join(', ')}] = count(); }`, binary: values, strlen: 1024 },
 
   GT3001: { compile: 'uprobe:main.f { @x = 1 }' },
@@ -157,6 +172,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT5005: { cli: ['-c', 'gotrace-no-such-command', '-e', 'BEGIN { exit() }'] },
   GT5006: { repl: ['.save /nonexistent/dir/x.gt'] },
   GT5007: { cli: ['-l', 'main.*'] },
+  GT5008: { cli: () => ['-p', String(threadOfThisProcess()), '-e', 'BEGIN { exit() }'] },
   GT5100: { cli: ['-e', 'BEGIN { exit() }'], noBpf: true },
   GT5601: { repl: ['@nope'] },
   GT5602: { repl: ['interval:s:1 { @x = count() }', '.detach 1', 'interval:s:1 { @x = 5 }'] },

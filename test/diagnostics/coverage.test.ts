@@ -12,7 +12,7 @@ import { catalog, type Code } from '../../grammar/catalog/index.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { parse } from '../../grammar/index.js';
 import { SourceFile } from '../../grammar/source.js';
-import { ReplTarget } from '../../runtime/repl/target.js';
+import { Target } from '../../runtime/target.js';
 import { cleanEnv, gotraceBin } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 import { fakeBackend, ReplDriver } from '../helpers/repl.js';
@@ -45,7 +45,7 @@ async function cliCodes(c: Extract<Case, { cli: unknown }>): Promise<string[]> {
 
 /** Codes the REPL reports for the last of `lines` (the ones before set the scene). */
 async function replCodes(c: Extract<Case, { repl: string[] }>): Promise<string[]> {
-  const target = ReplTarget.open(c.noTarget ? {} : { path: buildGo('ticker') });
+  const target = Target.open(c.noTarget ? {} : { path: buildGo('ticker') });
   const d = new ReplDriver({ target, backend: fakeBackend() });
   let seen: string[] = [];
   const report = d.core.report.bind(d.core);
@@ -74,10 +74,10 @@ function crashCodes(): string[] {
 }
 
 const run: Run = async (c) => {
-  if ('check' in c) return checkSource(new SourceFile('stdin', c.check), { positional: c.positional }).diagnostics.map((d) => d.code);
+  if ('check' in c) return checkSource(new SourceFile('stdin', c.check), { positional: c.positional, unsafe: c.unsafe }).diagnostics.map((d) => d.code);
   if ('compile' in c) {
     const src = typeof c.compile === 'string' ? c.compile : c.compile();
-    const r = await compile(new SourceFile('stdin', src), { binary: c.binary?.(), strlen: c.strlen, skipBuild: true });
+    const r = await compile(new SourceFile('stdin', src), { binary: c.binary?.(), strlen: c.strlen, skipBuild: !c.build });
     return r.diagnostics.map((d) => d.code);
   }
   if ('cli' in c) return (await cliCodes(c)) as Code[];

@@ -1,61 +1,54 @@
-// Compiling generated C into a BPF object with clang, through a cache: the key is the C text,
-// the templates it includes and clang's version, so a warm start skips clang entirely.
-import { execFile, execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
+// Compiling generated C into a BPF object with clang, through the cache of compiler/cache.ts:
+// a warm start skips clang entirely.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { diag } from '../grammar/catalog/index.js';
 import type { Diagnostic } from '../grammar/diagnostics.js';
+import { cacheKey, ObjectCache } from './cache.js';
 import { templatesDir } from './paths.js';
 
 export interface BuildResult {
   object?: Uint8Array;
   diagnostics: Diagnostic[];
   cached: boolean;
+  /** Why the cache was not used, the first time in this process (shown under -v). */
+  cacheNote?: string;
 }
 
-let clangInfo: { path: string; version: string } | null | undefined;
+let clangInfo: { path: string; identity: string } | null | undefined;
 
-/** clang from PATH (or $GOTRACE_CLANG), with its version line; null if missing. */
-export function findClang(): { path: string; version: string } | null {
+/** clang from $GOTRACE_CLANG or PATH, found without running it: its identity (resolved path,
+ *  size, mtime) keys the cache, so a warm start runs no process. null if missing. */
+export function findClang(): { path: string; identity: string } | null {
   if (clangInfo !== undefined) return clangInfo;
+  const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(':').filter(Boolean);
   for (const c of [process.env.GOTRACE_CLANG, 'clang', 'clang-14', 'clang-15', 'clang-16'].filter(Boolean) as string[]) {
-    try {
-      const v = execFileSync(c, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-      return (clangInfo = { path: c, version: v.split('\n')[0] });
-    } catch {
-      /* try the next name */
+    for (const p of c.includes('/') ? [c] : dirs.map((d) => path.join(d, c))) {
+      try {
+        fs.accessSync(p, fs.constants.X_OK);
+        const real = fs.realpathSync(p);
+        const st = fs.statSync(real);
+        if (st.isFile()) return (clangInfo = { path: p, identity: `${real}\0${st.size}\0${st.mtimeMs}\0${st.ino}` });
+      } catch {
+        /* try the next place */
+      }
     }
   }
   return (clangInfo = null);
 }
 
-/** The cache folder: $GOTRACE_CACHE or $XDG_CACHE_HOME/gotrace or ~/.cache/gotrace, created
- *  0700 and used only if this user owns it and nobody else can write it (a shared writable
- *  cache would let another user swap the BPF object we load as root). */
-export function cacheDir(): string | undefined {
-  const base =
-    process.env.GOTRACE_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'gotrace');
-  try {
-    fs.mkdirSync(base, { recursive: true, mode: 0o700 });
-    const st = fs.statSync(base);
-    if (st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) return undefined;
-    return base;
-  } catch {
-    return undefined;
-  }
-}
+let refusalShown = false;
 
-function templatesHash(): string {
-  const h = crypto.createHash('sha256');
-  for (const f of fs.readdirSync(templatesDir()).sort()) h.update(f).update(fs.readFileSync(path.join(templatesDir(), f)));
-  return h.digest('hex');
-}
-
-export function cacheKey(cSource: string, clangVersion: string): string {
-  return crypto.createHash('sha256').update(cSource).update('\0').update(clangVersion).update('\0').update(templatesHash()).digest('hex');
+/** The cache to use, or undefined; the first refusal of the process is returned to be shown
+ *  under -v (a refused cache is no error: objects are compiled with clang). */
+function openCache(): { cache?: ObjectCache; note?: string } {
+  const c = ObjectCache.open();
+  if (c instanceof ObjectCache) return { cache: c };
+  if (refusalShown) return {};
+  refusalShown = true;
+  return { note: `compile cache not used: ${c.refused}` };
 }
 
 export async function build(cSource: string, opts: { noCache?: boolean } = {}): Promise<BuildResult> {
@@ -65,10 +58,10 @@ export async function build(cSource: string, opts: { noCache?: boolean } = {}): 
       diagnostics: [diag('GT4001', undefined)],
       cached: false,
     };
-  const key = cacheKey(cSource, clang.version);
-  const dir = opts.noCache ? undefined : cacheDir();
-  const cached = dir && path.join(dir, `${key}.o`);
-  if (cached && fs.existsSync(cached)) return { object: fs.readFileSync(cached), diagnostics: [], cached: true };
+  const key = cacheKey(cSource, clang.identity);
+  const { cache, note } = opts.noCache ? {} : openCache();
+  const hit = cache?.get(key);
+  if (hit) return { object: hit, diagnostics: [], cached: true };
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-'));
   try {
@@ -95,13 +88,8 @@ export async function build(cSource: string, opts: { noCache?: boolean } = {}): 
       };
     }
     const object = fs.readFileSync(obj);
-    if (cached) {
-      // Write then rename, so a concurrent gotrace never reads half an object.
-      const tmp = `${cached}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, object, { mode: 0o600 });
-      fs.renameSync(tmp, cached);
-    }
-    return { object, diagnostics: [], cached: false };
+    cache?.put(key, object);
+    return { object, diagnostics: [], cached: false, ...(note ? { cacheNote: note } : {}) };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -50,6 +50,8 @@ export interface CompileResult {
   manifest?: Manifest;
   object?: Uint8Array;
   cached?: boolean;
+  /** Why the compile cache was not used (once per process), for -v. */
+  cacheNote?: string;
   binary?: GoBinary;
   /** The parse stopped at end of input (the REPL reads another line). */
   incomplete?: boolean;
@@ -109,7 +111,7 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
   stop(built.diagnostics);
   // N.B. after clang: a program longer than a BPF jump is broken silently (codegen/objsize.ts).
   if (built.object && stop(checkProgramSizes(built.object, lowered.probes))) return { diagnostics, program, cSource, manifest, binary };
-  return { diagnostics, program, cSource, manifest, object: built.object, cached: built.cached, binary };
+  return { diagnostics, program, cSource, manifest, object: built.object, cached: built.cached, cacheNote: built.cacheNote, binary };
 }
 
 /** Resolution: the function kinds' specs against the binary (see passes/resolve.ts). */

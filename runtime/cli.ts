@@ -298,6 +298,7 @@ async function compileFor(
   if (opts.verbose) {
     io.err.write(`/* generated C */\n${compiled.cSource}\n/* manifest */\n${JSON.stringify(compiled.manifest, null, 2)}\n`);
     io.err.write(compiled.cached ? 'object from cache\n' : 'object compiled with clang\n');
+    if (compiled.cacheNote) io.err.write(`${compiled.cacheNote}\n`);
   }
   return { object: compiled.object, manifest: compiled.manifest, binary: compiled.binary };
 }

@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
 import { buildGo } from '../test/helpers/go.js';
+import { trustedTempDir } from '../test/helpers/tmp.js';
 import { startRepl } from '../runtime/repl/server.js';
 import { Target } from '../runtime/target.js';
 
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const bin = buildGo('ticker');
   const ticker = spawn(bin, ['-every', '1ms'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve) => ticker.stdout!.once('data', () => resolve()));
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-bench-cache-'));
+  const cache = trustedTempDir('gotrace-bench-cache-');
   process.env.GOTRACE_CACHE = cache;
 
   const input = new PassThrough();
@@ -72,8 +72,9 @@ async function main(): Promise<void> {
     input.end();
     await session.done;
     ticker.kill('SIGKILL');
-    console.log(`objects compiled into the cache: ${fs.readdirSync(cache).length}`);
+    console.log(`objects compiled into the cache: ${fs.readdirSync(cache).filter((f) => f.endsWith('.obj')).length}`);
     fs.rmSync(cache, { recursive: true, force: true });
+    fs.rmSync(`${cache}.key`, { force: true });
   }
 }
 

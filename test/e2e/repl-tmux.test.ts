@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { cacheDir } from '../../compiler/clang.js';
+import { cachePath } from '../../compiler/cache.js';
 import { requireBpf } from '../helpers/bpf.js';
 import { gotraceBin, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
@@ -73,7 +73,7 @@ t.test('gotrace -p PID in a terminal', async (t) => {
     [
       '#!/bin/sh',
       `echo $$ > ${dir}/sh.pid`,
-      `env -u NODE_OPTIONS HOME=${home} GOTRACE_CACHE=${cacheDir() ?? path.join(dir, 'cache')} ${process.execPath} ${gotraceBin} -p ${ticker.pid}`,
+      `env -u NODE_OPTIONS HOME=${home} GOTRACE_CACHE=${cachePath()} ${process.execPath} ${gotraceBin} -p ${ticker.pid}`,
       `echo "status=$?" > ${dir}/status`,
       'sleep 600',
       '',

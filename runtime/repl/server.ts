@@ -7,6 +7,7 @@ import repl from 'node:repl';
 import { openCached } from '../../compiler/passes/resolve.js';
 import { COMMANDS } from './commands.js';
 import { complete } from './complete.js';
+import { keepHistory } from './history.js';
 import { ReplCore, type CoreOptions } from './core.js';
 import { diag } from '../../grammar/catalog/index.js';
 
@@ -45,10 +46,12 @@ export function startRepl(opts: ReplOptions): ReplSession {
     if (process.env.GOTRACE_DEBUG && e instanceof Error) out.write(`${e.stack}\n`);
   };
   if (opts.banner) output.write(opts.banner);
-  const s = startServer(opts, terminal, core, queue);
+  let history: { block(input: string): void } | undefined;
+  const s = startServer(opts, terminal, core, queue, (input) => history?.block(input));
   queue.holdPrompt(s);
   installCommands(s, core, queue);
-  const ready = loadHistory(s, opts, terminal);
+  if (opts.historyFile && terminal) history = keepHistory(s, opts.historyFile, output);
+  const ready = Promise.resolve();
   const done = new Promise<number>((resolve) => s.on('exit', () => shutdownWhenIdle(core, queue, resolve)));
   preloadBinary(core);
   return { core, server: s, done, ready };
@@ -109,7 +112,8 @@ function replOutput(output: NodeJS.WritableStream, terminal: boolean, queue: Inp
   };
 }
 
-function startServer(opts: ReplOptions, terminal: boolean, core: ReplCore, queue: InputQueue): repl.REPLServer {
+/** `read` sees every input read to its end (the history folds a multi-line block). */
+function startServer(opts: ReplOptions, terminal: boolean, core: ReplCore, queue: InputQueue, read: (input: string) => void): repl.REPLServer {
   return repl.start({
     prompt: PROMPT,
     input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean },
@@ -123,6 +127,7 @@ function startServer(opts: ReplOptions, terminal: boolean, core: ReplCore, queue
       // block arrives in one go): unfinished input continues, anything else is queued and the
       // prompt held back until it has run.
       if (core.classify(cmd) === 'incomplete') return cb(new repl.Recoverable(new SyntaxError('unfinished input')));
+      read(cmd);
       // Node adds a newline; without it, "end of input" errors point at the last line typed.
       const text = cmd.replace(/\r?\n$/, '');
       void queue.enqueue(() => core.evaluate(text));
@@ -158,17 +163,6 @@ function installCommands(s: repl.REPLServer, core: ReplCore, queue: InputQueue):
   });
   (s as unknown as { commands: Record<string, unknown> }).commands = new Proxy(commands, {
     get: (target, key) => (typeof key !== 'string' || key in target ? Reflect.get(target, key) : unknownCommand(key)),
-  });
-}
-
-/** Resolves when the history is loaded (at once without a terminal or a history file). */
-function loadHistory(s: repl.REPLServer, opts: ReplOptions, terminal: boolean): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (!opts.historyFile || !terminal) return resolve();
-    s.setupHistory(opts.historyFile, (err) => {
-      if (err) opts.output.write(`gotrace: history disabled: ${err.message}\n`);
-      resolve();
-    });
   });
 }
 

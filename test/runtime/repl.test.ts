@@ -12,6 +12,7 @@ import { FakeKernel, fakeBackend, ReplDriver } from '../helpers/repl.js';
 import { Target } from '../../runtime/target.js';
 import { complete, functionCandidates } from '../../runtime/repl/complete.js';
 import { historyPath } from '../../runtime/repl.js';
+import { loadHistory } from '../../runtime/repl/history.js';
 
 const bin = buildGo('ticker');
 
@@ -287,7 +288,7 @@ t.test('terminal: history in $HOME, Ctrl-C clears the line then exits, output ab
   d.input.write('\x03');
   t.equal(await d.session.done, 0, 'second Ctrl-C on an empty line exits');
   await new Promise((r) => setTimeout(r, 100));
-  const hist = fs.readFileSync(historyPath(), 'utf8').split('\n').filter(Boolean);
+  const hist = loadHistory(historyPath());
   t.same(hist, ['.probes', 'uprobe:main.tick { @n = count(); }', '.maps'], 'history: newest first, kept from before');
   t.ok(kernel.handles.every((h) => h.disposed));
 });

@@ -16,7 +16,8 @@ export interface LoadOptions {
   targetTgid: number;
   /** pid given to the kernel when attaching (-1: any). Filtering happens in BPF regardless. */
   attachPid: number;
-  /** Path used to attach (e.g. /proc/PID/exe so a container's binary is found). */
+  /** Path used to attach: GoBinary.attachPath(), the open file analyzed (/proc/self/fd/N), so
+   *  a file renamed over the binary's path since cannot receive the probes. */
   attachPath?: string;
   /** For ustack symbols. */
   binary?: GoBinary;

@@ -15,6 +15,7 @@ import { GoBinaryError, binaryDiagnostic } from '../compiler/go/binary.js';
 import { diag } from '../grammar/catalog/index.js';
 import type { Diagnostic } from '../grammar/diagnostics.js';
 import { openCached } from '../compiler/passes/resolve.js';
+import type { TracedFiles } from './identity.js';
 
 // fd 3 is the hold pipe; it is closed before exec so the target sees the fds it would see alone.
 const HOLD = 'read -r _ <&3; exec 3<&-; exec "$@"';
@@ -248,6 +249,12 @@ export class Target {
     const plan = Target.check(spec);
     if (plan.binary) checkGo(plan.binary);
     return Target.start(plan, opts);
+  }
+
+  /** What a probe's binary must be before it is attached (runtime/identity.ts): the process
+   *  once it runs the program (-p, a released -c), else the file the command or path names. */
+  tracedFiles(): TracedFiles {
+    return this.pid !== undefined && !this.held ? { pid: this.pid } : { path: this.binary };
   }
 
   /** A -c command still waiting for its first probe. */

@@ -13,6 +13,7 @@ import { LiveProgram, type LiveEvent } from './session.js';
 import type { OutputSink } from './sink.js';
 import type { Target } from './target.js';
 import type { Sizes } from './drops.js';
+import { checkBeforeAttach } from './identity.js';
 
 export interface TraceInput {
   object: Uint8Array;
@@ -76,10 +77,16 @@ export async function runTrace(t: TraceInput): Promise<number> {
   let live: LiveProgram | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
+    const mismatch = checkBeforeAttach(t.binary, t.target.tracedFiles());
+    if (mismatch) {
+      t.report([diag('GT5009', undefined, { mismatch })]);
+      return 1;
+    }
     live = LiveProgram.load(t.object, t.manifest, {
       targetTgid: t.target.tgid,
       attachPid: t.target.attachPid,
-      attachPath: t.target.attachPath,
+      // The very file analyzed, through its open descriptor (see GoBinary.attachPath).
+      attachPath: t.binary?.attachPath() ?? t.target.attachPath,
       binary: t.binary,
       sizes: t.sizes,
     });

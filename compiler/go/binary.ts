@@ -340,6 +340,27 @@ export class GoBinary {
   }
 
   /** The underlying ELF reader, for tools that need raw sections. */
+  /** The file analyzed: st_dev and st_ino of the open file, and its size and mtime then. */
+  get opened(): { dev: number; ino: number; size: number; mtimeMs: number } {
+    const st = this.elf.opened;
+    return { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+  }
+
+  /**
+   * A path to the very file analyzed, through gotrace's open descriptor: uprobes attached by it
+   * land on that file's inode even if the path it was opened by now names another file.
+   * N.B. attaching by the original path would let a rebuild (a `go build` renaming a new file
+   * over it) receive breakpoints at offsets computed for the old one: in the middle of an
+   * instruction, silently changing what the target computes.
+   */
+  changedSinceOpened(): boolean {
+    return this.elf.changedSinceOpened();
+  }
+
+  attachPath(): string {
+    return `/proc/self/fd/${this.elf.descriptor()}`;
+  }
+
   elfFile(): ElfFile {
     return this.elf;
   }

@@ -63,12 +63,16 @@ export class ElfFile {
   readonly segments: ElfSegment[];
   private fd: number | undefined;
   private readonly size: number;
+  /** The open file as it was when opened: which file (st_dev, st_ino) and which version of it
+   *  (size, mtime), to check later that the analyzed file is the one attached to. */
+  readonly opened: fs.Stats;
   private symbolCache?: ElfSymbol[];
 
   private constructor(path: string, fd: number) {
     this.path = path;
     this.fd = fd;
-    this.size = fs.fstatSync(fd).size;
+    this.opened = fs.fstatSync(fd);
+    this.size = this.opened.size;
     const h = this.read(0, Math.min(64, this.size));
     if (h.length < 16 || h.readUInt32BE(0) !== 0x7f454c46) {
       throw new GoBinaryError(`${path}: not an ELF file`);
@@ -108,6 +112,20 @@ export class ElfFile {
       // Header fields pointing past the end or overflowing: Buffer reads throw RangeError.
       throw new GoBinaryError(`${path}: malformed ELF file (${(e as Error).message})`);
     }
+  }
+
+  /** The open file's descriptor (for /proc/self/fd/N); throws once closed. */
+  descriptor(): number {
+    if (this.fd === undefined) throw new Error(`${this.path}: ELF file already closed`);
+    return this.fd;
+  }
+
+  /** Was the open file written since it was opened (same inode, other content)?
+   *  N.B. not ctime: renaming another file over the path changes this inode's link count, and
+   *  with it its ctime, without touching its content. */
+  changedSinceOpened(): boolean {
+    const now = fs.fstatSync(this.descriptor());
+    return now.size !== this.opened.size || now.mtimeMs !== this.opened.mtimeMs;
   }
 
   close(): void {

@@ -11,6 +11,13 @@ export const runtimeCodes = {
   GT5006: { severity: 'error', message: 'cannot write {file}: {reason}' },
   GT5007: { severity: 'error', message: 'no binary to list: give uprobe:PATH:PATTERN, a PATH, -p PID or -c CMD' },
   GT5008: { severity: 'error', message: '{tid} is a thread of process {pid}{comm}, not a process', hint: 'trace the process: -p {pid}' },
+  GT5009: {
+    severity: 'error',
+    message: '{mismatch}: nothing attached',
+    about:
+      'the binary the probes were resolved in is not the one that runs: the -p process runs another file, or the file at the path was replaced or written since it was analyzed (probe sites are offsets in that file)',
+    hint: 'run gotrace again on the binary that runs',
+  },
   // ---- kernel ----
   GT5100: {
     severity: 'error',

@@ -35,6 +35,7 @@ import type { DecodeContext } from '../values.js';
 import { realBackend, type Backend, type ProbeHandle } from './backend.js';
 import { runStatements, statementIncomplete, type StatementMaps } from './statements.js';
 import type { Target } from '../target.js';
+import { binaryMismatch } from '../identity.js';
 
 export const HITS_MAP = '@__hits';
 
@@ -268,13 +269,15 @@ export class ReplCore {
       const kept = this.maps.get(spec.name);
       if (kept && spec.name !== HITS_MAP) reuseMaps.set(spec.cName, kept.fd);
     }
+    const mismatch = c.binary && binaryMismatch(c.binary, own ? this.target.tracedFiles() : { path: c.binary.path });
+    if (mismatch) return void this.report([diag('GT5009', probe.span, { mismatch })]);
     let handle: ProbeHandle | undefined;
     const id = this.nextId;
     try {
       handle = this.backend.load(c.object!, m, {
         targetTgid: own ? this.target.tgid : 0,
         attachPid: own ? this.target.attachPid : -1,
-        attachPath: own ? this.target.attachPath : undefined,
+        attachPath: c.binary?.attachPath(),
         binary: c.binary,
         reuseMaps,
       });

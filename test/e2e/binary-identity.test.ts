@@ -10,6 +10,8 @@ import t, { type Test } from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace, startGotrace, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
+import { fakeBackend, ReplDriver } from '../helpers/repl.js';
+import { ReplTarget } from '../../runtime/repl/target.js';
 
 const PROGRAM = (bin = '') => `uprobe:${bin ? bin + ':' : ''}main.handle { @n = count(); }`;
 
@@ -109,4 +111,15 @@ t.test('a probe on binary A with -p of a process running B is refused, naming bo
   t.match(r.stderr, new RegExp(`process ${ticker.pid} runs \\S+/ticker-\\w+ \\(Go build ID .*\\), not ${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(Go build ID`));
   t.notMatch(r.stderr, /Attaching/);
   t.equal(ticker.exitCode, null, 'the ticker still runs');
+});
+
+t.test('REPL: a probe typed after the binary was replaced on disk is refused, nothing attached', async (t) => {
+  const { app, rebuilt } = workspace(t);
+  const d = new ReplDriver({ target: ReplTarget.open({ path: app }), backend: fakeBackend() });
+  await d.waitFor(/gotrace> $/);
+  t.equal(await d.type(PROGRAM()), 'probe 1 attached: uprobe:main.handle\n');
+  fs.renameSync(rebuilt, app);
+  t.match(await d.type(PROGRAM()), /ERROR: .*app \(Go build ID \S+, inode [\d:]+\) is not .*app \(Go build ID \S+, inode [\d:]+\), the binary the probes were resolved in \(replaced since\): nothing attached/);
+  t.equal(d.core.probes.size, 1, 'the second probe was not attached');
+  await d.end();
 });

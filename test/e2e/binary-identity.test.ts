@@ -11,7 +11,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace, startGotrace, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 import { fakeBackend, ReplDriver } from '../helpers/repl.js';
-import { ReplTarget } from '../../runtime/repl/target.js';
+import { Target } from '../../runtime/target.js';
 
 const PROGRAM = (bin = '') => `uprobe:${bin ? bin + ':' : ''}main.handle { @n = count(); }`;
 
@@ -115,7 +115,7 @@ t.test('a probe on binary A with -p of a process running B is refused, naming bo
 
 t.test('REPL: a probe typed after the binary was replaced on disk is refused, nothing attached', async (t) => {
   const { app, rebuilt } = workspace(t);
-  const d = new ReplDriver({ target: ReplTarget.open({ path: app }), backend: fakeBackend() });
+  const d = new ReplDriver({ target: Target.open({ path: app }), backend: fakeBackend() });
   await d.waitFor(/gotrace> $/);
   t.equal(await d.type(PROGRAM()), 'probe 1 attached: uprobe:main.handle\n');
   fs.renameSync(rebuilt, app);

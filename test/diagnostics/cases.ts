@@ -175,6 +175,8 @@ export const cases: { readonly [C in Code]: Case } = {
   GT5006: { repl: ['.save /nonexistent/dir/x.gt'] },
   GT5007: { cli: ['-l', 'main.*'] },
   GT5008: { cli: () => ['-p', String(threadOfThisProcess()), '-e', 'BEGIN { exit() }'] },
+  // A probe on one binary, -p of a process running another (this test's own Node).
+  GT5009: { cli: () => ['-p', String(process.pid), '-e', `uprobe:${buildGo('latency')}:main.handle { @n = count(); }`] },
   GT5100: { cli: ['-e', 'BEGIN { exit() }'], noBpf: true },
   GT5601: { repl: ['@nope'] },
   GT5602: { repl: ['interval:s:1 { @x = count() }', '.detach 1', 'interval:s:1 { @x = 5 }'] },

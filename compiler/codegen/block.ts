@@ -1,0 +1,183 @@
+// Statements in C: one block as `static __always_inline void gt_blockN(ctx, call, now,
+// probe)`, its variables, map updates (aggregations per CPU), events and bounded loops.
+import type * as ast from '../../grammar/ast.js';
+import { INT, type Ty } from '../passes/types.js';
+import { ExprWriter } from './exprs.js';
+import { binary, varC, WHILE_LIMIT } from './writer.js';
+
+/** Writes one block as `static __always_inline void gt_blockN(ctx, call, now, probe)`. */
+export class BlockWriter extends ExprWriter {
+  write(): string {
+    const b = this.info;
+    this.out.push(
+      `/* block ${b.index} */`,
+      `static __always_inline void gt_block${b.index}(struct gt_regs *ctx, struct gt_call *call, __u64 now, __u64 probe)`,
+      `{`,
+    );
+    this.line(`__u32 gt_zero_key = 0;`);
+    this.line(`char *gt_s = bpf_map_lookup_elem(&gt_scratch, &gt_zero_key);`);
+    this.line(`if (!gt_s)`);
+    this.line(`\treturn;`);
+    for (const [name, t] of b.vars) this.declareVar(name, t);
+    this.line(`(void)ctx; (void)call; (void)now; (void)probe;`);
+    if (b.block.predicate) {
+      this.line(`if (!(${this.expr(b.block.predicate)}))`);
+      this.line(`\treturn;`);
+    }
+    this.stmts(b.block.body);
+    this.out.push(`}`);
+    return this.out.join('\n');
+  }
+
+  private stmts(ss: ast.Stmt[]): void {
+    for (const s of ss) {
+      const mark = this.scratch.mark();
+      const outer = this.at;
+      this.at = s;
+      this.stmt(s);
+      this.at = outer;
+      this.scratch.release(mark);
+    }
+  }
+
+  private stmt(s: ast.Stmt): void {
+    switch (s.kind) {
+      case 'ExprStmt':
+        if (this.sem.eventOf.has(s.expr)) return this.nested('{', () => this.emitEvent(s.expr));
+        if (s.expr.kind === 'Call' && s.expr.name === 'delete') {
+          const ref = s.expr.args[0] as ast.MapRef;
+          return this.nested('{', () => {
+            const m = this.maps.get(ref.name)!;
+            this.line(`bpf_map_delete_elem(&${m.cName}, ${this.key(ref, m)});`);
+          });
+        }
+        return this.nested('{', () => this.line(`(void)(${this.expr(s.expr)});`));
+      case 'AssignStmt':
+        if (s.target.kind === 'VarRef') {
+          const name = this.vref(s.target.name);
+          const t = this.info.vars.get(s.target.name)!;
+          if (t.k === 'str' || t.k === 'ustack') return this.nested('{', () => this.fill(s.value, t, name));
+          const ref = s.target;
+          return this.nested('{', () => {
+            const v = this.expr(s.value);
+            if (s.op === '=') this.line(`${name} = ${v};`);
+            else this.line(`${name} = ${binary(s.op.slice(0, -1) as ast.BinaryOp, name, v)};`);
+          });
+        }
+        return this.nested('{', () => this.mapAssign(s.target as ast.MapRef, s.op, s.value));
+      case 'IncDecStmt': {
+        if (s.target.kind === 'VarRef') return this.line(`${varC(s.target.name)}${s.op};`);
+        const one: ast.Expr = { kind: 'IntLit', span: s.span, value: 1n, text: '1' };
+        this.sem.types.set(one, INT);
+        return this.nested('{', () => this.mapAssign(s.target as ast.MapRef, s.op === '++' ? '+=' : '-=', one));
+      }
+      case 'IfStmt':
+        this.nested(`if (${this.expr(s.cond)}) {`, () => this.stmts(s.then), s.else ? '} else {' : '}');
+        if (s.else) {
+          this.depth++;
+          this.stmts(s.else);
+          this.depth--;
+          this.line('}');
+        }
+        return;
+      case 'BlockStmt':
+        return this.nested('{', () => this.stmts(s.body));
+      case 'UnrollStmt':
+        for (let i = 0; i < s.count; i++) this.nested('{', () => this.stmts(s.body));
+        return;
+      case 'WhileStmt':
+        return this.whileLoop(s);
+      case 'ReturnStmt':
+        return this.line(`return;`);
+    }
+  }
+
+  /** Bounded: the verifier must see an end. A loop whose condition still holds after
+   *  WHILE_LIMIT iterations is cut off there and counted in its gt_drops slot. */
+  private whileLoop(s: Extract<ast.Stmt, { kind: 'WhileStmt' }>): void {
+    const pos = s.span.file.position(s.span.start);
+    const slot = this.drops.push({ kind: 'loop_cut', at: `${s.span.file.name}:${pos.line}:${pos.col}`, limit: WHILE_LIMIT }) - 1;
+    const i = `gt_i${this.tmp++}`;
+    const done = `gt_done${this.tmp++}`;
+    this.line(`int ${done} = 0;`);
+    this.nested(`for (int ${i} = 0; ${i} < ${WHILE_LIMIT}; ${i}++) {`, () => {
+      this.nested(`if (!(${this.expr(s.cond)})) {`, () => {
+        this.line(`${done} = 1;`);
+        this.line('break;');
+      });
+      this.stmts(s.body);
+    });
+    // After the last allowed iteration the condition decides whether anything was cut off.
+    this.nested(`if (!${done}) {`, () => {
+      this.line(`if (${this.expr(s.cond)})`);
+      this.line(`\tgt_count(&gt_drops, ${slot});`);
+    });
+  }
+
+  private mapAssign(ref: ast.MapRef, op: ast.AssignOp, value: ast.Expr): void {
+    const m = this.maps.get(ref.name)!;
+    if (value.kind === 'Call' && m.perCpu) {
+      const x = `gt_x${this.tmp++}`;
+      this.line(`__s64 ${x} = ${value.args[0] ? this.expr(value.args[0]) : '1'};`);
+      switch (m.kind) {
+        case 'count':
+        case 'sum':
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m)}, ${x}, ${this.dropSlot(m)});`);
+        case 'avg':
+        case 'stats':
+          return this.line(`GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m)}, ${x}, ${this.dropSlot(m)});`);
+        case 'min':
+          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, <, ${this.dropSlot(m)});`);
+        case 'max':
+          return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, >, ${this.dropSlot(m)});`);
+        case 'hist':
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, 1, ${this.dropSlot(m)});`);
+        case 'lhist': {
+          const { min, max, step } = m.lhist!;
+          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1, ${this.dropSlot(m)});`);
+        }
+        default:
+          throw new Error(`codegen: ${m.kind} map assigned a call`);
+      }
+    }
+    const k = this.key(ref, m);
+    if (m.value?.type === 'str') {
+      const v = this.scratchTemp(`struct gt_val_${m.cName}`, 'gt_sv', m.value.size);
+      this.fill(value, { k: 'str', size: m.value.size }, `${v}->v`);
+      this.line(`if (bpf_map_update_elem(&${m.cName}, ${k}, ${v}, BPF_ANY))`);
+      this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
+      return;
+    }
+    const v = `gt_v${this.tmp++}`;
+    if (op === '=') this.line(`__s64 ${v} = ${this.expr(value)};`);
+    else {
+      const cur = `gt_cur${this.tmp++}`;
+      this.line(`__s64 *${cur} = bpf_map_lookup_elem(&${m.cName}, ${k});`);
+      this.line(`__s64 ${v} = ${binary(op.slice(0, -1) as ast.BinaryOp, `(${cur} ? *${cur} : 0)`, this.expr(value))};`);
+    }
+    this.line(`if (bpf_map_update_elem(&${m.cName}, ${k}, &${v}, BPF_ANY))`);
+    this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
+  }
+
+  private emitEvent(call: ast.Expr): void {
+    const ev = this.events[this.sem.eventOf.get(call)!];
+    const args = call.kind === 'Call' ? (ev.kind === 'print_value' || ev.kind === 'exit' ? call.args : call.args.slice(1)) : [];
+    const e = `gt_e${this.tmp++}`;
+    // Reserve first and fill the record in place: strings and captured Go values can be far
+    // larger than the 512-byte BPF stack. Nothing below returns early, so the record is always
+    // submitted.
+    this.line(`struct gt_ev_${ev.id} *${e} = gt_event_reserve(sizeof(*${e}));`);
+    this.nested(`if (${e}) {`, () => {
+      this.line(`${e}->h.event = ${ev.id};`);
+      this.line(`${e}->h.probe = probe;`);
+      ev.args.forEach((f, i) => {
+        const a = args[i];
+        const dest = `${e}->a${i}`;
+        if (f.type === 'go') this.goCaptureInto(this.sem.goAccess.get(a)!, f.go!, dest);
+        else if (f.type === 'str' || f.type === 'ustack') this.fill(a, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, dest);
+        else this.line(`${dest} = ${this.expr(a)};`);
+      });
+      this.line(`bpf_ringbuf_submit(${e}, 0);`);
+    });
+  }
+}

@@ -1,0 +1,192 @@
+// Expressions in C: integers as C expressions (lines they need written before), strings and
+// stacks filled into buffers, map keys built in scratch space, builtins by a table.
+import type * as ast from '../../grammar/ast.js';
+import type { MapSpec } from '../manifest.js';
+import { underlying } from '../passes/govalues.js';
+import { storageSize, type Ty } from '../passes/types.js';
+import { GoWriter } from './go-values.js';
+import { EXPR_DEPTH_PER_LINE } from './scratch.js';
+import { binary, castType } from './writer.js';
+
+/** Builtins as C, by name. */
+const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
+  goid: () => '(__s64)gt_goid(ctx)',
+  pid: () => '(__s64)(bpf_get_current_pid_tgid() >> 32)',
+  tid: () => '(__s64)(__u32)bpf_get_current_pid_tgid()',
+  uid: () => '(__s64)(__u32)bpf_get_current_uid_gid()',
+  gid: () => '(__s64)(bpf_get_current_uid_gid() >> 32)',
+  cpu: () => '(__s64)bpf_get_smp_processor_id()',
+  nsecs: () => '(__s64)bpf_ktime_get_ns()',
+  elapsed: (w) => (w.context === 'function' ? '(__s64)(now - call->start_ns)' : '(__s64)(now - gt_cfg.start_ns)'),
+  retval: () => '(__s64)ctx->ax',
+  func: () => '(__s64)probe',
+  probe: () => '(__s64)probe',
+  ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, () => `(__s64)call->args[${i}]`])),
+};
+
+export abstract class ExprWriter extends GoWriter {
+  /** Fill a buffer of type t (a string or a stack) from an expression. */
+  protected fill(e: ast.Expr, t: Ty, dest: string): void {
+    const size = storageSize(t);
+    this.zero(`&${dest}`, size);
+    if (t.k === 'ustack') {
+      this.line(`gt_ustack(ctx, (__u64 *)&${dest});`);
+      return;
+    }
+    if (t.k !== 'str') {
+      this.line(`*(__s64 *)&${dest} = ${this.expr(e)};`);
+      return;
+    }
+    const acc = this.sem.goAccess.get(e);
+    if (acc) return this.goString(acc, dest, size);
+    if (e.kind === 'Call' && e.name === 'str') {
+      const a = e.args[0];
+      const inner = this.sem.goAccess.get(a);
+      if (inner) {
+        const u = underlying(inner.type);
+        if (u.kind === 'string' || u.kind === 'slice') return this.goString(inner, dest, size);
+        this.line(`gt_read_cstr((char *)&${dest}, ${size}, (__u64)(${this.goScalar(inner)}));`);
+        return;
+      }
+      if (this.ty(a).k === 'str') return this.fill(a, t, dest);
+      this.line(`gt_read_cstr((char *)&${dest}, ${size}, (__u64)(${this.expr(a)}));`);
+      return;
+    }
+    switch (e.kind) {
+      case 'StrLit':
+      case 'Positional': {
+        const text = e.kind === 'StrLit' ? e.value : this.sem.positional.get(e)!;
+        const bytes = Buffer.from(text).subarray(0, size - 1);
+        bytes.forEach((b, i) => this.line(`((char *)&${dest})[${i}] = ${b};`));
+        return;
+      }
+      case 'Ident': // comm
+        this.line(`bpf_get_current_comm(&${dest}, ${Math.min(size, 16)});`);
+        return;
+      case 'VarRef':
+        this.copy(`&${dest}`, `&${this.vref(e.name)}`, Math.min(size, storageSize(this.ty(e))));
+        return;
+      case 'MapRef': {
+        const m = this.maps.get(e.name)!;
+        const k = this.key(e, m);
+        const p = `gt_p${this.tmp++}`;
+        this.line(`struct gt_val_${m.cName} *${p} = bpf_map_lookup_elem(&${m.cName}, ${k});`);
+        this.nested(`if (${p}) {`, () => this.copy(`&${dest}`, `${p}->v`, Math.min(size, m.value!.size)));
+        return;
+      }
+      default:
+        throw new Error(`codegen: no string form for ${e.kind}`);
+    }
+  }
+
+  /** Builds a map key in scratch space; returns a pointer to it. */
+  protected key(ref: ast.MapRef, m: MapSpec, bucket?: string): string {
+    const k = this.scratchTemp(`struct gt_key_${m.cName}`, 'gt_k', m.keySize);
+    // Every field below is written whole (strings and stacks are zeroed by fill), and fields are
+    // 8-byte sizes without padding: only a map without keys (one unused int field) needs zeroing.
+    if (ref.keys.length === 0) this.zero(k, m.keySize);
+    ref.keys.forEach((e, i) => {
+      const f = m.keys[i];
+      if (f.type === 'str' || f.type === 'ustack') this.fill(e, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, `${k}->f${i}`);
+      else this.line(`${k}->f${i} = ${this.expr(e)};`);
+    });
+    if (bucket !== undefined) this.line(`${k}->f${ref.keys.length} = ${bucket};`);
+    return k;
+  }
+
+  /**
+   * `a + b + c ...`: a left-leaning tree as deep as the chain is long. Walked with a loop (no
+   * JS recursion) and, like nested expressions (see expr()), spilled into a temporary every
+   * EXPR_DEPTH_PER_LINE operators: clang crashes on a few hundred nested parentheses. Lookups the operands need are emitted before, in
+   * order, as for any expression, so the result is the same as the nested form's.
+   */
+  protected binaryChain(top: ast.Expr & { kind: 'Binary' }): string {
+    const spine: Array<ast.Expr & { kind: 'Binary' }> = [];
+    let n: ast.Expr = top;
+    for (; n.kind === 'Binary' && this.ty(n.left).k !== 'str'; n = n.left) spine.push(n);
+    let acc = this.expr(n);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      acc = binary(spine[i]!.op, acc, this.expr(spine[i]!.right));
+      if (i > 0 && (spine.length - i) % EXPR_DEPTH_PER_LINE === 0) {
+        acc = this.tmpS64(acc);
+      }
+    }
+    return acc;
+  }
+
+  /** C for an expression. N.B. clang refuses brackets nested deeper than 256 and every level of
+   *  the script's expressions adds two (a 130-term sum is 260 deep), so every
+   *  EXPR_DEPTH_PER_LINE levels the value goes through a temporary. Expressions have no side
+   *  effects, so computing an operand of `&&`, `||` or `?:` unconditionally changes nothing. */
+  expr(e: ast.Expr): string {
+    this.exprDepth++;
+    try {
+      const c = this.exprInner(e);
+      return this.exprDepth % EXPR_DEPTH_PER_LINE === 0 ? this.tmpS64(c) : c;
+    } finally {
+      this.exprDepth--;
+    }
+  }
+
+  protected exprInner(e: ast.Expr): string {
+    switch (e.kind) {
+      case 'IntLit':
+        return e.value > 0x7fffffffffffffffn ? `(__s64)${e.value}ULL` : `${e.value}LL`;
+      case 'BoolLit':
+        return e.value ? '1' : '0';
+      case 'Positional':
+        return `(__s64)${BigInt.asUintN(64, BigInt(this.sem.positional.get(e)!))}ULL`;
+      case 'Ident':
+        if (this.sem.goAccess.has(e)) return this.goScalar(this.sem.goAccess.get(e)!);
+        return this.builtin(e.name);
+      case 'Field':
+      case 'Index':
+        return this.goScalar(this.sem.goAccess.get(e)!);
+      case 'NilLit':
+        return '0';
+      case 'Call':
+        if (e.name === 'len') return this.goLen(e.args[0]);
+        if (e.name === 'hex' || e.name === 'usym') return this.expr(e.args[0]);
+        throw new Error(`codegen: ${e.name}() has no integer value`);
+      case 'VarRef':
+        return this.vref(e.name);
+      case 'MapRef': {
+        const m = this.maps.get(e.name)!;
+        const k = this.key(e, m);
+        const p = `gt_rp${this.tmp++}`;
+        this.line(`__s64 *${p} = bpf_map_lookup_elem(&${m.cName}, ${k});`);
+        return `(${p} ? *${p} : 0)`;
+      }
+      case 'Unary':
+        return e.op === '!' ? `(__s64)(!(${this.expr(e.operand)}))` : `(${e.op}(${this.expr(e.operand)}))`;
+      case 'Binary': {
+        const lt = this.ty(e.left);
+        if (lt.k === 'str' && (e.op === '==' || e.op === '!=')) {
+          // Byte-for-byte over the smaller buffer, whose zero padding takes part (gt_streq).
+          const rt = this.ty(e.right);
+          const n = Math.min(storageSize(lt), storageSize(rt));
+          const a = this.scratchTemp(`char`, 'gt_sa', storageSize(lt));
+          this.fill(e.left, lt, `*${a}`);
+          const b = this.scratchTemp(`char`, 'gt_sb', storageSize(rt));
+          this.fill(e.right, rt, `*${b}`);
+          const r = `gt_eq${this.tmp++}`;
+          this.line(`__s64 ${r} = gt_streq(${a}, ${b}, ${n});`);
+          return e.op === '==' ? r : `(!${r})`;
+        }
+        return e.left.kind === 'Binary' ? this.binaryChain(e) : binary(e.op, this.expr(e.left), this.expr(e.right));
+      }
+      case 'Ternary':
+        return `((${this.expr(e.cond)}) ? (${this.expr(e.then)}) : (${this.expr(e.else)}))`;
+      case 'Cast':
+        return `(__s64)(${castType(e.type)})(${this.expr(e.operand)})`;
+      default:
+        throw new Error(`codegen: ${e.kind} is rejected by the semantic pass`);
+    }
+  }
+
+  private builtin(name: string): string {
+    const c = BUILTIN_C[name];
+    if (!c) throw new Error(`codegen: unknown builtin ${name}`);
+    return c({ context: this.info.context });
+  }
+}

@@ -1,0 +1,159 @@
+// Go values in C: where an access (compiler/passes/govalues.ts) leads, registers saved at
+// entry or user memory, and how a value is read there: scalars, strings, lengths, and whole
+// values captured for print()/%v.
+import type * as ast from '../../grammar/ast.js';
+import type { RegPiece } from '../go/abi.js';
+import { GO_STR_LEN, underlying, type GoAccess } from '../passes/govalues.js';
+import type { GoFormat } from '../passes/types.js';
+import { CWriter } from './writer.js';
+
+export type GoLoc = { kind: 'regs'; pieces: RegPiece[]; base: number; result: boolean } | { kind: 'mem'; addr: string };
+
+/** Go's ABI register names → pt_regs fields. */
+const REG_FIELDS: Record<string, string> = {
+  RAX: 'ax', RBX: 'bx', RCX: 'cx', RDI: 'di', RSI: 'si', R8: 'r8', R9: 'r9', R10: 'r10', R11: 'r11',
+};
+/** The order gt_fill_call saves them in (struct gt_call.args). */
+const ARG_REGS = ['ax', 'bx', 'cx', 'di', 'si', 'r8', 'r9', 'r10', 'r11'];
+
+export abstract class GoWriter extends CWriter {
+  /** Capture a Go value for print()/%v, laid out as its GoFormat says. */
+  protected goCaptureInto(a: GoAccess, fmt: GoFormat, dest: string): void {
+    const buf = `((char *)&${dest})`;
+    switch (fmt.kind) {
+      case 'int':
+      case 'float':
+      case 'ptr':
+        this.line(`*(__s64 *)${buf} = ${this.goScalar(a)};`);
+        return;
+      case 'str':
+        this.goString(a, `*(${buf} + ${GO_STR_LEN})`, fmt.cap, `*(__s64 *)${buf}`);
+        return;
+      case 'iface': {
+        const loc = this.goLoc(a);
+        const w0 = this.tmpU64(this.word(loc, 0));
+        const data = this.tmpU64(this.word(loc, 8));
+        // The first word: an itab for a non-empty interface (the linker names each one,
+        // go.itab.TYPE,IFACE), the type descriptor for `any`.
+        this.line(`*(__u64 *)${buf} = ${w0};`);
+        this.line(`*(__u64 *)(${buf} + 8) = ${data};`);
+        // Common error types (*errors.errorString, *fmt.wrapError) start with their message;
+        // user space shows it only for those types.
+        this.line(`*(__s64 *)(${buf} + 16) = ${data} ? gt_read_gostr_at(${buf} + ${16 + GO_STR_LEN}, ${fmt.cap}, ${data}) : -1;`);
+        return;
+      }
+      case 'struct': {
+        const loc = this.goLoc(a);
+        if (loc.kind === 'mem') this.nested(`if (bpf_probe_read_user(${buf}, ${fmt.size}, (void *)${loc.addr})) {`, () => this.zero(buf, fmt.size));
+        else
+          for (const p of loc.pieces.filter((x) => x.offset >= loc.base && x.offset < loc.base + fmt.size))
+            this.line(`*(__u${p.size * 8} *)(${buf} + ${p.offset - loc.base}) = (__u${p.size * 8})${this.reg(p.reg, loc.result)};`);
+        for (const f of fmt.fields) {
+          if (f.fmt.kind !== 'str' || f.extra === undefined) continue;
+          const len = `*(__s64 *)(${buf} + ${f.extra})`;
+          const dst = `${buf} + ${f.extra + GO_STR_LEN}`;
+          if (loc.kind === 'mem') this.line(`${len} = gt_read_gostr_at(${dst}, ${f.fmt.cap}, ${loc.addr} + ${f.offset});`);
+          else this.line(`${len} = gt_read_gostr(${dst}, ${f.fmt.cap}, ${this.word({ ...loc, base: loc.base + f.offset }, 0)}, ${this.word({ ...loc, base: loc.base + f.offset }, 8)});`);
+        }
+        return;
+      }
+      case 'slice': {
+        const loc = this.goLoc(a);
+        const ptr = this.tmpU64(this.word(loc, 0));
+        const len = this.tmpU64(this.word(loc, 8));
+        const nb = `gt_nb${this.tmp++}`;
+        this.line(`*(__u64 *)${buf} = ${len};`);
+        this.line(`__u64 ${nb} = ${len} * ${fmt.elemSize};`);
+        this.line(`if (${nb} > ${fmt.max * fmt.elemSize})`);
+        this.line(`\t${nb} = ${fmt.max * fmt.elemSize};`);
+        this.line(`if (${nb} && bpf_probe_read_user(${buf} + 8, ${nb}, (void *)${ptr}))`);
+        this.line(`\t*(__u64 *)${buf} = (__u64)-1;`);
+        return;
+      }
+      case 'opaque':
+        return;
+    }
+  }
+
+  /** Where an access leads: registers (pieces of the root value) or a user address. */
+  protected goLoc(a: GoAccess): GoLoc {
+    let loc: GoLoc =
+      a.root.location.kind === 'regs'
+        ? { kind: 'regs', pieces: a.root.location.pieces, base: 0, result: a.root.isResult }
+        : { kind: 'mem', addr: `(ctx->sp + ${(a.root.location as { offset: number }).offset})` };
+    for (const st of a.steps) {
+      switch (st.op) {
+        case 'field':
+          loc = loc.kind === 'regs' ? { ...loc, base: loc.base + st.offset } : { kind: 'mem', addr: `(${loc.addr} + ${st.offset})` };
+          break;
+        case 'deref':
+          loc = { kind: 'mem', addr: this.tmpU64(this.word(loc, 0)) };
+          break;
+        case 'index': {
+          const i = this.tmpU64(this.expr(st.index));
+          if (st.container === 'slice') {
+            const ptr = this.tmpU64(this.word(loc, 0));
+            const len = this.tmpU64(this.word(loc, 8));
+            // Out of range reads address 0, which faults: a zero, never another element.
+            loc = { kind: 'mem', addr: this.tmpU64(`(${i} < ${len} ? ${ptr} + ${i} * ${st.elemSize} : 0)`) };
+          } else if (loc.kind === 'regs') {
+            loc = { ...loc, base: loc.base }; // arrays in registers have one element
+          } else {
+            loc = { kind: 'mem', addr: this.tmpU64(`(${i} < ${st.length} ? ${loc.addr} + ${i} * ${st.elemSize} : 0)`) };
+          }
+          break;
+        }
+      }
+    }
+    return loc;
+  }
+
+  /** The 8-byte word at `off` of a location. */
+  protected word(loc: GoLoc, off: number): string {
+    if (loc.kind === 'mem') return `gt_read_int(${loc.addr} + ${off}, 8, 0)`;
+    const p = loc.pieces.find((x) => x.offset === loc.base + off);
+    return p ? this.reg(p.reg, loc.result) : '0';
+  }
+
+  protected reg(r: string, result: boolean): string {
+    const name = REG_FIELDS[r];
+    return result ? `ctx->${name}` : `call->args[${ARG_REGS.indexOf(name)}]`;
+  }
+
+  protected goScalar(a: GoAccess): string {
+    const u = underlying(a.type);
+    const size = Math.min(8, Math.max(1, u.size));
+    const sign = u.kind === 'base' && u.encoding === 'signed' ? 1 : 0;
+    const loc = this.goLoc(a);
+    if (loc.kind === 'mem') return `gt_read_int(${loc.addr}, ${size}, ${sign})`;
+    const p = loc.pieces.find((x) => x.offset === loc.base);
+    if (!p) return '0';
+    const v = this.reg(p.reg, loc.result);
+    if (size === 8) return `(__s64)${v}`;
+    return `(__s64)(${sign ? '__s' : '__u'}${size * 8})${v}`;
+  }
+
+  /** Reads a Go string into the buffer `dest`; `lenTo`, when given, receives the bytes kept. */
+  protected goString(a: GoAccess, dest: string, size: number, lenTo?: string): void {
+    const loc = this.goLoc(a);
+    const set = lenTo ? `${lenTo} = ` : '';
+    if (loc.kind === 'mem') {
+      this.line(`${set}gt_read_gostr_at((char *)&${dest}, ${size}, ${loc.addr});`);
+      return;
+    }
+    const ptr = this.tmpU64(this.word(loc, 0));
+    const len = this.tmpU64(this.word(loc, 8));
+    this.line(`${set}gt_read_gostr((char *)&${dest}, ${size}, ${ptr}, ${len});`);
+  }
+
+  protected goLen(arg: ast.Expr): string {
+    const a = this.sem.goAccess.get(arg)!;
+    const u = underlying(a.type);
+    if (u.kind === 'array') return `${u.length}LL`;
+    const loc = this.goLoc(a);
+    if (u.kind === 'string' || u.kind === 'slice') return `(__s64)${this.tmpU64(this.word(loc, 8))}`;
+    // map: hmap.count, chan: hchan.qcount, both the first word; a nil map or chan has length 0.
+    const p = this.tmpU64(this.word(loc, 0));
+    return `(${p} ? gt_read_int(${p}, 8, 1) : 0)`;
+  }
+}

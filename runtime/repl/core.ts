@@ -20,7 +20,6 @@ import { hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
 import { parse } from '../../grammar/index.js';
 import { lex } from '../../grammar/lexer.js';
 import { probeStartTokens, Shebang } from '../../grammar/tokens.js';
-import { mapRefs } from '../../grammar/walk.js';
 import { renderDiagnostics } from '../../grammar/render.js';
 import { SourceFile, span } from '../../grammar/source.js';
 import type { CompileResult } from '../../compiler/index.js';
@@ -33,11 +32,13 @@ import { createPrinter, type Printer } from '../printers/index.js';
 import type { LiveEvent } from '../session.js';
 import type { DecodeContext } from '../values.js';
 import { realBackend, type Backend, type ProbeHandle } from './backend.js';
+import { checkKeptMaps, hitCounter, reservedNames, specialBlocks } from './checks.js';
 import { runStatements, statementIncomplete, type StatementMaps } from './statements.js';
 import type { Target } from '../target.js';
 import { binaryMismatch } from '../identity.js';
 
 export const HITS_MAP = '@__hits';
+export { describeSpec } from './checks.js';
 
 export interface ReplOutput {
   /** The answer to the input being run (the prompt comes back after it). */
@@ -176,7 +177,7 @@ export class ReplCore {
     const sem = analyze({ ...program, probes: [...live, ...program.probes] });
     // Only its errors: warnings come once, from the compile of each block below.
     const ds = [...parsed.diagnostics, ...sem.diagnostics.filter((d) => d.severity === 'error' && (!d.span || d.span.file === file))];
-    ds.push(...this.reservedNames(program), ...this.specialBlocks(program));
+    ds.push(...reservedNames(program), ...specialBlocks(program, [...this.probes.values()].map((p) => p.ast)));
     if (hasErrors(ds)) return this.report(ds), [];
     if (!program.probes.length) {
       this.report([...ds, diag('GT5611', undefined)]);
@@ -185,7 +186,7 @@ export class ReplCore {
 
     const compiled = await Promise.all(program.probes.map((p) => this.compileBlock(file, p)));
     for (const c of compiled) ds.push(...c.diagnostics);
-    for (const c of compiled) if (c.result.manifest) ds.push(...this.checkKeptMaps(c.result.manifest, c.probe));
+    for (const c of compiled) if (c.result.manifest) ds.push(...checkKeptMaps(c.result.manifest, c.probe, this.maps));
     if (hasErrors(ds) || compiled.some((c) => !c.result.manifest || !c.result.object)) {
       this.report(ds);
       return [];
@@ -200,41 +201,12 @@ export class ReplCore {
     return ids;
   }
 
-  private reservedNames(program: ast.Program): Diagnostic[] {
-    return mapRefs(program)
-      .filter((ref) => ref.name.startsWith('@__'))
-      .map((ref) => diag('GT5603', ref.span));
-  }
-
-  /** BEGIN and END blocks are triggered by a call every such object sees: two live ones would
-   *  run each other's blocks. */
-  private specialBlocks(program: ast.Program): Diagnostic[] {
-    const ds: Diagnostic[] = [];
-    const seen = new Set<string>();
-    for (const p of this.probes.values()) for (const s of p.ast.specs) if (s.kind === 'SpecialSpec') seen.add(s.type);
-    for (const probe of program.probes)
-      for (const s of probe.specs) {
-        if (s.kind !== 'SpecialSpec') continue;
-        if (seen.has(s.type))
-          ds.push(diag('GT5608', s.span, { type: s.type }));
-        seen.add(s.type);
-      }
-    return ds;
-  }
-
   /** One block on its own, compiled from its AST with the hit counter added as its first
    *  statement (a node spanning nothing at the start of the body, so no diagnostic points
    *  at it); diagnostics stay on the text as typed. */
   private async compileBlock(file: SourceFile, probe: ast.Probe): Promise<{ probe: ast.Probe; result: CompileResult; diagnostics: Diagnostic[] }> {
     const at = probe.body.length ? probe.body[0].span.start : probe.span.end - 1;
-    const where = span(file, at, at);
-    const hits: ast.Stmt = {
-      kind: 'AssignStmt',
-      span: where,
-      op: '=',
-      target: { kind: 'MapRef', span: where, name: HITS_MAP, keys: [] },
-      value: { kind: 'Call', span: where, name: 'count', nameSpan: where, args: [] },
-    };
+    const hits = hitCounter(HITS_MAP, span(file, at, at));
     const program: ast.Program = { kind: 'Program', span: probe.span, probes: [{ ...probe, body: [hits, ...probe.body] }] };
     // Each object numbers its probes from its own base (at most MAX_FUNCTIONS per probe), so
     // func/probe values in shared maps name the right function whichever object wrote them.
@@ -244,21 +216,6 @@ export class ReplCore {
       probeIdBase: this.nextId * 1000,
     }, program);
     return { probe, result, diagnostics: result.diagnostics };
-  }
-
-  /** A map kept from earlier probes keeps its layout (checked on the compiled specs, which also
-   *  covers maps no live probe uses any more). */
-  private checkKeptMaps(m: Manifest, probe: ast.Probe): Diagnostic[] {
-    const ds: Diagnostic[] = [];
-    for (const spec of m.maps) {
-      const kept = this.maps.get(spec.name);
-      if (!kept || sameLayout(kept.spec, spec)) continue;
-      const where = mapRefs(probe).find((ref) => ref.name === spec.name)?.span ?? probe.span;
-      ds.push(
-        diag('GT5602', where, { name: spec.name, before: describeSpec(kept.spec), now: describeSpec(spec) }),
-      );
-    }
-    return ds;
   }
 
   private attachBlock(file: SourceFile, probe: ast.Probe, c: CompileResult, t0: number): number | undefined {
@@ -446,15 +403,4 @@ export class ReplCore {
     }
     if (errors.length) throw errors[0];
   }
-}
-
-function sameLayout(a: MapSpec, b: MapSpec): boolean {
-  const shape = (m: MapSpec) => JSON.stringify([m.kind, m.keyCount, m.keys, m.keySize, m.value, m.valueSize, m.perCpu, m.lhist]);
-  return shape(a) === shape(b);
-}
-
-export function describeSpec(m: MapSpec): string {
-  const what = m.kind === 'int' ? 'integers' : m.kind === 'str' ? 'strings' : m.kind === 'lhist' ? `lhist(${m.lhist!.min}, ${m.lhist!.max}, ${m.lhist!.step})` : `${m.kind}()`;
-  const keys = m.keys.slice(0, m.keyCount).map((k) => (k.type === 'str' ? 'string' : k.type));
-  return keys.length ? `${what} keyed by [${keys.join(', ')}]` : what;
 }

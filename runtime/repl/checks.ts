@@ -1,0 +1,66 @@
+// What the REPL checks of new probes besides the compiler's checks, and the node it adds to
+// each: names it reserves, one BEGIN/END at a time, maps that keep their layout across objects,
+// and the hidden hit counter.
+import type * as ast from '../../grammar/ast.js';
+import { diag } from '../../grammar/catalog/index.js';
+import type { Diagnostic } from '../../grammar/diagnostics.js';
+import { mapRefs } from '../../grammar/walk.js';
+import type { Manifest, MapSpec } from '../../compiler/manifest.js';
+
+/** Map names starting with @__ are the REPL's own (its hit counter). */
+export function reservedNames(program: ast.Program): Diagnostic[] {
+  return mapRefs(program)
+    .filter((ref) => ref.name.startsWith('@__'))
+    .map((ref) => diag('GT5603', ref.span));
+}
+
+/** BEGIN and END blocks are triggered by a call every such object sees: two live ones would
+ *  run each other's blocks. */
+export function specialBlocks(program: ast.Program, live: ast.Probe[]): Diagnostic[] {
+  const ds: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const p of live) for (const s of p.specs) if (s.kind === 'SpecialSpec') seen.add(s.type);
+  for (const probe of program.probes)
+    for (const s of probe.specs) {
+      if (s.kind !== 'SpecialSpec') continue;
+      if (seen.has(s.type)) ds.push(diag('GT5608', s.span, { type: s.type }));
+      seen.add(s.type);
+    }
+  return ds;
+}
+
+/** A map kept from earlier probes keeps its layout (checked on the compiled specs, which also
+ *  covers maps no live probe uses any more). */
+export function checkKeptMaps(m: Manifest, probe: ast.Probe, kept: ReadonlyMap<string, { spec: MapSpec }>): Diagnostic[] {
+  const ds: Diagnostic[] = [];
+  for (const spec of m.maps) {
+    const k = kept.get(spec.name);
+    if (!k || sameLayout(k.spec, spec)) continue;
+    const where = mapRefs(probe).find((ref) => ref.name === spec.name)?.span ?? probe.span;
+    ds.push(diag('GT5602', where, { name: spec.name, before: describeSpec(k.spec), now: describeSpec(spec) }));
+  }
+  return ds;
+}
+
+/** `NAME = count()` as a node spanning nothing at `where` (no diagnostic points at it). */
+export function hitCounter(name: string, where: ast.Span): ast.Stmt {
+  return {
+    kind: 'AssignStmt',
+    span: where,
+    op: '=',
+    target: { kind: 'MapRef', span: where, name, keys: [] },
+    value: { kind: 'Call', span: where, name: 'count', nameSpan: where, args: [] },
+  };
+}
+
+function sameLayout(a: MapSpec, b: MapSpec): boolean {
+  const shape = (m: MapSpec) => JSON.stringify([m.kind, m.keyCount, m.keys, m.keySize, m.value, m.valueSize, m.perCpu, m.lhist]);
+  return shape(a) === shape(b);
+}
+
+/** `count() keyed by [int, string]`: a map's layout in words. */
+export function describeSpec(m: MapSpec): string {
+  const what = m.kind === 'int' ? 'integers' : m.kind === 'str' ? 'strings' : m.kind === 'lhist' ? `lhist(${m.lhist!.min}, ${m.lhist!.max}, ${m.lhist!.step})` : `${m.kind}()`;
+  const keys = m.keys.slice(0, m.keyCount).map((k) => (k.type === 'str' ? 'string' : k.type));
+  return keys.length ? `${what} keyed by [${keys.join(', ')}]` : what;
+}

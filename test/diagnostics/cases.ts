@@ -1,8 +1,6 @@
 // One case per diagnostic code that really produces it: script text through the checker or the
 // compiler (without clang), a patched Go binary, the REPL with a fake kernel, or bin/gotrace
-// itself. The mapped type makes a code without a case a compile error (npm test builds first).
-// N.B. the runner that plays every case (coverage.test.ts, on the catalog branch) is not merged
-// yet: in the full suite it made an e2e timing test (language.test.ts, hist agreement) fail.
+// itself. Played by coverage.test.ts; the mapped type makes a code without a case a compile error.
 import fs from 'node:fs';
 import type { Code } from '../../grammar/catalog/index.js';
 import { buildGo } from '../helpers/go.js';

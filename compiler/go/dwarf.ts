@@ -271,19 +271,35 @@ export class Dwarf {
    * N.B. Go leaves blank (`_`) and unnamed parameters out of its DWARF
    * (blank and unnamed results stay, as `~b0`, `~r0`), so this list may
    * be short; GoBinary.functionAbi checks it against the argument size.
+   * N.B. Go (1.17-1.22 at least) lists a parameter twice when the function defers or
+   * recovers and the parameter lives on the heap or is a result (`~r0 ~r0 ~r1 ~r1`): the
+   * second DIE describes the same value, so it is dropped (Go names are unique in a
+   * signature; blank ones are not listed).
    */
   functionParams(name: string, entry?: number): FuncParam[] | undefined {
     const d = this.findFunctionDie(name, entry);
     if (!d) return undefined;
     const out: FuncParam[] = [];
-    for (const c of this.children(d)) {
-      if (c.tag !== TAG.formal_parameter) continue;
+    for (const c of this.formalParams(d)) {
       const t = c.attrs.get(AT.type);
       const p: FuncParam = { name: String(c.attrs.get(AT.name) ?? ''), isResult: !!c.attrs.get(AT.variable_parameter) };
       if (typeof t === 'number') p.type = this.types.at(t);
       out.push(p);
     }
     return out;
+  }
+
+  /** A function's formal parameter DIEs, each name once (see functionParams). */
+  private formalParams(d: Die): Die[] {
+    const seen = new Set<string>();
+    return this.children(d).filter((c) => {
+      if (c.tag !== TAG.formal_parameter) return false;
+      const name = String(c.attrs.get(AT.name) ?? '');
+      if (name === '' || name === '_') return true;
+      if (seen.has(name)) return false;
+      seen.add(name);
+      return true;
+    });
   }
 
   /**
@@ -305,8 +321,7 @@ export class Dwarf {
     const cuLow = cu.attrs.get(AT.low_pc);
     const base = typeof cuLow === 'number' ? cuLow : 0;
     const out: ParamLocation[] = [];
-    for (const c of this.children(d)) {
-      if (c.tag !== TAG.formal_parameter) continue;
+    for (const c of this.formalParams(d)) {
       const p: ParamLocation = { name: String(c.attrs.get(AT.name) ?? ''), isResult: !!c.attrs.get(AT.variable_parameter) };
       const loc = c.attrs.get(AT.location);
       let expr: Buffer | undefined;

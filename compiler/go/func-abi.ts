@@ -16,7 +16,8 @@
 //   - otherwise the arguments' locations are reported unknown. Results in
 //     registers stay right (their assignment starts afresh), results on the
 //     stack do not.
-import { AbiAssignment, AbiParam, assignAbi } from './abi.js';
+import { AbiAssignment, AbiParam, AbiReg, AbiValue, assignAbi } from './abi.js';
+import { AMD64_DWARF_REGS } from './dwarf-loc.js';
 import type { Dwarf } from './dwarf.js';
 import type { GoType } from './dwarf-types.js';
 
@@ -80,11 +81,43 @@ export function functionAbiFor(
   const out: FunctionAbi = {
     values: a.values,
     argsSize,
-    warning: `argument locations unknown: ${reason} (argument area ${argsSize} bytes, the named ones take ${a.frameSize})`,
+    warning: `argument locations from the DWARF's entry locations: ${reason} (argument area ${argsSize} bytes, the named ones take ${a.frameSize})`,
   };
+  const confirmed = confirmedByDwarf(dwarf, fn, a.values);
   for (const v of out.values) {
-    if (!v.isResult || v.location.kind === 'stack') v.location = { kind: 'unknown', reason };
     delete v.spillOffset;
+    if (confirmed.has(v)) continue;
+    if (!v.isResult || v.location.kind === 'stack') v.location = { kind: 'unknown', reason };
+  }
+  return out;
+}
+
+/**
+ * Arguments placed by the DWARF's own location at the entry pc, when our assignment cannot
+ * be trusted (a blank or unnamed parameter missing from the list): registers named there
+ * are taken (`f(a int, _ string, b int)`: a in RAX, b in RDI), stack slots kept when they
+ * agree with ours (the DWARF's CFA is SP at entry + 8). Optimized-out ones stay unknown.
+ */
+function confirmedByDwarf(dwarf: Dwarf, fn: { name: string; entry: number }, values: readonly AbiValue[]): Set<AbiValue> {
+  const out = new Set<AbiValue>();
+  const locs = dwarf.paramLocations(fn.name, fn.entry, fn.entry);
+  if (!locs) return out;
+  for (const v of values) {
+    if (v.isResult) continue;
+    const pieces = locs.find((l) => l.name === v.name && !l.isResult)?.pieces;
+    if (!pieces || pieces.length === 0) continue;
+    const loc = v.location;
+    const regs = pieces.map((p) => (p.part.kind === 'reg' ? AMD64_DWARF_REGS[p.part.reg] : undefined));
+    // The value's own decomposition (offsets and sizes), as if it were the only argument.
+    const alone = assignAbi([{ name: v.name, type: v.type, isResult: false }]).values[0]!.location;
+    if (regs.every((r) => r !== undefined) && alone.kind === 'regs' && alone.pieces.length === regs.length) {
+      // The DWARF names the registers: take them (a gap before this argument shifted ours).
+      v.location = { kind: 'regs', pieces: alone.pieces.map((p, i) => ({ ...p, reg: regs[i] as AbiReg })) };
+      out.add(v);
+    } else if (loc.kind === 'stack') {
+      const p = pieces[0]!.part;
+      if (pieces.length === 1 && p.kind === 'cfa' && p.offset + 8 === loc.offset) out.add(v);
+    }
   }
   return out;
 }

@@ -13,9 +13,10 @@
 //     shape-stenciled generic code (a `[` in the name), the dictionary
 //     pointer Go passes first (as `.dict`); a guess is kept if the sizes
 //     then agree;
-//   - otherwise the arguments' locations are reported unknown. Results in
-//     registers stay right (their assignment starts afresh), results on the
-//     stack do not.
+//   - otherwise each argument takes the registers its own DWARF location at
+//     the entry pc names (or keeps a stack slot that agrees with it); those
+//     without one are reported unknown. Results in registers stay right
+//     (their assignment starts afresh), results on the stack do not.
 import { AbiAssignment, AbiParam, AbiReg, AbiValue, assignAbi } from './abi.js';
 import { AMD64_DWARF_REGS } from './dwarf-loc.js';
 import type { Dwarf } from './dwarf.js';
@@ -78,12 +79,14 @@ export function functionAbiFor(
   const reason = first
     ? 'the DWARF leaves out blank or unnamed parameters'
     : 'the DWARF names no arguments (assembly, or unnamed parameters)';
+  const confirmed = confirmedByDwarf(dwarf, fn, a.values);
+  const args = a.values.filter((v) => !v.isResult);
+  const from = args.length > 0 && args.every((v) => confirmed.has(v)) ? "from the DWARF's entry locations" : confirmed.size ? 'unknown for some' : 'unknown';
   const out: FunctionAbi = {
     values: a.values,
     argsSize,
-    warning: `argument locations from the DWARF's entry locations: ${reason} (argument area ${argsSize} bytes, the named ones take ${a.frameSize})`,
+    warning: `argument locations ${from}: ${reason} (argument area ${argsSize} bytes, the named ones take ${a.frameSize})`,
   };
-  const confirmed = confirmedByDwarf(dwarf, fn, a.values);
   for (const v of out.values) {
     delete v.spillOffset;
     if (confirmed.has(v)) continue;

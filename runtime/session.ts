@@ -4,6 +4,8 @@
 // (dispose), on every exit path.
 import type { EventSpec, Manifest, MapSpec } from '../compiler/manifest.js';
 import type { GoBinary } from '../compiler/go/binary.js';
+import type { GoType } from '../compiler/go/dwarf-types.js';
+import { RuntimeTypes } from '../compiler/go/rtype.js';
 import { decodeEntries, sortEntries, type MapEntry } from './aggregations.js';
 import type { ProbeKind } from '../grammar/probe-kinds.js';
 import { ATTACH } from './attach/index.js';
@@ -59,7 +61,7 @@ export class LiveProgram {
     readonly manifest: Manifest,
     private readonly opts: LoadOptions,
   ) {
-    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, () => this.loadBias()), typeName: makeTypeNamer(opts.binary) };
+    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, () => this.loadBias()), typeName: makeTypeNamer(opts.binary), goType: makeTypeFinder(opts.binary) };
   }
 
   /** Open and load (verify) the object. Nothing is attached yet. */
@@ -213,6 +215,7 @@ function sizeMaps(obj: BpfObject, manifest: Manifest, sizes: Partial<Sizes> = {}
  *  binary has none, and interfaces then print with the address. */
 function makeTypeNamer(bin: GoBinary | undefined): (addr: bigint) => string | undefined {
   let byAddr: Map<bigint, string> | undefined;
+  let rtypes: RuntimeTypes | undefined | null;
   return (addr) => {
     if (!bin) return undefined;
     if (!byAddr) {
@@ -222,11 +225,22 @@ function makeTypeNamer(bin: GoBinary | undefined): (addr: bigint) => string | un
         // what comes before the last comma.
         const itab = /^go[:.]itab\.(.+),[^,]+$/.exec(sym.name);
         if (itab) byAddr.set(BigInt(sym.value), itab[1]);
-        const m = /^type[:.](.+)$/.exec(sym.name);
-        if (m && m[1] !== '*') byAddr.set(BigInt(sym.value), m[1]);
       }
     }
-    return byAddr.get(addr);
+    const hit = byAddr.get(addr);
+    if (hit) return hit;
+    // Type descriptors have no symbols of their own: their names are in the descriptors.
+    if (rtypes === undefined) rtypes = RuntimeTypes.open(bin.elfFile(), bin.goVersion) ?? null;
+    return rtypes?.dynamicTypeName(Number(addr));
+  };
+}
+
+/** The Go type of a name, from the binary's DWARF (cached, misses included). */
+function makeTypeFinder(bin: GoBinary | undefined): (name: string) => GoType | undefined {
+  const cache = new Map<string, GoType | undefined>();
+  return (name) => {
+    if (!cache.has(name)) cache.set(name, bin?.dwarf()?.findType(name));
+    return cache.get(name);
   };
 }
 

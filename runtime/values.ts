@@ -1,9 +1,9 @@
 // Decoding the fields the BPF side writes (map keys and values, event arguments) into typed
 // values, and printing them as bpftrace does. The layout comes from the manifest.
 import type { Field, Manifest } from '../compiler/manifest.js';
-import type { GoFormat } from '../compiler/passes/types.js';
 import type { FormatArg } from '../compiler/format.js';
-import { bareText, bufferBytes, goQuote } from './escape.js';
+import { bareText, bufferBytes } from './escape.js';
+import { goText, type TypeContext } from './govalue-text.js';
 
 export type Value =
   | { type: 'int'; value: bigint }
@@ -16,11 +16,9 @@ export type Value =
 /** Turns return addresses into `func+off` names; the session provides one from the binary. */
 export type Symbolizer = (pc: bigint) => string;
 
-export interface DecodeContext {
+export interface DecodeContext extends TypeContext {
   manifest: Manifest;
   symbolize: Symbolizer;
-  /** Name of the Go type whose descriptor is at this address (`*errors.errorString`). */
-  typeName?: (addr: bigint) => string | undefined;
 }
 
 export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeContext): Value {
@@ -36,7 +34,7 @@ export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeCont
       return { type: 'probe', id, name: ctx.manifest.probes.find((p) => p.id === id)?.func ?? `probe#${id}` };
     }
     case 'go':
-      return { type: 'go', text: goText(buf, off, f.go!, ctx, true) };
+      return { type: 'go', text: goText(buf, off, f.go!, ctx) };
     case 'hex':
       return { type: 'go', text: `0x${buf.readBigUInt64LE(off).toString(16)}` };
     case 'usym':
@@ -67,71 +65,6 @@ export function valueText(v: Value): string {
     case 'go':
       return v.text;
   }
-}
-
-/** A captured Go string: the bytes kept, then the bytes (compiler/passes/govalues.ts
- *  GO_STR_LEN); undefined when it was unreadable. */
-function keptBytes(buf: Buffer, off: number, cap: number): Buffer | undefined {
-  const n = Number(buf.readBigInt64LE(off));
-  return n < 0 ? undefined : buf.subarray(off + 8, off + 8 + Math.min(n, cap - 1));
-}
-
-/** Error types whose first field is their message. */
-const MESSAGE_ERRORS = new Set(['*errors.errorString', '*fmt.wrapError', '*fmt.wrapErrors', '*errors.joinError']);
-
-/** Go-like text of a capture: `{Method: "GET", Hdr: 0xc000010000}`, `[1 2 3]`, `"text"`. */
-export function goText(buf: Buffer, off: number, fmt: GoFormat, ctx: DecodeContext, top: boolean): string {
-  switch (fmt.kind) {
-    case 'int': {
-      const v = buf.readBigInt64LE(off);
-      if (fmt.bool) return v !== 0n ? 'true' : 'false';
-      const bits = fmt.size * 8;
-      return (fmt.signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v)).toString();
-    }
-    case 'float':
-      return String(fmt.size === 4 ? buf.readFloatLE(off) : buf.readDoubleLE(off));
-    case 'ptr': {
-      const v = buf.readBigUInt64LE(off);
-      return v === 0n ? '<nil>' : `0x${v.toString(16)}`;
-    }
-    case 'str': {
-      const b = keptBytes(buf, off, fmt.cap);
-      return b ? goQuote(b) : '<fault>';
-    }
-    case 'iface': {
-      const t = buf.readBigUInt64LE(off);
-      const data = buf.readBigUInt64LE(off + 8);
-      if (t === 0n) return '<nil>';
-      const name = ctx.typeName?.(t);
-      if (name && MESSAGE_ERRORS.has(name)) return bareText(keptBytes(buf, off + 16, fmt.cap) ?? Buffer.from('<fault>'));
-      return `${name ?? `type@0x${t.toString(16)}`}(0x${data.toString(16)})`;
-    }
-    case 'opaque':
-      return `${fmt.name}{...}`;
-    case 'struct': {
-      const parts = fmt.fields.map((f) => {
-        const text = f.fmt.kind === 'str' && f.extra !== undefined ? goText(buf, off + f.extra, f.fmt, ctx, false) : goText(buf, off + f.offset, f.fmt, ctx, false);
-        return `${f.name}: ${text}`;
-      });
-      return `${fmt.ref ? '&' : ''}{${parts.join(', ')}}`;
-    }
-    case 'slice': {
-      const len = buf.readBigInt64LE(off);
-      if (len === -1n) return '<fault>';
-      const n = Math.min(Number(len), fmt.max);
-      const items: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const at = off + 8 + i * fmt.elemSize;
-        const tmp = Buffer.alloc(8);
-        buf.copy(tmp, 0, at, at + fmt.elemSize);
-        if (fmt.elem.kind === 'int' && fmt.elem.signed && fmt.elemSize < 8 && tmp[fmt.elemSize - 1] & 0x80) tmp.fill(0xff, fmt.elemSize);
-        items.push(goText(tmp, 0, fmt.elem, ctx, false));
-      }
-      if (Number(len) > n) items.push(`...+${Number(len) - n}`);
-      return `[${items.join(' ')}]`;
-    }
-  }
-  void top;
 }
 
 export function valueJson(v: Value): unknown {

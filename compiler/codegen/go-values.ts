@@ -2,12 +2,12 @@
 // entry or user memory, and how a value is read there: scalars, strings, lengths, and whole
 // values captured for print()/%v.
 import type * as ast from '../../grammar/ast.js';
-import type { RegPiece } from '../go/abi.js';
-import { GO_STR_LEN, underlying, type GoAccess } from '../passes/govalues.js';
+import { underlying, type GoAccess } from '../passes/govalues.js';
+import { emitCapture, type CaptureHost, type GoLoc } from './gocapture.js';
 import type { GoFormat } from '../passes/types.js';
 import { CWriter } from './writer.js';
 
-export type GoLoc = { kind: 'regs'; pieces: RegPiece[]; base: number; result: boolean } | { kind: 'mem'; addr: string };
+export type { GoLoc } from './gocapture.js';
 
 /** Go's ABI register names → pt_regs fields. */
 const REG_FIELDS: Record<string, string> = {
@@ -17,62 +17,17 @@ const REG_FIELDS: Record<string, string> = {
 const ARG_REGS = ['ax', 'bx', 'cx', 'di', 'si', 'r8', 'r9', 'r10', 'r11'];
 
 export abstract class GoWriter extends CWriter {
-  /** Capture a Go value for print()/%v, laid out as its GoFormat says. */
+  /** Capture a Go value for print()/%v, laid out as its GoFormat says (gocapture.ts). */
   protected goCaptureInto(a: GoAccess, fmt: GoFormat, dest: string): void {
-    const buf = `((char *)&${dest})`;
-    switch (fmt.kind) {
-      case 'int':
-      case 'float':
-      case 'ptr':
-        this.line(`*(__s64 *)${buf} = ${this.goScalar(a)};`);
-        return;
-      case 'str':
-        this.goString(a, `*(${buf} + ${GO_STR_LEN})`, fmt.cap, `*(__s64 *)${buf}`);
-        return;
-      case 'iface': {
-        const loc = this.goLoc(a);
-        const w0 = this.tmpU64(this.word(loc, 0));
-        const data = this.tmpU64(this.word(loc, 8));
-        // The first word: an itab for a non-empty interface (the linker names each one,
-        // go.itab.TYPE,IFACE), the type descriptor for `any`.
-        this.line(`*(__u64 *)${buf} = ${w0};`);
-        this.line(`*(__u64 *)(${buf} + 8) = ${data};`);
-        // Common error types (*errors.errorString, *fmt.wrapError) start with their message;
-        // user space shows it only for those types.
-        this.line(`*(__s64 *)(${buf} + 16) = ${data} ? gt_read_gostr_at(${buf} + ${16 + GO_STR_LEN}, ${fmt.cap}, ${data}) : -1;`);
-        return;
-      }
-      case 'struct': {
-        const loc = this.goLoc(a);
-        if (loc.kind === 'mem') this.nested(`if (bpf_probe_read_user(${buf}, ${fmt.size}, (void *)${loc.addr})) {`, () => this.zero(buf, fmt.size));
-        else
-          for (const p of loc.pieces.filter((x) => x.offset >= loc.base && x.offset < loc.base + fmt.size))
-            this.line(`*(__u${p.size * 8} *)(${buf} + ${p.offset - loc.base}) = (__u${p.size * 8})${this.reg(p.reg, loc.result)};`);
-        for (const f of fmt.fields) {
-          if (f.fmt.kind !== 'str' || f.extra === undefined) continue;
-          const len = `*(__s64 *)(${buf} + ${f.extra})`;
-          const dst = `${buf} + ${f.extra + GO_STR_LEN}`;
-          if (loc.kind === 'mem') this.line(`${len} = gt_read_gostr_at(${dst}, ${f.fmt.cap}, ${loc.addr} + ${f.offset});`);
-          else this.line(`${len} = gt_read_gostr(${dst}, ${f.fmt.cap}, ${this.word({ ...loc, base: loc.base + f.offset }, 0)}, ${this.word({ ...loc, base: loc.base + f.offset }, 8)});`);
-        }
-        return;
-      }
-      case 'slice': {
-        const loc = this.goLoc(a);
-        const ptr = this.tmpU64(this.word(loc, 0));
-        const len = this.tmpU64(this.word(loc, 8));
-        const nb = `gt_nb${this.tmp++}`;
-        this.line(`*(__u64 *)${buf} = ${len};`);
-        this.line(`__u64 ${nb} = ${len} * ${fmt.elemSize};`);
-        this.line(`if (${nb} > ${fmt.max * fmt.elemSize})`);
-        this.line(`\t${nb} = ${fmt.max * fmt.elemSize};`);
-        this.line(`if (${nb} && bpf_probe_read_user(${buf} + 8, ${nb}, (void *)${ptr}))`);
-        this.line(`\t*(__u64 *)${buf} = (__u64)-1;`);
-        return;
-      }
-      case 'opaque':
-        return;
-    }
+    const host: CaptureHost = {
+      line: (l) => this.line(l),
+      nested: (o, b, c) => this.nested(o, b, c),
+      tmpU64: (x) => this.tmpU64(x),
+      word: (l, off) => this.word(l, off),
+      reg: (r, res) => this.reg(r, res),
+      zero: (p, n) => this.zero(p, n),
+    };
+    emitCapture(host, fmt, () => this.goLoc(a), `((char *)&${dest})`, () => this.goScalar(a));
   }
 
   /** Where an access leads: registers (pieces of the root value) or a user address. */

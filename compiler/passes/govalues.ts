@@ -9,7 +9,7 @@ import type { AbiValue } from '../go/abi.js';
 import { typeString } from '../go/abi.js';
 import type { GoType } from '../go/dwarf-types.js';
 import { suggest } from './suggest.js';
-import { INT, str, type GoFormat, type Ty } from './types.js';
+import { INT, str, type Ty } from './types.js';
 
 /** What a block may read: its function's parameters and results, or why it cannot (a
  *  diagnostic without its span: each use places it). */
@@ -125,60 +125,4 @@ export function indexAccess(a: GoAccess, index: ast.Expr, span: ast.Span): Acces
   return { error: diag('GT2109', span, { type: typeString(a.type) }) };
 }
 
-/** Largest struct print()/%v captures whole; larger ones are printed field by field. */
-export const MAX_CAPTURE = 256;
-export const SLICE_ELEMS = 16;
-
-/** A captured Go string starts with the number of bytes kept (-1: unreadable), so its NULs,
- *  trailing ones included, print as Go prints them. */
-export const GO_STR_LEN = 8;
-
-/** The capture format of a Go value for print()/%v, with its size, or why it cannot be shown
- *  (a diagnostic without span). */
-export function goFormat(t: GoType, strlen: number, depth = 0): { fmt: GoFormat; size: number } | Diagnostic {
-  const u = underlying(t);
-  switch (u.kind) {
-    case 'base':
-      if (u.encoding === 'complex') return diag('GT2104', undefined, { type: typeString(t) });
-      if (u.encoding === 'float') return { fmt: { kind: 'float', size: u.size }, size: 8 };
-      return { fmt: { kind: 'int', size: u.size, signed: u.encoding === 'signed', ...(u.encoding === 'bool' ? { bool: true } : {}) }, size: 8 };
-    case 'pointer':
-    case 'map':
-    case 'chan':
-    case 'func':
-      return { fmt: { kind: 'ptr' }, size: 8 };
-    case 'string':
-      return { fmt: { kind: 'str', cap: strlen }, size: GO_STR_LEN + strlen };
-    case 'interface':
-      return { fmt: { kind: 'iface', cap: strlen, empty: u.empty }, size: 16 + GO_STR_LEN + strlen };
-    case 'struct': {
-      if (depth > 0) return { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 };
-      if (u.size > MAX_CAPTURE) return diag('GT2125', undefined, { type: typeString(t), size: u.size, max: MAX_CAPTURE });
-      let extra = Math.ceil(u.size / 8) * 8;
-      const fields = u.members.map((m) => {
-        const mu = underlying(m.type);
-        let fmt: GoFormat;
-        if (mu.kind === 'string') {
-          fmt = { kind: 'str', cap: strlen };
-          const f = { name: m.name, offset: m.offset, fmt, extra };
-          extra += GO_STR_LEN + strlen;
-          return f;
-        }
-        const inner = mu.kind === 'interface' ? { kind: 'opaque' as const, name: typeString(m.type) } : goFormat(m.type, strlen, depth + 1);
-        fmt = 'code' in inner ? { kind: 'opaque', name: typeString(m.type) } : 'fmt' in inner ? inner.fmt : inner;
-        if (fmt.kind === 'str' || fmt.kind === 'slice' || fmt.kind === 'struct') fmt = { kind: 'opaque', name: typeString(m.type) };
-        return { name: m.name, offset: m.offset, fmt };
-      });
-      return { fmt: { kind: 'struct', name: typeString(t), size: u.size, fields }, size: Math.max(8, extra) };
-    }
-    case 'slice': {
-      const e = u.elem ? underlying(u.elem) : undefined;
-      const inner = e && depth === 0 ? goFormat(e, strlen, 1) : undefined;
-      if (!e || !inner || 'code' in inner || !['int', 'float', 'ptr'].includes(inner.fmt.kind) || e.size > 8)
-        return depth ? { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 } : diag('GT2126', undefined, { type: typeString(t) });
-      return { fmt: { kind: 'slice', elem: inner.fmt, elemSize: e.size, max: SLICE_ELEMS }, size: 8 + SLICE_ELEMS * e.size };
-    }
-    default:
-      return depth ? { fmt: { kind: 'opaque', name: typeString(t) }, size: 0 } : diag('GT2104', undefined, { type: typeString(t) });
-  }
-}
+export { goFormat, GO_STR_LEN, MAX_CAPTURE, SLICE_ELEMS } from './goformat.js';

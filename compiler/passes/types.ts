@@ -6,20 +6,31 @@
 export type Ty = { k: 'int' } | { k: 'str'; size: number } | { k: 'probe' } | { k: 'ustack' } | { k: 'hex' } | { k: 'usym' } | { k: 'go'; fmt: GoFormat; size: number };
 
 /** How a Go value captured for print()/%v is laid out and printed (JSON-safe: it travels in the
- *  manifest). Scalars take 8 bytes; strings the bytes kept (8 bytes) then `cap` bytes; an
- *  interface its type's address, its data word and, for error types that hold a message, the
- *  message (as a string); a struct its own bytes then
- *  the contents of its string fields; a slice its length then its first elements. */
+ *  manifest; compiler/passes/goformat.ts plans it). A capture starts with the value's own bytes
+ *  (its raw area, padded to 8) and goes on with slots, at fixed offsets, for what the value points
+ *  to: string bytes, slice elements, interface data, map counts. Scalars and structs are read
+ *  from the raw bytes of whatever holds them (`at` when decoding); the other kinds name their
+ *  slot. */
 export type GoFormat =
   | { kind: 'int'; size: number; signed: boolean; bool?: boolean }
   | { kind: 'float'; size: number }
+  /** Printed as an address, nil as <nil>. */
   | { kind: 'ptr' }
-  /** The bytes kept (an int64, -1 when unreadable), then `cap` bytes of the string. */
-  | { kind: 'str'; cap: number }
-  | { kind: 'iface'; cap: number; empty: boolean }
+  /** At slot: the bytes kept (an int64, -1 when unreadable), then `cap` bytes of the string. */
+  | { kind: 'str'; cap: number; slot: number }
+  /** At slot: type word, data word, IFACE_RAW bytes at data, then string candidates (see
+   *  goformat.ts, IFACE_LAYOUT): user space picks the dynamic type's layout from them. */
+  | { kind: 'iface'; cap: number; empty: boolean; slot: number }
+  /** At slot: the map's length (nil: 0). */
+  | { kind: 'map'; slot: number }
   | { kind: 'opaque'; name: string }
-  | { kind: 'struct'; name: string; size: number; ref?: boolean; fields: { name: string; offset: number; fmt: GoFormat; extra?: number }[] }
-  | { kind: 'slice'; elem: GoFormat; elemSize: number; max: number };
+  | { kind: 'struct'; name: string; size: number; fields: { name: string; offset: number; fmt: GoFormat }[] }
+  /** A pointer printed as Go prints one at the top: &{...}. At slot: the pointer, a status
+   *  word (-1: unreadable) and the struct's bytes. */
+  | { kind: 'ref'; slot: number; elem: Extract<GoFormat, { kind: 'struct' }> }
+  /** At slot: the length (-1: unreadable), then the first elements' bytes, `elems.length` of
+   *  them, element i formatted by elems[i] (whose slots are its own). */
+  | { kind: 'slice'; slot: number; elemSize: number; elems: GoFormat[] };
 
 export const INT: Ty = { k: 'int' };
 export const PROBE: Ty = { k: 'probe' };

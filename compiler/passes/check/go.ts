@@ -57,18 +57,13 @@ export abstract class GoChecker extends CheckerBase {
     const r = this.goPath(e);
     if (!r) return undefined;
     if (this.goValue(e, r, true) === undefined) return undefined;
-    // A pointer to a struct prints as Go prints it: &{...}, the struct behind it.
-    const acc = this.r.goAccess.get(e)!;
-    const u = underlying(acc.type);
-    if (u.kind === 'pointer' && u.elem && underlying(u.elem).kind === 'struct') {
-      this.r.goAccess.set(e, { root: acc.root, steps: [...acc.steps, { op: 'deref' }], type: u.elem, addressOf: true });
-    }
+    // A pointer to a struct prints as Go prints it, &{...}: goFormat plans that (a `ref`).
     const g = goFormat(this.r.goAccess.get(e)!.type, this.strlen);
     if ('code' in g) {
       this.r.diagnostics.push({ ...g, span: e.span });
       return undefined;
     }
-    const fmt = g.fmt.kind === 'struct' && this.r.goAccess.get(e)!.addressOf ? { ...g.fmt, ref: true } : g.fmt;
+    const fmt = g.fmt;
     const t: Ty = { k: 'go', fmt, size: g.size };
     this.r.types.set(e, t);
     return t;

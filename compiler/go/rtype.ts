@@ -1,0 +1,133 @@
+// The Go runtime's own type descriptors, present in every Go binary, stripped or not: the
+// address an interface holds (a type descriptor for `any`, an itab for other interfaces)
+// names its dynamic type here when no symbol does. Go ≥ 1.?? keeps no `type.T` symbol per
+// type (only `type.*`/`type:*` at the start of the area), and a stripped binary has no
+// symbols at all, so the names are read from the descriptors.
+//
+// Where the descriptors are: between moduledata.types and moduledata.etypes. The linker names
+// those `runtime.types`/`runtime.etypes`; without symbols, runtime.firstmoduledata is found
+// by what it starts with, the address of the pcHeader at the start of .gopclntab
+// (moduledata.pcHeader, Go 1.16+), and types/etypes read at the offsets of MODULEDATA below.
+import type { ElfFile } from './elf.js';
+
+/**
+ * Offsets of types/etypes in runtime.moduledata, per release. The struct starts with
+ * pcHeader (8), six slices (funcnametab, cutab, filetab, pctab, pclntable, ftab: 6 × 24),
+ * findfunctab, minpc, maxpc, text, etext, noptrdata, enoptrdata, data, edata, bss, ebss,
+ * noptrbss, enoptrbss (13 × 8): 256 bytes. Then:
+ *   1.16-1.19: end, gcdata, gcbss, types, etypes → types at 256 + 24 = 280;
+ *   1.20+:     covctrs, ecovctrs come before end (coverage counters) → types at 296.
+ * (1.22 added rodata and gofunc after etypes, which moves nothing before them.)
+ */
+const MODULEDATA: { from: number; types: number }[] = [
+  { from: 16, types: 280 },
+  { from: 20, types: 296 },
+];
+
+/**
+ * runtime._type (internal/abi.Type since 1.21), the same 48 bytes in 1.17-1.27: size,
+ * ptrdata (8 each), hash (4), tflag, align, fieldAlign, kind (1 each), equal, gcdata
+ * (8 each), then str (nameOff, 4): the type's name as an offset from moduledata.types.
+ * tflagExtraStar (2): the name carries a `*` the type does not (a named type's name is
+ * stored once, for its pointer type too).
+ */
+const TYPE = { str: 40, tflag: 20 };
+const TFLAG_EXTRA_STAR = 2;
+
+function minor(goVersion: string | undefined): number {
+  const m = /^go1\.(\d+)/.exec(goVersion ?? '');
+  return m ? Number(m[1]) : 0;
+}
+
+export class RuntimeTypes {
+  private readonly names = new Map<number, string | undefined>();
+
+  private constructor(
+    private readonly elf: ElfFile,
+    readonly types: number,
+    readonly etypes: number,
+  ) {}
+
+  /** The descriptors of a binary, or undefined when they cannot be found (Go < 1.17). */
+  static open(elf: ElfFile, goVersion: string | undefined): RuntimeTypes | undefined {
+    const v = minor(goVersion);
+    if (v !== 0 && v < 17) return undefined;
+    const a = elf.symbol('runtime.types')?.value;
+    const b = elf.symbol('runtime.etypes')?.value;
+    if (a !== undefined && b !== undefined) return new RuntimeTypes(elf, a, b);
+    const md = findModuledata(elf);
+    const row = [...MODULEDATA].reverse().find((r) => v >= r.from) ?? MODULEDATA[MODULEDATA.length - 1]!;
+    if (md === undefined) return undefined;
+    const w = elf.readVaddr(md + row.types, 16);
+    if (w.length < 16) return undefined;
+    const types = Number(w.readBigUInt64LE(0));
+    const etypes = Number(w.readBigUInt64LE(8));
+    if (!(types > 0 && etypes > types && elf.loadSegmentFor(types))) return undefined;
+    return new RuntimeTypes(elf, types, etypes);
+  }
+
+  /** Whether an address is a type descriptor's (rather than an itab's). */
+  isType(addr: number): boolean {
+    return addr >= this.types && addr < this.etypes;
+  }
+
+  /** The Go name of the type whose descriptor is at addr (`*main.Order`, `map[string]int`),
+   *  packages by name as reflect prints them (`*fs.PathError`). */
+  typeName(addr: number): string | undefined {
+    if (this.names.has(addr)) return this.names.get(addr);
+    let name: string | undefined;
+    if (this.isType(addr)) {
+      const t = this.elf.readVaddr(addr, 48);
+      if (t.length === 48) {
+        const n = this.nameAt(this.types + t.readInt32LE(TYPE.str));
+        name = n !== undefined && t[TYPE.tflag]! & TFLAG_EXTRA_STAR ? n.slice(1) : n;
+      }
+    }
+    this.names.set(addr, name);
+    return name;
+  }
+
+  /** The dynamic type of an interface word: a type descriptor, or an itab whose second word
+   *  (itab._type) is one. Itabs made at run time are not in the file: undefined. */
+  dynamicTypeName(word: number): string | undefined {
+    if (this.isType(word)) return this.typeName(word);
+    const it = this.elf.readVaddr(word + 8, 8);
+    return it.length === 8 ? this.typeName(Number(it.readBigUInt64LE(0))) : undefined;
+  }
+
+  /** A runtime name (Go 1.17+): a flag byte, a uvarint length, the bytes. */
+  private nameAt(addr: number): string | undefined {
+    const b = this.elf.readVaddr(addr, 1 + 10 + 512);
+    if (b.length < 2) return undefined;
+    let len = 0;
+    let i = 1;
+    for (let shift = 0; i < b.length && shift < 35; shift += 7) {
+      const c = b[i++]!;
+      len |= (c & 0x7f) << shift;
+      if (!(c & 0x80)) break;
+    }
+    return i + len <= b.length ? b.toString('utf8', i, i + len) : undefined;
+  }
+}
+
+/**
+ * runtime.firstmoduledata without symbols: the 8-byte word, in the data sections, that holds
+ * the address of .gopclntab (where pcHeader is), 8-aligned.
+ */
+export function findModuledata(elf: ElfFile): number | undefined {
+  const sym = elf.symbol('runtime.firstmoduledata');
+  if (sym) return sym.value;
+  const pcln = elf.section('.gopclntab');
+  if (!pcln) return undefined;
+  const want = BigInt(pcln.addr);
+  for (const name of ['.noptrdata', '.data', '.data.rel.ro']) {
+    const s = elf.section(name);
+    if (!s) continue;
+    const data = elf.sectionData(name);
+    if (!data) continue;
+    for (let off = 0; off + 8 <= data.length; off += 8) {
+      if (data.readBigUInt64LE(off) === want) return s.addr + off;
+    }
+  }
+  return undefined;
+}

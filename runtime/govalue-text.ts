@@ -1,0 +1,100 @@
+// Go's %v of a captured Go value (compiler/passes/goformat.ts plans the capture): structs
+// `{Name: "x", N: 3}`, a pointer at the top `&{...}`, deeper pointers as addresses (`depth`
+// counts the levels as Go's printValue does), nil as
+// <nil>, slices `[1 2 3]` (`...+N` for elements not captured), maps `map[N entries]`, and an
+// interface its dynamic value, an error its message. Strings are quoted as Go's %q quotes them
+// (runtime/escape.ts), so a field's bounds stay visible.
+import type { GoFormat } from '../compiler/passes/types.js';
+import { GO_STR_LEN } from '../compiler/passes/goformat.js';
+import { goQuote } from './escape.js';
+import { ifaceText, type TypeContext } from './goiface.js';
+
+export type { TypeContext } from './goiface.js';
+
+/** A captured Go string: the bytes kept, then the bytes; undefined when it was unreadable. */
+export function keptBytes(buf: Buffer, off: number, cap: number): Buffer | undefined {
+  if (off + GO_STR_LEN > buf.length) return undefined;
+  const n = Number(buf.readBigInt64LE(off));
+  return n < 0 ? undefined : buf.subarray(off + GO_STR_LEN, off + GO_STR_LEN + Math.min(n, cap - 1));
+}
+
+/** An integer of `size` bytes at `off`, as Go prints it. */
+export function intText(buf: Buffer, off: number, size: number, signed: boolean, bool?: boolean): string {
+  if (off + size > buf.length) return '...';
+  const bytes = Math.min(8, Math.max(1, size));
+  const v = bytes === 8 ? buf.readBigUInt64LE(off) : BigInt(buf.readUIntLE(off, bytes));
+  if (bool) return v !== 0n ? 'true' : 'false';
+  return (signed ? BigInt.asIntN(bytes * 8, v) : v).toString();
+}
+
+/** A float as Go's %v prints it: the shortest digits that read back as the same float32 or
+ *  float64, in %e form from exponent 6 up or below -4 (strconv's %g with shortest precision). */
+export function floatText(buf: Buffer, off: number, size: number): string {
+  if (off + size > buf.length) return '...';
+  const v = size === 4 ? buf.readFloatLE(off) : buf.readDoubleLE(off);
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '+Inf' : '-Inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  let n = v;
+  if (size === 4) {
+    for (let p = 1; p <= 9; p++) {
+      n = Number(v.toPrecision(p));
+      if (Math.fround(n) === v) break;
+    }
+  }
+  const [mant, exp] = n.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  if (e < -4 || e >= 6) return `${mant}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return n.toFixed(Math.max(0, (mant.split('.')[1]?.length ?? 0) - e));
+}
+
+export function ptrText(buf: Buffer, off: number): string {
+  if (off + 8 > buf.length) return '...';
+  const v = buf.readBigUInt64LE(off);
+  return v === 0n ? '<nil>' : `0x${v.toString(16)}`;
+}
+
+export function mapText(count: bigint | undefined): string {
+  if (count === undefined) return 'map[...]';
+  if (count < 0n) return '<fault>';
+  return count === 0n ? 'map[]' : `map[${count} entries]`;
+}
+
+/** Text of the value formatted by `fmt` in the capture at `base`; `at` is where its own bytes
+ *  are (scalars and structs). */
+export function goText(buf: Buffer, base: number, fmt: GoFormat, ctx: TypeContext, at = base, depth = 0): string {
+  switch (fmt.kind) {
+    case 'int':
+      return intText(buf, at, fmt.size, fmt.signed, fmt.bool);
+    case 'float':
+      return floatText(buf, at, fmt.size);
+    case 'ptr':
+      return ptrText(buf, at);
+    case 'str': {
+      const b = keptBytes(buf, base + fmt.slot, fmt.cap);
+      return b ? goQuote(b) : '<fault>';
+    }
+    case 'map':
+      return mapText(buf.readBigInt64LE(base + fmt.slot));
+    case 'opaque':
+      return `${fmt.name}{...}`;
+    case 'struct':
+      return `{${fmt.fields.map((f) => `${f.name}: ${goText(buf, base, f.fmt, ctx, at + f.offset, depth + 1)}`).join(', ')}}`;
+    case 'ref': {
+      const p = buf.readBigUInt64LE(base + fmt.slot);
+      if (p === 0n) return '<nil>';
+      if (buf.readBigInt64LE(base + fmt.slot + 8) < 0n) return '<fault>';
+      return `&${goText(buf, base, fmt.elem, ctx, base + fmt.slot + 16, depth)}`;
+    }
+    case 'slice': {
+      const len = buf.readBigInt64LE(base + fmt.slot);
+      if (len === -1n) return '<fault>';
+      const n = Math.min(Number(len), fmt.elems.length);
+      const items = fmt.elems.slice(0, n).map((e, i) => goText(buf, base, e, ctx, base + fmt.slot + 8 + i * fmt.elemSize, depth + 1));
+      if (Number(len) > n) items.push(`...+${Number(len) - n}`);
+      return `[${items.join(' ')}]`;
+    }
+    case 'iface':
+      return ifaceText(buf, base + fmt.slot, fmt.cap, ctx, depth);
+  }
+}

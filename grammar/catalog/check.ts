@@ -113,10 +113,6 @@ export const checkCodes = {
   GT2123: { severity: 'error', message: '{type} values cannot be read yet (floating point)' },
   GT2124: { severity: 'error', message: "the type of this value is not described by the binary's DWARF" },
   GT2125: { severity: 'error', message: '{type} is {size} bytes, more than print() captures ({max}): print its fields' },
-  GT2126: {
-    severity: 'error',
-    message: 'print() shows slices of numbers and pointers; {type} is not one: use len() or index it',
-  },
   GT2127: { severity: 'error', message: 'no DWARF description of {func}', hint: ARG_REGS },
   GT2128: { severity: 'error', message: '{path} has no DWARF (stripped?): Go values cannot be read by name', hint: ARG_REGS },
 } as const;

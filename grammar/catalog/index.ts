@@ -35,6 +35,7 @@ export type Code = keyof typeof catalog;
 export const retired: Record<string, string> = {
   GT2030: 'unroll count must be between 1 and 100 (the parser checks it now: GT1010)',
   GT3008: 'one warning per function a wildcard matched without RET (now one summary: GT3015)',
+  GT2126: 'print() shows slices of numbers and pointers only (slices of every element type print now)',
 };
 
 type Entry<C extends Code> = (typeof catalog)[C];

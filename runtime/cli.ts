@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { checkSource, compile, type CompileResult } from '../compiler/index.js';
 import { GoBinary, GoBinaryError, binaryDiagnostic } from '../compiler/go/binary.js';
+import { useDebugFile } from '../compiler/passes/resolve.js';
 import { diag } from '../grammar/catalog/index.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { NotRegularFileError, readRegularText } from '../compiler/files.js';
@@ -53,6 +54,8 @@ OPTIONS:
     --strlen N     bytes of each string buffer, 8 to 1024 (default 64; keeps N - 1)
     --map-keys N   keys each map holds (default 65536); updates beyond are counted
     --calls-in-flight N  calls traced at once (default 131072); more are counted
+    --debug-file F the DWARF of a stripped binary: an unstripped build of it, or its
+                   objcopy --only-keep-debug file (the Go build ID must match)
     --json-diagnostics  errors as JSON lines (also with -f json)
     -h, --help     show this help
     -V, --version  show the version
@@ -83,6 +86,7 @@ export interface CliOptions {
   strlen?: number;
   /** --map-keys, --calls-in-flight. */
   sizes: Partial<Sizes>;
+  debugFile?: string;
   jsonDiagnostics?: boolean;
   help: boolean;
   version: boolean;
@@ -126,6 +130,7 @@ const FLAGS: Record<string, Flag> = {
   },
   '--map-keys': { value: true, set: (o, v) => (o.sizes.mapKeys = sizeArg('--map-keys', v)) },
   '--calls-in-flight': { value: true, set: (o, v) => (o.sizes.callsInFlight = sizeArg('--calls-in-flight', v)) },
+  '--debug-file': { value: true, set: (o, v) => (o.debugFile = path.resolve(v)) },
   '--json-diagnostics': { value: false, set: (o) => (o.jsonDiagnostics = true) },
   '-h': { value: false, set: (o) => (o.help = true) },
   '--help': { value: false, set: (o) => (o.help = true) },
@@ -190,6 +195,7 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.version) return writeAndExit(io, `gotrace v${VERSION}\n`);
   io.json = opts.jsonDiagnostics || PRINTERS[opts.format].jsonDiagnostics;
   setLibbpfVerbose(opts.verbose);
+  useDebugFile(opts.debugFile);
   if (opts.list !== undefined) return list(opts, io);
   // A target without a program, on a terminal: the REPL (from a pipe, `gotrace repl` says so).
   if (opts.program === undefined && opts.file === undefined && (opts.pid !== undefined || opts.command !== undefined) && process.stdin.isTTY)
@@ -327,7 +333,7 @@ async function list(opts: CliOptions, io: Io): Promise<number> {
     return 1;
   }
   try {
-    const bin = GoBinary.open(binPath);
+    const bin = GoBinary.open(binPath, { debugFile: opts.debugFile });
     const lines = listFunctions(bin, pattern, opts.verbose);
     io.out.write(lines.map((l) => l + '\n').join(''));
     return 0;

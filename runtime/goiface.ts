@@ -37,14 +37,20 @@ function under(t: GoType): GoType {
   return u;
 }
 
-/** Error types whose Error() is a function of their fields: a template over field offsets,
- *  which have not moved in Go 1.17-1.27 (`s` a string at 0, `e` an error at 16...). */
+/** A type name with packages by name, as the runtime's descriptors spell them:
+ *  `*io/fs.PathError` → `*fs.PathError`. */
+function shortName(name: string): string {
+  return name.replace(/(?<![\w.])(?:[\w.-]+\/)+(?=[\w-]+\.)/g, '');
+}
+
+/** Error types whose Error() is a function of their fields, by short name (shortName): a
+ *  template over field offsets, which have not moved in Go 1.17-1.27 (`s` a string at 0, `e` an error at 16...). */
 const ERROR_TEXT: Record<string, (v: ObjView) => string | undefined> = {
   '*errors.errorString': (v) => s(v, 0),
   '*fmt.wrapError': (v) => s(v, 0),
   '*fmt.wrapErrors': (v) => s(v, 0),
   // os.PathError is an alias of io/fs.PathError {Op, Path string; Err error}.
-  '*io/fs.PathError': (v) => `${s(v, 0)} ${s(v, 16)}: ${v.iface(32)}`,
+  '*fs.PathError': (v) => `${s(v, 0)} ${s(v, 16)}: ${v.iface(32)}`,
   '*os.SyscallError': (v) => `${s(v, 0)}: ${v.iface(16)}`,
   '*os.LinkError': (v) => `${s(v, 0)} ${s(v, 16)} ${s(v, 32)}: ${v.iface(48)}`,
   '*strconv.NumError': (v) => `strconv.${s(v, 0)}: parsing ${q(v, 16)}: ${v.iface(32)}`,
@@ -97,7 +103,7 @@ export function ifaceText(buf: Buffer, slot: number, cap: number, ctx: TypeConte
 function dynamicText(t: bigint, d: bigint, v: ObjView, ctx: TypeContext, depth: number): string {
   const name = ctx.typeName?.(t);
   if (!name) return `type@0x${t.toString(16)}(0x${d.toString(16)})`;
-  const rule = ERROR_TEXT[name];
+  const rule = ERROR_TEXT[shortName(name)];
   const msg = rule?.(v);
   if (msg !== undefined) return msg;
   const type = ctx.goType?.(name);

@@ -71,6 +71,8 @@ function describe(bin: GoBinary, f: GoFunc): string[] {
       let r = 0;
       for (const v of abi.values) out.push(`${INDENT}${label(v, v.isResult ? r++ : -1)} ${typeString(v.type)}  ${locationString(v.location)}`);
       if (abi.warning) out.push(`${INDENT}# ${abi.warning}`);
+      // The binary's own DWARF goes without saying; a debug file is named.
+      if (bin.dwarfSource && bin.dwarfSource !== 'DWARF') out.push(`${INDENT}# types from the ${bin.dwarfSource}`);
     }
   }
   out.push(`${INDENT}${sitesLine(bin, f)}`);

@@ -15,6 +15,7 @@ import { GLayout, gLayoutFor } from './goid.js';
 import { PclnLines } from './pclntab-lines.js';
 import { InlineTrees, type InlinedSite } from './inltree.js';
 import { FunctionAbi, functionAbiFor } from './func-abi.js';
+import { DebugFile, findDebugFile } from './debugfile.js';
 
 export { GoBinaryError, binaryDiagnostic } from './errors.js';
 export type { ProbeSites } from './sites.js';
@@ -49,6 +50,21 @@ export interface GoFunc {
   abiWrapper?: true;
 }
 
+/** Whether another file's function table has the same functions at the same addresses. */
+function sameFunctions(pcln: Pclntab, other: ElfFile): boolean {
+  try {
+    const o = readPclntab(other).funcs;
+    return o.length === pcln.funcs.length && o.every((f, i) => f.name === pcln.funcs[i]!.name && f.entry === pcln.funcs[i]!.entry);
+  } catch {
+    return false;
+  }
+}
+
+export interface OpenOptions {
+  /** --debug-file: the DWARF of this build, for a binary without its own. */
+  debugFile?: string;
+}
+
 export class GoBinary {
   readonly path: string;
   readonly goVersion?: string;
@@ -57,6 +73,9 @@ export class GoBinary {
   readonly mainPath?: string;
   readonly pie: boolean;
   readonly hasDwarf: boolean;
+  /** Where the DWARF comes from: `DWARF` (the binary's own) or a debug file (debugfile.ts). */
+  readonly dwarfSource?: string;
+  private readonly debug?: DebugFile;
   /** GNU build id (hex) when present, else Go's build id. */
   readonly buildId?: string;
   readonly goBuildId?: string;
@@ -74,7 +93,7 @@ export class GoBinary {
   private dwarfCache?: Dwarf | null;
   private layoutCache?: GLayout;
 
-  private constructor(elf: ElfFile, pcln: Pclntab, info: BuildInfo) {
+  private constructor(elf: ElfFile, pcln: Pclntab, info: BuildInfo, opts: OpenOptions) {
     this.elf = elf;
     this.path = elf.path;
     this.pie = elf.pie;
@@ -84,7 +103,16 @@ export class GoBinary {
     if (info.goVersion) this.goVersion = info.goVersion;
     if (info.mainModule) this.mainModule = info.mainModule;
     if (info.mainPath) this.mainPath = info.mainPath;
-    this.hasDwarf = !!(elf.section('.debug_info') ?? elf.section('.zdebug_info'));
+    const own = elf.section('.debug_info') ?? elf.section('.zdebug_info');
+    if (own) this.dwarfSource = 'DWARF';
+    else {
+      const d = findDebugFile(elf, opts.debugFile, (other) => sameFunctions(pcln, other));
+      if (d) {
+        this.debug = d;
+        this.dwarfSource = d.source;
+      }
+    }
+    this.hasDwarf = !!this.dwarfSource;
     const goId = elf.goBuildId();
     const id = elf.gnuBuildId() ?? goId;
     if (id) this.buildId = id;
@@ -95,11 +123,11 @@ export class GoBinary {
    * Opens a Go x86-64 ELF executable. Every way this can fail because of
    * the file the user named is a GoBinaryError with a plain message.
    */
-  static open(path: string): GoBinary {
+  static open(path: string, opts: OpenOptions = {}): GoBinary {
     const elf = ElfFile.open(path);
     try {
       const pcln = readPclntab(elf);
-      return new GoBinary(elf, pcln, readBuildInfo(elf));
+      return new GoBinary(elf, pcln, readBuildInfo(elf), opts);
     } catch (e) {
       elf.close();
       if (e instanceof GoBinaryError) throw e;
@@ -313,7 +341,7 @@ export class GoBinary {
   dwarf(): Dwarf | undefined {
     if (this.dwarfCache === undefined) {
       try {
-        this.dwarfCache = this.hasDwarf ? Dwarf.open(this.elf) ?? null : null;
+        this.dwarfCache = this.hasDwarf ? Dwarf.open(this.debug?.elf ?? this.elf) ?? null : null;
       } catch (e) {
         this.dwarfError = (e as Error).message;
         this.dwarfCache = null;
@@ -366,6 +394,7 @@ export class GoBinary {
   }
 
   close(): void {
+    this.debug?.elf.close();
     this.elf.close();
   }
 }

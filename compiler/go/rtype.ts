@@ -1,7 +1,7 @@
 // The Go runtime's own type descriptors, present in every Go binary, stripped or not: the
 // address an interface holds (a type descriptor for `any`, an itab for other interfaces)
-// names its dynamic type here when no symbol does. Go ≥ 1.?? keeps no `type.T` symbol per
-// type (only `type.*`/`type:*` at the start of the area), and a stripped binary has no
+// names its dynamic type here when no symbol does. Go keeps no `type.T` symbol per type
+// (only `type.*`/`type:*` at the start of the area), and a stripped binary has no
 // symbols at all, so the names are read from the descriptors.
 //
 // Where the descriptors are: between moduledata.types and moduledata.etypes. The linker names
@@ -88,11 +88,21 @@ export class RuntimeTypes {
   }
 
   /** The dynamic type of an interface word: a type descriptor, or an itab whose second word
-   *  (itab._type) is one. Itabs made at run time are not in the file: undefined. */
+   *  (itab._type) is one. N.B. the linker puts static itabs among the descriptors, so an
+   *  address in [types, etypes) may be either: an itab starts with two descriptor addresses
+   *  (inter, _type) and copies _type.hash at 16, which no descriptor does (its first words
+   *  are sizes). Itabs made at run time are not in the file: undefined. */
   dynamicTypeName(word: number): string | undefined {
-    if (this.isType(word)) return this.typeName(word);
-    const it = this.elf.readVaddr(word + 8, 8);
-    return it.length === 8 ? this.typeName(Number(it.readBigUInt64LE(0))) : undefined;
+    const it = this.elf.readVaddr(word, 24);
+    if (it.length === 24) {
+      const inter = Number(it.readBigUInt64LE(0));
+      const typ = Number(it.readBigUInt64LE(8));
+      if (this.isType(inter) && this.isType(typ)) {
+        const t = this.elf.readVaddr(typ + 16, 4);
+        if (t.length === 4 && t.readUInt32LE(0) === it.readUInt32LE(16)) return this.typeName(typ);
+      }
+    }
+    return this.typeName(word);
   }
 
   /** A runtime name (Go 1.17+): a flag byte, a uvarint length, the bytes. */

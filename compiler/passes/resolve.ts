@@ -136,12 +136,18 @@ function noReturnWarning(spec: ast.ProbeSpec & { kind: 'UprobeSpec' }, matched: 
 }
 
 const opened = new Map<string, GoBinary>();
+let debugFile: string | undefined;
+
+/** --debug-file: the DWARF for the binaries this process opens that have none. */
+export function useDebugFile(file: string | undefined): void {
+  debugFile = file;
+}
 
 /** One GoBinary per path per process: the REPL resolves many probes against one target. */
 export function openCached(path: string): GoBinary {
   let b = opened.get(path);
   if (!b) {
-    b = GoBinary.open(path);
+    b = GoBinary.open(path, { debugFile });
     opened.set(path, b);
   }
   return b;

@@ -15,10 +15,10 @@ import { buildGo, repoRoot } from '../helpers/go.js';
 
 const script = path.join(repoRoot, 'test', 'fixtures', 'go', 'vtable', 'trace.gt');
 
-async function traceTable(t: Test, bin: string): Promise<{ own: string[]; traced: string[] }> {
+async function traceTable(t: Test, bin: string, extra: string[] = []): Promise<{ own: string[]; traced: string[] }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-vtable-'));
   const out = path.join(dir, 'events.txt');
-  const r = await runGotrace(['-o', out, script, '-c', bin]);
+  const r = await runGotrace([...extra, '-o', out, script, '-c', bin]);
   t.equal(r.code, 0, r.stderr);
   const own = r.stdout.split('\n').filter((l) => l);
   const traced = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l);
@@ -35,4 +35,12 @@ t.test('%v of every kind of Go value agrees with the program', async (t) => {
   t.ok(own.includes('flags {IgnoreImports: false, ModResolveTests: false, Verbose: true, DryRun: false, Level: -3}'), 'bools read by their width, a struct as the only argument');
   t.ok(own.includes('fail wrappedpath config: open /nonexistent/gotrace: no such file or directory'));
   t.ok(own.includes('mixed 2 40'), 'a parameter after a blank one');
+});
+
+t.test('a stripped build (-s -w) with --debug-file prints the same values', async (t) => {
+  if (!requireBpf(t)) return;
+  const stripped = buildGo('vtable', { ldflags: '-s -w' });
+  const { own, traced } = await traceTable(t, stripped, ['--debug-file', buildGo('vtable')]);
+  t.equal(own.length, 34);
+  t.same(traced, own, 'line for line: type names from the descriptors, types from the debug file');
 });

@@ -142,10 +142,11 @@ function goValueInfos(binary: GoBinary, probes: ResolvedProbe[]): Map<ast.Probe,
   for (const p of probes) {
     const block = p.block.block;
     if (out.has(block) && 'error' in out.get(block)!) continue;
-    const abi = binary.hasDwarf ? binary.functionAbi(p.func) : undefined;
+    // DWARF (the binary's or a debug file's), else the method tables of the type descriptors.
+    const abi = binary.hasDwarf ? binary.functionAbi(p.func) : binary.descriptorAbi(p.func);
     if (!abi) {
       out.set(block, {
-        error: binary.hasDwarf ? diag('GT2127', undefined, { func: p.func.name }) : diag('GT2128', undefined, { path: binary.path }),
+        error: binary.hasDwarf ? diag('GT2127', undefined, { func: p.func.name }) : diag('GT2128', undefined, { path: binary.path, func: p.func.name }),
       });
       continue;
     }

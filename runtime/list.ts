@@ -61,7 +61,12 @@ const INDENT = '    ';
 /** The verbose lines for one function body. */
 function describe(bin: GoBinary, f: GoFunc): string[] {
   const out: string[] = [];
-  if (!bin.hasDwarf || !bin.dwarf()) {
+  const fromDescriptors = !bin.hasDwarf ? bin.descriptorAbi(f) : undefined;
+  if (fromDescriptors) {
+    let r = 0;
+    for (const v of fromDescriptors.values) out.push(`${INDENT}${v.isResult ? `rets.${r++}` : `args.${v.name}`} ${typeString(v.type)}  ${locationString(v.location)}`);
+    out.push(`${INDENT}# types from the ${fromDescriptors.source}`);
+  } else if (!bin.hasDwarf || !bin.dwarf()) {
     out.push(`${INDENT}(no DWARF: only arg0..arg8 raw registers are available)`);
   } else {
     const abi = bin.functionAbi(f);

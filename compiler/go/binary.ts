@@ -16,6 +16,9 @@ import { PclnLines } from './pclntab-lines.js';
 import { InlineTrees, type InlinedSite } from './inltree.js';
 import { FunctionAbi, functionAbiFor } from './func-abi.js';
 import { DebugFile, findDebugFile } from './debugfile.js';
+import { AbiParam, assignAbi, typeString } from './abi.js';
+import { RuntimeTypes } from './rtype.js';
+import { DescriptorTypes } from './rtype-types.js';
 
 export { GoBinaryError, binaryDiagnostic } from './errors.js';
 export type { ProbeSites } from './sites.js';
@@ -91,6 +94,7 @@ export class GoBinary {
   private wrappersMarked = false;
   private singleLookups = 0;
   private dwarfCache?: Dwarf | null;
+  private descriptorCache?: DescriptorTypes | null;
   private layoutCache?: GLayout;
 
   private constructor(elf: ElfFile, pcln: Pclntab, info: BuildInfo, opts: OpenOptions) {
@@ -308,6 +312,35 @@ export class GoBinary {
   functionAbi(fn: GoFunc): FunctionAbi | undefined {
     const d = this.dwarf();
     return d ? this.guard(() => functionAbiFor(d, fn, this.argsSize(fn), this.registerAbi() && !this.isAbi0(fn))) : undefined;
+  }
+
+  /**
+   * Arguments and results of a method from the runtime's type descriptors, for binaries
+   * without DWARF: the receiver and the method's function type as its method table records
+   * them (rtype-types.ts), named by position (`args.0` the receiver, `args.1`..., `rets.0`...).
+   * Undefined for functions no method table lists, or whose recorded argument area disagrees.
+   */
+  descriptorAbi(fn: GoFunc): FunctionAbi | undefined {
+    const m = this.descriptorTypes()?.methodAt(fn.entry);
+    if (!m) return undefined;
+    const params: AbiParam[] = [
+      { name: '0', type: m.recv, isResult: false },
+      ...m.params.map((type, i) => ({ name: String(i + 1), type, isResult: false })),
+      ...m.results.map((type, i) => ({ name: String(i), type, isResult: true })),
+    ];
+    const a = assignAbi(params, { registers: this.registerAbi() });
+    const argsSize = this.argsSize(fn);
+    if (a.frameSize === undefined || (argsSize >= 0 && a.frameSize !== argsSize)) return undefined;
+    return { ...a, argsSize, source: `type descriptors (method ${m.name} of ${typeString(m.recv)})` };
+  }
+
+  /** The runtime's type descriptors as GoTypes (undefined before Go 1.17). */
+  descriptorTypes(): DescriptorTypes | undefined {
+    if (this.descriptorCache === undefined) {
+      const rt = RuntimeTypes.open(this.elf, this.goVersion);
+      this.descriptorCache = rt ? new DescriptorTypes(rt, this.goVersion) : null;
+    }
+    return this.descriptorCache ?? undefined;
   }
 
   /**

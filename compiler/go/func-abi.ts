@@ -27,6 +27,8 @@ export interface FunctionAbi extends AbiAssignment {
   argsSize: number;
   /** Set when some locations are unknown, saying why. */
   warning?: string;
+  /** Where the types come from when not from DWARF (for -lv). */
+  source?: string;
 }
 
 const DICT: GoType = { kind: 'pointer', name: 'unsafe.Pointer', size: 8, elem: undefined };

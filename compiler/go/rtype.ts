@@ -19,10 +19,33 @@ import type { ElfFile } from './elf.js';
  *   1.20+:     covctrs, ecovctrs come before end (coverage counters) → types at 296.
  * (1.22 added rodata and gofunc after etypes, which moves nothing before them.)
  */
-const MODULEDATA: { from: number; types: number }[] = [
-  { from: 16, types: 280 },
-  { from: 20, types: 296 },
+export interface ModuledataLayout {
+  from: number;
+  types: number;
+  /** moduledata.typelinks ([]int32, offsets of types from `types`); undefined when gone. */
+  typelinks?: number;
+}
+
+/*
+ * Checked on the binaries of test/compiler/go/npm-binaries.ts (1.17-1.27) and the local 1.19:
+ *   1.17: types 280, etypes 288, textsectmap 296, typelinks 320;
+ *   1.18-1.19: rodata and gofunc after etypes: textsectmap 312, typelinks 336;
+ *   1.20-1.25: covctrs/ecovctrs push everything by 16: types 296, typelinks 352;
+ *   1.26: one more word after gofunc (epclntab): typelinks 360; moduledata moves to its own
+ *         section, .go.module (findModuledata looks there first);
+ *   1.27: the types get a section of their own (.go.type) and typelinks are gone: types and
+ *         etypes are that section's bounds; no method index (see MethodIndex).
+ */
+export const MODULEDATA: ModuledataLayout[] = [
+  { from: 17, types: 280, typelinks: 320 },
+  { from: 18, types: 280, typelinks: 336 },
+  { from: 20, types: 296, typelinks: 352 },
+  { from: 26, types: 296, typelinks: 360 },
+  { from: 27, types: 296 },
 ];
+
+/** moduledata.text: the base of the method tables' text offsets (same offset 1.16-1.27). */
+export const MODULEDATA_TEXT = 176;
 
 /**
  * runtime._type (internal/abi.Type since 1.21), the same 48 bytes in 1.17-1.27: size,
@@ -34,7 +57,11 @@ const MODULEDATA: { from: number; types: number }[] = [
 const TYPE = { str: 40, tflag: 20 };
 const TFLAG_EXTRA_STAR = 2;
 
-function minor(goVersion: string | undefined): number {
+function layoutFor(v: number): ModuledataLayout {
+  return [...MODULEDATA].reverse().find((r) => v >= r.from) ?? MODULEDATA[MODULEDATA.length - 1]!;
+}
+
+export function minor(goVersion: string | undefined): number {
   const m = /^go1\.(\d+)/.exec(goVersion ?? '');
   return m ? Number(m[1]) : 0;
 }
@@ -46,24 +73,81 @@ export class RuntimeTypes {
     private readonly elf: ElfFile,
     readonly types: number,
     readonly etypes: number,
+    private readonly md?: number,
+    private readonly row?: ModuledataLayout,
   ) {}
 
   /** The descriptors of a binary, or undefined when they cannot be found (Go < 1.17). */
   static open(elf: ElfFile, goVersion: string | undefined): RuntimeTypes | undefined {
     const v = minor(goVersion);
     if (v !== 0 && v < 17) return undefined;
-    const a = elf.symbol('runtime.types')?.value;
-    const b = elf.symbol('runtime.etypes')?.value;
-    if (a !== undefined && b !== undefined) return new RuntimeTypes(elf, a, b);
     const md = findModuledata(elf);
-    const row = [...MODULEDATA].reverse().find((r) => v >= r.from) ?? MODULEDATA[MODULEDATA.length - 1]!;
-    if (md === undefined) return undefined;
-    const w = elf.readVaddr(md + row.types, 16);
+    // Without a version (some binaries drop their build info), the layout whose words make
+    // sense: types before etypes, typelinks pointing into the file.
+    const rows = v ? [layoutFor(v)] : [...MODULEDATA].reverse();
+    for (const row of rows) {
+      const r = RuntimeTypes.at(elf, md, row);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  private static at(elf: ElfFile, md: number | undefined, row: ModuledataLayout): RuntimeTypes | undefined {
+    const gotype = elf.section('.go.type');
+    let types = elf.symbol('runtime.types')?.value;
+    let etypes = elf.symbol('runtime.etypes')?.value;
+    if (types === undefined && row.typelinks === undefined) {
+      if (!gotype) return undefined;
+      types = gotype.addr;
+      etypes = gotype.addr + gotype.size;
+    } else if ((types === undefined || etypes === undefined) && md !== undefined) {
+      const w = elf.readVaddr(md + row.types, 16);
+      if (w.length < 16) return undefined;
+      types = Number(w.readBigUInt64LE(0));
+      etypes = Number(w.readBigUInt64LE(8));
+    }
+    if (types === undefined || etypes === undefined || !(types > 0 && etypes > types && elf.loadSegmentFor(types))) return undefined;
+    const r = new RuntimeTypes(elf, types, etypes, md, row);
+    if (row.typelinks !== undefined && md !== undefined && !r.typelinks()) return undefined;
+    return r;
+  }
+
+  /** moduledata.text, the base of text offsets. */
+  textBase(): number | undefined {
+    if (this.md === undefined) return this.elf.section('.text')?.addr;
+    const w = this.elf.readVaddr(this.md + MODULEDATA_TEXT, 8);
+    return w.length === 8 ? Number(w.readBigUInt64LE(0)) : undefined;
+  }
+
+  /** Offsets of the linked types (moduledata.typelinks), or undefined. */
+  typelinks(): number[] | undefined {
+    if (this.md === undefined || this.row?.typelinks === undefined) return undefined;
+    const w = this.elf.readVaddr(this.md + this.row.typelinks, 16);
     if (w.length < 16) return undefined;
-    const types = Number(w.readBigUInt64LE(0));
-    const etypes = Number(w.readBigUInt64LE(8));
-    if (!(types > 0 && etypes > types && elf.loadSegmentFor(types))) return undefined;
-    return new RuntimeTypes(elf, types, etypes);
+    const ptr = Number(w.readBigUInt64LE(0));
+    const len = Number(w.readBigUInt64LE(8));
+    if (len <= 0 || len > 1 << 22 || !this.elf.loadSegmentFor(ptr)) return undefined;
+    const b = this.elf.readVaddr(ptr, len * 4);
+    const out: number[] = [];
+    for (let i = 0; i + 4 <= b.length; i += 4) out.push(b.readInt32LE(i));
+    return out;
+  }
+
+  /** Bytes of the file at a virtual address (empty past the loaded part). */
+  read(addr: number, n: number): Buffer {
+    return this.elf.readVaddr(addr, n);
+  }
+
+  /** A name (nameOff) relative to the types area. */
+  nameOff(off: number): string | undefined {
+    return this.nameAt(this.types + off);
+  }
+
+  /** The name and flags at an absolute address (struct fields hold absolute name pointers). */
+  nameWithFlags(addr: number): { name: string; flags: number } | undefined {
+    const n = this.nameAt(addr);
+    if (n === undefined) return undefined;
+    return { name: n, flags: this.elf.readVaddr(addr, 1)[0] ?? 0 };
   }
 
   /** Whether an address is a type descriptor's (rather than an itab's). */
@@ -106,7 +190,7 @@ export class RuntimeTypes {
   }
 
   /** A runtime name (Go 1.17+): a flag byte, a uvarint length, the bytes. */
-  private nameAt(addr: number): string | undefined {
+  nameAt(addr: number): string | undefined {
     const b = this.elf.readVaddr(addr, 1 + 10 + 512);
     if (b.length < 2) return undefined;
     let len = 0;
@@ -122,7 +206,8 @@ export class RuntimeTypes {
 
 /**
  * runtime.firstmoduledata without symbols: the 8-byte word, in the data sections, that holds
- * the address of .gopclntab (where pcHeader is), 8-aligned.
+ * the address of .gopclntab (where pcHeader is), 8-aligned; Go 1.26+ gives moduledata a section
+ * of its own, .go.module.
  */
 export function findModuledata(elf: ElfFile): number | undefined {
   const sym = elf.symbol('runtime.firstmoduledata');
@@ -130,7 +215,7 @@ export function findModuledata(elf: ElfFile): number | undefined {
   const pcln = elf.section('.gopclntab');
   if (!pcln) return undefined;
   const want = BigInt(pcln.addr);
-  for (const name of ['.noptrdata', '.data', '.data.rel.ro']) {
+  for (const name of ['.go.module', '.noptrdata', '.data', '.data.rel.ro']) {
     const s = elf.section(name);
     if (!s) continue;
     const data = elf.sectionData(name);

@@ -66,7 +66,8 @@ export function rootAccess(info: GoValueInfo, results: boolean, name: string, sp
   if ('error' in info) return { error: { ...info.error, span } };
   const group = info.values.filter((v) => v.isResult === results);
   let v: AbiValue | undefined;
-  if (results && /^\d+$/.test(name)) v = group[Number(name)];
+  // By position: rets.0, and args.0 (the receiver of a method first), with or without names.
+  if (/^\d+$/.test(name)) v = group.find((x) => x.name === name) ?? group[Number(name)];
   else v = group.find((x) => x.name === name || (results && x.name === `~r${name}`));
   if (!v) {
     const names = group.map((x) => x.name);

@@ -114,5 +114,9 @@ export const checkCodes = {
   GT2124: { severity: 'error', message: "the type of this value is not described by the binary's DWARF" },
   GT2125: { severity: 'error', message: '{type} is {size} bytes, more than print() captures ({max}): print its fields' },
   GT2127: { severity: 'error', message: 'no DWARF description of {func}', hint: ARG_REGS },
-  GT2128: { severity: 'error', message: '{path} has no DWARF (stripped?): Go values cannot be read by name', hint: ARG_REGS },
+  GT2128: {
+    severity: 'error',
+    message: "{path} has no DWARF (stripped?) and its type descriptors do not give {func}'s signature: Go values need its debug information",
+    hint: 'give the DWARF of this build with --debug-file FILE (an unstripped build, or objcopy --only-keep-debug), or install it under /usr/lib/debug/.build-id; arg0..arg8 give the raw integer argument registers',
+  },
 } as const;

@@ -23,15 +23,18 @@ t.test('every script compiles for its kind of program', async (t) => {
   }
 });
 
-t.test('http-requests.gt counts what the server served', async (t) => {
+t.test('http-requests.gt counts what the server served, with DWARF and stripped', async (t) => {
   if (!requireBpf(t)) return;
-  const r = await runGotrace([script('http-requests.gt'), '-c', buildGo('httpserver')]);
-  t.equal(r.code, 0, r.stderr);
-  const served = new Map<string, bigint>();
-  for (const m of r.stdout.matchAll(/^served (\S+) (\S+) (\d+)$/gm)) served.set(`${m[1]}, ${m[2]}`, BigInt(m[3]));
-  t.equal(served.size, 4);
-  t.same(parseMapLines(r.stdout, '@requests'), served);
-  t.match(r.stdout, /^@latency\[GET, \/items\]: \n\[/m, 'a latency histogram per method and path');
+  // Stripped (-s -w), the request's type comes from the method table of serverHandler.
+  for (const ldflags of ['', '-s -w']) {
+    const r = await runGotrace([script('http-requests.gt'), '-c', buildGo('httpserver', ldflags ? { ldflags } : {})]);
+    t.equal(r.code, 0, r.stderr);
+    const served = new Map<string, bigint>();
+    for (const m of r.stdout.matchAll(/^served (\S+) (\S+) (\d+)$/gm)) served.set(`${m[1]}, ${m[2]}`, BigInt(m[3]));
+    t.equal(served.size, 4);
+    t.same(parseMapLines(r.stdout, '@requests'), served, `requests, ldflags '${ldflags}'`);
+    t.match(r.stdout, /^@latency\[GET, \/items\]: \n\[/m, 'a latency histogram per method and path');
+  }
 });
 
 t.test('errors.gt prints each failing call with its error message', async (t) => {

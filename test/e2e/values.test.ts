@@ -102,7 +102,7 @@ t.test('located errors for Go values', async (t) => {
     [bin, 'uprobe:main.greet { @x = len(args.times); }', /ERROR: len\(\) of int is not defined/],
     [bin, 'uprobe:main.greet { @x = args.name + 1; }', /ERROR: cannot use '\+' on a string/],
     [bin, 'uprobe:main.greet { @x = rets.5; }', /ERROR: main\.greet has no result '5'\n.*\n.*\nHINT: its results: ~r0, ~r1/],
-    [stripped, 'uprobe:main.greet { printf("%s\\n", args.name); }', /ERROR: .* has no DWARF \(stripped\?\): Go values cannot be read by name\n.*\n.*\nHINT: arg0\.\.arg8 give the raw integer argument registers/],
+    [stripped, 'uprobe:main.greet { printf("%s\\n", args.name); }', /ERROR: .* has no DWARF \(stripped\?\) and its type descriptors do not give main\.greet's signature: Go values need its debug information\n.*\n.*\nHINT: give the DWARF of this build with --debug-file FILE .*; arg0\.\.arg8 give the raw integer argument registers/],
   ];
   for (const [binary, src, want] of cases) {
     const r = await compile(new SourceFile('stdin', src), { binary, skipBuild: true });

@@ -235,11 +235,12 @@ function makeTypeNamer(bin: GoBinary | undefined): (addr: bigint) => string | un
   };
 }
 
-/** The Go type of a name, from the binary's DWARF (cached, misses included). */
+/** The Go type of a name, from the binary's DWARF, else its type descriptors (cached, misses
+ *  included). */
 function makeTypeFinder(bin: GoBinary | undefined): (name: string) => GoType | undefined {
   const cache = new Map<string, GoType | undefined>();
   return (name) => {
-    if (!cache.has(name)) cache.set(name, bin?.dwarf()?.findType(name));
+    if (!cache.has(name)) cache.set(name, bin?.dwarf()?.findType(name) ?? bin?.descriptorTypes()?.byName(name));
     return cache.get(name);
   };
 }

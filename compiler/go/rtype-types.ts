@@ -62,6 +62,7 @@ export class DescriptorTypes {
   private readonly offsetEmbed: boolean;
   private readonly swiss: boolean;
   private methods?: Map<number, MethodSig>;
+  private names?: Map<string, number>;
 
   constructor(
     readonly rt: RuntimeTypes,
@@ -180,8 +181,18 @@ export class DescriptorTypes {
     return this.methods.get(entry);
   }
 
+  /** The type of a Go name, full (`*net/http.Request`) or as the runtime spells it
+   *  (`*http.Request`), among the types reachable from the linked ones. */
+  byName(name: string): GoType | undefined {
+    this.methods ??= this.indexMethods();
+    const a = this.names!.get(name);
+    return a === undefined ? undefined : this.at(a);
+  }
+
   private indexMethods(): Map<number, MethodSig> {
     const out = new Map<number, MethodSig>();
+    const names = new Map<string, number>();
+    this.names = names;
     const links = this.rt.typelinks();
     const text = this.rt.textBase();
     if (!links || text === undefined) return out;
@@ -194,6 +205,11 @@ export class DescriptorTypes {
       const h = this.rt.read(a, 48);
       if (h.length < 48) continue;
       const kind = h[23]! & 31;
+      const short = this.rt.typeName(a);
+      if (short !== undefined && !names.has(short)) names.set(short, a);
+      const t = this.at(a);
+      const full = t.kind === 'pointer' && t.elem?.name ? `*${t.elem.name}` : t.name;
+      if (full && !names.has(full)) names.set(full, a);
       const ptrToThis = h.readInt32LE(44);
       if (ptrToThis > 0) todo.push(this.rt.types + ptrToThis);
       if (kind === K.ptr || kind === K.slice || kind === K.array || kind === K.chan) todo.push(this.word(a + 48));

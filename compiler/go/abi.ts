@@ -281,7 +281,7 @@ export function typeString(t: GoType | undefined): string {
     case 'pointer':
       return t.elem ? `*${typeString(t.elem)}` : 'unsafe.Pointer';
     case 'slice':
-      return `[]${typeString(t.elem)}`;
+      return `[]${t.elem?.kind === 'base' && t.elem.name === 'uint8' ? 'byte' : typeString(t.elem)}`;
     case 'array':
       return `[${t.length}]${typeString(t.elem)}`;
     case 'map':

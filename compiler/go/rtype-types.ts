@@ -125,13 +125,14 @@ export class DescriptorTypes {
       case K.array:
         return lazy({ kind: 'array', name, size, length: this.word(addr + 64) } as GoType, 'elem', () => this.ref(addr + 48));
       case K.chan:
-        return lazy({ kind: 'chan', name, size: 8 } as GoType, 'elem', () => this.ref(addr + 48));
+        // Unnamed chan and func types take the runtime's spelling (`<-chan struct {}`).
+        return lazy({ kind: 'chan', name: name || (this.rt.typeName(addr) ?? ''), size: 8 } as GoType, 'elem', () => this.ref(addr + 48));
       case K.map:
         return lazy(lazy({ kind: 'map', name, size: 8 } as GoType, 'key', () => this.ref(addr + 48)), 'elem', () => this.ref(addr + 56));
       case K.iface:
         return { kind: 'interface', name: name || (this.rt.typeName(addr) ?? ''), size: 16, empty: this.word(addr + 64) === 0 };
       case K.func:
-        return { kind: 'func', name, size: 8 };
+        return { kind: 'func', name: name || (this.rt.typeName(addr) ?? ''), size: 8 };
       case K.struct:
         return lazy({ kind: 'struct', name, size } as GoType, 'members', () => this.fields(addr));
       default:

@@ -61,7 +61,7 @@ export class LiveProgram {
     readonly manifest: Manifest,
     private readonly opts: LoadOptions,
   ) {
-    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, () => this.loadBias()), typeName: makeTypeNamer(opts.binary), goType: makeTypeFinder(opts.binary) };
+    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, () => this.loadBias()), typeName: guarded(makeTypeNamer(opts.binary)), goType: guarded(makeTypeFinder(opts.binary)) };
   }
 
   /** Open and load (verify) the object. Nothing is attached yet. */
@@ -213,6 +213,18 @@ function sizeMaps(obj: BpfObject, manifest: Manifest, sizes: Partial<Sizes> = {}
 /** Names of the dynamic types of interface values, from .symtab: itabs (go.itab.T,I) for
  *  non-empty interfaces, type descriptors (type:T) where the linker kept a symbol. A stripped
  *  binary has none, and interfaces then print with the address. */
+/** A lookup in the target's file that gives up (undefined: the value prints by its address)
+ *  rather than stop the session when the file cannot be read as expected. */
+function guarded<A, R>(f: (a: A) => R | undefined): (a: A) => R | undefined {
+  return (a) => {
+    try {
+      return f(a);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 function makeTypeNamer(bin: GoBinary | undefined): (addr: bigint) => string | undefined {
   let byAddr: Map<bigint, string> | undefined;
   let rtypes: RuntimeTypes | undefined | null;

@@ -18,7 +18,7 @@ import { FunctionAbi, functionAbiFor } from './func-abi.js';
 import { DebugFile, findDebugFile } from './debugfile.js';
 import { AbiParam, assignAbi, typeString } from './abi.js';
 import { RuntimeTypes } from './rtype.js';
-import { DescriptorTypes } from './rtype-types.js';
+import { DescriptorTypes, type MethodSig } from './rtype-types.js';
 
 export { GoBinaryError, binaryDiagnostic } from './errors.js';
 export type { ProbeSites } from './sites.js';
@@ -51,6 +51,17 @@ export interface GoFunc {
    * findFunctions() skip these so a probe fires once per call.
    */
   abiWrapper?: true;
+}
+
+/** findDebugFile; a debug file found by convention that cannot be read counts as absent. */
+function lookForDebugFile(elf: ElfFile, explicit: string | undefined, same: (o: ElfFile) => boolean): DebugFile | undefined {
+  try {
+    return findDebugFile(elf, explicit, same);
+  } catch (e) {
+    if (e instanceof GoBinaryError) throw e;
+    if (explicit) throw new GoBinaryError(`--debug-file ${explicit}: cannot read it (${(e as Error).message})`);
+    return undefined;
+  }
 }
 
 /** Whether another file's function table has the same functions at the same addresses. */
@@ -110,7 +121,7 @@ export class GoBinary {
     const own = elf.section('.debug_info') ?? elf.section('.zdebug_info');
     if (own) this.dwarfSource = 'DWARF';
     else {
-      const d = findDebugFile(elf, opts.debugFile, (other) => sameFunctions(pcln, other));
+      const d = lookForDebugFile(elf, opts.debugFile, (other) => sameFunctions(pcln, other));
       if (d) {
         this.debug = d;
         this.dwarfSource = d.source;
@@ -321,7 +332,13 @@ export class GoBinary {
    * Undefined for functions no method table lists, or whose recorded argument area disagrees.
    */
   descriptorAbi(fn: GoFunc): FunctionAbi | undefined {
-    const m = this.descriptorTypes()?.methodAt(fn.entry);
+    let m: MethodSig | undefined;
+    try {
+      m = this.descriptorTypes()?.methodAt(fn.entry);
+    } catch (e) {
+      // Descriptors of a corrupt file: like a corrupt table elsewhere, a plain error.
+      throw new GoBinaryError(`${this.path}: cannot read the type descriptors (${(e as Error).message})`);
+    }
     if (!m) return undefined;
     const params: AbiParam[] = [
       { name: '0', type: m.recv, isResult: false },

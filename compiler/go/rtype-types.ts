@@ -161,6 +161,7 @@ export class DescriptorTypes {
     const hit = this.funcs.get(addr);
     if (hit) return hit;
     const h = this.rt.read(addr, 56);
+    if (h.length < 56) return { params: [], results: [] };
     const inCount = h.readUInt16LE(48);
     const outCount = h.readUInt16LE(50) & 0x7fff;
     const at = addr + 56 + (h[20]! & TFLAG_UNCOMMON ? 16 : 0);

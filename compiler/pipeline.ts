@@ -21,6 +21,7 @@ import { typeString } from './go/abi.js';
 import { GoBinaryError, binaryDiagnostic, type GoBinary } from './go/binary.js';
 import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
 import type { GoValueInfo } from './passes/govalues.js';
+import type { GoType } from './go/dwarf-types.js';
 import { resolve, type ResolvedProbe } from './passes/resolve.js';
 import { analyze, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
 
@@ -127,12 +128,21 @@ function resolveProbes(sem: SemanticResult, binary: string | undefined, verbose 
 function goTypes(program: ast.Program, sem: SemanticResult, probes: ResolvedProbe[], binary: GoBinary | undefined, opts: AnalyzeOptions): SemanticResult {
   if (!binary || !usesGoValues(program)) return sem;
   const infos = goValueInfos(binary, probes);
-  return analyze(program, { ...opts, goInfo: (b) => infos.get(b) });
+  return analyze(program, { ...opts, goInfo: (b) => infos.get(b), goType: (name) => goTypeNamed(binary, name) });
 }
 
-/** Does the script read Go values by name? (Only then is DWARF needed.) */
+/** Does the script read Go values by name, or cast to a Go type? (Only then are types needed.) */
 function usesGoValues(program: ast.Program): boolean {
-  return some(program, (n) => n.kind === 'Ident' && (n.name === 'args' || n.name === 'rets' || n.name === 'retval'));
+  return some(program, (n) => (n.kind === 'Ident' && (n.name === 'args' || n.name === 'rets' || n.name === 'retval')) || (n.kind === 'Cast' && n.type.startsWith('*')));
+}
+
+/** The type of a cast, `*net/http.Request`: the DWARF's (the binary's or a debug file's), else
+ *  the type descriptors' (named types the program links: its values' types). */
+function goTypeNamed(binary: GoBinary, name: string): GoType | Diagnostic {
+  const elemName = name.slice(1);
+  const elem = binary.dwarf()?.findType(elemName) ?? binary.descriptorTypes()?.byName(elemName);
+  if (!elem) return diag('GT2129', undefined, { type: elemName, path: binary.path });
+  return { kind: 'pointer', name: '', size: 8, elem };
 }
 
 /** Per function block: the parameters and results of the function(s) it traces. */

@@ -307,6 +307,14 @@ export class AstBuilder extends BaseVisitor {
       const args = this.node(c, 'args');
       return { kind: 'Call', span: close ? join(nameSpan, this.tokSpan(close)) : nameSpan, name: name.image, nameSpan, args: args ? (this.visit(args) as ast.Expr[]) : [] };
     }
+    const goCast = this.tok(c, 'goCastOpen');
+    if (goCast) {
+      // (*pkg/path.Type)(operand): the type's tokens in source order.
+      const parts = [...((c.goType ?? []) as IToken[]), ...((c.goTypeSep ?? []) as IToken[])].sort((a, b) => a.startOffset - b.startOffset);
+      const operand = this.node(c, 'goOperand');
+      const end = this.tok(c, 'goOperandClose') ?? this.tok(c, 'goCastClose') ?? goCast;
+      return { kind: 'Cast', span: join(this.tokSpan(goCast), this.tokSpan(end)), type: `*${parts.map((t) => t.image).join('')}`, operand: operand ? this.sub(operand) : { kind: 'IntLit', span: this.tokSpan(goCast), value: 0n, text: '0' } };
+    }
     const list = this.node(c, 'elements');
     const elements = list ? (this.visit(list) as ast.Expr[]) : [];
     if (elements.length === 1) return elements[0];

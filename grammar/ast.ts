@@ -72,6 +72,7 @@ export type Expr =
   | { kind: 'Field'; span: Span; object: Expr; field: string; fieldSpan: Span }
   | { kind: 'Index'; span: Span; object: Expr; index: Expr }
   | { kind: 'Tuple'; span: Span; elements: Expr[] }
+  /** An integer cast (`(u32)x`), or a Go pointer cast (`(*net/http.Request)(x)`: type starts with `*`). */
   | { kind: 'Cast'; span: Span; type: string; operand: Expr };
 
 export type Node = Program | Probe | ProbeSpec | Stmt | Expr;

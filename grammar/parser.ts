@@ -239,6 +239,7 @@ export class GotraceParser extends CstParser {
   private primaryAlts?: IOrAlt<unknown>[];
   private postfixAlts?: IOrAlt<unknown>[];
   private fieldAlts?: IOrAlt<unknown>[];
+  private goTypeSepAlts?: IOrAlt<unknown>[];
 
   expr = this.RULE('expr', () => {
     this.SUBRULE(this.unary, { LABEL: 'operand' });
@@ -296,6 +297,24 @@ export class GotraceParser extends CstParser {
               this.nested('paren', () => this.OPTION3(() => this.SUBRULE2(this.exprList, { LABEL: 'args' })));
               this.CONSUME2(T.RParen, { LABEL: 'callClose' });
             });
+          },
+        },
+        {
+          // A Go cast, `(*net/http.Request)(expr)`: a parenthesis then `*` (LL(2)), since no
+          // expression starts with `*`. The type's path and name are Identifier tokens joined
+          // by `/` and `.`.
+          ALT: () => {
+            this.CONSUME4(T.LParen, { LABEL: 'goCastOpen' });
+            this.CONSUME(T.Star, { LABEL: 'goCastStar' });
+            this.CONSUME2(T.Identifier, { LABEL: 'goType' });
+            this.MANY3(() => {
+              this.OR5((this.goTypeSepAlts ??= [{ ALT: () => this.CONSUME(T.Slash, { LABEL: 'goTypeSep' }) }, { ALT: () => this.CONSUME2(T.Dot, { LABEL: 'goTypeSep' }) }]));
+              this.CONSUME3(T.Identifier, { LABEL: 'goType' });
+            });
+            this.CONSUME4(T.RParen, { LABEL: 'goCastClose' });
+            this.CONSUME5(T.LParen, { LABEL: 'goOperandOpen' });
+            this.nested('paren', () => this.SUBRULE4(this.expr, { LABEL: 'goOperand' }));
+            this.CONSUME5(T.RParen, { LABEL: 'goOperandClose' });
           },
         },
         {

@@ -178,6 +178,8 @@ export abstract class ExprWriter extends GoWriter {
       case 'Ternary':
         return `((${this.expr(e.cond)}) ? (${this.expr(e.then)}) : (${this.expr(e.else)}))`;
       case 'Cast':
+        // A Go pointer cast's value is its operand, the address.
+        if (e.type.startsWith('*')) return `(__s64)(${this.expr(e.operand)})`;
         return `(__s64)(${castType(e.type)})(${this.expr(e.operand)})`;
       default:
         throw new Error(`codegen: ${e.kind} is rejected by the semantic pass`);

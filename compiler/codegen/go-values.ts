@@ -32,14 +32,16 @@ export abstract class GoWriter extends CWriter {
 
   /** Where an access leads: registers (pieces of the root value) or a user address. */
   protected goLoc(a: GoAccess): GoLoc {
-    let loc: GoLoc =
-      a.root.location.kind === 'regs'
+    let loc: GoLoc = a.base
+      ? { kind: 'value', expr: this.tmpU64(this.expr(a.base)) }
+      : a.root.location.kind === 'regs'
         ? { kind: 'regs', pieces: a.root.location.pieces, base: 0, result: a.root.isResult }
         : { kind: 'mem', addr: `(ctx->sp + ${(a.root.location as { offset: number }).offset})` };
     for (const st of a.steps) {
       switch (st.op) {
         case 'field':
-          loc = loc.kind === 'regs' ? { ...loc, base: loc.base + st.offset } : { kind: 'mem', addr: `(${loc.addr} + ${st.offset})` };
+          // (A cast's value is a pointer: a deref comes before any field.)
+          loc = loc.kind === 'regs' ? { ...loc, base: loc.base + st.offset } : loc.kind === 'mem' ? { kind: 'mem', addr: `(${loc.addr} + ${st.offset})` } : loc;
           break;
         case 'deref':
           loc = { kind: 'mem', addr: this.tmpU64(this.word(loc, 0)) };
@@ -51,8 +53,8 @@ export abstract class GoWriter extends CWriter {
             const len = this.tmpU64(this.word(loc, 8));
             // Out of range reads address 0, which faults: a zero, never another element.
             loc = { kind: 'mem', addr: this.tmpU64(`(${i} < ${len} ? ${ptr} + ${i} * ${st.elemSize} : 0)`) };
-          } else if (loc.kind === 'regs') {
-            loc = { ...loc, base: loc.base }; // arrays in registers have one element
+          } else if (loc.kind !== 'mem') {
+            // arrays in registers have one element
           } else {
             loc = { kind: 'mem', addr: this.tmpU64(`(${i} < ${st.length} ? ${loc.addr} + ${i} * ${st.elemSize} : 0)`) };
           }
@@ -66,6 +68,7 @@ export abstract class GoWriter extends CWriter {
   /** The 8-byte word at `off` of a location. */
   protected word(loc: GoLoc, off: number): string {
     if (loc.kind === 'mem') return `gt_read_int(${loc.addr} + ${off}, 8, 0)`;
+    if (loc.kind === 'value') return off === 0 ? loc.expr : '0';
     const p = loc.pieces.find((x) => x.offset === loc.base + off);
     return p ? this.reg(p.reg, loc.result) : '0';
   }
@@ -81,6 +84,7 @@ export abstract class GoWriter extends CWriter {
     const sign = u.kind === 'base' && u.encoding === 'signed' ? 1 : 0;
     const loc = this.goLoc(a);
     if (loc.kind === 'mem') return `gt_read_int(${loc.addr}, ${size}, ${sign})`;
+    if (loc.kind === 'value') return `(__s64)${loc.expr}`;
     const p = loc.pieces.find((x) => x.offset === loc.base);
     if (!p) return '0';
     const v = this.reg(p.reg, loc.result);

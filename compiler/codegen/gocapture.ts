@@ -9,8 +9,9 @@ import type { RegPiece } from '../go/abi.js';
 import { GO_STR_LEN, IFACE_RAW, ifaceLayout } from '../passes/goformat.js';
 import type { GoFormat } from '../passes/types.js';
 
-/** Where a Go value is: pieces of a register-assigned root (from byte `base` on) or memory. */
-export type GoLoc = { kind: 'regs'; pieces: RegPiece[]; base: number; result: boolean } | { kind: 'mem'; addr: string };
+/** Where a Go value is: pieces of a register-assigned root (from byte `base` on), memory, or
+ *  (a cast's pointer) the value of a C expression. */
+export type GoLoc = { kind: 'regs'; pieces: RegPiece[]; base: number; result: boolean } | { kind: 'mem'; addr: string } | { kind: 'value'; expr: string };
 
 /** What the capture needs from the code generator. */
 export interface CaptureHost {
@@ -24,6 +25,7 @@ export interface CaptureHost {
 }
 
 function shift(loc: GoLoc, off: number): GoLoc {
+  if (loc.kind === 'value') return off === 0 ? loc : { kind: 'value', expr: '0' };
   return loc.kind === 'regs' ? { ...loc, base: loc.base + off } : { kind: 'mem', addr: `(${loc.addr} + ${off})` };
 }
 
@@ -51,6 +53,7 @@ export function emitCapture(h: CaptureHost, fmt: GoFormat, loc: () => GoLoc, buf
 
 /** A struct's own bytes into buf: one read from memory, or its register pieces. */
 function rawStruct(h: CaptureHost, loc: GoLoc, buf: string, size: number): void {
+  if (loc.kind === 'value') return h.zero(buf, size);
   if (loc.kind === 'mem') {
     h.nested(`if (bpf_probe_read_user(${buf}, ${size}, (void *)${loc.addr})) {`, () => h.zero(buf, size));
     return;

@@ -25,8 +25,8 @@ export interface GoAccess {
   steps: GoStep[];
   /** The Go type reached. */
   type: GoType;
-  /** Reached through an implicit dereference: printed with a leading &. */
-  addressOf?: boolean;
+  /** A cast's operand, `(*T)(base)`: the root is the pointer this expression computes. */
+  base?: ast.Expr;
 }
 
 export function underlying(t: GoType): GoType {
@@ -100,7 +100,7 @@ export function fieldAccess(a: GoAccess, field: string, span: ast.Span): AccessR
       if (inner.kind === 'struct') {
         const im = inner.members.find((x) => x.name === field);
         if (im)
-          return { access: { root: a.root, steps: [...steps, { op: 'field', offset: e.offset }, { op: 'field', offset: im.offset }], type: im.type } };
+          return { access: { ...a, steps: [...steps, { op: 'field', offset: e.offset }, { op: 'field', offset: im.offset }], type: im.type } };
       }
     }
     const near = suggest(field, t.members.map((x) => x.name));
@@ -108,7 +108,7 @@ export function fieldAccess(a: GoAccess, field: string, span: ast.Span): AccessR
     return { error: diag('GT2101', span, { type: typeString(a.type), field }, [hint]) };
   }
   steps.push({ op: 'field', offset: m.offset });
-  return { access: { root: a.root, steps, type: m.type } };
+  return { access: { ...a, steps, type: m.type } };
 }
 
 /** `[i]` on a slice, an array or a pointer to an array. */
@@ -121,7 +121,7 @@ export function indexAccess(a: GoAccess, index: ast.Expr, span: ast.Span): Acces
   }
   if ((t.kind === 'slice' || t.kind === 'array') && t.elem) {
     steps.push({ op: 'index', index, elemSize: t.elem.size, container: t.kind, ...(t.kind === 'array' ? { length: t.length } : {}) });
-    return { access: { root: a.root, steps, type: t.elem } };
+    return { access: { ...a, steps, type: t.elem } };
   }
   return { error: diag('GT2109', span, { type: typeString(a.type) }) };
 }

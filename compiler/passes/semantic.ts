@@ -14,6 +14,7 @@ import { Checker } from './check/statements.js';
 import type { GoAccess, GoValueInfo } from './govalues.js';
 import { suggest } from './suggest.js';
 import type { Ty } from './types.js';
+import type { GoType } from '../go/dwarf-types.js';
 
 export { AGGREGATIONS, BUILTINS } from './builtins.js';
 export { lhistBoundsError } from './check/base.js';
@@ -63,6 +64,9 @@ export interface Options {
   /** The Go parameters and results a uprobe block can read; absent before probe resolution
    *  (then Go values are not checked yet). */
   goInfo?: (block: ast.Probe) => GoValueInfo | undefined;
+  /** Go types by name, for `(*pkg.T)(x)` casts: the target's DWARF, else its type descriptors
+   *  (absent before probe resolution); a diagnostic without span when there is no such type. */
+  goType?: (name: string) => GoType | Diagnostic;
 }
 
 export interface SemanticResult {

@@ -114,6 +114,11 @@ export const checkCodes = {
   GT2124: { severity: 'error', message: "the type of this value is not described by the binary's DWARF" },
   GT2125: { severity: 'error', message: '{type} is {size} bytes, more than print() captures ({max}): print its fields' },
   GT2127: { severity: 'error', message: 'no DWARF description of {func}', hint: ARG_REGS },
+  GT2129: {
+    severity: 'error',
+    message: 'no Go type {type} in {path}',
+    hint: "a cast names a type by its full Go name (*net/http.Request); types come from the binary's DWARF or debug file (--debug-file), else from its type descriptors, which hold the types the program uses",
+  },
   GT2128: {
     severity: 'error',
     message: "{path} has no DWARF (stripped?) and its type descriptors do not give {func}'s signature: Go values need its debug information",

@@ -138,9 +138,9 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2123: onAbi('uprobe:main.structs { @x = args.n.one[0] }'),
   GT2124: { compile: 'uprobe:runtime.freedefer { @x = args.d.fn }', binary: funcTypesUndescribed },
   GT2125: onValues('uprobe:runtime.send { print(args.sg.g) }'),
-  GT2126: onAbi('uprobe:main.structs { print(args.n.tags) }'),
   GT2127: { compile: 'uprobe:main.greet { @x = args.name }', binary: greetWithoutDwarf },
   GT2128: { compile: 'uprobe:main.greet { @x = args.name }', binary: valuesStripped },
+  GT2129: { compile: 'uprobe:main.greet { @x = (*main.Nope)(arg0) }', binary: valuesStripped },
   GT2151: {
     compile: `uprobe:main.show { unroll(100) { @[${Array(8).fill('args.s').join(', ')}] = count(); } }`,
     binary: () => buildGo('strings'),

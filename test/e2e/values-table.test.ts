@@ -54,3 +54,18 @@ t.test('a stripped build without DWARF: methods typed by the type descriptors pr
   t.equal(visits.length, 3);
   t.same(traced, visits, 'line for line');
 });
+
+t.test('a cast to a Go type by name, with DWARF and stripped (type descriptors)', async (t) => {
+  if (!requireBpf(t)) return;
+  // RDI (arg3) holds serverHandler.ServeHTTP's *http.Request (receiver in RAX, ResponseWriter in RBX, RCX).
+  const src = 'uprobe:net/http.serverHandler.ServeHTTP { @[(*net/http.Request)(arg3).Method, str((*net/http.Request)(arg3).URL.Path)] = count(); }';
+  for (const ldflags of ['', '-s -w']) {
+    const r = await runGotrace(['-e', src, '-c', buildGo('httpserver', ldflags ? { ldflags } : {})]);
+    t.equal(r.code, 0, r.stderr);
+    t.match(r.stdout, /^@\[GET, \/items\]: 7$/m, `ldflags '${ldflags}'`);
+    t.match(r.stdout, /^@\[DELETE, \/items\/42\]: 2$/m);
+  }
+  const bad = await runGotrace(['--dry-run', '-e', 'uprobe:net/http.serverHandler.ServeHTTP { print((*net/http.Nope)(arg3)); }', '-c', buildGo('httpserver', { ldflags: '-s -w' })]);
+  t.equal(bad.code, 1);
+  t.match(bad.stderr, /ERROR: no Go type net\/http\.Nope in .*\n.*\n\s+~+\nHINT: a cast names a type by its full Go name/);
+});

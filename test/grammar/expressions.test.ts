@@ -82,6 +82,11 @@ const cases: [string, string][] = [
   ["(u64)(a + b)", "(cast u64 (+ a b))"],
   ["(u32)x + 1", "(+ (cast u32 x) 1)"],
   ["-(u32)x", "(neg (cast u32 x))"],
+  // Go pointer casts bind like a call: the fields and indexes after them apply to the cast.
+  ["(*net/http.Request)(arg3).URL.Path", "(. (. (cast *net/http.Request arg3) URL) Path)"],
+  ["(*main.T)(arg0 + 8)[2]", "([] (cast *main.T (+ arg0 8)) 2)"],
+  ["(*github.com/a/b.T)($p)", "(cast *github.com/a/b.T $p)"],
+  ["(a * b)", "(* a b)"],
   ["-x", "(neg x)"],
   ["!x", "(! x)"],
   ["~x", "(~ x)"],

@@ -4,7 +4,7 @@ import type * as ast from '../../../grammar/ast.js';
 import { ACTIONS, AGGREGATIONS, BUILTINS, KNOWN_CALLS, LATER } from '../builtins.js';
 import { suggest } from '../suggest.js';
 import { INT, aTy, str, tyName, type Ty } from '../types.js';
-import { GoChecker } from './go.js';
+import { GoChecker, isGoCast } from './go.js';
 
 type ByKind<K extends ast.Expr['kind']> = Extract<ast.Expr, { kind: K }>;
 type Call = ByKind<'Call'>;
@@ -36,6 +36,7 @@ export class ExprChecker extends GoChecker {
     Binary: (c, e) => c.binary(e, c.expr(e.left), c.expr(e.right)),
     Ternary: (c, e) => c.ternary(e),
     Cast: (c, e) => {
+      if (isGoCast(e)) return c.goValue(e, c.goPath(e));
       const t = c.expr(e.operand);
       if (t && t.k !== 'int') {
         c.err('GT2063', e.span, { type: aTy(t), target: e.type });

@@ -3,7 +3,7 @@
 // pass gives the checker the functions' parameters (opts.goInfo); before that they stay untyped.
 import type * as ast from '../../../grammar/ast.js';
 import { diag } from '../../../grammar/catalog/index.js';
-import { typeString } from '../../go/abi.js';
+import { typeString, type AbiValue } from '../../go/abi.js';
 import { fieldAccess, goFormat, goTy, indexAccess, rootAccess, underlying, type AccessResult } from '../govalues.js';
 import { INT, aTy, str, type Ty } from '../types.js';
 import { CheckerBase } from './base.js';
@@ -22,6 +22,7 @@ export abstract class GoChecker extends CheckerBase {
       if (!inner || 'error' in inner) return inner;
       return fieldAccess(inner.access, e.field, e.fieldSpan);
     }
+    if (e.kind === 'Cast' && isGoCast(e)) return this.goCast(e);
     if (e.kind === 'Index') {
       const inner = this.goPath(e.object);
       if (!inner || 'error' in inner) return inner;
@@ -29,6 +30,16 @@ export abstract class GoChecker extends CheckerBase {
       return indexAccess(inner.access, e.index, e.span);
     }
     return { error: diag('GT2121', e.span) };
+  }
+
+  /** `(*pkg.T)(x)`: the integer x as a pointer to the named Go type. */
+  private goCast(e: Extract<ast.Expr, { kind: 'Cast' }>): AccessResult | undefined {
+    const t = this.expr(e.operand);
+    if (t && t.k !== 'int') return { error: diag('GT2063', e.span, { type: aTy(t), target: e.type }) };
+    const found = this.opts.goType?.(e.type);
+    if (!found) return undefined;
+    if ('code' in found) return { error: { ...found, span: e.span } };
+    return { access: { root: CAST_ROOT, steps: [], type: found, base: e.operand } };
   }
 
   protected goValue(e: ast.Expr, r: AccessResult | undefined, composite = false): Ty | undefined {
@@ -77,7 +88,7 @@ export abstract class GoChecker extends CheckerBase {
       this.err('GT2023', e.span, { fn: e.name, expected: '1 argument', count: e.args.length });
       return undefined;
     }
-    if (a.kind === 'Field' || a.kind === 'Index' || (a.kind === 'Ident' && a.name === 'retval')) {
+    if (a.kind === 'Field' || a.kind === 'Index' || (a.kind === 'Ident' && a.name === 'retval') || (a.kind === 'Cast' && isGoCast(a))) {
       const r = this.goPath(a);
       if (!r) return e.name === 'len' ? INT : str(this.strlen);
       if (this.goValue(a, r, true) === undefined) return undefined;
@@ -112,6 +123,14 @@ export function isGoPath(e: ast.Expr): boolean {
   if (e.kind === 'Ident') return e.name === 'retval';
   if (e.kind === 'Field') return (e.object.kind === 'Ident' && (e.object.name === 'args' || e.object.name === 'rets')) || isGoPath(e.object);
   if (e.kind === 'Index') return isGoPath(e.object);
-  return false;
+  return e.kind === 'Cast' && isGoCast(e);
 }
+
+/** A Go pointer cast, `(*pkg.T)(x)`, rather than an integer one. */
+export function isGoCast(e: Extract<ast.Expr, { kind: 'Cast' }>): boolean {
+  return e.type.startsWith('*');
+}
+
+/** The root of a cast's access: no parameter, the address is the cast's operand (GoAccess.base). */
+const CAST_ROOT: AbiValue = { name: '(cast)', type: { kind: 'unknown', name: '?', size: 8, tag: 0 }, isResult: false, location: { kind: 'unknown', reason: 'a cast' } };
 

@@ -16,7 +16,7 @@ import type { GoType } from '../go/dwarf-types.js';
 import type { GoFormat } from './types.js';
 
 /** Largest struct print()/%v captures whole; larger ones are printed field by field. */
-export const MAX_CAPTURE = 512;
+export const MAX_CAPTURE = 256;
 /** Largest capture of one value, slots included: past it, parts print as TYPE{...}. */
 export const MAX_CAPTURE_BYTES = 8192;
 /** Elements of a slice print() shows; the rest are counted (`...+N`). */

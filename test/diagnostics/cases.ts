@@ -128,7 +128,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2103: onValues('uprobe:main.greet { @x = len(args.times) }'),
   GT2104: onAbi('uprobe:main.arrays { print(args.two) }'),
   GT2105: onValues('uprobe:main.greet { @x = args.nosuch }'),
-  GT2106: onAbi('uprobe:main.blank { @x = args.a }'),
+  GT2106: { compile: 'uprobe:sync.(*Once).doSlow { @x = args.f }', binary: funcTypesUndescribed },
   GT2107: onValues('uprobe:main.scale { @x = args.f }'),
   GT2108: onValues('uprobe:runtime.typedmemmove { @x = args.dst.x }'),
   GT2109: onValues('uprobe:main.greet { @x = args.name[0] }'),

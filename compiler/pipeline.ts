@@ -23,7 +23,7 @@ import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
 import type { GoValueInfo } from './passes/govalues.js';
 import type { GoType } from './go/dwarf-types.js';
 import { resolve, type ResolvedProbe } from './passes/resolve.js';
-import { analyze, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
+import { analyze, type MapInfo, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
 
 export interface CompileOptions {
   /** The binary of the target process (-p/-c), for specs that do not name one. */
@@ -41,7 +41,8 @@ export interface CompileOptions {
    *  ids in maps shared between objects never clash. */
   probeIdBase?: number;
   /** Warnings list every function they concern (-v), not just the first few. */
-  verbose?: boolean;
+  verbose?: boolean;  /** Maps another object writes (the REPL): see the check's Options. */
+  knownMaps?: ReadonlyMap<string, MapInfo>;
 }
 
 export interface CompileResult {

@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, UsageError, VERSION, type CliOptions } from './cli.js';
 import { setLibbpfVerbose } from './libbpf/index.js';
+import { diag } from '../grammar/catalog/index.js';
+import { TerminalWatch } from './repl/hangup.js';
+import { OutputSink } from './sink.js';
 import { startRepl, type ReplSession } from './repl/server.js';
 import { Target, TargetError, type TargetSpec } from './target.js';
 
@@ -15,7 +18,10 @@ export { Target } from './target.js';
 
 export const REPL_USAGE = `USAGE:
     gotrace -p PID | -c 'CMD'                 (on a terminal: no program opens the REPL)
-    gotrace repl [-p PID | -c 'CMD' | PATH] [--no-cache] [-v]
+    gotrace repl [-p PID | -c 'CMD' | PATH] [-o FILE] [-f FORMAT] [--no-cache] [-v]
+
+-o FILE and -f FORMAT are for what probes print and the maps printed at exit; answers to what is
+typed at the prompt stay on the terminal, as text.
 
 In the REPL, type a probe to attach it, statements to read maps, .help for the rest.
 `;
@@ -62,29 +68,51 @@ export async function replMain(argv: string[]): Promise<number> {
     }
     throw e;
   }
+  let results: OutputSink | undefined;
+  if (opts.output !== undefined) {
+    try {
+      results = OutputSink.openFile(opts.output);
+    } catch (e) {
+      const d = diag('GT5006', undefined, { file: opts.output, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      process.stderr.write(`ERROR: ${d.message}\n`);
+      target.close();
+      return 1;
+    }
+  }
   const banner =
     `gotrace ${VERSION} REPL, ${target.binary ? 'tracing ' : ''}${target.describe}. Type .help for help.\n` +
-    (target.held ? 'The command is held until the first probe is attached (or .run).\n' : '');
-  const session: ReplSession = startRepl({
+    (target.held ? 'The command is held until the first probe is attached (or .run).\n' : '') +
+    (results ? `Probe output and the maps at exit go to ${opts.output}${opts.format !== 'text' ? ` (${opts.format})` : ''}.\n` : '');
+  // A hangup (the terminal closed) ends the session as Ctrl-D does; see repl/hangup.ts.
+  let session: ReplSession | undefined;
+  const watch = new TerminalWatch(() => setImmediate(() => session?.server.close()));
+  session = startRepl({
     input: process.stdin,
     output: process.stdout,
     target,
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
     noCache: opts.noCache,
     historyFile: historyPath(),
-    banner,
+    // Read from a pipe, stdout has only the answers: the banner goes to stderr.
+    banner: process.stdin.isTTY ? banner : (process.stderr.write(banner), undefined),
+    format: opts.format,
+    results,
+    pipe: !process.stdin.isTTY,
   });
+  // N.B. readline passes its input's errors on as its own 'error' events (setRawMode EIO at
+  // close, on a hung-up terminal): without a listener they would be thrown.
+  session.server.on('error', () => watch.hangup());
   // On a terminal readline turns Ctrl-C into line editing; signals from elsewhere end the session
   // the same way as .exit.
-  const stop = () => session.server.close();
+  const stop = () => session!.server.close();
   process.on('SIGTERM', stop);
-  process.on('SIGHUP', stop);
   if (!process.stdin.isTTY) process.on('SIGINT', stop);
   try {
     return await session.done;
   } finally {
     process.off('SIGTERM', stop);
-    process.off('SIGHUP', stop);
     process.off('SIGINT', stop);
+    await results?.close();
+    watch.release();
   }
 }

@@ -67,6 +67,9 @@ export interface Options {
   /** Go types by name, for `(*pkg.T)(x)` casts: the target's DWARF, else its type descriptors
    *  (absent before probe resolution); a diagnostic without span when there is no such type. */
   goType?: (name: string) => GoType | Diagnostic;
+  /** Maps written elsewhere (the REPL's live probes, compiled as separate objects): known with
+   *  their types, so a block may read them without writing them. */
+  knownMaps?: ReadonlyMap<string, MapInfo>;
 }
 
 export interface SemanticResult {
@@ -92,7 +95,7 @@ export interface SemanticResult {
  *  `options.goInfo` Go values (args.x, rets.y, typed retval) stay untyped; the pipeline's Go
  *  types pass runs it again with them once probes are resolved. */
 export function analyze(program: ast.Program, options: Options = {}): SemanticResult {
-  const r: SemanticResult = { blocks: [], maps: new Map(), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], positional: new Map(), goAccess: new Map(), diagnostics: [] };
+  const r: SemanticResult = { blocks: [], maps: new Map(options.knownMaps ?? []), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], positional: new Map(), goAccess: new Map(), diagnostics: [] };
   program.probes.forEach((probe, index) => {
     const rows = probe.specs.map((s) => probeKind(s.type));
     if (new Set(rows.map((k) => k.context)).size > 1)

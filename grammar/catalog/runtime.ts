@@ -60,4 +60,5 @@ export const runtimeCodes = {
   GT5627: { severity: 'error', message: 'usage: .load FILE.gt' },
   GT5628: { severity: 'error', message: 'usage: .save FILE.gt' },
   GT5629: { severity: 'error', message: 'unknown command .{command}', hint: '.help lists the commands' },
+  GT5630: { severity: 'error', message: 'the target exited: use .target', hint: '{target} {how}; .target PID|PATH traces another process' },
 } as const;

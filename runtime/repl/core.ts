@@ -23,12 +23,14 @@ import { probeStartTokens, Shebang } from '../../grammar/tokens.js';
 import { renderDiagnostics } from '../../grammar/render.js';
 import { SourceFile, span } from '../../grammar/source.js';
 import type { CompileResult } from '../../compiler/index.js';
+import { mapRefs } from '../../grammar/walk.js';
 import type { Manifest, MapSpec, UprobeAttach } from '../../compiler/manifest.js';
 import { analyze } from '../../compiler/passes/semantic.js';
 import type { MapEntry } from '../aggregations.js';
 import { BpfError } from '../libbpf/index.js';
 import { showEvent } from '../events.js';
-import { createPrinter, type Printer } from '../printers/index.js';
+import { createPrinter, type Printer, type Sink } from '../printers/index.js';
+import type { MapInfo } from '../../compiler/passes/semantic.js';
 import type { LiveEvent } from '../session.js';
 import type { DecodeContext } from '../values.js';
 import { realBackend, type Backend, type ProbeHandle } from './backend.js';
@@ -55,6 +57,10 @@ export interface CoreOptions {
   noCache?: boolean;
   /** How often probe events are read, in ms. */
   pollMs?: number;
+  /** The format (printers/ registry) of what probes print and of the maps at exit. */
+  format?: string;
+  /** Where those go (-o FILE); the terminal (above the prompt) otherwise. */
+  results?: Sink;
 }
 
 export interface SharedMap {
@@ -62,6 +68,8 @@ export interface SharedMap {
   /** The REPL's own fd for the map (a dup), closed at exit or when the map is forgotten. */
   fd: number;
   ctx: DecodeContext;
+  /** Its type as the checker knows it: a probe compiled later may read it without writing it. */
+  info?: MapInfo;
 }
 
 export interface LiveProbe {
@@ -79,6 +87,8 @@ export interface LiveProbe {
   hits?: MapSpec;
   /** Milliseconds from the input to the probe being attached. */
   attachMs: number;
+  /** Attached to the target's process (not to a binary named in the spec). */
+  onTarget: boolean;
 }
 
 export type InputKind = 'empty' | 'incomplete' | 'probes' | 'statements';
@@ -95,12 +105,16 @@ export class ReplCore {
   private readonly events: Printer;
   private pendingDetach = new Set<number>();
   closed = false;
+  /** How the current target's process ended (a -p process or a -c command), once it has. */
+  targetEnded?: string;
+  /** Inputs that failed (pipe mode's exit status). */
+  failures = 0;
 
   constructor(readonly opts: CoreOptions) {
     this.target = opts.target;
     this.backend = opts.backend ?? realBackend;
     const notify = { write: (s: string) => opts.out.notify(s) };
-    this.events = createPrinter('text', { out: notify, err: notify });
+    this.events = createPrinter(opts.format ?? 'text', { out: opts.results ?? notify, err: notify });
     this.watchTarget();
   }
 
@@ -108,6 +122,7 @@ export class ReplCore {
   setTarget(t: Target): void {
     this.target.close();
     this.target = t;
+    this.targetEnded = undefined;
     this.watchTarget();
   }
 
@@ -115,7 +130,10 @@ export class ReplCore {
   private watchTarget(): void {
     const t = this.target;
     t.onExit((how) => {
-      if (this.target === t && !this.closed) this.out.notify(`target ${t.describe} ${how}\n`);
+      if (this.target !== t || this.closed) return;
+      this.targetEnded = how;
+      this.out.notify(`target ${t.describe} ${how}\n`);
+      this.detachFromDeadTarget();
     });
     for (const stream of [t.child?.stdout, t.child?.stderr]) {
       if (!stream) continue;
@@ -137,7 +155,17 @@ export class ReplCore {
     return this.opts.out;
   }
 
+  /** Probes on a process that is gone trace nothing: detached, their maps kept. */
+  private detachFromDeadTarget(): void {
+    const ids = [...this.probes.values()].filter((p) => p.onTarget).map((p) => p.id);
+    if (!ids.length) return;
+    for (const id of ids) this.detach(id);
+    const s = ids.length === 1 ? '' : 's';
+    this.out.notify(`probe${s} ${ids.join(', ')} detached (their maps stay; .target PID|PATH to trace another process)\n`);
+  }
+
   report(ds: Diagnostic[]): void {
+    if (hasErrors(ds)) this.failures++;
     if (ds.length) this.out.write(renderDiagnostics(ds, { color: this.opts.color }));
   }
 
@@ -172,9 +200,14 @@ export class ReplCore {
       return [];
     }
     const program = parsed.program;
-    // Checked with the live probes, so a map keeps one type across all of them.
+    if (this.targetEnded !== undefined && this.target.pid !== undefined) {
+      this.report([diag('GT5630', undefined, { target: this.target.describe, how: this.targetEnded })]);
+      return [];
+    }
+    // Checked with the live probes, so a map keeps one type across all of them; maps kept from
+    // probes detached since are known by their type.
     const live = [...this.probes.values()].map((p) => p.ast);
-    const sem = analyze({ ...program, probes: [...live, ...program.probes] });
+    const sem = analyze({ ...program, probes: [...live, ...program.probes] }, { knownMaps: this.keptMapInfos() });
     // Only its errors: warnings come once, from the compile of each block below.
     const ds = [...parsed.diagnostics, ...sem.diagnostics.filter((d) => d.severity === 'error' && (!d.span || d.span.file === file))];
     ds.push(...reservedNames(program), ...specialBlocks(program, [...this.probes.values()].map((p) => p.ast)));
@@ -184,7 +217,7 @@ export class ReplCore {
       return [];
     }
 
-    const compiled = await Promise.all(program.probes.map((p) => this.compileBlock(file, p)));
+    const compiled = await Promise.all(program.probes.map((p) => this.compileBlock(file, p, sem.maps)));
     for (const c of compiled) ds.push(...c.diagnostics);
     for (const c of compiled) if (c.result.manifest) ds.push(...checkKeptMaps(c.result.manifest, c.probe, this.maps));
     if (hasErrors(ds) || compiled.some((c) => !c.result.manifest || !c.result.object)) {
@@ -194,7 +227,7 @@ export class ReplCore {
     this.report(ds);
     const ids: number[] = [];
     for (const c of compiled) {
-      const id = this.attachBlock(file, c.probe, c.result, t0);
+      const id = this.attachBlock(file, c.probe, c.result, t0, sem.maps);
       if (id === undefined) break;
       ids.push(id);
     }
@@ -204,7 +237,7 @@ export class ReplCore {
   /** One block on its own, compiled from its AST with the hit counter added as its first
    *  statement (a node spanning nothing at the start of the body, so no diagnostic points
    *  at it); diagnostics stay on the text as typed. */
-  private async compileBlock(file: SourceFile, probe: ast.Probe): Promise<{ probe: ast.Probe; result: CompileResult; diagnostics: Diagnostic[] }> {
+  private async compileBlock(file: SourceFile, probe: ast.Probe, maps: ReadonlyMap<string, MapInfo>): Promise<{ probe: ast.Probe; result: CompileResult; diagnostics: Diagnostic[] }> {
     const at = probe.body.length ? probe.body[0].span.start : probe.span.end - 1;
     const hits = hitCounter(HITS_MAP, span(file, at, at));
     const program: ast.Program = { kind: 'Program', span: probe.span, probes: [{ ...probe, body: [hits, ...probe.body] }] };
@@ -214,11 +247,20 @@ export class ReplCore {
       binary: this.target.binary,
       noCache: this.opts.noCache,
       probeIdBase: this.nextId * 1000,
+      // Maps it reads but another block writes (a live probe, or one of the same input).
+      knownMaps: new Map(mapRefs(probe).filter((r) => maps.has(r.name)).map((r) => [r.name, maps.get(r.name)!])),
     }, program);
     return { probe, result, diagnostics: result.diagnostics };
   }
 
-  private attachBlock(file: SourceFile, probe: ast.Probe, c: CompileResult, t0: number): number | undefined {
+  /** The checker's view of every map kept so far. */
+  private keptMapInfos(): Map<string, MapInfo> {
+    const out = new Map<string, MapInfo>();
+    for (const [n, m] of this.maps) if (m.info) out.set(n, m.info);
+    return out;
+  }
+
+  private attachBlock(file: SourceFile, probe: ast.Probe, c: CompileResult, t0: number, infos: ReadonlyMap<string, MapInfo>): number | undefined {
     const m = c.manifest!;
     const own = !c.binary || c.binary.path === this.target.binary;
     const reuseMaps = new Map<string, number>();
@@ -256,6 +298,7 @@ export class ReplCore {
         spec,
         fd: this.backend.maps.dup(handle.mapFd(spec)),
         ctx: { ...handle.ctx, manifest: { ...handle.ctx.manifest, probes: this.probeNames } },
+        info: infos.get(spec.name),
       });
     }
     const fns = m.attach.filter((a): a is UprobeAttach => 'at' in a);
@@ -274,6 +317,7 @@ export class ReplCore {
       maps: m.maps.map((s) => s.name).filter((n) => n !== HITS_MAP),
       hits: m.maps.find((s) => s.name === HITS_MAP),
       attachMs: performance.now() - t0,
+      onTarget: own && this.target.pid !== undefined,
     };
     this.probes.set(id, lp);
     const spec = probe.specs.map((s) => file.text.slice(s.span.start, s.span.end)).join(', ');
@@ -394,7 +438,7 @@ export class ReplCore {
     }
     try {
       const answer = { write: (s: string) => this.out.write(s) };
-      const out = createPrinter('text', { out: answer, err: answer });
+      const out = createPrinter(this.opts.format ?? 'text', { out: this.opts.results ?? answer, err: answer });
       out.finalMaps(this.mapNames().map((n) => ({ spec: this.maps.get(n)!.spec, entries: this.readMap(n) })));
     } finally {
       for (const m of this.maps.values()) this.backend.maps.close(m.fd);

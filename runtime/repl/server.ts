@@ -22,6 +22,8 @@ export interface ReplOptions extends Omit<CoreOptions, 'out'> {
   historyFile?: string;
   /** Printed before the first prompt. */
   banner?: string;
+  /** Commands read from a pipe: no prompts, and exit status 1 when any input failed. */
+  pipe?: boolean;
 }
 
 export interface ReplSession {
@@ -42,6 +44,7 @@ export function startRepl(opts: ReplOptions): ReplSession {
   const out = replOutput(output, terminal, queue);
   const core = new ReplCore({ ...opts, out });
   queue.onError = (e) => {
+    core.failures++;
     out.write(`gotrace: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
     if (process.env.GOTRACE_DEBUG && e instanceof Error) out.write(`${e.stack}\n`);
   };
@@ -52,7 +55,7 @@ export function startRepl(opts: ReplOptions): ReplSession {
   installCommands(s, core, queue);
   if (opts.historyFile && terminal) history = keepHistory(s, opts.historyFile, output);
   const ready = Promise.resolve();
-  const done = new Promise<number>((resolve) => s.on('exit', () => shutdownWhenIdle(core, queue, resolve)));
+  const done = new Promise<number>((resolve) => s.on('exit', () => shutdownWhenIdle(core, queue, (status) => resolve(status || (opts.pipe && core.failures ? 1 : 0)))));
   preloadBinary(core);
   return { core, server: s, done, ready };
 }
@@ -115,7 +118,7 @@ function replOutput(output: NodeJS.WritableStream, terminal: boolean, queue: Inp
 /** `read` sees every input read to its end (the history folds a multi-line block). */
 function startServer(opts: ReplOptions, terminal: boolean, core: ReplCore, queue: InputQueue, read: (input: string) => void): repl.REPLServer {
   return repl.start({
-    prompt: PROMPT,
+    prompt: opts.pipe ? '' : PROMPT,
     input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean },
     output: opts.output as NodeJS.WritableStream,
     terminal,

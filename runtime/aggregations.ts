@@ -119,3 +119,14 @@ export function sortEntries(entries: MapEntry[]): MapEntry[] {
     return cmpKeys(a.keys, b.keys);
   });
 }
+
+/** print(@m, top, div) as bpftrace does it: the `top` largest entries (the last of the sorted
+ *  list, still printed in ascending order), integer values divided by `div`. */
+export function topEntries(entries: MapEntry[], top?: number, div?: number): MapEntry[] {
+  let out = top !== undefined && top > 0 ? entries.slice(-top) : entries;
+  if (div !== undefined && div > 1) {
+    const d = BigInt(div);
+    out = out.map((e) => (e.value.type === 'int' ? { ...e, value: { type: 'int', value: e.value.value / d } } : e));
+  }
+  return out;
+}

@@ -2,6 +2,7 @@
 // show events until the end (Ctrl-C, SIGTERM, the target's exit, exit(), or the output going
 // away), then END, the maps, the lost-event count, detach and release. Every way out releases
 // the signal handlers, the target's watch and the kernel objects, so gotrace exits by itself.
+import { topEntries } from './aggregations.js';
 import type { Manifest } from '../compiler/manifest.js';
 import type { GoBinary } from '../compiler/go/binary.js';
 import { diag } from '../grammar/catalog/index.js';
@@ -126,7 +127,7 @@ function eventHandler(program: LiveProgram, t: TraceInput, watch: EndWatch): (e:
       watch.onlyEnd = true;
       watch.end({ kind: 'exit' });
     },
-    print_map: (e) => onMap(e, (spec) => t.printer.map(spec, program.readMap(spec))),
+    print_map: (e) => onMap(e, (spec) => t.printer.map(spec, topEntries(program.readMap(spec), e.spec.top, e.spec.div))),
     clear: (e) => onMap(e, (spec) => program.clearMap(spec)),
     zero: (e) => onMap(e, (spec) => program.clearMap(spec)),
   };

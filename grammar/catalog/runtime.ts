@@ -61,4 +61,8 @@ export const runtimeCodes = {
   GT5628: { severity: 'error', message: 'usage: .save FILE.gt' },
   GT5629: { severity: 'error', message: 'unknown command .{command}', hint: '.help lists the commands' },
   GT5630: { severity: 'error', message: 'the target exited: use .target', hint: '{target} {how}; .target PID|PATH traces another process' },
+  GT5631: { severity: 'error', message: '{file} is already loaded (probes {ids})', hint: '.detach {ids} first, then .load it again' },
+  GT5632: { severity: 'error', message: 'no help for {name}', hint: '.help lists the commands; .help NAME knows builtins, functions, probe kinds and .commands' },
+  GT5633: { severity: 'error', message: 'usage: .types NAME' },
+  GT5634: { severity: 'error', message: 'no type {name} in {path}', hint: 'a package-qualified name: main.Server, net/http.Request' },
 } as const;

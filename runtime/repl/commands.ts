@@ -1,6 +1,7 @@
 // The REPL's dot-commands. Each takes the rest of the line and writes its answer through the
 // core's output; mistakes are plain (unlocated) ERROR lines and the session goes on.
 import fs from 'node:fs';
+import path from 'node:path';
 import { diag, type Code, type DiagArgs } from '../../grammar/catalog/index.js';
 import { SourceFile } from '../../grammar/source.js';
 import { GoBinaryError, binaryDiagnostic, type GoBinary } from '../../compiler/go/binary.js';
@@ -10,6 +11,9 @@ import { openCached } from '../../compiler/passes/resolve.js';
 import { listFunctions } from '../list.js';
 import type { ReplCore } from './core.js';
 import { describeSpec } from './core.js';
+import { typeLines } from './gotypes.js';
+import { helpFor, helpNames } from './help.js';
+import { suggest } from '../../compiler/passes/suggest.js';
 import { Target, TargetError, type TargetSpec } from '../target.js';
 
 export interface Command {
@@ -54,8 +58,16 @@ function pad(s: string, n: number): string {
 
 export const COMMANDS: Record<string, Command> = {
   help: {
-    help: 'Show this help',
-    run(core) {
+    usage: '[NAME]',
+    help: 'Show this help, or what NAME is (builtin, function, probe kind, .command) with an example',
+    run(core, rest) {
+      const name = rest.trim();
+      if (name) {
+        const text = helpFor(name, COMMANDS);
+        if (text) return core.out.write(text);
+        const near = suggest(name, helpNames(COMMANDS));
+        return plainError(core, 'GT5632', { name }, near ? [`did you mean ${near}?`] : []);
+      }
       core.out.write(HELP_TEXT + '\n');
       const names = Object.keys(COMMANDS).sort();
       for (const n of names) {
@@ -107,14 +119,21 @@ export const COMMANDS: Record<string, Command> = {
   },
   funcs: {
     usage: 'PATTERN',
-    help: "List the target's functions matching PATTERN (* wildcards, except in (*T); without, a substring)",
+    help: "List the target's functions matching PATTERN (* wildcards, except in (*T); without, a substring), a screenful (add ' all' for every one)",
     run(core, rest) {
       const bin = needBinary(core);
       if (!bin) return;
       let pattern = rest.trim().replace(/^(uprobe|uretprobe|u|ur):/, '') || '*';
+      const all = / all$/.test(pattern);
+      if (all) pattern = pattern.replace(/ all$/, '');
       if (!isGlob(pattern)) pattern = `*${pattern}*`;
       const lines = listFunctions(bin, pattern, false);
-      core.out.write(lines.length ? lines.join('\n') + '\n' : `no function matches ${pattern}\n`);
+      if (!lines.length) return core.out.write(`no function matches ${pattern}\n`);
+      // A long list is cut to a screenful: the count says how much more there is.
+      const page = all ? lines.length : Math.max(10, (core.opts.rows ?? 40) - 4);
+      core.out.write(lines.slice(0, page).join('\n') + '\n');
+      const more = lines.length - page;
+      core.out.write(`${lines.length} function${lines.length === 1 ? '' : 's'} match ${pattern}${more > 0 ? `; ${more} more not shown: narrow the pattern, or .funcs ${rest.trim()} all` : ''}\n`);
     },
   },
   args: {
@@ -128,6 +147,19 @@ export const COMMANDS: Record<string, Command> = {
       const lines = listFunctions(bin, name, true);
       if (!lines.length) return plainError(core, 'GT3011', { name, path: bin.path, short: name.replace(/^.*\./, '') });
       core.out.write(lines.join('\n') + '\n');
+    },
+  },
+  types: {
+    usage: 'NAME',
+    help: "Show a Go type of the target (from its DWARF): fields, offsets, types",
+    run(core, rest) {
+      const name = rest.trim();
+      if (!name) return plainError(core, 'GT5633');
+      const bin = needBinary(core);
+      if (!bin) return;
+      const t = bin.dwarf()?.findType(name);
+      if (!t) return plainError(core, 'GT5634', { name, path: bin.path });
+      core.out.write(typeLines(name, t).join('\n') + '\n');
     },
   },
   target: {
@@ -148,12 +180,16 @@ export const COMMANDS: Record<string, Command> = {
       if (core.target.held) core.out.write(`${core.target.describe} never ran: stopped\n`);
       core.setTarget(t);
       core.out.write(`target: ${t.describe}\n`);
+      // Maps are the session's, not the target's: they stay, and the user is told which.
+      const kept = core.mapNames();
+      if (kept.length) core.out.write(`maps kept from before: ${kept.join(', ')} (clear(@m) empties one)\n`);
     },
   },
   run: {
     help: 'Let a -c command run without waiting for a probe',
     run(core) {
       if (core.target.release()) core.out.write(`released ${core.target.describe}\n`);
+      else if (core.targetEnded !== undefined) core.out.write(`${core.target.describe} ${core.targetEnded}: .target PID|PATH to trace another\n`);
       else core.out.write(core.target.child ? 'the command is already running\n' : 'no held command (.run is for -c)\n');
     },
   },
@@ -170,6 +206,9 @@ export const COMMANDS: Record<string, Command> = {
         const reason = e instanceof NotRegularFileError ? `it is ${e.kind}, not a regular file` : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
         return plainError(core, 'GT5001', { file, reason });
       }
+      // Loading a file twice would attach every probe twice and count every event twice.
+      const again = [...core.probes.values()].filter((p) => p.source !== 'stdin' && path.resolve(p.source) === path.resolve(file)).map((p) => p.id);
+      if (again.length) return plainError(core, 'GT5631', { file, ids: again.join(', ') });
       await core.addProbes(new SourceFile(file, text));
     },
   },

@@ -15,6 +15,8 @@ export interface CompletionSource {
   commands(): string[];
   /** Parameter and result names of a function (args.NAME, rets.NAME or rets.N), if known. */
   params?(func: string): { args: string[]; rets: string[] } | undefined;
+  /** Field names after args.NAME.F... (`path` starts with the parameter), through pointers. */
+  fields?(func: string, kind: 'args' | 'rets', path: string[]): string[] | undefined;
 }
 
 /** How each probe kind starts (grammar/probe-kinds.ts): `uprobe:`, `BEGIN`, `profile:`, ... */
@@ -65,6 +67,26 @@ function fileCandidates(prefix: string): string[] {
   }
 }
 
+/** The function of the last probe spec in `line` (none for a wildcard). */
+function probeFunction(line: string): string | undefined {
+  const probe = [...line.matchAll(/(?:^|[\s,}>])(?:uprobe|uretprobe|u|ur):(?:[^\s,{}<>;]*:)?([^\s,{}<>;:]+)/g)].pop();
+  return probe && !isGlob(probe[1]) ? probe[1] : undefined;
+}
+
+/** `typed` is `args.`, `args.na` or `args.o.C`: parameters first, then fields. */
+function goValueCandidates(line: string, typed: string, kind: 'args' | 'rets', path: string, src: CompletionSource): string[] {
+  const func = probeFunction(line.slice(0, line.length - typed.length));
+  if (!func) return [];
+  if (path) {
+    const steps = path.slice(1).split('.');
+    const fields = src.fields?.(func, kind, steps) ?? [];
+    return fields.map((f) => `${kind}${path}.${f}`).filter((n) => n.startsWith(typed));
+  }
+  const p = src.params?.(func);
+  const names = p ? [...p.args.map((a) => `args.${a}`), ...p.rets.map((r) => `rets.${r}`)] : [];
+  return names.filter((n) => n.startsWith(typed));
+}
+
 /** readline's completer: [candidates, the text they replace] for the line up to the cursor. */
 export function complete(line: string, src: CompletionSource): [string[], string] {
   let m = /^\s*(\.\w*)$/.exec(line);
@@ -84,14 +106,9 @@ export function complete(line: string, src: CompletionSource): [string[], string
   m = /(?:^|[\s,{};>])(?:uprobe|uretprobe|u|ur):([^\s,{}<>;:]*)$/.exec(line);
   if (m) return [functionCandidates(src.functions(), m[1]), m[1]];
 
-  // args.NAME and rets.NAME of the function of the probe being typed.
-  m = /\b((?:args|rets)\.[A-Za-z0-9_]*)$/.exec(line);
-  if (m) {
-    const probe = [...line.matchAll(/(?:^|[\s,}>])(?:uprobe|uretprobe|u|ur):(?:[^\s,{}<>;]*:)?([^\s,{}<>;:]+)/g)].pop();
-    const p = probe && !isGlob(probe[1]) ? src.params?.(probe[1]) : undefined;
-    const names = p ? [...p.args.map((a) => `args.${a}`), ...p.rets.map((r) => `rets.${r}`)] : [];
-    return [names.filter((n) => n.startsWith(m![1])), m[1]];
-  }
+  // args.NAME, rets.NAME and their fields, of the function of the probe being typed.
+  m = /\b((args|rets)((?:\.[A-Za-z0-9_]+)*)\.[A-Za-z0-9_]*)$/.exec(line);
+  if (m) return [goValueCandidates(line, m[1], m[2] as 'args' | 'rets', m[3], src), m[1]];
   m = /(@[A-Za-z0-9_]*|[A-Za-z_][A-Za-z0-9_]*)$/.exec(line);
   const word = m ? m[1] : '';
   const before = line.slice(0, line.length - word.length);

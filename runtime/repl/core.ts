@@ -26,7 +26,7 @@ import type { CompileResult } from '../../compiler/index.js';
 import { mapRefs } from '../../grammar/walk.js';
 import type { Manifest, MapSpec, UprobeAttach } from '../../compiler/manifest.js';
 import { analyze } from '../../compiler/passes/semantic.js';
-import type { MapEntry } from '../aggregations.js';
+import { topEntries, type MapEntry } from '../aggregations.js';
 import { BpfError } from '../libbpf/index.js';
 import { showEvent } from '../events.js';
 import { createPrinter, type Printer, type Sink } from '../printers/index.js';
@@ -60,7 +60,9 @@ export interface CoreOptions {
   /** The format (printers/ registry) of what probes print and of the maps at exit. */
   format?: string;
   /** Where those go (-o FILE); the terminal (above the prompt) otherwise. */
-  results?: Sink;
+  results?: Sink;  /** The terminal's size, when there is one (a page of .funcs, histogram widths). */
+  rows?: number;
+  columns?: number;
 }
 
 export interface SharedMap {
@@ -335,7 +337,7 @@ export class ReplCore {
         if (this.probes.has(id)) this.pendingDetach.add(id);
         return;
       case 'print_map':
-        if (this.maps.has(e.spec.map!)) this.events.map(this.maps.get(e.spec.map!)!.spec, this.readMap(e.spec.map!));
+        if (this.maps.has(e.spec.map!)) this.events.map(this.maps.get(e.spec.map!)!.spec, topEntries(this.readMap(e.spec.map!), e.spec.top, e.spec.div));
         return;
       case 'clear':
         if (this.maps.has(e.spec.map!)) this.backend.maps.clear(this.maps.get(e.spec.map!)!.fd, this.maps.get(e.spec.map!)!.spec);

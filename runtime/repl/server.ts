@@ -8,8 +8,10 @@ import { openCached } from '../../compiler/passes/resolve.js';
 import { COMMANDS } from './commands.js';
 import { complete } from './complete.js';
 import { keepHistory } from './history.js';
+import { fieldNames } from './gotypes.js';
 import { ReplCore, type CoreOptions } from './core.js';
 import { diag } from '../../grammar/catalog/index.js';
+import { suggest } from '../../compiler/passes/suggest.js';
 
 export const PROMPT = 'gotrace> ';
 
@@ -42,7 +44,8 @@ export function startRepl(opts: ReplOptions): ReplSession {
   const terminal = opts.terminal ?? !!(output as { isTTY?: boolean }).isTTY;
   const queue = new InputQueue();
   const out = replOutput(output, terminal, queue);
-  const core = new ReplCore({ ...opts, out });
+  const tty = output as { rows?: number; columns?: number };
+  const core = new ReplCore({ rows: tty.rows, columns: tty.columns, ...opts, out });
   queue.onError = (e) => {
     core.failures++;
     out.write(`gotrace: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -117,7 +120,8 @@ function replOutput(output: NodeJS.WritableStream, terminal: boolean, queue: Inp
 
 /** `read` sees every input read to its end (the history folds a multi-line block). */
 function startServer(opts: ReplOptions, terminal: boolean, core: ReplCore, queue: InputQueue, read: (input: string) => void): repl.REPLServer {
-  return repl.start({
+  const pending = { text: '' };
+  const s = repl.start({
     prompt: opts.pipe ? '' : PROMPT,
     input: opts.input as NodeJS.ReadableStream & { isTTY?: boolean },
     output: opts.output as NodeJS.WritableStream,
@@ -129,15 +133,31 @@ function startServer(opts: ReplOptions, terminal: boolean, core: ReplCore, queue
       // Answered at once, so that Node's line buffer is right for the very next line (a pasted
       // block arrives in one go): unfinished input continues, anything else is queued and the
       // prompt held back until it has run.
-      if (core.classify(cmd) === 'incomplete') return cb(new repl.Recoverable(new SyntaxError('unfinished input')));
+      if (core.classify(cmd) === 'incomplete') {
+        pending.text = cmd;
+        return cb(new repl.Recoverable(new SyntaxError('unfinished input')));
+      }
+      pending.text = '';
       read(cmd);
       // Node adds a newline; without it, "end of input" errors point at the last line typed.
       const text = cmd.replace(/\r?\n$/, '');
       void queue.enqueue(() => core.evaluate(text));
       cb(null);
     },
-    completer: (line: string) => complete(line, completionSource(core)),
+    // The lines of an unfinished block come first: `args.` on its third line belongs to the
+    // probe on its first.
+    completer: (line: string) => {
+      const [words, typed] = complete(pending.text + line, completionSource(core));
+      return [words, typed.slice(Math.max(0, typed.length - line.length))] as [string[], string];
+    },
   });
+  // .break and Ctrl-C abandon the unfinished block.
+  const clear = s.clearBufferedCommand.bind(s);
+  s.clearBufferedCommand = () => {
+    pending.text = '';
+    clear();
+  };
+  return s;
 }
 
 /** Node's own commands are about JavaScript; ours replace them (.break stays: it abandons an
@@ -160,7 +180,9 @@ function installCommands(s: repl.REPLServer, core: ReplCore, queue: InputQueue):
   const unknownCommand = (word: string) => ({
     help: '',
     action(rest: string) {
-      void queue.enqueue(() => core.report([diag('GT5629', undefined, { command: `${word}${rest ? ' ' + rest : ''}` })]));
+      const near = suggest(word, [...Object.keys(COMMANDS), 'break']);
+      const hint = near ? [`did you mean .${near}?`] : [];
+      void queue.enqueue(() => core.report([diag('GT5629', undefined, { command: `${word}${rest ? ' ' + rest : ''}` }, hint)]));
       s.displayPrompt();
     },
   });
@@ -226,6 +248,20 @@ function completionSource(core: ReplCore) {
         if (!ps) return undefined;
         const rets = ps.filter((p) => p.isResult).map((p, i) => (/^~[rb]\d+$/.test(p.name) ? String(i) : p.name));
         return { args: ps.filter((p) => !p.isResult && !p.name.startsWith('~') && !p.name.startsWith('.')).map((p) => p.name), rets };
+      } catch {
+        return undefined;
+      }
+    },
+    fields: (func: string, kind: 'args' | 'rets', path: string[]) => {
+      if (!core.target.binary) return undefined;
+      try {
+        const ps = openCached(core.target.binary).dwarf()?.functionParams(func);
+        const results = ps?.filter((p) => p.isResult) ?? [];
+        const param =
+          kind === 'args'
+            ? ps?.find((p) => !p.isResult && p.name === path[0])
+            : (results.find((p) => p.name === path[0]) ?? results[Number(path[0])]);
+        return param ? fieldNames(param.type, path.slice(1)) : undefined;
       } catch {
         return undefined;
       }

@@ -23,7 +23,7 @@ import { probeStartTokens, Shebang } from '../../grammar/tokens.js';
 import { renderDiagnostics } from '../../grammar/render.js';
 import { SourceFile, span } from '../../grammar/source.js';
 import type { CompileResult } from '../../compiler/index.js';
-import { mapRefs } from '../../grammar/walk.js';
+import { mapRefs, walk } from '../../grammar/walk.js';
 import type { Manifest, MapSpec, UprobeAttach } from '../../compiler/manifest.js';
 import { analyze } from '../../compiler/passes/semantic.js';
 import { topEntries, type MapEntry } from '../aggregations.js';
@@ -209,7 +209,7 @@ export class ReplCore {
     // Checked with the live probes, so a map keeps one type across all of them; maps kept from
     // probes detached since are known by their type.
     const live = [...this.probes.values()].map((p) => p.ast);
-    const sem = analyze({ ...program, probes: [...live, ...program.probes] }, { knownMaps: this.keptMapInfos() });
+    const sem = analyze({ ...program, probes: [...live, ...program.probes] }, { knownMaps: this.keptMapInfos(program) });
     // Only its errors: warnings come once, from the compile of each block below.
     const ds = [...parsed.diagnostics, ...sem.diagnostics.filter((d) => d.severity === 'error' && (!d.span || d.span.file === file))];
     ds.push(...reservedNames(program), ...specialBlocks(program, [...this.probes.values()].map((p) => p.ast)));
@@ -255,10 +255,13 @@ export class ReplCore {
     return { probe, result, diagnostics: result.diagnostics };
   }
 
-  /** The checker's view of every map kept so far. */
-  private keptMapInfos(): Map<string, MapInfo> {
+  /** The checker's view of the kept maps `program` reads without writing them. (One it writes
+   *  is checked against the kept layout after compiling: checkKeptMaps says how to free it.) */
+  private keptMapInfos(program: ast.Program): Map<string, MapInfo> {
+    const written = new Set<string>();
+    walk(program, (n) => void (n.kind === 'AssignStmt' && n.target.kind === 'MapRef' && written.add(n.target.name)));
     const out = new Map<string, MapInfo>();
-    for (const [n, m] of this.maps) if (m.info) out.set(n, m.info);
+    for (const [n, m] of this.maps) if (m.info && !written.has(n)) out.set(n, m.info);
     return out;
   }
 

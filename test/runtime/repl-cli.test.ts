@@ -42,14 +42,18 @@ t.test('bad REPL targets and options', async (t) => {
   t.match(help.stdout, /gotrace repl \[-p PID \| -c 'CMD' \| PATH\]/);
 });
 
-t.test('gotrace repl PATH with commands from a pipe, no probe', async (t) => {
+t.test('gotrace repl PATH with commands from a pipe, no probe: no prompts, status 1 for a failed line', async (t) => {
   const bin = buildGo('ticker');
   const g = withStdin(['repl', bin]);
   g.child.stdin.end('.funcs main.ti\n.args main.tick\n@nothing\n');
   const r = await g.done;
-  t.equal(r.code, 0, r.stderr);
-  t.match(r.stdout, /^gotrace \d+\.\d+\.\d+ REPL, tracing every process running .*ticker.*\. Type \.help for help\.\n/);
-  t.match(r.stdout, /uprobe:main\.tick\n/);
+  t.equal(r.code, 1, 'a line failed: status 1');
+  t.match(r.stderr, /^gotrace \d+\.\d+\.\d+ REPL, tracing every process running .*ticker.*\. Type \.help for help\.\n/, 'the banner on stderr');
+  t.match(r.stdout, /^uprobe:main\.tick\n1 function match \*main\.ti\*\n/, 'stdout starts with the answers');
+  t.notMatch(r.stdout, /gotrace> /, 'no prompt');
+  const ok = withStdin(['repl', bin]);
+  ok.child.stdin.end('.funcs main.ti\n');
+  t.equal((await ok.done).code, 0, 'every line ran: status 0');
   t.match(r.stdout, /args\.n int {2}RAX/);
   t.match(r.stdout, /ERROR: unknown map @nothing/);
 });
@@ -67,7 +71,7 @@ t.test('gotrace repl -p PID from a pipe: a probe, then the maps at the end of in
   g.child.stdin.end();
   const r = await g.done;
   t.equal(r.code, 0, r.stderr);
-  t.match(r.stdout, /gotrace> \n@n: [1-9]\d*\n$/, 'the maps at exit');
+  t.match(r.stdout, /^probe 1 attached: uprobe:main\.tick\n\n@n: [1-9]\d*\n$/, 'the maps at exit, no prompt');
   t.equal(target.exitCode, null, 'the target keeps running');
 });
 

@@ -160,10 +160,10 @@ t.test('dot-commands: .help .funcs .args .maps .detach .target .run', async (t) 
   const d = repl();
   await d.waitFor(/gotrace> $/);
   const help = await d.type('.help');
-  for (const c of ['.args FUNC', '.detach ID|all', '.exit', '.funcs PATTERN', '.help', '.load FILE.gt', '.maps', '.probes', '.run', '.save FILE.gt', '.target PID|PATH'])
-    t.match(help, new RegExp(`^    ${c.replace(/[.|]/g, '\\$&')} `, 'm'), `.help lists ${c}`);
-  t.equal(await d.type('.funcs main.t'), 'uprobe:main.tick\n');
-  t.equal(await d.type('.funcs main.*'), 'uprobe:main.main\nuprobe:main.tick\nuprobe:main.work\n');
+  for (const c of ['.args FUNC', '.detach ID|all', '.exit', '.funcs PATTERN', '.help [NAME]', '.load FILE.gt', '.maps', '.probes', '.run', '.save FILE.gt', '.target PID|PATH', '.types NAME'])
+    t.match(help, new RegExp(`^    ${c.replace(/[.|[\]]/g, '\\$&')} `, 'm'), `.help lists ${c}`);
+  t.equal(await d.type('.funcs main.t'), 'uprobe:main.tick\n1 function match *main.t*\n');
+  t.equal(await d.type('.funcs main.*'), 'uprobe:main.main\nuprobe:main.tick\nuprobe:main.work\n3 functions match main.*\n');
   t.equal(await d.type('.funcs nosuchthing'), 'no function matches *nosuchthing*\n');
   t.match(await d.type('.args main.work'), /^uprobe:main\.work\n {4}args\.n int {2}RAX\n {4}rets\.0 int {2}RAX\n {4}entry \+0x[0-9a-f]+ .*1 return\n$/);
   t.match(await d.type('.args uprobe:main.tick'), /^uprobe:main\.tick\n {4}args\.n int {2}RAX\n/);
@@ -188,7 +188,7 @@ t.test('dot-commands: .help .funcs .args .maps .detach .target .run', async (t) 
   // A process: its end is reported above the prompt.
   const p = spawn(bin, ['-every', '5ms'], { stdio: ['ignore', 'pipe', 'ignore'] });
   await waitForOutput(p.stdout!, /ready/);
-  t.match(await d.type(`.target ${p.pid}`), new RegExp(`^target: process ${p.pid} \\(.*ticker.*\\)\n$`));
+  t.match(await d.type(`.target ${p.pid}`), new RegExp(`^target: process ${p.pid} \\(.*ticker.*\\)\nmaps kept from before: @n, @w \\(clear\\(@m\\) empties one\\)\n$`));
   const from = d.text.length;
   p.kill('SIGKILL');
   t.match(await d.waitFor(/exited\n/, from), new RegExp(`target process ${p.pid} .* exited\n`));

@@ -110,9 +110,17 @@ function replOutput(output: NodeJS.WritableStream, terminal: boolean, queue: Inp
         output.write(s);
         return;
       }
-      readline.clearLine(output, 0);
+      // N.B. a typed line longer than the terminal is wide spans several rows: go up to the
+      // prompt's first row and clear from there down, or the rows above stay on screen. Then
+      // readline must not go up again when it redraws (prevRows, the rows it thinks it drew
+      // above the cursor), or it would draw the prompt over the output just written.
+      const rl = server as unknown as { getCursorPos(): { rows: number }; prevRows: number };
+      const up = rl.getCursorPos().rows;
+      if (up > 0) readline.moveCursor(output, 0, -up);
       readline.cursorTo(output, 0);
+      readline.clearScreenDown(output);
       output.write(s);
+      rl.prevRows = 0;
       server.displayPrompt(true);
     },
   };

@@ -30,26 +30,30 @@ function lhistLabel(n: number): string {
   return String(n);
 }
 
-function bars(buckets: bigint[], from: number, to: number, label: (i: number) => string): string {
+/** bpftrace's bar width; the REPL sizes bars to its terminal instead. */
+export const BAR_WIDTH = 52;
+
+function bars(buckets: bigint[], from: number, to: number, label: (i: number) => string, barWidth = BAR_WIDTH): string {
   let max = 0n;
   for (const b of buckets) if (b > max) max = b;
   let out = '';
   for (let i = from; i <= to; i++) {
-    const width = max === 0n ? 0 : Math.floor((Number(buckets[i]) / Number(max)) * 52);
-    out += `${label(i).padEnd(16)}${String(buckets[i]).padStart(8)} |${'@'.repeat(width).padEnd(52)}|\n`;
+    const width = max === 0n ? 0 : Math.floor((Number(buckets[i]) / Number(max)) * barWidth);
+    out += `${label(i).padEnd(16)}${String(buckets[i]).padStart(8)} |${'@'.repeat(width).padEnd(barWidth)}|\n`;
   }
   return out;
 }
 
-export function histText(buckets: bigint[]): string {
+export function histText(buckets: bigint[], barWidth = BAR_WIDTH): string {
   const used = buckets.map((b, i) => (b > 0n ? i : -1)).filter((i) => i >= 0);
   if (!used.length) return '';
   return bars(buckets, used[0], used[used.length - 1], (i) =>
     i === 0 ? '(..., 0)' : i === 1 ? '[0]' : i === 2 ? '[1]' : `[${histLabel(i - 2)}, ${histLabel(i - 1)})`,
+    barWidth,
   );
 }
 
-export function lhistText(buckets: bigint[], min: number, max: number, step: number): string {
+export function lhistText(buckets: bigint[], min: number, max: number, step: number, barWidth = BAR_WIDTH): string {
   const used = buckets.map((b, i) => (b > 0n ? i : -1)).filter((i) => i >= 0);
   if (!used.length) return '';
   const n = buckets.length - 2;
@@ -59,18 +63,19 @@ export function lhistText(buckets: bigint[], min: number, max: number, step: num
       : i === n + 1
         ? `[${lhistLabel(max)}, ...)`
         : `[${lhistLabel((i - 1) * step + min)}, ${lhistLabel(i * step + min)})`,
+    barWidth,
   );
 }
 
 /** One map as bpftrace prints it (entries already sorted), including its trailing newline(s). */
-export function mapText(m: MapSpec, entries: MapEntry[]): string {
+export function mapText(m: MapSpec, entries: MapEntry[], barWidth = BAR_WIDTH): string {
   const parts = entries.map((e) => {
     const head = `${m.name}${keyText(e.keys)}: `;
     const v = e.value;
     if (v.type === 'int') return head + v.value;
     if (v.type === 'scalar') return head + valueText(v.value);
     if (v.type === 'stats') return `${head}count ${v.count}, average ${v.average}, total ${v.total}`;
-    const body = m.kind === 'lhist' ? lhistText(v.buckets, m.lhist!.min, m.lhist!.max, m.lhist!.step) : histText(v.buckets);
+    const body = m.kind === 'lhist' ? lhistText(v.buckets, m.lhist!.min, m.lhist!.max, m.lhist!.step, barWidth) : histText(v.buckets, barWidth);
     return `${head}\n${body}`;
   });
   const tail = m.kind === 'avg' || m.kind === 'stats' ? '\n\n' : '\n';

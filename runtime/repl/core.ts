@@ -423,6 +423,7 @@ export class ReplCore {
       },
       zero: (n) => this.backend.maps.zero(this.maps.get(n)!.fd, this.maps.get(n)!.spec),
       delete: (n, keys) => this.backend.maps.delete(this.maps.get(n)!.fd, this.maps.get(n)!.spec, keys),
+      barWidth: () => barWidth(this.opts.columns),
     };
   }
 
@@ -452,4 +453,9 @@ export class ReplCore {
     }
     if (errors.length) throw errors[0];
   }
+}
+
+/** Bars fill the terminal's width after the 16-column label, the 8-column count and ` |...|`. */
+export function barWidth(columns: number | undefined): number | undefined {
+  return columns ? Math.min(200, Math.max(20, columns - 27)) : undefined;
 }

@@ -46,6 +46,8 @@ export function startRepl(opts: ReplOptions): ReplSession {
   const out = replOutput(output, terminal, queue);
   const tty = output as { rows?: number; columns?: number };
   const core = new ReplCore({ rows: tty.rows, columns: tty.columns, ...opts, out });
+  // Pages and histogram bars follow the terminal's size.
+  (output as NodeJS.EventEmitter).on?.('resize', () => Object.assign(core.opts, { rows: tty.rows, columns: tty.columns }));
   queue.onError = (e) => {
     core.failures++;
     out.write(`gotrace: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

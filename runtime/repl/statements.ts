@@ -24,6 +24,8 @@ export interface StatementMaps {
   clear(name: string): void;
   zero(name: string): void;
   delete(name: string, keys: (bigint | string)[]): boolean;
+  /** Histogram bars as wide as the terminal allows (bpftrace's 52 without one). */
+  barWidth?(): number | undefined;
 }
 
 /** True when the text is the start of a statement that goes on (`print(@lat`): read more. */
@@ -130,13 +132,13 @@ class StatementRun {
     if (!spec) return;
     if (!ref.keys.length) {
       const entries = this.maps.read(ref.name);
-      this.write(entries.length ? mapText(spec, entries) : `${ref.name} is empty\n`);
+      this.write(entries.length ? mapText(spec, entries, this.maps.barWidth?.()) : `${ref.name} is empty\n`);
       return;
     }
     const keys = this.keysOf(ref, spec);
     if (!keys) return;
     const e = this.maps.read(ref.name).find((x) => sameKeys(x, keys));
-    if (e) this.write(mapText(spec, [e]));
+    if (e) this.write(mapText(spec, [e], this.maps.barWidth?.()));
     else this.ds.push(diag('GT5607', this.back(ref.span), { name: ref.name, key: keyText(keys) }));
   }
 

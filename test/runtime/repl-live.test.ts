@@ -175,3 +175,18 @@ t.test('print(@m, top, div) keeps the largest entries, as bpftrace', async (t) =
   t.same(topEntries(sorted, 2, 10), [e(3n, 2n), e(2n, 3n)]);
   t.same(topEntries(sorted), sorted);
 });
+
+t.test('histograms at the prompt fill the terminal; bpftrace’s 52 columns without one', async (t) => {
+  for (const [columns, bar] of [[60, 33], [120, 93], [undefined, 52]] as const) {
+    const d = repl({ columns });
+    await d.waitFor(/gotrace> $/);
+    await d.type('uprobe:main.tick { @h = hist(arg0); }');
+    const fd = d.core.maps.get('@h')!.fd;
+    d.kernel.map(fd).entries.set('', { keys: [], value: { type: 'hist', buckets: [0n, 0n, 5n, 10n] } });
+    const rows = (await d.type('@h')).split('\n').filter((l) => l.includes('|'));
+    t.equal(rows.length, 2, `${columns}: two buckets`);
+    t.equal(rows[1], `[2, 4)${' '.repeat(10)}${'10'.padStart(8)} |${'@'.repeat(bar)}|`, `${columns} columns: bars of ${bar}`);
+    if (columns) t.ok(rows.every((r) => r.length === columns), 'as wide as the terminal');
+    await d.end();
+  }
+});

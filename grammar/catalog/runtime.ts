@@ -64,5 +64,6 @@ export const runtimeCodes = {
   GT5631: { severity: 'error', message: '{file} is already loaded (probes {ids})', hint: '.detach {ids} first, then .load it again' },
   GT5632: { severity: 'error', message: 'no help for {name}', hint: '.help lists the commands; .help NAME knows builtins, functions, probe kinds and .commands' },
   GT5633: { severity: 'error', message: 'usage: .types NAME' },
+  GT5635: { severity: 'error', message: 'usage: .watch @MAP [SECONDS] [top N]' },
   GT5634: { severity: 'error', message: 'no type {name} in {path}', hint: 'a package-qualified name: main.Server, net/http.Request' },
 } as const;

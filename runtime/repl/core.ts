@@ -63,6 +63,8 @@ export interface CoreOptions {
   results?: Sink;  /** The terminal's size, when there is one (a page of .funcs, histogram widths). */
   rows?: number;
   columns?: number;
+  /** Resolves at the next key pressed (on a terminal), for .watch. */
+  waitKey?: () => Promise<void>;
 }
 
 export interface SharedMap {

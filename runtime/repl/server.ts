@@ -46,6 +46,17 @@ export function startRepl(opts: ReplOptions): ReplSession {
   const out = replOutput(output, terminal, queue);
   const tty = output as { rows?: number; columns?: number };
   const core = new ReplCore({ rows: tty.rows, columns: tty.columns, ...opts, out });
+  // .watch runs until a key: that key is the watch's, not the next line's.
+  if (terminal)
+    core.opts.waitKey = () =>
+      new Promise<void>((resolve) =>
+        opts.input.once('keypress', () =>
+          setImmediate(() => {
+            Object.assign(s, { line: '', cursor: 0 });
+            resolve();
+          }),
+        ),
+      );
   // Pages and histogram bars follow the terminal's size.
   (output as NodeJS.EventEmitter).on?.('resize', () => Object.assign(core.opts, { rows: tty.rows, columns: tty.columns }));
   queue.onError = (e) => {

@@ -190,3 +190,32 @@ t.test('histograms at the prompt fill the terminal; bpftrace’s 52 columns with
     await d.end();
   }
 });
+
+t.test('.watch @m [seconds] [top N]: redrawn until a key; once from a pipe', async (t) => {
+  const d = repl({ terminal: true });
+  await d.session.ready;
+  d.input.write('uprobe:main.tick { @m[arg0] = count(); }\r');
+  await d.waitFor(/probe 1 attached/);
+  const fd = d.core.maps.get('@m')!.fd;
+  for (const [k, v] of [[1n, 10n], [2n, 30n], [3n, 20n]]) d.kernel.set(fd, [k], v);
+  const from = d.text.length;
+  d.input.write('.watch @m 0.1 top 2\r');
+  await d.waitFor(/(@m every 0\.1s, top 2 .*any key stops\n@m\[3\]: 20\n@m\[2\]: 30\n[^]*){3}/, from);
+  d.kernel.set(fd, [4n], 99n);
+  await d.waitFor(/@m\[2\]: 30\n@m\[4\]: 99\n/, from);
+  t.notMatch(d.text.slice(from), /@m\[1\]/, 'only the top 2');
+  t.match(d.text.slice(from), /\x1b\[H\x1b\[2J@m every/, 'redrawn in place');
+  d.input.write('q');
+  await d.waitFor(/gotrace> (\x1b\[\d+G)?$/, d.text.length);
+  t.equal(d.session.server.line, '', 'the key that stopped it is not typed');
+  d.input.write('\x04');
+  await d.session.done;
+
+  const p = repl();
+  await p.waitFor(/gotrace> $/);
+  await p.type('uprobe:main.tick { @n = count(); }');
+  t.match(await p.type('.watch @n'), /^@n every 1s .*\n@n is empty\n$/, 'without a terminal: once');
+  t.equal(await p.type('.watch @x'), 'ERROR: unknown map @x\n');
+  t.equal(await p.type('.watch n'), 'ERROR: usage: .watch @MAP [SECONDS] [top N]\n');
+  await p.end();
+});

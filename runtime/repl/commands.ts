@@ -10,9 +10,8 @@ import { NotRegularFileError, readRegularText } from '../../compiler/files.js';
 import { openCached } from '../../compiler/passes/resolve.js';
 import { listFunctions } from '../list.js';
 import type { ReplCore } from './core.js';
-import { barWidth, describeSpec } from './core.js';
-import { topEntries } from '../aggregations.js';
-import { mapText } from '../printers/text.js';
+import { describeSpec } from './core.js';
+import { watchMap } from './watch.js';
 import { typeLines } from './gotypes.js';
 import { helpFor, helpNames } from './help.js';
 import { suggest } from '../../compiler/passes/suggest.js';
@@ -243,27 +242,3 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
-/** `.watch @m [seconds] [top N]`: the map redrawn in place like top(1), until a key (on a
- *  terminal); once without one (a pipe has no key to wait for). */
-async function watchMap(core: ReplCore, rest: string): Promise<void> {
-  const m = /^(@\w+)(?:\s+(\d+(?:\.\d+)?))?(?:\s+top\s+(\d+))?\s*$/.exec(rest.trim());
-  if (!m) return plainError(core, 'GT5635');
-  const [, name, secs, top] = m;
-  if (!core.maps.has(name)) return plainError(core, 'GT5601', { name });
-  const period = Math.max(0.1, Number(secs ?? 1)) * 1000;
-  const draw = () => {
-    const entries = topEntries(core.readMap(name), top ? Number(top) : undefined);
-    const head = `${name} every ${period / 1000}s${top ? `, top ${top}` : ''} (${new Date().toLocaleTimeString()}); any key stops\n`;
-    const body = entries.length ? mapText(core.maps.get(name)!.spec, entries, barWidth(core.opts.columns)) : `${name} is empty\n`;
-    return head + body;
-  };
-  const key = core.opts.waitKey?.();
-  if (!key) return core.out.write(draw());
-  let stop = false;
-  void key.then(() => (stop = true));
-  while (!stop) {
-    // Clear the screen and home the cursor, then the view.
-    core.out.write('\x1b[H\x1b[2J' + draw());
-    await Promise.race([key, new Promise((r) => setTimeout(r, period))]);
-  }
-}

@@ -35,6 +35,7 @@ import type { LiveEvent } from '../session.js';
 import type { DecodeContext } from '../values.js';
 import { realBackend, type Backend, type ProbeHandle } from './backend.js';
 import { checkKeptMaps, hitCounter, reservedNames, specialBlocks } from './checks.js';
+import { barWidth } from './watch.js';
 import { runStatements, statementIncomplete, type StatementMaps } from './statements.js';
 import type { Target } from '../target.js';
 import { binaryMismatch } from '../identity.js';
@@ -455,9 +456,4 @@ export class ReplCore {
     }
     if (errors.length) throw errors[0];
   }
-}
-
-/** Bars fill the terminal's width after the 16-column label, the 8-column count and ` |...|`. */
-export function barWidth(columns: number | undefined): number | undefined {
-  return columns ? Math.min(200, Math.max(20, columns - 27)) : undefined;
 }

@@ -16,7 +16,7 @@ export type Case =
   | { cli: string[] | (() => string[]); fakeClang?: boolean; noClang?: boolean; noBpf?: boolean }
   /** Lines typed at a REPL on the ticker fixture (or no target), with a fake kernel; the code must
    *  come from the last line. `{tmp}` is a scratch folder. */
-  | { repl: string[]; noTarget?: boolean }
+  | { repl: string[]; noTarget?: boolean; /** -p on a process that has exited since. */ deadTarget?: boolean }
   /** The parser's safety net: parse() of a source that throws when read. */
   | { parserCrash: true };
 
@@ -198,4 +198,10 @@ export const cases: { readonly [C in Code]: Case } = {
   GT5627: { repl: ['.load'] },
   GT5628: { repl: ['.save'] },
   GT5629: { repl: ['.bogus'] },
+  GT5630: { repl: [TICK], deadTarget: true },
+  GT5631: { repl: [TICK, '.save {tmp}/s.gt', '.detach 1', '.load {tmp}/s.gt', '.load {tmp}/s.gt'] },
+  GT5632: { repl: ['.help nosuchname'] },
+  GT5633: { repl: ['.types'] },
+  GT5634: { repl: ['.types main.Nope'] },
+  GT5635: { repl: ['.watch m'] },
 };

@@ -2,7 +2,7 @@
 // checker, the compiler (without clang), a patched Go binary, the REPL with a fake kernel, or
 // bin/gotrace. Fails when a catalog code has no case or its case does not produce it; a code
 // nothing can produce any more belongs in the catalog's `retired` list instead.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { parse } from '../../grammar/index.js';
 import { SourceFile } from '../../grammar/source.js';
 import { Target } from '../../runtime/target.js';
-import { cleanEnv, gotraceBin } from '../helpers/cli.js';
+import { cleanEnv, gotraceBin, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 import { fakeBackend, ReplDriver } from '../helpers/repl.js';
 import { cases, type Case } from './cases.js';
@@ -47,10 +47,19 @@ async function cliCodes(c: Extract<Case, { cli: unknown }>): Promise<string[]> {
   return stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as Diagnostic).code);
 }
 
+/** A running ticker, to be killed once the REPL traces it (deadTarget). */
+async function deadProcess(): Promise<ChildProcess> {
+  const p = spawn(buildGo('ticker'), ['-every', '5ms'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await waitForOutput(p.stdout!, /ready/);
+  return p;
+}
+
 /** Codes the REPL reports for the last of `lines` (the ones before set the scene). */
 async function replCodes(c: Extract<Case, { repl: string[] }>): Promise<string[]> {
-  const target = Target.open(c.noTarget ? {} : { path: buildGo('ticker') });
+  const dead = c.deadTarget ? await deadProcess() : undefined;
+  const target = Target.open(c.noTarget ? {} : dead ? { pid: dead.pid! } : { path: buildGo('ticker') });
   const d = new ReplDriver({ target, backend: fakeBackend() });
+
   let seen: string[] = [];
   const report = d.core.report.bind(d.core);
   d.core.report = (ds: Diagnostic[]) => {
@@ -58,6 +67,11 @@ async function replCodes(c: Extract<Case, { repl: string[] }>): Promise<string[]
     report(ds);
   };
   await d.waitFor(/gotrace> $/);
+  if (dead) {
+    const from = d.text.length;
+    dead.kill('SIGKILL');
+    await d.waitFor(/exited\n/, from);
+  }
   for (const line of c.repl) {
     seen = [];
     await d.type(line.replaceAll('{tmp}', tmp));

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cacheDir } from '../../compiler/clang.js';
+import { cachePath } from '../../compiler/cache.js';
 import { gotraceBin } from './cli.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +35,7 @@ export class TmuxRepl {
         '#!/bin/sh',
         "trap '' HUP",
         `echo $$ > ${this.dir}/sh.pid`,
-        `env -u NODE_OPTIONS HOME=${this.home} GOTRACE_CACHE=${cacheDir() ?? path.join(this.dir, 'cache')} ${process.execPath} ${gotraceBin} ${args.join(' ')} 2>${this.dir}/stderr`,
+        `env -u NODE_OPTIONS HOME=${this.home} GOTRACE_CACHE=${cachePath()} ${process.execPath} ${gotraceBin} ${args.join(' ')} 2>${this.dir}/stderr`,
         `echo "status=$?" > ${this.dir}/status`,
         'sleep 600',
         '',

@@ -117,6 +117,23 @@ static __always_inline void gt_note_bias(__u64 bias)
 		*b = bias;
 }
 
+/* Function probes share one entry and one return program per block; each site's BPF cookie
+ * (set per site in the uprobe_multi link, or on each per-site link of the fallback) says which
+ * probe fired: its low 32 bits are the probe id. */
+static __always_inline __u64 gt_cookie_probe(struct gt_regs *ctx)
+{
+	return bpf_get_attach_cookie(ctx) & 0xffffffffULL;
+}
+
+/* The cookie's high 32 bits: the link-time address of the entry site, set only on entry sites
+ * of a PIE whose stacks are read (0 elsewhere, inlined call sites included). */
+static __always_inline void gt_cookie_note_bias(struct gt_regs *ctx)
+{
+	__u64 at = bpf_get_attach_cookie(ctx) >> 32;
+	if (at)
+		gt_note_bias(ctx->ip - at);
+}
+
 /* A Go user stack by frame pointers. At the sites gotrace probes (the entry site, before the
  * frame is built, and RET, after it is torn down) RBP is still the caller's frame pointer and
  * the return address into the caller is at [SP], so the walk is: IP, [SP], then the RBP chain. */

@@ -45,10 +45,15 @@ export interface UprobeAttach {
   spec: string;
   /** The Go function it resolved to. */
   func: string;
-  /** BPF program name in the object. */
+  /** BPF program name in the object: shared by every function of the block. */
   program: string;
   binary: string;
   sites: ProbeSite[];
+  /** The probe id, which every site's BPF cookie carries (its low 32 bits). */
+  probe: number;
+  /** Link-time address of sites[0] (the entry), carried in its cookie's high 32 bits when
+   *  the program notes a PIE's load bias (IP minus this). */
+  biasAt?: number;
 }
 
 /** BEGIN and END run by uprobes on libbpf functions that gotrace calls itself, in its own

@@ -41,8 +41,11 @@ export interface CompileOptions {
    *  ids in maps shared between objects never clash. */
   probeIdBase?: number;
   /** Warnings list every function they concern (-v), not just the first few. */
-  verbose?: boolean;  /** Maps another object writes (the REPL): see the check's Options. */
+  verbose?: boolean;
+  /** Maps another object writes (the REPL): see the check's Options. */
   knownMaps?: ReadonlyMap<string, MapInfo>;
+  /** Refuse scripts whose probes match more functions than this (--max-functions). */
+  maxFunctions?: number;
 }
 
 export interface CompileResult {
@@ -80,7 +83,7 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
   if (stop(checked.diagnostics)) return { diagnostics, program };
   if (program.probes.length === 0) return { diagnostics, program };
 
-  const res = resolveProbes(checked, opts.binary, opts.verbose);
+  const res = resolveProbes(checked, opts.binary, opts.verbose, opts.maxFunctions);
   if (stop(res.diagnostics)) return { diagnostics, program };
   const binary = res.binary;
 
@@ -117,9 +120,9 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
 }
 
 /** Resolution: the function kinds' specs against the binary (see passes/resolve.ts). */
-function resolveProbes(sem: SemanticResult, binary: string | undefined, verbose = false): { probes: ResolvedProbe[]; binary?: GoBinary; diagnostics: Diagnostic[] } {
+function resolveProbes(sem: SemanticResult, binary: string | undefined, verbose = false, maxFunctions?: number): { probes: ResolvedProbe[]; binary?: GoBinary; diagnostics: Diagnostic[] } {
   const blocks = sem.blocks.filter((b) => b.context === 'function');
-  return blocks.length ? resolve(blocks, binary, undefined, verbose) : { probes: [], diagnostics: [] };
+  return blocks.length ? resolve(blocks, binary, undefined, verbose, maxFunctions) : { probes: [], diagnostics: [] };
 }
 
 /** Go types: args.x, rets.y and retval get their types and places from the binary's DWARF and

@@ -56,6 +56,8 @@ OPTIONS:
     --calls-in-flight N  calls traced at once (default 131072); more are counted
     --debug-file F the DWARF of a stripped binary: an unstripped build of it, or its
                    objcopy --only-keep-debug file (the Go build ID must match)
+    --ring-size N  bytes of the event ring buffer, a power of two, K/M suffixes (default 8M)
+    --max-functions N  refuse a script matching more than N functions (default: no limit)
     --json-diagnostics  errors as JSON lines (also with -f json)
     -h, --help     show this help
     -V, --version  show the version
@@ -87,6 +89,10 @@ export interface CliOptions {
   /** --map-keys, --calls-in-flight. */
   sizes: Partial<Sizes>;
   debugFile?: string;
+  /** --ring-size: bytes of the event ring buffer. */
+  ringBytes?: number;
+  /** --max-functions: a cap on the functions a script's probes match (none by default). */
+  maxFunctions?: number;
   jsonDiagnostics?: boolean;
   help: boolean;
   version: boolean;
@@ -131,12 +137,23 @@ const FLAGS: Record<string, Flag> = {
   '--map-keys': { value: true, set: (o, v) => (o.sizes.mapKeys = sizeArg('--map-keys', v)) },
   '--calls-in-flight': { value: true, set: (o, v) => (o.sizes.callsInFlight = sizeArg('--calls-in-flight', v)) },
   '--debug-file': { value: true, set: (o, v) => (o.debugFile = path.resolve(v)) },
+  '--ring-size': { value: true, set: (o, v) => (o.ringBytes = ringArg(v)) },
+  '--max-functions': { value: true, set: (o, v) => (o.maxFunctions = sizeArg('--max-functions', v)) },
   '--json-diagnostics': { value: false, set: (o) => (o.jsonDiagnostics = true) },
   '-h': { value: false, set: (o) => (o.help = true) },
   '--help': { value: false, set: (o) => (o.help = true) },
   '-V': { value: false, set: (o) => (o.version = true) },
   '--version': { value: false, set: (o) => (o.version = true) },
 };
+
+/** --ring-size: bytes (K and M suffixes), a power of two from 4 KiB (a page) to 1 GiB, as the
+ *  kernel wants a ring buffer. */
+function ringArg(v: string): number {
+  const m = /^([1-9][0-9]*)([KkMm]?)$/.exec(v);
+  const n = m ? Number(m[1]) * (m[2] ? (m[2].toUpperCase() === 'K' ? 1024 : 1 << 20) : 1) : 0;
+  if (!m || n < 4096 || n > 1 << 30 || (n & (n - 1)) !== 0) throw new UsageError(`--ring-size wants a power of two from 4K to 1024M, not '${v}'`);
+  return n;
+}
 
 /** A map size: at least 1, at most 2^24 (16M entries; the kernel refuses far less memory). */
 function sizeArg(flag: string, v: string): number {
@@ -244,7 +261,7 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
     if (opts.keepTarget) target.keep();
     const printer = createPrinter(opts.format, { out: output, err: io.err });
     const report1 = (ds: Diagnostic[]) => report(io, ds);
-    return await runTrace({ ...compiled, target, printer, output, sizes: opts.sizes, err: io.err, verbose: opts.verbose, report: report1 });
+    return await runTrace({ ...compiled, target, printer, output, sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1 });
   } finally {
     await output?.close();
   }
@@ -294,7 +311,7 @@ async function compileFor(
   opts: CliOptions,
   io: Io,
 ): Promise<Compiled | undefined> {
-  const compiled = await compile(source, { ...copts, binary: plan.binary, verbose: opts.verbose });
+  const compiled = await compile(source, { ...copts, binary: plan.binary, verbose: opts.verbose, maxFunctions: opts.maxFunctions });
   report(io, compiled.diagnostics);
   if (hasErrors(compiled.diagnostics)) return undefined;
   if (!compiled.manifest || !compiled.object) {

@@ -7,9 +7,10 @@ import type { GoBinary } from '../compiler/go/binary.js';
 import type { GoType } from '../compiler/go/dwarf-types.js';
 import { RuntimeTypes } from '../compiler/go/rtype.js';
 import { decodeEntries, sortEntries, type MapEntry } from './aggregations.js';
-import type { ProbeKind } from '../grammar/probe-kinds.js';
-import { ATTACH } from './attach/index.js';
+import { probeKind, type ProbeKind } from '../grammar/probe-kinds.js';
+import { ATTACH, type AttachContext } from './attach/index.js';
 import { BpfObject, clearMap, mapKeys, possibleCpus, readMap, RingBuffer } from './libbpf/index.js';
+import { BPF_TRACE_UPROBE_MULTI, uprobeMultiReason, uprobeMultiSupported } from './libbpf/multi.js';
 import { collectDrops, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_MAP_KEYS, type Drop, type Sizes } from './drops.js';
 import { decodeField, type DecodeContext, type Value } from './values.js';
 
@@ -28,6 +29,30 @@ export interface LoadOptions {
   reuseMaps?: Map<string, number>;
   /** Keys per script map (--map-keys) and calls traced at once (--calls-in-flight). */
   sizes?: Partial<Sizes>;
+  /** Bytes of the event ring buffer (--ring-size), a power of two. */
+  ringBytes?: number;
+  /** Says (once a process) that uprobe_multi is missing and sites get a link each (-v). */
+  note?: (line: string) => void;
+}
+
+/** The event ring buffer by default: 8 MiB, room for ~100,000 printf records while user space
+ *  catches up (a printf on every runtime.mallocgc of a busy program must lose nothing). */
+export const DEFAULT_RING_BYTES = 8 << 20;
+
+let fallbackNoted = false;
+
+/** Function probes use uprobe_multi links when the kernel has them (runtime/libbpf/multi.ts);
+ *  their programs must then be loaded for that attach type. */
+function chooseMulti(obj: BpfObject, manifest: Manifest, note?: (line: string) => void): boolean {
+  const programs = new Set(manifest.attach.filter((a) => probeKind(a.kind).form === 'function').map((a) => a.program));
+  if (programs.size === 0) return false;
+  if (!uprobeMultiSupported()) {
+    if (note && !fallbackNoted) note(`uprobe_multi links unavailable (${uprobeMultiReason()}): one uprobe link per site`);
+    fallbackNoted = true;
+    return false;
+  }
+  for (const p of programs) obj.setExpectedAttachType(p, BPF_TRACE_UPROBE_MULTI);
+  return true;
 }
 
 export interface LiveEvent {
@@ -60,6 +85,8 @@ export class LiveProgram {
     private readonly obj: BpfObject,
     readonly manifest: Manifest,
     private readonly opts: LoadOptions,
+    /** Function sites go into uprobe_multi links. */
+    readonly multi: boolean,
   ) {
     this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, () => this.loadBias()), typeName: guarded(makeTypeNamer(opts.binary)), goType: guarded(makeTypeFinder(opts.binary)) };
   }
@@ -79,9 +106,11 @@ export class LiveProgram {
         }),
       );
       sizeMaps(obj, manifest, opts.sizes);
+      obj.setMaxEntries('gt_events', opts.ringBytes ?? DEFAULT_RING_BYTES);
       for (const [cName, fd] of opts.reuseMaps ?? []) obj.reuseMap(cName, fd);
+      const multi = chooseMulti(obj, manifest, opts.note);
       obj.load();
-      return new LiveProgram(obj, manifest, opts);
+      return new LiveProgram(obj, manifest, opts, multi);
     } catch (e) {
       obj.close();
       throw e;
@@ -100,6 +129,16 @@ export class LiveProgram {
     });
   }
 
+  /** Handle events as they arrive (the ring's epoll fd wakes a waiting thread; see
+   *  libbpf/pump.ts) until unwatchEvents(); pollEvents() still takes what is waiting now. */
+  watchEvents(): void {
+    this.ring?.watch();
+  }
+
+  unwatchEvents(): void {
+    this.ring?.unwatch();
+  }
+
   /** Handle the events waiting now, without blocking. */
   pollEvents(): number {
     return this.ring?.consume() ?? 0;
@@ -110,8 +149,9 @@ export class LiveProgram {
    *  probes. On failure, everything attached so far is left for dispose() to release. */
   attach(): number {
     let n = 0;
-    const c = { obj: this.obj, attachPath: this.opts.attachPath, attachPid: this.opts.attachPid };
+    const c: AttachContext = { obj: this.obj, attachPath: this.opts.attachPath, attachPid: this.opts.attachPid, multi: this.multi, pending: new Map() };
     for (const a of this.manifest.attach) n += ATTACH[a.kind].attach(a, c);
+    for (const k of new Set(this.manifest.attach.map((a) => ATTACH[a.kind]))) k.finish?.(c);
     return n;
   }
 

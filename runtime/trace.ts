@@ -27,6 +27,8 @@ export interface TraceInput {
   verbose: boolean;
   /** --map-keys, --calls-in-flight. */
   sizes: Partial<Sizes>;
+  /** --ring-size. */
+  ringBytes?: number;
   report(ds: Diagnostic[]): void;
 }
 
@@ -76,7 +78,6 @@ export async function runTrace(t: TraceInput): Promise<number> {
   // session cleanly (END, maps, detach) instead of killing Node mid-way.
   const watch = new EndWatch(t.target, t.output);
   let live: LiveProgram | undefined;
-  let timer: NodeJS.Timeout | undefined;
   try {
     const mismatch = checkBeforeAttach(t.binary, t.target.tracedFiles());
     if (mismatch) {
@@ -90,16 +91,19 @@ export async function runTrace(t: TraceInput): Promise<number> {
       attachPath: t.binary?.attachPath() ?? t.target.attachPath,
       binary: t.binary,
       sizes: t.sizes,
+      ringBytes: t.ringBytes,
+      note: t.verbose ? (line) => t.err.write(line + '\n') : undefined,
     });
     const program = live;
     program.onEvents(eventHandler(program, t, watch));
     t.printer.attached(program.attach());
     program.runBegin();
-    // Events are consumed on a timer: ring_buffer__consume never blocks Node's event loop.
-    timer = setInterval(() => program.pollEvents(), 20);
+    // Events are consumed as they arrive: a worker thread waits on the ring's epoll fd, Node's
+    // thread consumes (ring_buffer__consume never blocks Node's event loop).
+    program.watchEvents();
     t.target.release();
     const why = await watch.ended;
-    clearInterval(timer);
+    program.unwatchEvents();
     return finish(program, t, watch, why);
   } catch (e) {
     if (!(e instanceof BpfError)) throw e;
@@ -107,7 +111,6 @@ export async function runTrace(t: TraceInput): Promise<number> {
     t.report([diag('GT5100', undefined, { reason: e.message }, hint)]);
     return 1;
   } finally {
-    if (timer) clearInterval(timer);
     watch.release();
     live?.dispose();
     t.target.close();

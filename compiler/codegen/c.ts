@@ -107,7 +107,8 @@ export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: Map
   const writers = sem.blocks.map((b) => new BlockWriter(b, sem, byName, events, drops));
   const bodies = writers.map((w) => w.write());
   decls.push(scratchDecl(Math.max(0, ...writers.map((w) => w.scratch.high))));
-  const programs = probes.flatMap((p) => PROBE_CODEGEN[p.kind].programs(p));
+  // Function probes of one block share their programs (codegen/probe-kinds.ts): each once.
+  const programs = [...new Set(probes.flatMap((p) => PROBE_CODEGEN[p.kind].programs(p)))];
   const skeleton = fs.readFileSync(path.join(templatesDir(), 'program.bpf.c'), 'utf8');
   return skeleton
     .replace('/* @@GOTRACE_MAPS@@ */', decls.join('\n'))

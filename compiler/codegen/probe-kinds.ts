@@ -16,7 +16,8 @@ export interface CodegenProbe {
   kind: ProbeKind;
   entryProgram: string;
   returnProgram?: string;
-  /** Link-time address of the entry site; set when the load bias must be noted (PIE + stacks). */
+  /** Set when the load bias must be noted (PIE + stacks): the link-time address of the entry
+   *  site (function probes carry it in the entry site's cookie; 0 when it does not fit). */
   noteBiasAt?: number;
 }
 
@@ -46,29 +47,35 @@ export interface KindCodegen {
   programs(p: CodegenProbe): string[];
 }
 
-const call = (p: CodegenProbe, now: string) => `gt_block${p.block.index}(ctx, &c, ${now}, ${p.id});`;
+const call = (p: CodegenProbe, now: string, id = String(p.id)) => `gt_block${p.block.index}(ctx, &c, ${now}, ${id});`;
 
+// N.B. function probes share their programs: one entry program and one return program per
+// block, whatever the number of functions the block traces, and each site's BPF cookie says
+// which probe fired (low 32 bits: the probe id; high 32 bits: see biasAt). A wildcard over N
+// functions is then two programs, not 2N copies of the block for clang and the verifier, and
+// the runtime attaches all sites of a program with one uprobe_multi link (runtime/attach/).
 const functionProbe: KindCodegen = {
   lower(spec, c) {
     const r = c.resolved!;
-    const entryProgram = `p${c.id}_entry`;
-    const returnProgram = c.block.atReturn ? `p${c.id}_return` : undefined;
-    // N.B. the bias is the IP minus the entry's address, so programs that also run at inlined
-    // call sites (other addresses) must not note it; those blocks print no stacks anyway.
-    const bias = c.noteBias && !r.inlined.length;
-    const probe: CodegenProbe = { id: c.id, block: c.block, kind: spec.type, entryProgram, returnProgram, ...(bias ? { noteBiasAt: r.entry.vaddr } : {}) };
-    const common = { kind: spec.type as 'uprobe', block: c.block.index, spec: c.text, func: r.func.name, binary: c.binary! };
-    const attach: AttachSpec[] = [{ ...common, at: 'entry', program: entryProgram, sites: [r.entry, ...r.inlined] }];
+    const entryProgram = `b${c.block.index}_entry`;
+    const returnProgram = c.block.atReturn ? `b${c.block.index}_return` : undefined;
+    // N.B. the bias is the IP minus the entry's address: only the entry site (not the inlined
+    // call sites, other addresses) carries that address in its cookie, and only when it fits.
+    const biasAt = c.noteBias && r.entry.vaddr > 0 && r.entry.vaddr < 2 ** 32 ? r.entry.vaddr : undefined;
+    const probe: CodegenProbe = { id: c.id, block: c.block, kind: spec.type, entryProgram, returnProgram, ...(c.noteBias ? { noteBiasAt: biasAt ?? 0 } : {}) };
+    const common = { kind: spec.type as 'uprobe', block: c.block.index, spec: c.text, func: r.func.name, binary: c.binary!, probe: c.id };
+    const attach: AttachSpec[] = [{ ...common, at: 'entry', program: entryProgram, sites: [r.entry, ...r.inlined], ...(biasAt ? { biasAt } : {}) }];
     if (returnProgram) attach.push({ ...common, at: 'return', program: returnProgram, sites: r.returns });
     return { probe, attach, name: { id: c.id, func: r.func.name, spec: c.text } };
   },
   programs(p) {
-    const bias = p.noteBiasAt !== undefined ? `\n\tgt_note_bias(ctx->ip - ${p.noteBiasAt}ULL);` : '';
+    const head = (name: string) => `SEC("uprobe")\nint ${name}(struct gt_regs *ctx)\n{\n\t__u64 probe = gt_cookie_probe(ctx);`;
+    const bias = p.noteBiasAt !== undefined ? `\n\tgt_cookie_note_bias(ctx);` : '';
     if (!p.block.atReturn)
-      return [`SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_fill_call(ctx, &c);\n\t${call(p, 'c.start_ns')}\n\treturn 0;\n}`];
+      return [`${head(p.entryProgram)}\n\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_fill_call(ctx, &c);\n\t${call(p, 'c.start_ns', 'probe')}\n\treturn 0;\n}`];
     return [
-      `SEC("uprobe")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_enter(ctx, ${p.id});\n\treturn 0;\n}`,
-      `SEC("uprobe")\nint ${p.returnProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c;\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tif (!gt_return(ctx, ${p.id}, &c))\n\t\treturn 0;\n\t${call(p, 'bpf_ktime_get_ns()')}\n\treturn 0;\n}`,
+      `${head(p.entryProgram)}\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_enter(ctx, probe);\n\treturn 0;\n}`,
+      `${head(p.returnProgram!)}\n\tstruct gt_call c;\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tif (!gt_return(ctx, probe, &c))\n\t\treturn 0;\n\t${call(p, 'bpf_ktime_get_ns()', 'probe')}\n\treturn 0;\n}`,
     ];
   },
 };

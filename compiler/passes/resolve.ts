@@ -28,13 +28,11 @@ export interface ResolveResult {
   diagnostics: Diagnostic[];
 }
 
-/** More attach points than this is almost surely a too-wide wildcard. */
-export const MAX_FUNCTIONS = 512;
 
 /** The resolve pass: each function-kind spec of `blocks` against its binary (the spec's path or
  *  `defaultBinary`), giving one ResolvedProbe per matching function with its entry and return
  *  sites. All probes of a script must trace one binary. */
-export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, open = openCached, verbose = false): ResolveResult {
+export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, open = openCached, verbose = false, maxFunctions = Infinity): ResolveResult {
   const diagnostics: Diagnostic[] = [];
   const probes: ResolvedProbe[] = [];
   let binary: GoBinary | undefined;
@@ -74,10 +72,9 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
       }
     }
   }
-  if (probes.length > MAX_FUNCTIONS)
-    diagnostics.push(
-      diag('GT3007', undefined, { count: probes.length, max: MAX_FUNCTIONS }),
-    );
+  // No cap by default: all sites of a block go into one uprobe_multi link, so thousands of
+  // functions attach in milliseconds. --max-functions sets one.
+  if (probes.length > maxFunctions) diagnostics.push(diag('GT3007', undefined, { count: probes.length, max: maxFunctions }));
   return { probes, binary, diagnostics };
 }
 

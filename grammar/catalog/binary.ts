@@ -23,7 +23,7 @@ export const binaryCodes = {
     message: '{func} has no RET instruction (it never returns, or leaves by a tail jump): its returns cannot be traced',
   },
   GT3006: { severity: 'warning', message: '{func} can also leave by a tail jump; those returns are not seen' },
-  GT3007: { severity: 'error', message: 'the script matches {count} functions, more than {max}', hint: 'narrow the wildcards' },
+  GT3007: { severity: 'error', message: 'the script matches {count} functions, more than {max} (--max-functions)', hint: 'narrow the wildcards, or raise --max-functions' },
   GT3010: {
     severity: 'error',
     message: '{path}: {reason}',

@@ -14,12 +14,18 @@ export interface AttachContext {
   attachPath?: string;
   /** pid given to the kernel (-1: any). */
   attachPid: number;
+  /** Function sites go into uprobe_multi links (programs loaded for them), made by finish(). */
+  multi: boolean;
+  /** Sites gathered for those links, by program and binary. */
+  pending: Map<string, { program: string; path: string; offsets: number[]; cookies: bigint[] }>;
 }
 
 export interface KindAttach {
   /** Attaches one manifest entry; returns how many probes it counts (a function probe's
    *  return half counts none). Links belong to `c.obj`, which releases them. */
   attach(a: AttachSpec, c: AttachContext): number;
+  /** After every entry is attached: make what was gathered (the uprobe_multi links). */
+  finish?(c: AttachContext): void;
   /** For kinds gotrace fires itself (BEGIN, END): fire them. */
   trigger?(obj: BpfObject): void;
 }

@@ -36,6 +36,21 @@ export interface LibbpfFfi {
   ring_buffer_free: (rb: unknown) => void;
   ring_buffer_epoll_fd: (rb: unknown) => number;
   attach_uprobe_opts: (prog: unknown, pid: number, path: string, off: number, opts: object) => unknown;
+  /** Before load: the attach type the program is verified for (uprobe_multi needs its own). */
+  set_expected_attach_type: (prog: unknown, type: number) => number;
+  program_fd: (prog: unknown) => number;
+  /** bpf(BPF_LINK_CREATE) for a uprobe_multi link (see multi.ts): a link fd, or -1 and errno. */
+  link_create_uprobe_multi: (attr: object) => number;
+  /** bpf(BPF_PROG_LOAD) of a raw program (the uprobe_multi feature probe): a fd, or -1. */
+  prog_load_raw: (attr: object) => number;
+  epoll_create1: (flags: number) => number;
+  /** epoll_ctl with a packed struct epoll_event (12 bytes: events u32, data u64). */
+  epoll_ctl: (ep: number, op: number, fd: number, ev: Buffer) => number;
+  /** epoll_wait; `.async(..., cb)` runs it on a worker thread (runtime/libbpf/pump.ts). */
+  epoll_wait: ((ep: number, out: Buffer, max: number, timeoutMs: number) => number) & { async: Function };
+  eventfd: (init: number, flags: number) => number;
+  write_fd: (fd: number, buf: Buffer, n: number) => number;
+  read_fd: (fd: number, buf: Buffer, n: number) => number;
   major_version: () => number;
   minor_version: () => number;
   perf_event_open: (attr: Buffer, pid: number, cpu: number, group: number, flags: number) => number;
@@ -73,6 +88,21 @@ export function libbpf(): LibbpfFfi {
   });
   // libbpf_print_fn_t: int (*)(enum libbpf_print_level, const char *, va_list). On x86-64 a
   // va_list argument travels as a pointer, which vsnprintf below accepts as such.
+  // N.B. Debian's UAPI headers and libbpf 1.1 predate uprobe_multi (Linux 6.6): the attrs are
+  // written out here. BPF_LINK_CREATE's common fields (prog_fd, target_fd, attach_type, flags),
+  // then link_create.uprobe_multi; pointers are marshalled by koffi for the call's duration.
+  koffi.struct('gt_uprobe_multi_attr', {
+    prog_fd: 'uint32_t', target_fd: 'uint32_t', attach_type: 'uint32_t', flags: 'uint32_t',
+    path: 'const char *', offsets: 'uint64_t *', ref_ctr_offsets: 'uint64_t *', cookies: 'uint64_t *',
+    cnt: 'uint32_t', multi_flags: 'uint32_t', pid: 'uint32_t', pad: 'uint32_t',
+  });
+  koffi.struct('gt_prog_load_attr', {
+    prog_type: 'uint32_t', insn_cnt: 'uint32_t', insns: 'uint64_t *', license: 'const char *',
+    log_level: 'uint32_t', log_size: 'uint32_t', log_buf: 'uint64_t', kern_version: 'uint32_t',
+    prog_flags: 'uint32_t', name0: 'uint64_t', name1: 'uint64_t', prog_ifindex: 'uint32_t',
+    expected_attach_type: 'uint32_t', tail: 'uint64_t',
+  });
+  const sysBpf = libc.func('long syscall(long nr, ...)');
   const printFn = koffi.proto('int gt_libbpf_print_fn(int level, const char *fmt, void *ap)');
   const sampleFn = koffi.proto('int gt_ring_buffer_sample_fn(void *ctx, void *data, size_t size)');
   cached = {
@@ -110,6 +140,17 @@ export function libbpf(): LibbpfFfi {
     attach_uprobe_opts: lib.func(
       'bpf_link *bpf_program__attach_uprobe_opts(bpf_program *prog, int pid, const char *path, size_t off, bpf_uprobe_opts *opts)',
     ),
+    set_expected_attach_type: lib.func('int bpf_program__set_expected_attach_type(bpf_program *prog, int type)'),
+    program_fd: lib.func('int bpf_program__fd(bpf_program *prog)'),
+    // SYS_bpf = 321 on x86-64; BPF_LINK_CREATE = 28, BPF_PROG_LOAD = 5.
+    link_create_uprobe_multi: (attr: object) => Number(sysBpf(321, 'int', 28, 'gt_uprobe_multi_attr *', attr, 'uint32_t', 64)),
+    prog_load_raw: (attr: object) => Number(sysBpf(321, 'int', 5, 'gt_prog_load_attr *', attr, 'uint32_t', 80)),
+    epoll_create1: libc.func('int epoll_create1(int flags)'),
+    epoll_ctl: libc.func('int epoll_ctl(int ep, int op, int fd, void *ev)'),
+    epoll_wait: libc.func('int epoll_wait(int ep, _Out_ uint8_t *events, int max, int timeout)'),
+    eventfd: libc.func('int eventfd(unsigned int init, int flags)'),
+    write_fd: libc.func('long write(int fd, const void *buf, size_t n)'),
+    read_fd: libc.func('long read(int fd, _Out_ void *buf, size_t n)'),
     major_version: lib.func('uint32_t libbpf_major_version(void)'),
     minor_version: lib.func('uint32_t libbpf_minor_version(void)'),
     perf_event_open: (() => {

@@ -2,6 +2,8 @@
 // owned by a BpfObject that releases it exactly once (links first, then the object with its
 // programs and maps).
 import { libbpf, type LibbpfFfi } from './ffi.js';
+import { attachUprobeMulti } from './multi.js';
+import { pump } from './pump.js';
 
 export class BpfError extends Error {
   constructor(
@@ -61,6 +63,8 @@ export interface MapHandle {
 export class BpfObject {
   private obj: unknown;
   private links: unknown[] = [];
+  /** uprobe_multi links, by fd (libbpf 1.1 has no bpf_link for them). */
+  private linkFds: number[] = [];
   private closed = false;
   readonly ffi: LibbpfFfi;
 
@@ -136,10 +140,25 @@ export class BpfObject {
     if (r < 0) throw new BpfError(`cannot size map ${name} to ${n} entries: ${errnoName(r)}`, -r);
   }
 
-  /** Detach every link, keeping maps and programs (their counters can still be read). */
+  /** Before load: verify program `name` for attach type `type` (uprobe_multi, say). */
+  setExpectedAttachType(name: string, type: number): void {
+    const r = this.ffi.set_expected_attach_type(this.program(name), type);
+    if (r < 0) throw new BpfError(`cannot set the attach type of ${name}: ${errnoName(r)}`, -r);
+  }
+
+  /** Detach every link, keeping maps and programs (their counters can still be read).
+   *  N.B. a multi link's sites go in one close (one grace period for all of them). */
   detach(): void {
+    for (const fd of this.linkFds) this.ffi.close_fd(fd);
+    this.linkFds = [];
     for (const l of this.links.reverse()) this.ffi.link_destroy(l);
     this.links = [];
+  }
+
+  private program(name: string): unknown {
+    const prog = this.ffi.find_program(this.obj, name);
+    if (!prog) throw new BpfError(`BPF object has no program ${name}`);
+    return prog;
   }
 
   map(name: string): MapHandle {
@@ -148,12 +167,13 @@ export class BpfObject {
     return { name, fd: this.ffi.map_fd(m.ptr) };
   }
 
-  /** Attach a program at a file offset of a binary. pid -1 means every process. */
-  attachUprobe(program: string, path: string, fileOffset: number, pid: number): void {
-    const prog = this.ffi.find_program(this.obj, program);
-    if (!prog) throw new BpfError(`BPF object has no program ${program}`);
+  /** Attach a program at a file offset of a binary, with a BPF cookie. pid -1 means every
+   *  process. One perf-event link per site: the fallback when uprobe_multi is missing. */
+  attachUprobe(program: string, path: string, fileOffset: number, pid: number, cookie = 0n): void {
+    const prog = this.program(program);
     takeLog();
-    const link = this.ffi.attach_uprobe(prog, false, pid, path, fileOffset);
+    const opts = { sz: 40, ref_ctr_offset: 0, bpf_cookie: cookie, retprobe: false, func_name: null };
+    const link = this.ffi.attach_uprobe_opts(prog, pid, path, fileOffset, opts);
     if (!link) {
       const e = this.ffi.errno();
       const what = e === 3 ? ` (no process ${pid})` : '';
@@ -164,6 +184,13 @@ export class BpfObject {
       );
     }
     this.links.push(link);
+  }
+
+  /** Attach a program (loaded for uprobe_multi) at every file offset of `path` with one link,
+   *  each site with its cookie. pid -1 means every process. */
+  attachUprobeMulti(program: string, path: string, offsets: number[], cookies: bigint[], pid: number): void {
+    const fd = this.ffi.program_fd(this.program(program));
+    this.linkFds.push(attachUprobeMulti(fd, path, offsets, cookies, pid));
   }
 
   /** Attach at a named function of a shared library, in one process only (BEGIN/END). */
@@ -194,7 +221,7 @@ export class BpfObject {
   }
 
   get attachedCount(): number {
-    return this.links.length;
+    return this.links.length + this.linkFds.length;
   }
 
   /** Detach everything, then free programs and maps. Safe to call more than once. */
@@ -274,6 +301,7 @@ export function onlineCpus(read: (p: string) => string): number[] {
 export class RingBuffer {
   private rb: unknown;
   private cb: unknown;
+  private stopWatch?: () => void;
   constructor(fd: number, onSample: (data: Buffer) => void) {
     const ffi = libbpf();
     this.cb = ffi.koffi.register((_ctx: unknown, data: unknown, size: number) => {
@@ -294,8 +322,19 @@ export class RingBuffer {
     return libbpf().ring_buffer_consume(this.rb);
   }
 
+  /** Consume as records arrive, driven by the ring's epoll fd (pump.ts), until unwatch(). */
+  watch(): void {
+    if (this.rb && !this.stopWatch) this.stopWatch = pump(libbpf().ring_buffer_epoll_fd(this.rb), () => this.consume());
+  }
+
+  unwatch(): void {
+    this.stopWatch?.();
+    this.stopWatch = undefined;
+  }
+
   free(): void {
     if (!this.rb) return;
+    this.unwatch();
     const ffi = libbpf();
     ffi.ring_buffer_free(this.rb);
     ffi.koffi.unregister(this.cb);

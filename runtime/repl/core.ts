@@ -104,6 +104,8 @@ export class ReplCore {
   readonly probes = new Map<number, LiveProbe>();
   readonly maps = new Map<string, SharedMap>();
   private nextId = 1;
+  /** First probe id of the next object. */
+  private idBase = 1000;
   /** Probe ids of every object attached in this session, for maps that outlive their writer. */
   private readonly probeNames: Manifest['probes'] = [];
   private poller?: NodeJS.Timeout;
@@ -246,12 +248,12 @@ export class ReplCore {
     const at = probe.body.length ? probe.body[0].span.start : probe.span.end - 1;
     const hits = hitCounter(HITS_MAP, span(file, at, at));
     const program: ast.Program = { kind: 'Program', span: probe.span, probes: [{ ...probe, body: [hits, ...probe.body] }] };
-    // Each object numbers its probes from its own base (at most MAX_FUNCTIONS per probe), so
+    // Each object numbers its probes from its own base (past every id used before), so
     // func/probe values in shared maps name the right function whichever object wrote them.
     const result = await this.backend.compile(file, {
       binary: this.target.binary,
       noCache: this.opts.noCache,
-      probeIdBase: this.nextId * 1000,
+      probeIdBase: this.idBase,
       // Maps it reads but another block writes (a live probe, or one of the same input).
       knownMaps: new Map(mapRefs(probe).filter((r) => maps.has(r.name)).map((r) => [r.name, maps.get(r.name)!])),
     }, program);
@@ -298,6 +300,8 @@ export class ReplCore {
       return undefined;
     }
     this.nextId++;
+    // Bases stay round (1000, 2000, ...) for small probes; a wide wildcard takes more room.
+    this.idBase += Math.ceil((m.probes.length + 1) / 1000) * 1000;
     this.probeNames.push(...m.probes);
     // New maps: keep an fd of our own, so they outlive this object.
     for (const spec of m.maps) {

@@ -21,12 +21,12 @@ export function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export function startGotrace(args: string[]): { child: ChildProcess; done: Promise<RunResult> } {
+export function startGotrace(args: string[], extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<RunResult> } {
   // tap's process tracking re-adds NODE_OPTIONS to any child's environment; `env -u` drops it
   // again just before gotrace starts, as a user's shell would have it.
   const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, gotraceBin, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: cleanEnv(),
+    env: { ...cleanEnv(), ...extraEnv },
   });
   let stdout = '';
   let stderr = '';
@@ -38,8 +38,8 @@ export function startGotrace(args: string[]): { child: ChildProcess; done: Promi
   return { child, done };
 }
 
-export async function runGotrace(args: string[], timeoutMs = 120_000): Promise<RunResult> {
-  const { child, done } = startGotrace(args);
+export async function runGotrace(args: string[], timeoutMs = 120_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const { child, done } = startGotrace(args, extraEnv);
   const t = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const r = await done;
   clearTimeout(t);

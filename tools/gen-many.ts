@@ -1,6 +1,7 @@
 // Writes a Go program with N functions (F0000, F0001, ...), each noinline with two RETs, each
 // called a known number of times (i % 5 + 1) in `once` mode, which prints those counts; `serve`
-// mode calls every function every 10 ms until killed. The e2e wildcard tests (480 functions,
+// mode calls every function every 10 ms until killed; `loop N` calls F0001 N times and prints
+// the nanoseconds per call (the benchmark's per-hit cost). The e2e wildcard tests (480 functions,
 // test/fixtures/go/many) and the benchmark (3,000+) trace it.
 //
 //   node dist/tools/gen-many.js N OUT_DIR
@@ -21,6 +22,7 @@ package main
 import (
 \t"fmt"
 \t"os"
+\t"strconv"
 \t"time"
 )
 
@@ -36,6 +38,15 @@ func main() {
 \t\t\t}
 \t\t\ttime.Sleep(10 * time.Millisecond)
 \t\t}
+\t}
+\tif len(os.Args) > 2 && os.Args[1] == "loop" {
+\t\tn, _ := strconv.Atoi(os.Args[2])
+\t\tstart := time.Now()
+\t\tfor i := 0; i < n; i++ {
+\t\t\tF0001(i)
+\t\t}
+\t\tfmt.Printf("calls %d ns_per_call %.1f\\n", n, float64(time.Since(start).Nanoseconds())/float64(n))
+\t\treturn
 \t}
 \ttotal := 0
 \tfor i, f := range funcs {

@@ -41,10 +41,11 @@ export const DEFAULT_RING_BYTES = 8 << 20;
 
 let fallbackNoted = false;
 
-/** Function probes use uprobe_multi links when the kernel has them (runtime/libbpf/multi.ts);
- *  their programs must then be loaded for that attach type. */
+/** Uprobes (function probes, BEGIN and END) use uprobe_multi links when the kernel has them
+ *  (runtime/libbpf/multi.ts); their programs must then be loaded for that attach type. */
 function chooseMulti(obj: BpfObject, manifest: Manifest, note?: (line: string) => void): boolean {
-  const programs = new Set(manifest.attach.filter((a) => probeKind(a.kind).form === 'function').map((a) => a.program));
+  const uprobes = manifest.attach.filter((a) => probeKind(a.kind).form === 'function' || a.kind === 'BEGIN' || a.kind === 'END');
+  const programs = new Set(uprobes.map((a) => a.program));
   if (programs.size === 0) return false;
   if (!uprobeMultiSupported()) {
     if (note && !fallbackNoted) note(`uprobe_multi links unavailable (${uprobeMultiReason()}): one uprobe link per site`);

@@ -43,6 +43,8 @@ export interface LibbpfFfi {
   link_create_uprobe_multi: (attr: object) => number;
   /** bpf(BPF_PROG_LOAD) of a raw program (the uprobe_multi feature probe): a fd, or -1. */
   prog_load_raw: (attr: object) => number;
+  /** Address of a libbpf function in this process (dlopen RTLD_NOLOAD + dlsym), 0 if absent. */
+  libbpf_symbol_address: (name: string) => bigint;
   epoll_create1: (flags: number) => number;
   /** epoll_ctl with a packed struct epoll_event (12 bytes: events u32, data u64). */
   epoll_ctl: (ep: number, op: number, fd: number, ev: Buffer) => number;
@@ -145,6 +147,15 @@ export function libbpf(): LibbpfFfi {
     // SYS_bpf = 321 on x86-64; BPF_LINK_CREATE = 28, BPF_PROG_LOAD = 5.
     link_create_uprobe_multi: (attr: object) => Number(sysBpf(321, 'int', 28, 'gt_uprobe_multi_attr *', attr, 'uint32_t', 64)),
     prog_load_raw: (attr: object) => Number(sysBpf(321, 'int', 5, 'gt_prog_load_attr *', attr, 'uint32_t', 80)),
+    libbpf_symbol_address: (() => {
+      const dlopen = libc.func('void *dlopen(const char *name, int flags)');
+      const dlsym = libc.func('void *dlsym(void *h, const char *name)');
+      return (name: string) => {
+        const h = dlopen('libbpf.so.1', 2 | 4 /* RTLD_NOW | RTLD_NOLOAD: the copy loaded above */);
+        const p = h ? dlsym(h, name) : null;
+        return p ? (koffi.address(p) as bigint) : 0n;
+      };
+    })(),
     epoll_create1: libc.func('int epoll_create1(int flags)'),
     epoll_ctl: libc.func('int epoll_ctl(int ep, int op, int fd, void *ev)'),
     epoll_wait: libc.func('int epoll_wait(int ep, _Out_ uint8_t *events, int max, int timeout)'),

@@ -78,6 +78,7 @@ export async function runTrace(t: TraceInput): Promise<number> {
   // session cleanly (END, maps, detach) instead of killing Node mid-way.
   const watch = new EndWatch(t.target, t.output);
   let live: LiveProgram | undefined;
+  let keepAlive: NodeJS.Timeout | undefined;
   try {
     const mismatch = checkBeforeAttach(t.binary, t.target.tracedFiles());
     if (mismatch) {
@@ -102,6 +103,9 @@ export async function runTrace(t: TraceInput): Promise<number> {
     // thread consumes (ring_buffer__consume never blocks Node's event loop).
     program.watchEvents();
     t.target.release();
+    // N.B. something must keep Node running until the end: a script without events has no
+    // ring to wait on, and the target's watch and signal handlers do not hold the loop.
+    keepAlive = setInterval(() => {}, 1 << 30);
     const why = await watch.ended;
     program.unwatchEvents();
     return finish(program, t, watch, why);
@@ -111,6 +115,7 @@ export async function runTrace(t: TraceInput): Promise<number> {
     t.report([diag('GT5100', undefined, { reason: e.message }, hint)]);
     return 1;
   } finally {
+    clearInterval(keepAlive);
     watch.release();
     live?.dispose();
     t.target.close();

@@ -10,6 +10,7 @@ import t, { type Test } from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace, startGotrace, waitForOutput, type RunResult } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
+import { parseArgs } from '../../runtime/cli.js';
 
 const SCRIPT = 'uprobe:main.F* { @e[func] = count(); } uprobe:main.F* < @r[func] = count(); @neg = sum(elapsed < 0) >';
 
@@ -109,3 +110,30 @@ for (const ending of ENDINGS) {
     t.same([...held.keys()].filter((id) => left.has(id)), [], 'every link gone');
   });
 }
+
+t.test('printf on every call: nothing lost with the default ring; a 4 KiB ring counts what it lost', async (t) => {
+  if (!requireBpf(t)) return;
+  const bin = buildGo('many');
+  const calls = 50_000;
+  const script = 'uprobe:main.F0001 { printf("x %d\\n", arg0); }';
+  const printed = (out: string) => out.split('\n').filter((l) => /^x \d+$/.test(l)).length;
+  const full = await runGotrace(['-e', script, '-c', `${bin} loop ${calls}`]);
+  t.equal(full.code, 0, full.stderr.slice(-800));
+  t.equal(printed(full.stdout), calls, 'every event printed');
+  t.notMatch(full.stderr, /Lost/, 'none lost');
+  const small = await runGotrace(['--ring-size', '4K', '-e', script, '-c', `${bin} loop ${calls}`]);
+  t.equal(small.code, 0, small.stderr.slice(-800));
+  const lost = Number(/^Lost (\d+) events$/m.exec(small.stderr)?.[1] ?? 0);
+  t.equal(printed(small.stdout) + lost, calls, `printed + lost = calls (lost ${lost})`);
+});
+
+t.test('--ring-size and --max-functions are checked; a cap names the flag', async (t) => {
+  for (const bad of ['3000', '1G', 'x', '2K'])
+    t.throws(() => parseArgs(['--ring-size', bad, '-e', 'BEGIN {}']), /--ring-size wants a power of two/, bad);
+  t.equal(parseArgs(['--ring-size', '64M', '-e', 'BEGIN {}']).ringBytes, 64 << 20);
+  if (!requireBpf(t)) return;
+  const bin = buildGo('many');
+  const r = await runGotrace(['--dry-run', '--max-functions', '100', '-e', `uprobe:${bin}:main.F0* { @c = count(); }`]);
+  t.not(r.code, 0);
+  t.match(r.stderr, /GT3007|the script matches 480 functions, more than 100 \(--max-functions\)/);
+});

@@ -155,7 +155,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT3004: onValues('uprobe:main.nosuch { @x = count() }'),
   GT3005: onValues('uretprobe:runtime.goexit { @x = count() }'),
   GT3006: onValues('uretprobe:runtime.memequal { @x = count() }'),
-  GT3007: onValues('uprobe:runtime.* { @x = count() }'),
+  GT3007: { cli: () => ['--dry-run', '--max-functions', '10', '-e', `uprobe:${values()}:runtime.* { @x = count() }`] },
   GT3010: { compile: 'uprobe:main.main { @x = count() }', binary: () => strippedFromGo('10') },
   GT3011: { repl: ['.args main.nosuch'] },
   GT3012: onPairing('uprobe:main.add { @n = count(); }'),

@@ -106,7 +106,7 @@ t.test('gotrace -p PID in a terminal', async (t) => {
   const gotracePid = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', fs.readFileSync(`${dir}/sh.pid`, 'utf8').trim()], { encoding: 'utf8' }).trim());
   const ids = progIds(gotracePid);
   t.ok(ids.length > 0, `gotrace (pid ${gotracePid}) holds BPF programs ${ids.join(', ')}`);
-  t.ok(kernelProgs().some((p) => ids.includes(p.id) && /^p\d+_entry$/.test(p.name ?? '')), 'bpftool lists them (p0_entry)');
+  t.ok(kernelProgs().some((p) => ids.includes(p.id) && /^b\d+_entry$/.test(p.name ?? '')), 'bpftool lists them (b0_entry)');
 
   await sleep(200);
   type('@n');

@@ -127,6 +127,8 @@ t.test('no BPF program or map remains after any exit path', async (t) => {
       run: async (p: string) => {
         const g = startGotrace(['-e', p, '-c', `${bin} -g 2 -n 400`]);
         await waitForOutput(g.child.stderr!, /Attaching/);
+        // N.B. teardown takes milliseconds with uprobe_multi links: let the 100 ms sampler see it.
+        await new Promise((r) => setTimeout(r, 400));
         g.child.kill(sig);
         const r = await g.done;
         t.equal(r.code, 0, `${sig}: exit 0 (${r.stderr})`);

@@ -22,6 +22,8 @@ import { OutputSink } from './sink.js';
 import { Target, TargetError, resolveCommand, splitCommand, type TargetPlan } from './target.js';
 import { runTrace } from './trace.js';
 import type { Sizes } from './drops.js';
+import { sessionExporters, type ExportOptions } from './exporters/index.js';
+import { defaultExportOptions, EXPORT_USAGE, exportFlags } from './exporters/options.js';
 
 export const VERSION = '0.1.0';
 
@@ -58,7 +60,7 @@ OPTIONS:
                    objcopy --only-keep-debug file (the Go build ID must match)
     --ring-size N  bytes of the event ring buffer, a power of two, K/M suffixes (default 8M)
     --max-functions N  refuse a script matching more than N functions (default: no limit)
-    --json-diagnostics  errors as JSON lines (also with -f json)
+${EXPORT_USAGE}    --json-diagnostics  errors as JSON lines (also with -f json)
     -h, --help     show this help
     -V, --version  show the version
 
@@ -93,6 +95,8 @@ export interface CliOptions {
   ringBytes?: number;
   /** --max-functions: a cap on the functions a script's probes match (none by default). */
   maxFunctions?: number;
+  /** --prometheus, --otlp, --max-series (runtime/exporters/). */
+  export: ExportOptions;
   jsonDiagnostics?: boolean;
   help: boolean;
   version: boolean;
@@ -139,6 +143,7 @@ const FLAGS: Record<string, Flag> = {
   '--debug-file': { value: true, set: (o, v) => (o.debugFile = path.resolve(v)) },
   '--ring-size': { value: true, set: (o, v) => (o.ringBytes = ringArg(v)) },
   '--max-functions': { value: true, set: (o, v) => (o.maxFunctions = sizeArg('--max-functions', v)) },
+  ...exportFlags((m) => new UsageError(m)),
   '--json-diagnostics': { value: false, set: (o) => (o.jsonDiagnostics = true) },
   '-h': { value: false, set: (o) => (o.help = true) },
   '--help': { value: false, set: (o) => (o.help = true) },
@@ -162,7 +167,7 @@ function sizeArg(flag: string, v: string): number {
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { format: DEFAULT_FORMAT, verbose: false, dryRun: false, noCache: false, help: false, version: false, positional: [], sizes: {} };
+  const o: CliOptions = { format: DEFAULT_FORMAT, verbose: false, dryRun: false, noCache: false, help: false, version: false, positional: [], sizes: {}, export: defaultExportOptions() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const flag = FLAGS[a];
@@ -262,6 +267,9 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
     const printer = createPrinter(opts.format, { out: output, err: io.err });
     const report1 = (ds: Diagnostic[]) => report(io, ds);
     return await runTrace({ ...compiled, target, printer, output, sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1 });
+    const ctx = { warn: (s: string) => io.err.write(s), binary: compiled.binary, binaryPath: plan.binary, script: opts.file ?? opts.program!, version: VERSION };
+    const exporters = sessionExporters(opts.export, ctx);
+    return await runTrace({ ...compiled, target, printer, output, sizes: opts.sizes, err: io.err, verbose: opts.verbose, report: report1, exporters });
   } finally {
     await output?.close();
   }

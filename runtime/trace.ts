@@ -15,6 +15,7 @@ import type { OutputSink } from './sink.js';
 import type { Target } from './target.js';
 import type { Sizes } from './drops.js';
 import { checkBeforeAttach } from './identity.js';
+import type { Exporter, LiveSource } from './exporters/index.js';
 
 export interface TraceInput {
   object: Uint8Array;
@@ -30,6 +31,8 @@ export interface TraceInput {
   /** --ring-size. */
   ringBytes?: number;
   report(ds: Diagnostic[]): void;
+  /** --prometheus, --otlp: they read the maps through `source` while the session runs. */
+  exporters?: { list: Exporter[]; source: LiveSource; describe: string };
 }
 
 type EndReason =
@@ -85,6 +88,7 @@ export async function runTrace(t: TraceInput): Promise<number> {
       t.report([diag('GT5009', undefined, { mismatch })]);
       return 1;
     }
+    if (!(await startExporters(t))) return 1;
     live = LiveProgram.load(t.object, t.manifest, {
       targetTgid: t.target.tgid,
       attachPid: t.target.attachPid,
@@ -96,6 +100,7 @@ export async function runTrace(t: TraceInput): Promise<number> {
       note: t.verbose ? (line) => t.err.write(line + '\n') : undefined,
     });
     const program = live;
+    if (t.exporters) t.exporters.source.program = program;
     program.onEvents(eventHandler(program, t, watch));
     t.printer.attached(program.attach());
     program.runBegin();
@@ -114,9 +119,35 @@ export async function runTrace(t: TraceInput): Promise<number> {
   } finally {
     clearInterval(keepAlive);
     watch.release();
+    await stopExporters(t);
     live?.dispose();
     t.target.close();
   }
+}
+
+/** The exporters listen before anything is loaded: a port already taken costs nothing. */
+async function startExporters(t: TraceInput): Promise<boolean> {
+  const started: Exporter[] = [];
+  try {
+    for (const x of t.exporters?.list ?? []) {
+      await x.start();
+      started.push(x);
+    }
+    return true;
+  } catch (e) {
+    for (const x of started) await x.stop();
+    if (t.exporters) t.exporters.list = [];
+    const err = e as NodeJS.ErrnoException;
+    t.report([diag('GT5010', undefined, { address: t.exporters?.describe ?? '', reason: err.code ?? err.message })]);
+    return false;
+  }
+}
+
+/** The last push (OTLP) reads the final maps: before the program is released. */
+async function stopExporters(t: TraceInput): Promise<void> {
+  if (!t.exporters) return;
+  for (const x of t.exporters.list) await x.stop().catch(() => {});
+  t.exporters.source.program = undefined;
 }
 
 /** After the end (exit(), a signal, the target's exit) only END's own events are shown: the

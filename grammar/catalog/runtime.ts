@@ -18,6 +18,7 @@ export const runtimeCodes = {
       'the binary the probes were resolved in is not the one that runs: the -p process runs another file, or the file at the path was replaced or written since it was analyzed (probe sites are offsets in that file)',
     hint: 'run gotrace again on the binary that runs',
   },
+  GT5010: { severity: 'error', message: 'cannot serve metrics on {address}: {reason}', hint: 'is another process listening there? pick a free port' },
   // ---- kernel ----
   GT5100: {
     severity: 'error',

@@ -2,6 +2,7 @@
 // compiler (without clang), a patched Go binary, the REPL with a fake kernel, or bin/gotrace
 // itself. Played by coverage.test.ts; the mapped type makes a code without a case a compile error.
 import fs from 'node:fs';
+import net from 'node:net';
 import type { Code } from '../../grammar/catalog/index.js';
 import { buildGo } from '../helpers/go.js';
 import { funcTypesUndescribed, greetWithoutDwarf, strippedFromGo } from './synthetic.js';
@@ -48,6 +49,12 @@ function processWithoutExe(): number {
   }
   throw new Error('no process without a readable /proc/PID/exe');
 }
+
+/** A port on 127.0.0.1 this process holds (unref'd: it never keeps the test alive). */
+const busy = net.createServer();
+await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+busy.unref();
+const busyPort = (busy.address() as net.AddressInfo).port;
 
 export const cases: { readonly [C in Code]: Case } = {
   GT1001: { check: 'uprobe:main.f { foo bar }' },
@@ -175,6 +182,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT5008: { cli: () => ['-p', String(threadOfThisProcess()), '-e', 'BEGIN { exit() }'] },
   // A probe on one binary, -p of a process running another (this test's own Node).
   GT5009: { cli: () => ['-p', String(process.pid), '-e', `uprobe:${buildGo('latency')}:main.handle { @n = count(); }`] },
+  GT5010: { cli: () => ['--prometheus', `127.0.0.1:${busyPort}`, '-e', 'BEGIN { @n = count(); exit() }'] },
   GT5100: { cli: ['-e', 'BEGIN { exit() }'], noBpf: true },
   GT5601: { repl: ['@nope'] },
   GT5602: { repl: ['interval:s:1 { @x = count() }', '.detach 1', 'interval:s:1 { @x = 5 }'] },

@@ -42,7 +42,7 @@ export function resourceAttributes(r: OtlpResource): Record<string, string> {
 }
 
 /** Cumulative series start when first seen, and again when their value goes down (a clear()). */
-class StartTimes {
+export class StartTimes {
   private readonly seen = new Map<string, { start: HrTime; last: number }>();
   start(id: string, value: number, now: HrTime): HrTime {
     const s = this.seen.get(id);

@@ -1,0 +1,93 @@
+// --otlp against a receiver of our own on 127.0.0.1: it decodes what the OpenTelemetry SDK
+// pushes in OTLP/HTTP's JSON encoding (the protobuf definitions' JSON mapping: resourceMetrics,
+// scopeMetrics, sum/gauge/histogram, attributes as {key, value: {stringValue}}) and checks the
+// names, types, attributes and values against the maps gotrace prints at exit.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import t from 'tap';
+import { requireBpf } from '../helpers/bpf.js';
+import { parseMapLines, runGotrace } from '../helpers/cli.js';
+import { buildGo } from '../helpers/go.js';
+import { GoBinary } from '../../compiler/go/binary.js';
+
+type KeyValue = { key: string; value: { stringValue?: string; intValue?: string; doubleValue?: number } };
+interface OtlpPoint {
+  attributes?: KeyValue[];
+  asDouble?: number;
+  asInt?: string;
+  count?: string | number;
+  sum?: number;
+  bucketCounts?: (string | number)[];
+  explicitBounds?: number[];
+  startTimeUnixNano: string;
+  timeUnixNano: string;
+}
+interface OtlpMetric {
+  name: string;
+  sum?: { dataPoints: OtlpPoint[]; aggregationTemporality: number; isMonotonic: boolean };
+  gauge?: { dataPoints: OtlpPoint[] };
+  histogram?: { dataPoints: OtlpPoint[]; aggregationTemporality: number };
+}
+interface Request {
+  resourceMetrics: { resource: { attributes: KeyValue[] }; scopeMetrics: { scope: { name: string }; metrics: OtlpMetric[] }[] }[];
+}
+
+const attrs = (kvs: KeyValue[] = []) => Object.fromEntries(kvs.map((kv) => [kv.key, kv.value.stringValue ?? kv.value.intValue ?? kv.value.doubleValue]));
+const num = (p: OtlpPoint) => p.asDouble ?? Number(p.asInt);
+
+/** An OTLP/HTTP metrics receiver: every request body, decoded. */
+async function receiver(): Promise<{ url: string; got: Request[]; close(): Promise<void> }> {
+  const got: Request[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      if (req.url === '/v1/metrics' && req.method === 'POST' && /json/.test(req.headers['content-type'] ?? '')) got.push(JSON.parse(body) as Request);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`;
+  return { url, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+t.test('--otlp pushes counters, histograms and gauges with the session as resource', async (t) => {
+  if (!requireBpf(t)) return;
+  const exe = buildGo('ticker');
+  const rx = await receiver();
+  t.teardown(rx.close);
+  const rounds = 400;
+  const script = 'uprobe:main.tick { @calls = count(); @lat = hist(arg0); @last[probe] = max(arg0); }';
+  const r = await runGotrace(['--otlp', rx.url, '--otlp-interval', '300', '-e', script, '-c', `${exe} -n ${rounds} -every 2ms`]);
+  t.equal(r.code, 0, `gotrace exits 0 (${r.stderr.slice(-300)})`);
+  t.ok(rx.got.length >= 2, `pushed at the interval and at the end (${rx.got.length} requests)`);
+
+  const last = rx.got[rx.got.length - 1].resourceMetrics[0];
+  const res = attrs(last.resource.attributes);
+  t.equal(res['service.name'], 'gotrace', 'service.name');
+  t.ok(res['host.name'], 'host.name names the host');
+  t.equal(res['process.executable.path'], exe, 'the target binary');
+  t.equal(res['gotrace.target.build_id'], GoBinary.open(exe).buildId, 'its Go build ID');
+  t.equal(res['gotrace.script'], script, 'the script');
+
+  const metrics = new Map(last.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.name, m]));
+  const calls = metrics.get('gotrace_calls')!;
+  t.ok(calls?.sum?.isMonotonic, 'count() is a monotonic sum');
+  t.equal(calls.sum!.aggregationTemporality, 2, 'cumulative');
+  t.equal(num(calls.sum!.dataPoints[0]), Number(parseMapLines(r.stdout, '@calls').get('')), 'the last push has the exit value');
+  t.equal(num(calls.sum!.dataPoints[0]), rounds, 'every call');
+
+  const lat = metrics.get('gotrace_lat')?.histogram?.dataPoints[0];
+  t.ok(lat, 'hist() is a histogram');
+  t.equal(Number(lat!.count), rounds, 'histogram count');
+  t.equal(lat!.bucketCounts!.length, lat!.explicitBounds!.length + 1, 'one more bucket than bounds (the open one)');
+  const cum = (le: number) => lat!.bucketCounts!.slice(0, lat!.explicitBounds!.indexOf(le) + 1).reduce((a: number, b) => a + Number(b), 0);
+  const zeros = [...r.stdout.matchAll(/^\[0\]\s+(\d+) \|/gm)].map((m) => Number(m[1]))[0];
+  t.equal(cum(0), zeros, 'bucket le=0 agrees with the text output');
+
+  const maxes = metrics.get('gotrace_last')?.gauge?.dataPoints ?? [];
+  t.equal(maxes.length, 1, 'max() is a gauge');
+  t.same(attrs(maxes[0]?.attributes), { key0: 'main.tick' }, 'its key is the label key0 (the probe name)');
+  t.equal(num(maxes[0]), 6, 'value');
+  t.equal(num(metrics.get('gotrace_lost_events')!.sum!.dataPoints[0]), 0, 'no lost events');
+});

@@ -22,7 +22,8 @@ import { OutputSink } from './sink.js';
 import { Target, TargetError, resolveCommand, splitCommand, type TargetPlan } from './target.js';
 import { runTrace } from './trace.js';
 import type { Sizes } from './drops.js';
-import { sessionExporters, type ExportOptions } from './exporters/index.js';
+import { sessionExporters, wantsExport, type ExportOptions } from './exporters/index.js';
+import { labelDirectives } from './exporters/labels.js';
 import { defaultExportOptions, EXPORT_USAGE, exportFlags } from './exporters/options.js';
 
 export const VERSION = '0.1.0';
@@ -262,13 +263,16 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
   try {
     const compiled = await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io);
     if (!compiled || !output) return compiled ? 0 : 1;
+    // The exporters' label names, checked before a -c command is started.
+    const labels = labelDirectives(source, compiled.manifest.maps);
+    if (wantsExport(opts.export) && labels.diagnostics.length) return report(io, labels.diagnostics), 1;
     const target = Target.start(plan, { childOutput: 'inherit' });
     if (opts.keepTarget) target.keep();
     const printer = createPrinter(opts.format, { out: output, err: io.err });
     const report1 = (ds: Diagnostic[]) => report(io, ds);
     return await runTrace({ ...compiled, target, printer, output, sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1 });
     const ctx = { warn: (s: string) => io.err.write(s), binary: compiled.binary, binaryPath: plan.binary, script: opts.file ?? opts.program!, version: VERSION };
-    const exporters = sessionExporters(opts.export, ctx);
+    const exporters = sessionExporters(opts.export, { ...ctx, labelNames: labels.names });
     return await runTrace({ ...compiled, target, printer, output, sizes: opts.sizes, err: io.err, verbose: opts.verbose, report: report1, exporters });
   } finally {
     await output?.close();

@@ -19,6 +19,7 @@ export const runtimeCodes = {
     hint: 'run gotrace again on the binary that runs',
   },
   GT5010: { severity: 'error', message: 'cannot serve metrics on {address}: {reason}', hint: 'is another process listening there? pick a free port' },
+  GT5011: { severity: 'error', message: 'labels: {reason}', about: 'a `// labels: @map[name, ...]` comment line does not fit the map (read with --prometheus or --otlp)' },
   // ---- kernel ----
   GT5100: {
     severity: 'error',

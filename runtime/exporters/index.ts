@@ -39,10 +39,12 @@ export interface ExportContext {
   binaryPath?: string;
   script: string;
   version: string;
+  /** Label names per map (labels.ts); key0, key1... for the others. */
+  labelNames?: Map<string, string[]>;
 }
 
 export function createExporters(o: ExportOptions, c: ExportContext): Exporter[] {
-  const reader = new MetricsReader(c.source, o.maxSeries, c.warn);
+  const reader = new MetricsReader(c.source, o.maxSeries, c.warn, c.labelNames);
   const out: Exporter[] = [];
   if (o.prometheus) out.push(new PrometheusExporter(o.prometheus.host, o.prometheus.port, reader));
   if (o.otlp) {
@@ -52,9 +54,13 @@ export function createExporters(o: ExportOptions, c: ExportContext): Exporter[] 
   return out;
 }
 
+export function wantsExport(o: ExportOptions): boolean {
+  return !!(o.prometheus || o.otlp);
+}
+
 /** What the session's TraceInput takes, or nothing when no exporter is asked for. */
 export function sessionExporters(o: ExportOptions, c: Omit<ExportContext, 'source'>): { list: Exporter[]; source: LiveSource; describe: string } | undefined {
-  if (!o.prometheus && !o.otlp) return undefined;
+  if (!wantsExport(o)) return undefined;
   const source = new LiveSource();
   const describe = o.prometheus ? `${o.prometheus.host}:${o.prometheus.port}` : o.otlp!.url;
   return { list: createExporters(o, { ...c, source }), source, describe };

@@ -183,6 +183,7 @@ export const cases: { readonly [C in Code]: Case } = {
   // A probe on one binary, -p of a process running another (this test's own Node).
   GT5009: { cli: () => ['-p', String(process.pid), '-e', `uprobe:${buildGo('latency')}:main.handle { @n = count(); }`] },
   GT5010: { cli: () => ['--prometheus', `127.0.0.1:${busyPort}`, '-e', 'BEGIN { @n = count(); exit() }'] },
+  GT5011: { cli: ['--dry-run', '--prometheus', '127.0.0.1:9464', '-e', '// labels: @nope[a]\nBEGIN { @n = count(); exit() }'] },
   GT5100: { cli: ['-e', 'BEGIN { exit() }'], noBpf: true },
   GT5601: { repl: ['@nope'] },
   GT5602: { repl: ['interval:s:1 { @x = count() }', '.detach 1', 'interval:s:1 { @x = 5 }'] },

@@ -57,7 +57,7 @@ t.test('--otlp pushes counters, histograms and gauges with the session as resour
   const rx = await receiver();
   t.teardown(rx.close);
   const rounds = 400;
-  const script = 'uprobe:main.tick { @calls = count(); @lat = hist(arg0); @last[probe] = max(arg0); }';
+  const script = '// labels: @last[fn]\nuprobe:main.tick { @calls = count(); @lat = hist(arg0); @last[probe] = max(arg0); }';
   const r = await runGotrace(['--otlp', rx.url, '--otlp-interval', '300', '-e', script, '-c', `${exe} -n ${rounds} -every 2ms`]);
   t.equal(r.code, 0, `gotrace exits 0 (${r.stderr.slice(-300)})`);
   t.ok(rx.got.length >= 2, `pushed at the interval and at the end (${rx.got.length} requests)`);
@@ -87,7 +87,7 @@ t.test('--otlp pushes counters, histograms and gauges with the session as resour
 
   const maxes = metrics.get('gotrace_last')?.gauge?.dataPoints ?? [];
   t.equal(maxes.length, 1, 'max() is a gauge');
-  t.same(attrs(maxes[0]?.attributes), { key0: 'main.tick' }, 'its key is the label key0 (the probe name)');
+  t.same(attrs(maxes[0]?.attributes), { fn: 'main.tick' }, 'its key is the label the script named (the probe name)');
   t.equal(num(maxes[0]), 6, 'value');
   t.equal(num(metrics.get('gotrace_lost_events')!.sum!.dataPoints[0]), 0, 'no lost events');
 });

@@ -11,6 +11,9 @@ import { exposition, parseHostPort } from '../../runtime/exporters/prometheus.js
 import { MetricsReader, type MapSource } from '../../runtime/exporters/source.js';
 import { parseArgs, UsageError } from '../../runtime/cli.js';
 import type { NamedMap } from '../../runtime/printers/index.js';
+import { labelDirectives } from '../../runtime/exporters/labels.js';
+import { SourceFile } from '../../grammar/source.js';
+import { renderDiagnostics } from '../../grammar/render.js';
 
 const spec = (name: string, kind: MapSpec['kind'], keyCount: number, extra: Partial<MapSpec> = {}): MapSpec => ({
   name,
@@ -111,4 +114,28 @@ t.test('CLI flags', async (t) => {
     }
     t.ok(err instanceof UsageError, `${bad.join(' ')}: a usage error (${(err as Error)?.message})`);
   }
+});
+
+t.test('`// labels: @map[names]` comment lines name the keys; mistakes are located GT5010', async (t) => {
+  const maps = [spec('@lat', 'hist', 2), spec('@n', 'count', 1), spec('@s', 'stats', 1)];
+  const run = (text: string) => {
+    const file = new SourceFile('x.gt', text);
+    const r = labelDirectives(file, maps);
+    return { names: Object.fromEntries(r.names), errors: r.diagnostics.length ? renderDiagnostics(r.diagnostics, { color: false }) : '' };
+  };
+  t.same(run('// labels: @lat[method, status] @n[pid]\nBEGIN {}').names, { '@lat': ['method', 'status'], '@n': ['pid'] });
+  t.same(run('  //labels: @n[who]').names, { '@n': ['who'] }, 'indented, no space');
+  t.same(run('BEGIN { printf("// labels: @n[x]"); } // labels: @n[y]').names, {}, 'only a comment that starts its line');
+  const cases: [string, string][] = [
+    ['// labels: @nope[a]', 'the script has no map @nope'],
+    ['// labels: @lat[a]', '@lat has 2 keys, not 1'],
+    ['// labels: @n[1x]', "'1x' is not a label name"],
+    ['// labels: @n[__x]', "'__x' is not a label name"],
+    ['// labels: @lat[le, b]', "'le' is the label hist() uses itself"],
+    ['// labels: @s[stat]', "'stat' is the label stats() uses itself"],
+    ['// labels: @lat[a, a]', 'a label name is given twice'],
+    ['// labels: lat', "write the map with its label names: @lat[method, status], not 'lat'"],
+  ];
+  for (const [text, want] of cases) t.match(run(text).errors, `x.gt:1:1-${text.length + 1}: ERROR: labels: ${want}`, text);
+  t.match(await exposition(mapMetrics(spec('@n', 'count', 1), [int(3, 42)], ['pid'])), 'gotrace_n_total{pid="42"} 3');
 });

@@ -262,10 +262,10 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
   if (!opts.dryRun && !output) return 1;
   try {
     const compiled = await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io);
-    if (!compiled || !output) return compiled ? 0 : 1;
-    // The exporters' label names, checked before a -c command is started.
-    const labels = labelDirectives(source, compiled.manifest.maps);
-    if (wantsExport(opts.export) && labels.diagnostics.length) return report(io, labels.diagnostics), 1;
+    // The exporters' label names, checked with --dry-run too, and before a -c command starts.
+    const labels = compiled && labelDirectives(source, compiled.manifest.maps);
+    if (labels && wantsExport(opts.export) && labels.diagnostics.length) return report(io, labels.diagnostics), 1;
+    if (!compiled || !output || !labels) return compiled ? 0 : 1;
     const target = Target.start(plan, { childOutput: 'inherit' });
     if (opts.keepTarget) target.keep();
     const printer = createPrinter(opts.format, { out: output, err: io.err });

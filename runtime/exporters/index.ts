@@ -49,7 +49,7 @@ export function createExporters(o: ExportOptions, c: ExportContext): Exporter[] 
   if (o.prometheus) out.push(new PrometheusExporter(o.prometheus.host, o.prometheus.port, reader));
   if (o.otlp) {
     const res = { binary: c.binaryPath ?? c.binary?.path, buildId: c.binary?.buildId, script: c.script, version: c.version };
-    out.push(new OtlpExporter(o.otlp.url, o.otlpIntervalMs ?? o.otlp.intervalMs, reader, res));
+    out.push(new OtlpExporter(o.otlp.url, o.otlpIntervalMs ?? o.otlp.intervalMs, reader, res, c.warn));
   }
   return out;
 }

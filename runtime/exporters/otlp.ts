@@ -14,6 +14,8 @@ import {
   type CollectionResult,
   type MetricData,
   type MetricProducer,
+  type PushMetricExporter,
+  type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import type { Metric, Series } from './metrics.js';
 import type { Exporter } from './index.js';
@@ -76,21 +78,54 @@ function metricData(m: Metric, starts: StartTimes, now: HrTime): MetricData {
   };
 }
 
+/** The OTLP exporter, counting the pushes that failed: the SDK would only log them to its own
+ *  (silent by default) logger, and nothing may be lost silently. */
+class CountingExporter implements PushMetricExporter {
+  failed = 0;
+  lastError = '';
+  constructor(
+    private readonly inner: OTLPMetricExporter,
+    private readonly warn: (text: string) => void,
+  ) {}
+  export(metrics: ResourceMetrics, done: Parameters<PushMetricExporter['export']>[1]): void {
+    this.inner.export(metrics, (result) => {
+      // N.B. 0 is ExportResultCode.SUCCESS (@opentelemetry/core, not a dependency of ours).
+      if (result.code !== 0) {
+        if (this.failed++ === 0) this.warn(`gotrace: OTLP push failed: ${result.error?.message ?? 'unknown error'} (counted; said once)\n`);
+        this.lastError = result.error?.message ?? 'unknown error';
+      }
+      done(result);
+    });
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+  selectAggregationTemporality() {
+    return AggregationTemporality.CUMULATIVE;
+  }
+}
+
 export class OtlpExporter implements Exporter {
   private provider?: MeterProvider;
   private readonly starts = new StartTimes();
+  private pushes?: CountingExporter;
 
   constructor(
     private readonly url: string,
     private readonly intervalMs: number,
     private readonly reader: MetricsReader,
     private readonly resource: OtlpResource,
+    private readonly warn: (text: string) => void,
   ) {}
 
   async start(): Promise<void> {
     const producer: MetricProducer = { collect: async () => this.collect() };
+    this.pushes = new CountingExporter(new OTLPMetricExporter({ url: this.url }), this.warn);
     const reader = new PeriodicExportingMetricReader({
-      exporter: new OTLPMetricExporter({ url: this.url }),
+      exporter: this.pushes,
       exportIntervalMillis: this.intervalMs,
       exportTimeoutMillis: Math.min(this.intervalMs, 30_000),
       metricProducers: [producer],
@@ -111,5 +146,7 @@ export class OtlpExporter implements Exporter {
     if (!p) return;
     await p.forceFlush().catch(() => {});
     await p.shutdown().catch(() => {});
+    const f = this.pushes?.failed ?? 0;
+    if (f) this.warn(`gotrace: ${f} OTLP push${f === 1 ? '' : 'es'} to ${this.url} failed (last: ${this.pushes!.lastError})\n`);
   }
 }

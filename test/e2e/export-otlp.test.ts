@@ -91,3 +91,16 @@ t.test('--otlp pushes counters, histograms and gauges with the session as resour
   t.equal(num(maxes[0]), 6, 'value');
   t.equal(num(metrics.get('gotrace_lost_events')!.sum!.dataPoints[0]), 0, 'no lost events');
 });
+
+t.test('pushes that fail are said on stderr and counted, never silent', async (t) => {
+  if (!requireBpf(t)) return;
+  const exe = buildGo('ticker');
+  // A port that was free a moment ago: nothing listens there.
+  const rx = await receiver();
+  await rx.close();
+  const r = await runGotrace(['--otlp', rx.url, '--otlp-interval', '200', '-e', 'uprobe:main.tick { @c = count(); }', '-c', `${exe} -n 200 -every 2ms`]);
+  t.equal(r.code, 0, 'the session itself succeeds');
+  t.match(r.stdout, '@c: 200', 'the maps are printed as usual');
+  t.match(r.stderr, /gotrace: OTLP push failed: .*ECONNREFUSED.* \(counted; said once\)\n/, 'the first failure, once');
+  t.match(r.stderr, new RegExp(`gotrace: \\d+ OTLP push(es)? to ${rx.url.replace(/[.:/]/g, '\\$&')} failed`), 'the count at the end');
+});

@@ -40,15 +40,19 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
   if (!requireBpf(t)) return;
   const exe = buildGo('ticker');
   const port = await freePort();
-  const script = `uprobe:${exe}:main.tick { @calls = count(); @lat = hist(arg0); printf("%d\\n", arg0); }`;
+  // @recent is cleared every 700 ms while the target runs: Prometheus must see counter resets.
+  const script = `uprobe:${exe}:main.tick { @calls = count(); @recent = count(); @lat = hist(arg0); printf("%d\\n", arg0); } interval:ms:700 { clear(@recent); }`;
   const g = startGotrace(['--prometheus', `127.0.0.1:${port}`, '-e', script]);
   let prom: PromServer | undefined;
   t.teardown(async () => {
     g.child.kill('SIGKILL');
     await prom?.stop();
   });
-  await waitForOutput(g.child.stderr!, /Attaching 1 probe/);
+  await waitForOutput(g.child.stderr!, /Attaching \d+ probes?\.\.\./);
   prom = await startPrometheus(`127.0.0.1:${port}`);
+  // N.B. Prometheus hands new targets to its scrapers at most every 5 s: wait for a first
+  // scrape, so the target below runs while being scraped.
+  await until('a first scrape', async () => ((await prom!.query('up{job="gotrace"} == 1')).length ? true : undefined));
   // The target starts after gotrace attached: uprobes by path with pid -1 fire in it.
   const rounds = 3000;
   const ran = spawnSync(exe, ['-n', String(rounds), '-every', '1ms'], { encoding: 'utf8' });
@@ -65,11 +69,13 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
   const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
   t.equal(check.status, 0, `promtool check metrics passes (${check.stdout}${check.stderr})`);
   t.match(text, /^# TYPE gotrace_lat histogram$/m, 'hist() is a histogram');
+  t.match(text, /^# TYPE gotrace_recent_total counter$/m, 'count() is a counter');
 
   // Wait for one scrape after the last value, then end gotrace and read what it prints.
   await sleep(1500);
   const buckets = await prom.query('gotrace_lat_bucket');
   const lost = await prom.query('gotrace_lost_events_total');
+  const resets = await prom.query('resets(gotrace_recent_total[5m])');
   g.child.kill('SIGINT');
   const r = await g.done;
   t.equal(r.code, 0, `gotrace exits 0 (stderr: ${r.stderr.slice(-400)})`);
@@ -81,6 +87,7 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
     t.equal(Number(got?.value[1]), n, `bucket le=${le} agrees with the text output`);
   }
   t.equal(Number(buckets.find((b) => b.metric.le === '+Inf')?.value[1]), rounds, 'le=+Inf counts every call');
+  t.ok(Number(resets[0]?.value[1]) >= 1, `a cleared count() map is a counter reset (${JSON.stringify(resets)})`);
   t.equal(lost.length, 1, 'gotrace_lost_events_total is exported');
   t.equal(Number(lost[0].value[1]), 0, 'no event lost while scraped every second');
   t.notMatch(r.stderr, /Lost \d+ events/, 'no lost events reported at exit');

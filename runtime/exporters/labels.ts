@@ -14,7 +14,7 @@ const ONE = /^(@[A-Za-z_0-9]*)\[([^\]]*)\]$/;
 const LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Names each kind reserves for itself: Prometheus' bucket bound, the stats part. */
-const RESERVED: Partial<Record<MapSpec['kind'], string>> = { hist: 'le', lhist: 'le', stats: 'stat' };
+const RESERVED: Partial<Record<MapSpec['kind'], string>> = { hist: 'le', lhist: 'le', stats: 'stat', str: 'value' };
 
 function checkNames(m: MapSpec | undefined, mapName: string, names: string[]): string | undefined {
   if (!m) return `the script has no map ${mapName}`;

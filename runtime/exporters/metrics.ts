@@ -3,7 +3,7 @@
 // key1... The exporters (prometheus.ts, otlp.ts) only translate this model to their library.
 //   count(), sum()           counter    (cleared map: the value drops, which both read as a reset)
 //   hist(), lhist()          histogram  (the text output's buckets, as cumulative `le` bounds)
-//   avg/min/max, @x = v      gauge
+//   avg/min/max, @x = v      gauge (a value that is no number, @x = comm: 1, with label value="...")
 //   stats()                  gauge with a label stat="count", "average" or "total"
 import type { MapKind, MapSpec } from '../../compiler/manifest.js';
 import type { MapEntry } from '../aggregations.js';
@@ -120,6 +120,8 @@ export function mapMetrics(m: MapSpec, entries: MapEntry[], names?: string[]): M
     if (v.type === 'hist') series.push({ labels, hist: histPoint(m, v.buckets) });
     else if (v.type === 'int') series.push({ labels, value: Number(v.value) });
     else if (v.type === 'scalar' && v.value.type === 'int') series.push({ labels, value: Number(v.value.value) });
+    // A string, a probe, a stack is no number: an "info" series, 1 with the text as a label.
+    else if (v.type === 'scalar') series.push({ labels: { ...labels, value: labelValue(v.value) }, value: 1 });
     else if (v.type === 'stats')
       for (const stat of ['count', 'average', 'total'] as const) series.push({ labels: { ...labels, stat }, value: Number(v[stat]) });
   }

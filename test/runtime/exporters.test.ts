@@ -139,3 +139,8 @@ t.test('`// labels: @map[names]` comment lines name the keys; mistakes are locat
   for (const [text, want] of cases) t.match(run(text).errors, `x.gt:1:1-${text.length + 1}: ERROR: labels: ${want}`, text);
   t.match(await exposition(mapMetrics(spec('@n', 'count', 1), [int(3, 42)], ['pid'])), 'gotrace_n_total{pid="42"} 3');
 });
+
+t.test('a map of strings: one series a key, 1, the string as the label value', async (t) => {
+  const e: MapEntry = { keys: [{ type: 'int', value: 7n }], value: { type: 'scalar', value: { type: 'str', value: 'ticker' } } };
+  t.match(await exposition(mapMetrics(spec('@who', 'str', 1), [e])), 'gotrace_who{key0="7",value="ticker"} 1');
+});

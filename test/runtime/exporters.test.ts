@@ -116,7 +116,7 @@ t.test('CLI flags', async (t) => {
   }
 });
 
-t.test('`// labels: @map[names]` comment lines name the keys; mistakes are located GT5010', async (t) => {
+t.test('`// labels: @map[names]` comment lines name the keys; mistakes are located GT5011', async (t) => {
   const maps = [spec('@lat', 'hist', 2), spec('@n', 'count', 1), spec('@s', 'stats', 1)];
   const run = (text: string) => {
     const file = new SourceFile('x.gt', text);

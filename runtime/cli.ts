@@ -270,10 +270,10 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
     if (opts.keepTarget) target.keep();
     const printer = createPrinter(opts.format, { out: output, err: io.err });
     const report1 = (ds: Diagnostic[]) => report(io, ds);
-    return await runTrace({ ...compiled, target, printer, output, sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1 });
     const ctx = { warn: (s: string) => io.err.write(s), binary: compiled.binary, binaryPath: plan.binary, script: opts.file ?? opts.program!, version: VERSION };
     const exporters = sessionExporters(opts.export, { ...ctx, labelNames: labels.names });
-    return await runTrace({ ...compiled, target, printer, output, sizes: opts.sizes, err: io.err, verbose: opts.verbose, report: report1, exporters });
+    const run = { sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1, exporters };
+    return await runTrace({ ...compiled, target, printer, output, ...run });
   } finally {
     await output?.close();
   }

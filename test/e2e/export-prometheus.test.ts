@@ -26,12 +26,12 @@ function textBuckets(out: string, map: string): Map<string, number> {
   return le;
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+async function until<T>(what: string | (() => string), f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
     if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    if (Date.now() > end) throw new Error(`timed out: ${typeof what === 'string' ? what : what()}`);
     await sleep(250);
   }
 }
@@ -58,10 +58,13 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
   const ran = spawnSync(exe, ['-n', String(rounds), '-every', '1ms'], { encoding: 'utf8' });
   t.match(ran.stdout, `ticks=${rounds}`, 'the target ran to its end');
 
-  const calls = await until('Prometheus sees every call', async () => {
+  let last = '';
+  // N.B. on a loaded machine (the suite runs two files at once) scrapes may time out for a while.
+  const calls = await until(() => `Prometheus sees every call (last: ${last})`, async () => {
     const r = await prom!.query('gotrace_calls_total');
+    last = JSON.stringify(r);
     return r.length && Number(r[0].value[1]) === rounds ? r : undefined;
-  });
+  }, 90_000);
   t.equal(calls[0].metric.job, 'gotrace', 'scraped by the job');
 
   // promtool checks the exposition as served now.

@@ -4,6 +4,9 @@
 // maps gotrace prints at exit. The exposition passes `promtool check metrics`, and scraping
 // while tracing loses no event.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import t from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, startGotrace, waitForOutput } from '../helpers/cli.js';
@@ -38,7 +41,12 @@ async function until<T>(what: string | (() => string), f: () => Promise<T | unde
 
 t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit output', async (t) => {
   if (!requireBpf(t)) return;
-  const exe = buildGo('ticker');
+  // N.B. a private copy: an agent traces every process of the file, and other test files run
+  // the ticker fixture at the same time.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-agent-'));
+  const exe = path.join(dir, 'ticker');
+  fs.copyFileSync(buildGo('ticker'), exe);
+  fs.chmodSync(exe, 0o755);
   const port = await freePort();
   // @recent is cleared every 700 ms while the target runs: Prometheus must see counter resets.
   const script = `uprobe:${exe}:main.tick { @calls = count(); @recent = count(); @lat = hist(arg0); printf("%d\\n", arg0); } interval:ms:700 { clear(@recent); }`;
@@ -47,6 +55,7 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
   t.teardown(async () => {
     g.child.kill('SIGKILL');
     await prom?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
   await waitForOutput(g.child.stderr!, /Attaching \d+ probes?\.\.\./);
   prom = await startPrometheus(`127.0.0.1:${port}`);

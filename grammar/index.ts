@@ -78,7 +78,7 @@ function parseOrThrow(file: SourceFile): ParseResult {
     const builder = new AstBuilder(file);
     program = builder.visit(cst) as Program;
     if (lexed.shebang !== undefined) program.shebang = lexed.shebang;
-    diagnostics.push(...builder.diagnostics, ...checkProgramSize(program, file));
+    diagnostics.push(...builder.diagnostics, ...checkProgramSize(program));
   }
   diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   const errors = diagnostics.filter((d) => d.severity === 'error');

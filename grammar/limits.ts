@@ -91,7 +91,11 @@ export function checkNesting(tokens: IToken[], file: SourceFile): Diagnostic | u
     } else if (PREFIX.has(ty) && !endsOperand(tokens[i - 1])) set(top, 'prefix', top.prefix + 1);
     else if (ty === T.Question) set(top, 'ternary', top.ternary + 1);
     else if (ty === T.Else && tokens[i + 1]?.tokenType === T.If) set(top, 'elseIf', top.elseIf + 1);
-    else if (ty === T.Semi || ty === T.Comma) (set(top, 'prefix', 0), set(top, 'ternary', 0), set(top, 'elseIf', 0));
+    else if (ty === T.Semi || ty === T.Comma) {
+      set(top, 'prefix', 0);
+      set(top, 'ternary', 0);
+      set(top, 'elseIf', 0);
+    }
     else if (endsOperand(t)) set(top, 'prefix', 0);
     if (depth > MAX_NESTING)
       return diag('GT1013', span(file, t.startOffset, t.startOffset + t.image.length), { limit: MAX_NESTING });
@@ -104,7 +108,7 @@ function newLevel(cast: boolean): Level {
 }
 
 /** GT1014 past MAX_STATEMENTS statements, GT1015 for an expression deeper than MAX_EXPR_DEPTH. */
-export function checkProgramSize(program: ast.Program, file: SourceFile): Diagnostic[] {
+export function checkProgramSize(program: ast.Program): Diagnostic[] {
   const out: Diagnostic[] = [];
   let statements = 0;
   const STMT = new Set(['ExprStmt', 'AssignStmt', 'IncDecStmt', 'IfStmt', 'UnrollStmt', 'WhileStmt', 'ReturnStmt', 'BlockStmt']);

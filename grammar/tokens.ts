@@ -157,7 +157,7 @@ export const UnaryOp = createToken({ name: 'UnaryOp', label: "'-', '!' or '~'", 
 export const IncDec = createToken({ name: 'IncDec', label: "'++' or '--'", pattern: Lexer.NA });
 
 function punct(name: string, text: string, categories: TokenType[] = []): TokenType {
-  const pattern = new RegExp(text.replace(/[|\\{}()[\]^$+*?.\/]/g, '\\$&'));
+  const pattern = new RegExp(text.replace(/[|\\{}()[\]^$+*?./]/g, '\\$&'));
   return createToken({ name, label: `'${text}'`, pattern, categories });
 }
 

@@ -327,21 +327,8 @@ export class DieReader {
       case FORM.strx1:
       case FORM.strx2:
       case FORM.strx3:
-      case FORM.strx4: {
-        let idx: number;
-        let next: number;
-        if (form === FORM.strx) [idx, next] = uleb(b, p);
-        else {
-          const size = form - FORM.strx1 + 1;
-          idx = readUint(b, p, size);
-          next = p + size;
-        }
-        const offs = this.section('.debug_str_offsets');
-        const strs = this.section('.debug_str');
-        const at = u.strOffsetsBase + idx * u.offSize;
-        const s = offs && strs && at + u.offSize <= offs.length ? cstring(strs, readUint(offs, at, u.offSize)) : '';
-        return [s, next];
-      }
+      case FORM.strx4:
+        return this.readStrx(u, p, form);
       case FORM.ref1:
       case FORM.ref2:
       case FORM.ref4:
@@ -370,15 +357,8 @@ export class DieReader {
       case FORM.block2:
       case FORM.block4:
       case FORM.block:
-      case FORM.exprloc: {
-        let len: number;
-        let q: number;
-        if (form === FORM.block1) [len, q] = [b[p]!, p + 1];
-        else if (form === FORM.block2) [len, q] = [b.readUInt16LE(p), p + 2];
-        else if (form === FORM.block4) [len, q] = [b.readUInt32LE(p), p + 4];
-        else [len, q] = uleb(b, p);
-        return [b.subarray(q, q + len), q + len];
-      }
+      case FORM.exprloc:
+        return readBlock(b, p, form);
       case FORM.data16:
         return [b.subarray(p, p + 16), p + 16];
       case FORM.indirect: {
@@ -392,6 +372,34 @@ export class DieReader {
       }
     }
   }
+  /** A string by index into .debug_str_offsets (DWARF 5's strx forms). */
+  private readStrx(u: Unit, p: number, form: number): [string, number] {
+    const b = this.info;
+    let idx: number;
+    let next: number;
+    if (form === FORM.strx) [idx, next] = uleb(b, p);
+    else {
+      const size = form - FORM.strx1 + 1;
+      idx = readUint(b, p, size);
+      next = p + size;
+    }
+    const offs = this.section('.debug_str_offsets');
+    const strs = this.section('.debug_str');
+    const at = u.strOffsetsBase + idx * u.offSize;
+    const s = offs && strs && at + u.offSize <= offs.length ? cstring(strs, readUint(offs, at, u.offSize)) : '';
+    return [s, next];
+  }
+}
+
+/** A block form: its length (1, 2, 4 bytes or ULEB128), then that many bytes. */
+function readBlock(b: Buffer, p: number, form: number): [Buffer, number] {
+  let len: number;
+  let q: number;
+  if (form === FORM.block1) [len, q] = [b[p]!, p + 1];
+  else if (form === FORM.block2) [len, q] = [b.readUInt16LE(p), p + 2];
+  else if (form === FORM.block4) [len, q] = [b.readUInt32LE(p), p + 4];
+  else [len, q] = uleb(b, p);
+  return [b.subarray(q, q + len), q + len];
 }
 
 function skipForm(b: Buffer, p: number, form: number, u: UnitShape): number {

@@ -13,7 +13,10 @@ export function globParts(pattern: string): string[] {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === '\\' && i + 1 < pattern.length) cur += pattern[++i];
-    else if (c === '*' && pattern[i - 1] !== '(') (parts.push(cur), (cur = ''));
+    else if (c === '*' && pattern[i - 1] !== '(') {
+      parts.push(cur);
+      cur = '';
+    }
     else cur += c;
   }
   parts.push(cur);

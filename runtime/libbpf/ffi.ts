@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 export interface LibbpfFfi {
+  // N.B. koffi is loaded through require (a CommonJS addon) and its bound functions are typed
+  // one by one below; the module object itself stays untyped.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   koffi: any;
   open_mem: (buf: Buffer, size: number, opts: null) => unknown;
   load: (obj: unknown) => number;
@@ -68,11 +71,12 @@ let cached: LibbpfFfi | undefined;
 export function libbpf(): LibbpfFfi {
   if (cached) return cached;
   const koffi = require('koffi');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   let lib: any;
   try {
     lib = koffi.load('libbpf.so.1');
   } catch (e) {
-    throw new Error(`cannot load libbpf.so.1 (install Debian's libbpf1): ${(e as Error).message}`);
+    throw new Error(`cannot load libbpf.so.1 (install Debian's libbpf1): ${(e as Error).message}`, { cause: e });
   }
   const libc = koffi.load('libc.so.6');
   const fcntl = libc.func('int fcntl(int fd, int cmd, ...)');

@@ -81,7 +81,7 @@ export function buildFixture(name: string, variant: Variant = 'dwarf'): string {
     }
   } catch (e) {
     const err = e as { stderr?: Buffer; message: string };
-    throw new Error(`go build of fixture ${name} (${variant}) failed: ${err.stderr?.toString() ?? err.message}`);
+    throw new Error(`go build of fixture ${name} (${variant}) failed: ${err.stderr?.toString() ?? err.message}`, { cause: e });
   }
   fs.renameSync(tmp, out);
   return out;

@@ -61,7 +61,7 @@ export function npmGoBinary(b: NpmGoBinary): string {
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     const err = e as { stderr?: Buffer | string; message: string };
-    throw new Error(`cannot fetch ${b.pkg}@${b.version} from the npm registry (needed for this test): ${String(err.stderr ?? err.message)}`);
+    throw new Error(`cannot fetch ${b.pkg}@${b.version} from the npm registry (needed for this test): ${String(err.stderr ?? err.message)}`, { cause: e });
   }
   if (!fs.existsSync(path.join(tmp, b.bin))) {
     throw new Error(`${b.pkg}@${b.version} has no ${b.bin}`);

@@ -57,7 +57,6 @@ export class BlockWriter extends ExprWriter {
           const name = this.vref(s.target.name);
           const t = this.info.vars.get(s.target.name)!;
           if (t.k === 'str' || t.k === 'ustack') return this.nested('{', () => this.fill(s.value, t, name));
-          const ref = s.target;
           return this.nested('{', () => {
             const v = this.expr(s.value);
             if (s.op === '=') this.line(`${name} = ${v};`);

@@ -5,7 +5,7 @@
 // site carries its BPF cookie: the probe id (and, for an entry of a PIE whose stacks are read,
 // the entry's address in the high 32 bits).
 import type { ProbeSite, UprobeAttach } from '../../compiler/manifest.js';
-import type { AttachContext, KindAttach } from './index.js';
+import type { KindAttach } from './index.js';
 
 /** The BPF cookie of site `i` of `a` (see bpf-templates/gotrace.bpf.h, gt_cookie_probe). */
 export function siteCookie(a: UprobeAttach, i: number): bigint {

@@ -52,7 +52,7 @@ export interface LibbpfFfi {
   /** epoll_ctl with a packed struct epoll_event (12 bytes: events u32, data u64). */
   epoll_ctl: (ep: number, op: number, fd: number, ev: Buffer) => number;
   /** epoll_wait; `.async(..., cb)` runs it on a worker thread (runtime/libbpf/pump.ts). */
-  epoll_wait: ((ep: number, out: Buffer, max: number, timeoutMs: number) => number) & { async: Function };
+  epoll_wait: ((ep: number, out: Buffer, max: number, timeoutMs: number) => number) & { async: (...args: unknown[]) => void };
   eventfd: (init: number, flags: number) => number;
   write_fd: (fd: number, buf: Buffer, n: number) => number;
   read_fd: (fd: number, buf: Buffer, n: number) => number;
@@ -68,6 +68,7 @@ export interface LibbpfFfi {
 let cached: LibbpfFfi | undefined;
 
 /** Binds libbpf.so.1 once. Throws a plain Error when the library is missing. */
+// eslint-disable-next-line max-lines-per-function -- one table of bindings, read top to bottom
 export function libbpf(): LibbpfFfi {
   if (cached) return cached;
   const koffi = require('koffi');

@@ -24,15 +24,14 @@ import { renderDiagnostics } from '../../grammar/render.js';
 import { SourceFile, span } from '../../grammar/source.js';
 import type { CompileResult } from '../../compiler/index.js';
 import { mapRefs, walk } from '../../grammar/walk.js';
-import type { Manifest, MapSpec, UprobeAttach } from '../../compiler/manifest.js';
+import type { Manifest, UprobeAttach } from '../../compiler/manifest.js';
 import { analyze } from '../../compiler/passes/semantic.js';
 import { topEntries, type MapEntry } from '../aggregations.js';
 import { BpfError } from '../libbpf/index.js';
 import { showEvent } from '../events.js';
-import { createPrinter, type Printer, type Sink } from '../printers/index.js';
+import { createPrinter, type Printer } from '../printers/index.js';
 import type { MapInfo } from '../../compiler/passes/semantic.js';
 import type { LiveEvent } from '../session.js';
-import type { DecodeContext } from '../values.js';
 import { realBackend, type Backend, type ProbeHandle } from './backend.js';
 import { checkKeptMaps, hitCounter, reservedNames, specialBlocks } from './checks.js';
 import { barWidth } from './watch.js';
@@ -43,60 +42,9 @@ import { binaryMismatch } from '../identity.js';
 export const HITS_MAP = '@__hits';
 export { describeSpec } from './checks.js';
 
-export interface ReplOutput {
-  /** The answer to the input being run (the prompt comes back after it). */
-  write(text: string): void;
-  /** Output that arrives on its own (probe events, the target's output): above the prompt. */
-  notify(text: string): void;
-}
+export type { CoreOptions, InputKind, LiveProbe, ReplOutput, SharedMap } from './types.js';
+import type { CoreOptions, InputKind, LiveProbe, ReplOutput, SharedMap } from './types.js';
 
-export interface CoreOptions {
-  target: Target;
-  out: ReplOutput;
-  backend?: Backend;
-  color?: boolean;
-  noCache?: boolean;
-  /** How often probe events are read, in ms. */
-  pollMs?: number;
-  /** The format (printers/ registry) of what probes print and of the maps at exit. */
-  format?: string;
-  /** Where those go (-o FILE); the terminal (above the prompt) otherwise. */
-  results?: Sink;  /** The terminal's size, when there is one (a page of .funcs, histogram widths). */
-  rows?: number;
-  columns?: number;
-  /** Resolves at the next key pressed (on a terminal), for .watch. */
-  waitKey?: () => Promise<void>;
-}
-
-export interface SharedMap {
-  spec: MapSpec;
-  /** The REPL's own fd for the map (a dup), closed at exit or when the map is forgotten. */
-  fd: number;
-  ctx: DecodeContext;
-  /** Its type as the checker knows it: a probe compiled later may read it without writing it. */
-  info?: MapInfo;
-}
-
-export interface LiveProbe {
-  id: number;
-  /** The block as typed (what `.save` writes). */
-  text: string;
-  source: string;
-  ast: ast.Probe;
-  handle: ProbeHandle;
-  manifest: Manifest;
-  functions: string[];
-  sites: number;
-  /** User maps it writes or reads. */
-  maps: string[];
-  hits?: MapSpec;
-  /** Milliseconds from the input to the probe being attached. */
-  attachMs: number;
-  /** Attached to the target's process (not to a binary named in the spec). */
-  onTarget: boolean;
-}
-
-export type InputKind = 'empty' | 'incomplete' | 'probes' | 'statements';
 
 export class ReplCore {
   target: Target;

@@ -59,7 +59,7 @@ t.test('the per-site fallback (GOTRACE_NO_UPROBE_MULTI=1) counts the same, and s
 function heldLinks(pid: number): Map<number, string> {
   const out = new Map<number, string>();
   for (const fd of fs.readdirSync(`/proc/${pid}/fdinfo`)) {
-    let info = '';
+    let info: string;
     try {
       info = fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
     } catch {

@@ -11,6 +11,7 @@ import type { SourceFile } from '../../grammar/source.js';
 import type { MapEntry } from '../aggregations.js';
 import { libbpf } from '../libbpf/ffi.js';
 import { clearMap, closeFd, dupFd, mapKeys, possibleCpus } from '../libbpf/index.js';
+import type { Drop } from '../drops.js';
 import { LiveProgram, readEntries, type LiveEvent, type LoadOptions } from '../session.js';
 import type { DecodeContext } from '../values.js';
 
@@ -27,6 +28,10 @@ export interface ProbeHandle {
   runEnd(): void;
   /** Events dropped because the ring buffer was full. */
   lostEvents?(): bigint;
+  /** Detach the probes, keeping maps and counters readable. */
+  detach?(): void;
+  /** Full maps, evicted calls, cut loops (exact once detached). */
+  drops?(): Drop[];
   dispose(): void;
 }
 

@@ -14,6 +14,7 @@
 // Hit counts: the probe as compiled (never as saved or shown) starts its body with a hidden
 // `@__hits = count();` (an AST node, see compileBlock), a per-CPU counter private to its object: `.probes` shows how often each
 // block ran (after its predicate; at return for blocks that run at return).
+import { dropText } from '../drops.js';
 import type * as ast from '../../grammar/ast.js';
 import { diag } from '../../grammar/catalog/index.js';
 import { hasErrors, type Diagnostic } from '../../grammar/diagnostics.js';
@@ -333,6 +334,8 @@ export class ReplCore {
       p.handle.runEnd();
       const lost = p.handle.lostEvents?.() ?? 0n;
       if (lost > 0n) this.out.notify(`probe ${id} lost ${lost} events (the ring buffer was full)\n`);
+      p.handle.detach?.();
+      for (const d of p.handle.drops?.() ?? []) this.out.notify(`probe ${id}: ${dropText(d)}\n`);
     } finally {
       p.handle.dispose();
     }

@@ -196,3 +196,16 @@ t.test('delete() at the prompt with a string key', async (t) => {
   t.match(await d.type('@c'), /^@c is empty\n/);
   t.equal((await d.end()).code, 0);
 });
+
+t.test('a probe detached reports what it dropped', async (t) => {
+  if (!requireBpf(t)) return;
+  const d = await replOnTicker(t);
+  t.equal(await d.type('uprobe:main.tick { $i = 0; while ($i < 5000) { $i++; } @n = count(); }'), 'probe 1 attached: uprobe:main.tick\n');
+  await sleep(200);
+  const n = parseMapLines(await d.type('@n'), '@n').get('') ?? 0n;
+  t.ok(n > 0n, `the probe ran (${n})`);
+  const out = await d.type('.detach 1');
+  const m = /^probe 1: (\d+) while loops cut off at 1024 iterations \(stdin:1:28\)\n/m.exec(out);
+  t.ok(m && BigInt(m[1]) >= n, `every run of the loop cut off was counted (${out})`);
+  t.match(out, /probe 1 detached\n$/);
+});

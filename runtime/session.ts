@@ -247,7 +247,9 @@ export class LiveProgram {
 /** Map sizes are set here, before load, not compiled in: the cached object serves any size. */
 function sizeMaps(obj: BpfObject, manifest: Manifest, sizes: Partial<Sizes> = {}): void {
   for (const m of manifest.maps) obj.setMaxEntries(m.cName, sizes.mapKeys ?? DEFAULT_MAP_KEYS);
-  obj.setMaxEntries('gt_calls', sizes.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT);
+  // Preallocated (LRU): an object whose blocks never run at return keeps one unused entry.
+  const returns = manifest.attach.some((a) => a.role === 'return');
+  obj.setMaxEntries('gt_calls', returns ? (sizes.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT) : 1);
   obj.setMaxEntries('gt_drops', Math.max(1, manifest.drops.length));
 }
 

@@ -248,7 +248,7 @@ export class LiveProgram {
 function sizeMaps(obj: BpfObject, manifest: Manifest, sizes: Partial<Sizes> = {}): void {
   for (const m of manifest.maps) obj.setMaxEntries(m.cName, sizes.mapKeys ?? DEFAULT_MAP_KEYS);
   // Preallocated (LRU): an object whose blocks never run at return keeps one unused entry.
-  const returns = manifest.attach.some((a) => a.role === 'return');
+  const returns = manifest.attach.some((a) => 'at' in a && a.at === 'return');
   obj.setMaxEntries('gt_calls', returns ? (sizes.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT) : 1);
   obj.setMaxEntries('gt_drops', Math.max(1, manifest.drops.length));
 }

@@ -87,11 +87,43 @@ static __always_inline void *gt_event_reserve(__u64 size)
 
 /* Scratch space: map keys, string map values, string variables and string comparisons live
  * here rather than on the 512-byte BPF stack. The generated program declares struct gt_scratch
- * with the size its largest block needs (at most GT_SCRATCH_MAX, the kernel's limit on a
- * per-CPU value). N.B. per-CPU is enough: uprobe and perf-event programs run with preemption
- * disabled, and the kernel's bpf_prog_active counter keeps a second program from starting on a
- * CPU where one is running, so two programs never share a CPU's scratch at the same time. */
+ * with the size its largest block needs after a guard word `busy` (in all at most
+ * GT_SCRATCH_MAX, the kernel's limit on a per-CPU value).
+ * N.B. per-CPU alone is NOT exclusive. Uprobe programs do not run with preemption disabled:
+ * bpf_prog_run_array_uprobe (include/linux/bpf.h, perf-event uprobes) and uprobe_prog_run
+ * (kernel/trace/bpf_trace.c, uprobe_multi) only take migrate_disable() and an RCU read lock
+ * (rcu_read_lock_trace for sleepable programs), and neither bumps bpf_prog_active. On a
+ * preemptible kernel (PREEMPT_RCU: this one is PREEMPT_DYNAMIC) a program can be preempted
+ * mid-block by another task that hits a probe on the same CPU and runs a block over the same
+ * scratch; and a perf-event program (profile, interval) can interrupt a uprobe program on any
+ * kernel, since bpf_prog_active does not tell it one is running. Either would silently corrupt
+ * the first program's keys and strings. So every block that uses scratch holds `busy` while it
+ * runs (the generated gt_blockN wraps the block's body: scratch.ts, blockWrapper), and a block
+ * that finds it held skips its event and counts it in gt_drops (reported: "events skipped:
+ * scratch space busy"). The program migrate_disable() pins to this CPU, so a per-CPU word is
+ * the right lock; its cost is nil: it sits in the scratch value the block looks up anyway. */
 #define GT_SCRATCH_MAX 32768
+
+/* Takes the CPU's scratch guard; 0 (and the event counted in gt_drops slot `drop`) when a
+ * program this one preempted or interrupted holds it. N.B. an atomic add, then a read: the
+ * holder is whoever reads exactly 1. Preemption can fall between any two instructions, so a
+ * plain test-then-set would let two programs both see 0; and an add that returns the old value
+ * needs BPF v3 (-mcpu=v3), which the build does not ask for. Two contenders may both back off
+ * (both counted): never both hold. */
+static __always_inline int gt_scratch_take(__u64 *busy, __u32 drop)
+{
+	__sync_fetch_and_add(busy, 1);
+	if (*(volatile __u64 *)busy == 1)
+		return 1;
+	__sync_fetch_and_add(busy, -1);
+	gt_count(&gt_drops, drop);
+	return 0;
+}
+
+static __always_inline void gt_scratch_give(__u64 *busy)
+{
+	__sync_fetch_and_add(busy, -1);
+}
 #define GT_STRLEN_MAX 1024
 
 /* A compiler barrier. N.B. the BPF backend lowers a memset of at most 128 stores (1024 bytes at
@@ -235,8 +267,9 @@ static __always_inline int gt_return(struct gt_regs *ctx, __u64 probe, struct gt
 }
 
 /* Aggregations live in per-CPU hash maps: no atomics on the hot path, user space merges. A
- * first insert can race with another program on the same CPU only through preemption, which
- * uprobe programs do not suffer; a failed BPF_NOEXIST insert then retries the lookup, and when
+ * first insert (or the += itself) could race with another program on the same CPU only through
+ * preemption or a perf-event interrupt, and every map update runs in a block holding the
+ * scratch guard (its key is in scratch); a failed BPF_NOEXIST insert then retries the lookup, and when
  * the key is still absent the map is full (--map-keys): the update is counted in gt_drops slot
  * `drop`, never lost silently. */
 #define GT_PERCPU_ADD(map, key, delta, drop)                                        \

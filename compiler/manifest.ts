@@ -88,9 +88,10 @@ export interface EventSpec {
   div?: number;
 }
 
-/** One counter slot of gt_drops: updates a full map refused (its size is --map-keys), or
- *  executions of a while loop cut off at `limit` iterations (`at`: file:line:col). */
-export type DropSpec = { kind: 'map_full'; map: string } | { kind: 'loop_cut'; at: string; limit: number };
+/** One counter slot of gt_drops: updates a full map refused (its size is --map-keys),
+ *  executions of a while loop cut off at `limit` iterations (`at`: file:line:col), or events
+ *  skipped because the CPU's scratch space was held by a preempted program (gotrace.bpf.h). */
+export type DropSpec = { kind: 'map_full'; map: string } | { kind: 'loop_cut'; at: string; limit: number } | { kind: 'scratch_busy' };
 
 export interface RodataField {
   name: 'goid_offset' | 'stack_hi_offset' | 'target_tgid' | 'start_ns';

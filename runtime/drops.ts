@@ -1,6 +1,7 @@
 // What a session lost besides ring-buffer events, read from the BPF side's counters: updates a
 // full map refused (--map-keys), calls whose entry was evicted from the full in-flight table
-// (--calls-in-flight) so that their return went untraced, while loops cut off at their bound.
+// (--calls-in-flight) so that their return went untraced, while loops cut off at their bound,
+// events skipped because a program preempted on the same CPU held the scratch space.
 // Reported at the end on stderr and as one JSON line, never hidden.
 import type { DropSpec } from '../compiler/manifest.js';
 
@@ -19,7 +20,8 @@ export interface Sizes {
 export type Drop =
   | { kind: 'map_full'; map: string; count: bigint; limit: number }
   | { kind: 'loop_cut'; at: string; count: bigint; limit: number }
-  | { kind: 'calls_evicted'; count: bigint; limit: number };
+  | { kind: 'calls_evicted'; count: bigint; limit: number }
+  | { kind: 'scratch_busy'; count: bigint };
 
 /** The counters of gt_stats (GT_STAT_* slots of shared.h) and what is left in gt_calls. */
 export interface CallStats {
@@ -35,7 +37,8 @@ export function collectDrops(specs: DropSpec[], slots: bigint[], calls: CallStat
     const count = slots[i] ?? 0n;
     if (count === 0n) return;
     if (d.kind === 'map_full') out.push({ kind: 'map_full', map: d.map, count, limit: sizes.mapKeys });
-    else out.push({ kind: 'loop_cut', at: d.at, count, limit: d.limit });
+    else if (d.kind === 'loop_cut') out.push({ kind: 'loop_cut', at: d.at, count, limit: d.limit });
+    else out.push({ kind: 'scratch_busy', count });
   });
   // An entry leaves gt_calls by its return or by eviction: what is neither is evicted.
   const evicted = calls.started - calls.returned - calls.left;
@@ -52,6 +55,8 @@ export function dropText(d: Drop): string {
       return `${d.count} while loops cut off at ${d.limit} iterations (${d.at})`;
     case 'calls_evicted':
       return `${d.count} calls in flight dropped (more than --calls-in-flight ${d.limit} at once): their returns were not traced`;
+    case 'scratch_busy':
+      return `${d.count} events skipped: scratch space busy (preempted program on the same CPU)`;
   }
 }
 

@@ -1,23 +1,22 @@
-// Statements in C: one block as `static __always_inline void gt_blockN(ctx, call, now,
-// probe)`, its variables, map updates (aggregations per CPU), events and bounded loops.
+// Statements in C: one block's body as `gt_blockN_body(ctx, call, now, probe, gt_s)` (its
+// wrapper gt_blockN holds the scratch guard: scratch.ts, blockWrapper), its variables, map
+// updates (aggregations per CPU), events and bounded loops.
 import type * as ast from '../../grammar/ast.js';
 import { INT, type Ty } from '../passes/types.js';
 import { ExprWriter } from './exprs.js';
+import { blockBodyHead } from './scratch.js';
 import { binary, varC, WHILE_LIMIT } from './writer.js';
 
-/** Writes one block as `static __always_inline void gt_blockN(ctx, call, now, probe)`. */
+/** Writes one block's body, `gt_blockN_body(ctx, call, now, probe, gt_s)`. */
 export class BlockWriter extends ExprWriter {
   write(): string {
     const b = this.info;
     this.out.push(
       `/* block ${b.index} */`,
-      `static __always_inline void gt_block${b.index}(struct gt_regs *ctx, struct gt_call *call, __u64 now, __u64 probe)`,
+      blockBodyHead(b.index),
       `{`,
     );
-    this.line(`__u32 gt_zero_key = 0;`);
-    this.line(`char *gt_s = bpf_map_lookup_elem(&gt_scratch, &gt_zero_key);`);
-    this.line(`if (!gt_s)`);
-    this.line(`\treturn;`);
+    this.line(`(void)gt_s;`);
     for (const [name, t] of b.vars) this.declareVar(name, t);
     this.line(`(void)ctx; (void)call; (void)now; (void)probe;`);
     if (b.block.predicate) {

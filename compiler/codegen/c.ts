@@ -20,7 +20,7 @@ import { INT, layout } from '../passes/types.js';
 import { templatesDir } from '../paths.js';
 import { BlockWriter } from './block.js';
 import { PROBE_CODEGEN, type CodegenProbe } from './probe-kinds.js';
-import { scratchDecl } from './scratch.js';
+import { blockWrapper, scratchDecl } from './scratch.js';
 import { cField } from './writer.js';
 
 export type { CodegenProbe } from './probe-kinds.js';
@@ -107,6 +107,9 @@ export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: Map
   const writers = sem.blocks.map((b) => new BlockWriter(b, sem, byName, events, drops));
   const bodies = writers.map((w) => w.write());
   decls.push(scratchDecl(Math.max(0, ...writers.map((w) => w.scratch.high))));
+  // After the loops' slots: events skipped because the scratch guard was held.
+  const busy = writers.some((w) => w.scratch.high > 0) ? drops.push({ kind: 'scratch_busy' }) - 1 : -1;
+  writers.forEach((w, i) => bodies.push(blockWrapper(sem.blocks[i].index, w.scratch.high, busy)));
   // Function probes of one block share their programs (codegen/probe-kinds.ts): each once.
   const programs = [...new Set(probes.flatMap((p) => PROBE_CODEGEN[p.kind].programs(p)))];
   const skeleton = fs.readFileSync(path.join(templatesDir(), 'program.bpf.c'), 'utf8');

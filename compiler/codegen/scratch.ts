@@ -8,8 +8,9 @@ import { diag } from '../../grammar/catalog/index.js';
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import type { Span } from '../../grammar/source.js';
 
-/** The kernel's limit on a per-CPU map value (PCPU_MIN_UNIT_SIZE), GT_SCRATCH_MAX in C. */
-export const SCRATCH_MAX = 32768;
+/** Scratch space a block may use: the kernel's limit on a per-CPU map value (PCPU_MIN_UNIT_SIZE,
+ *  GT_SCRATCH_MAX in C) less the guard word that starts the value. */
+export const SCRATCH_MAX = 32768 - 8;
 
 /** Deepest expression nesting written on one line of C: see BlockWriter.expr. */
 export const EXPR_DEPTH_PER_LINE = 32;
@@ -58,12 +59,39 @@ export function zeroLines(ptr: string, size: number): string[] {
   return out;
 }
 
-/** The scratch map of a program whose largest block needs `size` bytes. */
+/** The scratch map of a program whose largest block needs `size` bytes, after the guard word
+ *  `busy` (gt_scratch_take). */
 export function scratchDecl(size: number): string {
   const words = Math.max(1, Math.ceil(size / 8));
   return [
     `/* scratch space: ${size} bytes per CPU */`,
-    `struct gt_scratch { __u64 w[${words}]; };`,
+    `struct gt_scratch { __u64 busy; __u64 w[${words}]; };`,
     `struct {\n\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);\n\t__uint(max_entries, 1);\n\t__type(key, __u32);\n\t__type(value, struct gt_scratch);\n} gt_scratch SEC(".maps");\n`,
+  ].join('\n');
+}
+
+/** The C signature of a block's body: the block's code, handed its scratch space `gt_s`. */
+export function blockBodyHead(index: number): string {
+  return `static __always_inline void gt_block${index}_body(struct gt_regs *ctx, struct gt_call *call, __u64 now, __u64 probe, char *gt_s)`;
+}
+
+/** `gt_blockN`, what the probes' programs call: it runs the body of block N holding the CPU's
+ *  scratch guard when the body uses scratch (`size` > 0), and releases it after the body, so that
+ *  every `return` of the body releases it (they return to here). When the guard is held already
+ *  (a program preempted on this CPU holds it), the event is skipped and counted in gt_drops slot
+ *  `slot`. A body without scratch runs unguarded, with no scratch (gt_s is NULL). */
+export function blockWrapper(index: number, size: number, slot: number): string {
+  const head = `static __always_inline void gt_block${index}(struct gt_regs *ctx, struct gt_call *call, __u64 now, __u64 probe)`;
+  if (size === 0) return `${head}\n{\n\tgt_block${index}_body(ctx, call, now, probe, (char *)0);\n}`;
+  return [
+    head,
+    `{`,
+    `\t__u32 gt_zero_key = 0;`,
+    `\tstruct gt_scratch *gt_sc = bpf_map_lookup_elem(&gt_scratch, &gt_zero_key);`,
+    `\tif (!gt_sc || !gt_scratch_take(&gt_sc->busy, ${slot}))`,
+    `\t\treturn;`,
+    `\tgt_block${index}_body(ctx, call, now, probe, (char *)gt_sc->w);`,
+    `\tgt_scratch_give(&gt_sc->busy);`,
+    `}`,
   ].join('\n');
 }

@@ -29,6 +29,12 @@ export default tseslint.config(
     // Tests are tables and scenarios: long by nature.
     files: ['test/**/*.ts'],
     // Their regular expressions match terminal output: control bytes and runs of spaces as is.
-    rules: { 'max-lines-per-function': 'off', 'max-lines': 'off', 'no-control-regex': 'off', 'no-regex-spaces': 'off', 'no-irregular-whitespace': 'off' },
+    rules: {
+      'max-lines-per-function': 'off',
+      'max-lines': 'off',
+      'no-control-regex': 'off',
+      'no-regex-spaces': 'off',
+      'no-irregular-whitespace': 'off',
+    },
   },
 );

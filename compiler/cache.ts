@@ -60,8 +60,7 @@ function unsafeDirectory(p: string, st: fs.Stats, me: number): string | undefine
 /** The cache folder asked for: $GOTRACE_CACHE, $XDG_CACHE_HOME/gotrace or ~/.cache/gotrace. */
 export function cachePath(): string {
   return (
-    process.env.GOTRACE_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || os.homedir(), '.cache'), 'gotrace')
+    process.env.GOTRACE_CACHE ?? path.join(process.env.XDG_CACHE_HOME || path.join(process.env.HOME || os.homedir(), '.cache'), 'gotrace')
   );
 }
 

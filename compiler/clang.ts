@@ -69,10 +69,23 @@ export async function build(cSource: string, opts: { noCache?: boolean } = {}): 
     const obj = path.join(work, 'program.bpf.o');
     fs.writeFileSync(src, cSource);
     const args = [
-      '-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86',
-      '-I', templatesDir(), '-I', '/usr/include/x86_64-linux-gnu',
-      '-Wall', '-Wno-unused-variable', '-Wno-unused-function', '-Wno-unused-but-set-variable',
-      '-c', src, '-o', obj,
+      '-target',
+      'bpf',
+      '-O2',
+      '-g',
+      '-D__TARGET_ARCH_x86',
+      '-I',
+      templatesDir(),
+      '-I',
+      '/usr/include/x86_64-linux-gnu',
+      '-Wall',
+      '-Wno-unused-variable',
+      '-Wno-unused-function',
+      '-Wno-unused-but-set-variable',
+      '-c',
+      src,
+      '-o',
+      obj,
     ];
     const res = await new Promise<{ code: number; stderr: string }>((resolve) => {
       execFile(clang.path, args, { maxBuffer: 16 << 20 }, (err, _stdout, stderr) =>
@@ -81,9 +94,7 @@ export async function build(cSource: string, opts: { noCache?: boolean } = {}): 
     });
     if (res.code !== 0) {
       return {
-        diagnostics: [
-          diag('GT4002', undefined, {}, [res.stderr.split('\n').slice(0, 20).join('\n')]),
-        ],
+        diagnostics: [diag('GT4002', undefined, {}, [res.stderr.split('\n').slice(0, 20).join('\n')])],
         cached: false,
       };
     }

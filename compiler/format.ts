@@ -21,10 +21,13 @@ export const MAX_WIDTH = 4096;
 const RE = /%([-+ 0#]*)(\d+)?(?:\.(\d+))?(hh|h|ll|l|z|j|t)?([a-zA-Z%])?/y;
 
 /** Parse a format; an error names the offending conversion and its offset. */
-export function parseFormat(fmt: string): { pieces: FormatPiece[]; error?: { message: string; conv: string; at: number; tooWide?: string } } {
+export function parseFormat(fmt: string): {
+  pieces: FormatPiece[];
+  error?: { message: string; conv: string; at: number; tooWide?: string };
+} {
   const pieces: FormatPiece[] = [];
   let lit = '';
-  for (let i = 0; i < fmt.length; ) {
+  for (let i = 0; i < fmt.length;) {
     const c = fmt[i];
     if (c !== '%') {
       lit += c;
@@ -43,7 +46,10 @@ export function parseFormat(fmt: string): { pieces: FormatPiece[]; error?: { mes
       return { pieces, error: { message: `invalid conversion '${m[0] || '%'}' in format`, conv: m[0] || '%', at: i } };
     const big = [m[2], m[3]].find((n) => n !== undefined && Number(n) > MAX_WIDTH);
     if (big !== undefined)
-      return { pieces, error: { message: `width or precision ${big} in '${m[0]}' is over the limit of ${MAX_WIDTH}`, conv: m[0], at: i, tooWide: big } };
+      return {
+        pieces,
+        error: { message: `width or precision ${big} in '${m[0]}' is over the limit of ${MAX_WIDTH}`, conv: m[0], at: i, tooWide: big },
+      };
     if (lit) pieces.push(lit);
     lit = '';
     pieces.push({

@@ -120,7 +120,12 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
 }
 
 /** Resolution: the function kinds' specs against the binary (see passes/resolve.ts). */
-function resolveProbes(sem: SemanticResult, binary: string | undefined, verbose = false, maxFunctions?: number): { probes: ResolvedProbe[]; binary?: GoBinary; diagnostics: Diagnostic[] } {
+function resolveProbes(
+  sem: SemanticResult,
+  binary: string | undefined,
+  verbose = false,
+  maxFunctions?: number,
+): { probes: ResolvedProbe[]; binary?: GoBinary; diagnostics: Diagnostic[] } {
   const blocks = sem.blocks.filter((b) => b.context === 'function');
   return blocks.length ? resolve(blocks, binary, undefined, verbose, maxFunctions) : { probes: [], diagnostics: [] };
 }
@@ -129,7 +134,13 @@ function resolveProbes(sem: SemanticResult, binary: string | undefined, verbose 
  *  Go's ABI, now that each function block knows its functions. The one run of Go-value typing;
  *  the check without a binary leaves them untyped. Returns `sem` itself when there is nothing
  *  to type. */
-function goTypes(program: ast.Program, sem: SemanticResult, probes: ResolvedProbe[], binary: GoBinary | undefined, opts: AnalyzeOptions): SemanticResult {
+function goTypes(
+  program: ast.Program,
+  sem: SemanticResult,
+  probes: ResolvedProbe[],
+  binary: GoBinary | undefined,
+  opts: AnalyzeOptions,
+): SemanticResult {
   if (!binary || !usesGoValues(program)) return sem;
   const infos = goValueInfos(binary, probes);
   return analyze(program, { ...opts, goInfo: (b) => infos.get(b), goType: (name) => goTypeNamed(binary, name) });
@@ -137,7 +148,12 @@ function goTypes(program: ast.Program, sem: SemanticResult, probes: ResolvedProb
 
 /** Does the script read Go values by name, or cast to a Go type? (Only then are types needed.) */
 function usesGoValues(program: ast.Program): boolean {
-  return some(program, (n) => (n.kind === 'Ident' && (n.name === 'args' || n.name === 'rets' || n.name === 'retval')) || (n.kind === 'Cast' && n.type.startsWith('*')));
+  return some(
+    program,
+    (n) =>
+      (n.kind === 'Ident' && (n.name === 'args' || n.name === 'rets' || n.name === 'retval')) ||
+      (n.kind === 'Cast' && n.type.startsWith('*')),
+  );
 }
 
 /** The type of a cast, `*net/http.Request`: the DWARF's (the binary's or a debug file's), else
@@ -160,7 +176,9 @@ function goValueInfos(binary: GoBinary, probes: ResolvedProbe[]): Map<ast.Probe,
     const abi = binary.hasDwarf ? binary.functionAbi(p.func) : binary.descriptorAbi(p.func);
     if (!abi) {
       out.set(block, {
-        error: binary.hasDwarf ? diag('GT2127', undefined, { func: p.func.name }) : diag('GT2128', undefined, { path: binary.path, func: p.func.name }),
+        error: binary.hasDwarf
+          ? diag('GT2127', undefined, { func: p.func.name })
+          : diag('GT2128', undefined, { path: binary.path, func: p.func.name }),
       });
       continue;
     }
@@ -187,13 +205,27 @@ export interface LowerResult {
 /** Lowering: every spec of every block becomes probes (one per resolved function for function
  *  kinds), each with its programs and attach entries (codegen/probe-kinds.ts); the target's
  *  goroutine layout becomes the runtime's parameters. */
-export function lower(program: ast.Program, sem: SemanticResult, resolved: ResolvedProbe[], binary: GoBinary | undefined, base = 0): LowerResult {
+export function lower(
+  program: ast.Program,
+  sem: SemanticResult,
+  resolved: ResolvedProbe[],
+  binary: GoBinary | undefined,
+  base = 0,
+): LowerResult {
   const out: LowerResult = { probes: [], attach: [], names: [], params: { goid_offset: 0, stack_hi_offset: 8 }, diagnostics: [] };
   // Stacks and symbols of a PIE binary need its load address in the process.
-  const noteBias = !!binary?.pie && some(program, (n) => (n.kind === 'Ident' && n.name === 'ustack') || (n.kind === 'Call' && n.name === 'usym'));
+  const noteBias =
+    !!binary?.pie && some(program, (n) => (n.kind === 'Ident' && n.name === 'ustack') || (n.kind === 'Call' && n.name === 'usym'));
   const add = (spec: ast.ProbeSpec, block: SemanticResult['blocks'][number], r?: ResolvedProbe) => {
     const text = input(spec);
-    const l = PROBE_CODEGEN[spec.type].lower(spec, { id: base + out.probes.length, block, text, resolved: r, binary: binary?.path, noteBias });
+    const l = PROBE_CODEGEN[spec.type].lower(spec, {
+      id: base + out.probes.length,
+      block,
+      text,
+      resolved: r,
+      binary: binary?.path,
+      noteBias,
+    });
     out.probes.push(l.probe);
     out.attach.push(...l.attach);
     out.names.push(l.name);
@@ -228,7 +260,11 @@ function input(s: ast.ProbeSpec): string {
 
 /** Code generation: the BPF C and the manifest the runtime loads it with; a program past a
  *  code generator's limit (scratch space, say) is a located error. */
-function generate(sem: SemanticResult, l: LowerResult, binary: GoBinary | undefined): { cSource?: string; manifest: Manifest; diagnostics: Diagnostic[] } {
+function generate(
+  sem: SemanticResult,
+  l: LowerResult,
+  binary: GoBinary | undefined,
+): { cSource?: string; manifest: Manifest; diagnostics: Diagnostic[] } {
   const maps = mapSpecs(sem.maps);
   const events = eventSpecs(sem);
   const drops = dropSpecs(maps);

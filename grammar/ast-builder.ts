@@ -76,12 +76,14 @@ export class AstBuilder extends BaseVisitor {
     return Number.isFinite(start) ? span(this.file, start, end) : span(this.file, 0, 0);
   }
 
-
-
   // ---- probes ----
 
   program(c: Children): ast.Program {
-    const p: ast.Program = { kind: 'Program', span: span(this.file, 0, this.file.text.length), probes: this.nodes(c, 'probe').map((n) => this.visit(n) as ast.Probe) };
+    const p: ast.Program = {
+      kind: 'Program',
+      span: span(this.file, 0, this.file.text.length),
+      probes: this.nodes(c, 'probe').map((n) => this.visit(n) as ast.Probe),
+    };
     return p;
   }
 
@@ -118,7 +120,9 @@ export class AstBuilder extends BaseVisitor {
     const u = unit?.image ?? 's';
     const units = probeKind(type).units ?? {};
     if (units[u] === undefined) {
-      const examples = PROBE_KINDS.filter((r) => r.form === 'rate').map((r) => r.example).join(' or ');
+      const examples = PROBE_KINDS.filter((r) => r.form === 'rate')
+        .map((r) => r.example)
+        .join(' or ');
       this.diagnostics.push(diag('GT1006', this.tokSpan(unit), { unit: u, type, units: listWords(Object.keys(units)), examples }));
     }
     const n = typeof value?.payload === 'bigint' ? value.payload : 0n;
@@ -136,7 +140,9 @@ export class AstBuilder extends BaseVisitor {
   }
 
   braceBlock(c: Children): ast.Stmt[] {
-    return this.nodes(c, 'statement').map((n) => this.visit(n) as ast.Stmt | undefined).filter((s): s is ast.Stmt => s !== undefined);
+    return this.nodes(c, 'statement')
+      .map((n) => this.visit(n) as ast.Stmt | undefined)
+      .filter((s): s is ast.Stmt => s !== undefined);
   }
 
   angleBlock(c: Children): ast.Stmt[] {
@@ -255,7 +261,7 @@ export class AstBuilder extends BaseVisitor {
     const opens = (c.indexOpen ?? []) as IToken[];
     const closes = (c.indexClose ?? []) as IToken[];
     const indexes = this.nodes(c, 'index');
-    for (let d = 0, i = 0; d < dots.length || i < opens.length; ) {
+    for (let d = 0, i = 0; d < dots.length || i < opens.length;) {
       if (i >= opens.length || (d < dots.length && dots[d].startOffset < opens[i].startOffset)) {
         const field = fields[d++];
         if (!field) break;
@@ -272,7 +278,7 @@ export class AstBuilder extends BaseVisitor {
     const prefixes = (c.prefix ?? []) as IToken[];
     const casts = (c.cast ?? []) as IToken[];
     const types = (c.IntType ?? []) as IToken[];
-    for (let p = prefixes.length - 1, k = casts.length - 1; p >= 0 || k >= 0; ) {
+    for (let p = prefixes.length - 1, k = casts.length - 1; p >= 0 || k >= 0;) {
       if (k < 0 || (p >= 0 && prefixes[p].startOffset > casts[k].startOffset)) {
         const op = prefixes[p--];
         e = { kind: 'Unary', span: join(this.tokSpan(op), e.span), op: op.image as '-' | '!' | '~', operand: e };
@@ -305,7 +311,13 @@ export class AstBuilder extends BaseVisitor {
       const close = this.tok(c, 'callClose');
       if (!this.tok(c, 'callOpen')) return { kind: 'Ident', span: nameSpan, name: name.image };
       const args = this.node(c, 'args');
-      return { kind: 'Call', span: close ? join(nameSpan, this.tokSpan(close)) : nameSpan, name: name.image, nameSpan, args: args ? (this.visit(args) as ast.Expr[]) : [] };
+      return {
+        kind: 'Call',
+        span: close ? join(nameSpan, this.tokSpan(close)) : nameSpan,
+        name: name.image,
+        nameSpan,
+        args: args ? (this.visit(args) as ast.Expr[]) : [],
+      };
     }
     const goCast = this.tok(c, 'goCastOpen');
     if (goCast) {
@@ -313,7 +325,12 @@ export class AstBuilder extends BaseVisitor {
       const parts = [...((c.goType ?? []) as IToken[]), ...((c.goTypeSep ?? []) as IToken[])].sort((a, b) => a.startOffset - b.startOffset);
       const operand = this.node(c, 'goOperand');
       const end = this.tok(c, 'goOperandClose') ?? this.tok(c, 'goCastClose') ?? goCast;
-      return { kind: 'Cast', span: join(this.tokSpan(goCast), this.tokSpan(end)), type: `*${parts.map((t) => t.image).join('')}`, operand: operand ? this.sub(operand) : { kind: 'IntLit', span: this.tokSpan(goCast), value: 0n, text: '0' } };
+      return {
+        kind: 'Cast',
+        span: join(this.tokSpan(goCast), this.tokSpan(end)),
+        type: `*${parts.map((t) => t.image).join('')}`,
+        operand: operand ? this.sub(operand) : { kind: 'IntLit', span: this.tokSpan(goCast), value: 0n, text: '0' },
+      };
     }
     const list = this.node(c, 'elements');
     const elements = list ? (this.visit(list) as ast.Expr[]) : [];
@@ -347,8 +364,24 @@ export class AstBuilder extends BaseVisitor {
 
 /** C's binary precedence, loosest first. */
 const PRECEDENCE: Record<ast.BinaryOp, number> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '<=': 7, '>': 7, '>=': 7,
-  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '^': 4,
+  '&': 5,
+  '==': 6,
+  '!=': 6,
+  '<': 7,
+  '<=': 7,
+  '>': 7,
+  '>=': 7,
+  '<<': 8,
+  '>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '%': 10,
 };
 
 /** How a non-assignable expression is named in GT1008/GT1009. */
@@ -359,12 +392,22 @@ function listWords(ws: string[]): string {
 
 function describe(e: ast.Expr): string {
   switch (e.kind) {
-    case 'Call': return `the result of ${e.name}()`;
-    case 'Ident': return `builtin '${e.name}'`;
-    case 'Positional': return 'a positional parameter';
-    case 'IntLit': case 'StrLit': case 'BoolLit': case 'NilLit': return 'a literal';
-    case 'Field': return 'a field';
-    case 'Index': return 'an indexed value';
-    default: return 'an expression';
+    case 'Call':
+      return `the result of ${e.name}()`;
+    case 'Ident':
+      return `builtin '${e.name}'`;
+    case 'Positional':
+      return 'a positional parameter';
+    case 'IntLit':
+    case 'StrLit':
+    case 'BoolLit':
+    case 'NilLit':
+      return 'a literal';
+    case 'Field':
+      return 'a field';
+    case 'Index':
+      return 'an indexed value';
+    default:
+      return 'an expression';
   }
 }

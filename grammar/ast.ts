@@ -46,14 +46,21 @@ export type Stmt =
 
 export type AssignOp = '=' | '+=' | '-=' | '*=' | '/=' | '%=' | '&=' | '|=' | '^=' | '<<=' | '>>=';
 
-export type BinaryOp =
-  | '*' | '/' | '%' | '+' | '-' | '<<' | '>>' | '<' | '<=' | '>' | '>=' | '==' | '!='
-  | '&' | '^' | '|' | '&&' | '||';
+export type BinaryOp = '*' | '/' | '%' | '+' | '-' | '<<' | '>>' | '<' | '<=' | '>' | '>=' | '==' | '!=' | '&' | '^' | '|' | '&&' | '||';
 
 /** `name` as written, sigil included: `@lat`, or `@` for the anonymous map. */
-export interface MapRef { kind: 'MapRef'; span: Span; name: string; keys: Expr[] }
+export interface MapRef {
+  kind: 'MapRef';
+  span: Span;
+  name: string;
+  keys: Expr[];
+}
 /** `name` as written, sigil included: `$x`. */
-export interface VarRef { kind: 'VarRef'; span: Span; name: string }
+export interface VarRef {
+  kind: 'VarRef';
+  span: Span;
+  name: string;
+}
 
 export type Expr =
   | { kind: 'IntLit'; span: Span; value: bigint; text: string }

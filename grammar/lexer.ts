@@ -123,7 +123,9 @@ function predicateSplit(func: string): [string, string] | undefined {
 }
 
 function describeChars(chars: string): string {
-  const shown = [...chars].map((c) => (/^[\p{L}\p{N}\p{P}\p{S}]$/u.test(c) ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`));
+  const shown = [...chars].map((c) =>
+    /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(c) ? c : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`,
+  );
   const allVisible = shown.every((s, i) => s === [...chars][i]);
   const text = allVisible ? `'${chars}'` : shown.join(' ');
   return [...chars].length === 1 ? `character ${text}` : `characters ${text}`;

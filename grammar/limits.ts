@@ -42,8 +42,20 @@ const PREFIX = new Set([T.Bang, T.Tilde, T.Minus]);
 function endsOperand(t: IToken | undefined): boolean {
   if (!t) return false;
   const ty = t.tokenType;
-  return ty === T.RParen || ty === T.RBracket || ty === T.IntLit || ty === T.StringLit || ty === T.Identifier || ty === T.MapName ||
-    ty === T.VarName || ty === T.Positional || ty === T.True || ty === T.False || ty === T.Nil || ty === T.IntType;
+  return (
+    ty === T.RParen ||
+    ty === T.RBracket ||
+    ty === T.IntLit ||
+    ty === T.StringLit ||
+    ty === T.Identifier ||
+    ty === T.MapName ||
+    ty === T.VarName ||
+    ty === T.Positional ||
+    ty === T.True ||
+    ty === T.False ||
+    ty === T.Nil ||
+    ty === T.IntType
+  );
 }
 
 interface Level {
@@ -95,10 +107,8 @@ export function checkNesting(tokens: IToken[], file: SourceFile): Diagnostic | u
       set(top, 'prefix', 0);
       set(top, 'ternary', 0);
       set(top, 'elseIf', 0);
-    }
-    else if (endsOperand(t)) set(top, 'prefix', 0);
-    if (depth > MAX_NESTING)
-      return diag('GT1013', span(file, t.startOffset, t.startOffset + t.image.length), { limit: MAX_NESTING });
+    } else if (endsOperand(t)) set(top, 'prefix', 0);
+    if (depth > MAX_NESTING) return diag('GT1013', span(file, t.startOffset, t.startOffset + t.image.length), { limit: MAX_NESTING });
   }
   return undefined;
 }

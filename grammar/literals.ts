@@ -6,9 +6,7 @@ export const U64_MAX = (1n << 64n) - 1n;
 
 const DURATION: Record<string, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
 
-export type IntResult =
-  | { ok: true; value: bigint; suffix?: string }
-  | { ok: false; reason: 'invalid' | 'range' };
+export type IntResult = { ok: true; value: bigint; suffix?: string } | { ok: false; reason: 'invalid' | 'range' };
 
 /**
  * `42`, `1_000`, `0x1F`, `0o17`, `017` (leading 0: octal, as in C and bpftrace), `0b1010`, and

@@ -27,12 +27,26 @@ interface ParserView {
 /** `gotrace probes are uprobe:FUNC (u:), ..., BEGIN, END, interval:s:N and profile:hz:N`. */
 const PROBE_LIST = (() => {
   const forms = PROBE_KINDS.map((r) =>
-    r.form === 'function' ? `${r.kind}:FUNC${r.aliases.length ? ` (${r.aliases.map((a) => a + ':').join(', ')})` : ''}` : r.form === 'none' ? r.kind : r.example.replace(/[^:]*$/, 'N'),
+    r.form === 'function'
+      ? `${r.kind}:FUNC${r.aliases.length ? ` (${r.aliases.map((a) => a + ':').join(', ')})` : ''}`
+      : r.form === 'none'
+        ? r.kind
+        : r.example.replace(/[^:]*$/, 'N'),
   );
   return `gotrace probes are ${forms.slice(0, -1).join(', ')} and ${forms[forms.length - 1]}`;
 })();
 const probeStarts = new Set<TokenType>(T.probeStartTokens);
-const statementStarts = new Set<TokenType>([...T.operandStart, T.IncDec, T.PlusPlus, T.MinusMinus, T.If, T.While, T.Unroll, T.Return, T.LCurly]);
+const statementStarts = new Set<TokenType>([
+  ...T.operandStart,
+  T.IncDec,
+  T.PlusPlus,
+  T.MinusMinus,
+  T.If,
+  T.While,
+  T.Unroll,
+  T.Return,
+  T.LCurly,
+]);
 
 export class GotraceMessages implements IParserErrorMessageProvider {
   private parser?: ParserView;
@@ -51,17 +65,32 @@ export class GotraceMessages implements IParserErrorMessageProvider {
     return this.notAProbe(o.firstRedundant);
   }
 
-  buildNoViableAltMessage(o: { expectedPathsPerAlt: TokenType[][][]; actual: IToken[]; previous: IToken; customUserDescription?: string; ruleName: string }): string {
+  buildNoViableAltMessage(o: {
+    expectedPathsPerAlt: TokenType[][][];
+    actual: IToken[];
+    previous: IToken;
+    customUserDescription?: string;
+    ruleName: string;
+  }): string {
     const found = o.actual[0];
     if (o.customUserDescription === STMT_END) return this.statementEnd(found);
-    const firsts = o.expectedPathsPerAlt.flat().map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
+    const firsts = o.expectedPathsPerAlt
+      .flat()
+      .map((path) => path[0])
+      .filter((t): t is TokenType => t !== undefined);
     if (firsts.includes(T.ProbeTarget)) return this.notAProbe(found);
     const hints = predicateHint(o.previous);
     if (probeStarts.has(found.tokenType) && firsts.includes(T.LCurly)) hints.push("separate the probes that share a block with ','");
     return this.syntax(firsts, found, hints);
   }
 
-  buildEarlyExitMessage(o: { expectedIterationPaths: TokenType[][]; actual: IToken[]; previous: IToken; customUserDescription?: string; ruleName: string }): string {
+  buildEarlyExitMessage(o: {
+    expectedIterationPaths: TokenType[][];
+    actual: IToken[];
+    previous: IToken;
+    customUserDescription?: string;
+    ruleName: string;
+  }): string {
     const firsts = o.expectedIterationPaths.map((path) => path[0]).filter((t): t is TokenType => t !== undefined);
     return this.syntax(firsts, o.actual[0]);
   }
@@ -91,15 +120,17 @@ export class GotraceMessages implements IParserErrorMessageProvider {
         return encode('GT1002', { type: found.image }, [`write ${type}:FUNC${spaced}, e.g. ${type}:main.handle`]);
       }
       const upper = found.image.toUpperCase();
-      if (PROBE_KINDS.some((r) => r.form === 'none' && r.kind === upper)) return encode('GT1003', { name: found.image }, [`did you mean ${upper}?`]);
+      if (PROBE_KINDS.some((r) => r.form === 'none' && r.kind === upper))
+        return encode('GT1003', { name: found.image }, [`did you mean ${upper}?`]);
       if (next && [T.Colon, T.LCurly, T.Less, T.Comma, T.Slash].includes(next.tokenType)) {
         return encode('GT1003', { name: found.image }, [PROBE_LIST]);
       }
     }
     const before = this.before(found);
-    const hints = before?.tokenType === T.Greater && !probeStarts.has(found.tokenType) && found.tokenType !== T.Comma
-      ? [`the '>' at ${this.where(before)} closed the < > block (no operand follows it); to compare, write (a > b)`]
-      : [];
+    const hints =
+      before?.tokenType === T.Greater && !probeStarts.has(found.tokenType) && found.tokenType !== T.Comma
+        ? [`the '>' at ${this.where(before)} closed the < > block (no operand follows it); to compare, write (a > b)`]
+        : [];
     return this.syntax([T.ProbeTarget], found, hints);
   }
 

@@ -308,7 +308,12 @@ export class GotraceParser extends CstParser {
             this.CONSUME(T.Star, { LABEL: 'goCastStar' });
             this.CONSUME2(T.Identifier, { LABEL: 'goType' });
             this.MANY3(() => {
-              this.OR5((this.goTypeSepAlts ??= [{ ALT: () => this.CONSUME(T.Slash, { LABEL: 'goTypeSep' }) }, { ALT: () => this.CONSUME2(T.Dot, { LABEL: 'goTypeSep' }) }]));
+              this.OR5(
+                (this.goTypeSepAlts ??= [
+                  { ALT: () => this.CONSUME(T.Slash, { LABEL: 'goTypeSep' }) },
+                  { ALT: () => this.CONSUME2(T.Dot, { LABEL: 'goTypeSep' }) },
+                ]),
+              );
               this.CONSUME3(T.Identifier, { LABEL: 'goType' });
             });
             this.CONSUME4(T.RParen, { LABEL: 'goCastClose' });

@@ -45,8 +45,26 @@ export const PROBE_KINDS: readonly ProbeKindRow[] = [
   { kind: 'uretprobe', aliases: ['ur'], form: 'function', context: 'function', atReturn: 'always', example: 'uretprobe:main.handle' },
   { kind: 'BEGIN', aliases: [], form: 'none', token: 'Begin', context: 'special', atReturn: 'never', example: 'BEGIN' },
   { kind: 'END', aliases: [], form: 'none', token: 'End', context: 'special', atReturn: 'never', example: 'END' },
-  { kind: 'interval', aliases: [], form: 'rate', token: 'Interval', units: RATE_UNITS, context: 'timer', atReturn: 'never', example: 'interval:s:1' },
-  { kind: 'profile', aliases: [], form: 'rate', token: 'Profile', units: RATE_UNITS, context: 'timer', atReturn: 'never', example: 'profile:hz:99' },
+  {
+    kind: 'interval',
+    aliases: [],
+    form: 'rate',
+    token: 'Interval',
+    units: RATE_UNITS,
+    context: 'timer',
+    atReturn: 'never',
+    example: 'interval:s:1',
+  },
+  {
+    kind: 'profile',
+    aliases: [],
+    form: 'rate',
+    token: 'Profile',
+    units: RATE_UNITS,
+    context: 'timer',
+    atReturn: 'never',
+    example: 'profile:hz:99',
+  },
 ];
 
 const BY_KIND = new Map(PROBE_KINDS.map((r) => [r.kind, r]));

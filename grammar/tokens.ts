@@ -115,9 +115,19 @@ export const IntLit = createToken({ name: 'IntLit', label: 'an integer', pattern
 /** `@name` or the anonymous map `@`. */
 export const MapName = createToken({ name: 'MapName', label: 'a map', pattern: /@[A-Za-z0-9_]*/ });
 /** `$1`, `$2`, ... and `$#` (the number of positional parameters). */
-export const Positional = createToken({ name: 'Positional', label: 'a positional parameter', pattern: /\$(?:[0-9]+|#)/, categories: [Atom] });
+export const Positional = createToken({
+  name: 'Positional',
+  label: 'a positional parameter',
+  pattern: /\$(?:[0-9]+|#)/,
+  categories: [Atom],
+});
 export const VarName = createToken({ name: 'VarName', label: 'a variable', pattern: /\$[A-Za-z_][A-Za-z0-9_]*/, categories: [Atom] });
-export const Identifier = createToken({ name: 'Identifier', label: 'an identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, categories: [AnyName] });
+export const Identifier = createToken({
+  name: 'Identifier',
+  label: 'an identifier',
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  categories: [AnyName],
+});
 
 function keyword(name: string, word: string | RegExp, categories: TokenType[] = []): TokenType {
   return createToken({
@@ -207,14 +217,80 @@ export const LCurly = punct('LCurly', '{');
 export const RCurly = punct('RCurly', '}');
 
 export const allTokens: TokenType[] = [
-  WhiteSpace, Shebang, LineComment, BlockComment, UnterminatedComment,
-  ProbeTarget, StringLit, UnterminatedString, SingleQuoted, IntLit, MapName, Positional, VarName,
-  ...probeKeywords.values(), If, Else, While, Unroll, Return, True, False, Nil, IntType,
-  Identifier, AnyName, Atom, AssignOp, BinaryOp, UnaryOp, IncDec,
-  ShlAssign, ShrAssign, Shl, Shr, LessEq, GreaterEq, EqEq, NotEq, AndAnd, OrOr, PlusPlus, MinusMinus,
-  PlusAssign, MinusAssign, StarAssign, SlashAssign, PercentAssign, AmpAssign, PipeAssign, CaretAssign,
-  Assign, Less, Greater, Plus, Minus, Star, Slash, Percent, Amp, Pipe, Caret, Bang, Tilde,
-  Question, Colon, Dot, Comma, Semi, LParen, RParen, LBracket, RBracket, LCurly, RCurly,
+  WhiteSpace,
+  Shebang,
+  LineComment,
+  BlockComment,
+  UnterminatedComment,
+  ProbeTarget,
+  StringLit,
+  UnterminatedString,
+  SingleQuoted,
+  IntLit,
+  MapName,
+  Positional,
+  VarName,
+  ...probeKeywords.values(),
+  If,
+  Else,
+  While,
+  Unroll,
+  Return,
+  True,
+  False,
+  Nil,
+  IntType,
+  Identifier,
+  AnyName,
+  Atom,
+  AssignOp,
+  BinaryOp,
+  UnaryOp,
+  IncDec,
+  ShlAssign,
+  ShrAssign,
+  Shl,
+  Shr,
+  LessEq,
+  GreaterEq,
+  EqEq,
+  NotEq,
+  AndAnd,
+  OrOr,
+  PlusPlus,
+  MinusMinus,
+  PlusAssign,
+  MinusAssign,
+  StarAssign,
+  SlashAssign,
+  PercentAssign,
+  AmpAssign,
+  PipeAssign,
+  CaretAssign,
+  Assign,
+  Less,
+  Greater,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Amp,
+  Pipe,
+  Caret,
+  Bang,
+  Tilde,
+  Question,
+  Colon,
+  Dot,
+  Comma,
+  Semi,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LCurly,
+  RCurly,
 ];
 
 /**
@@ -222,8 +298,22 @@ export const allTokens: TokenType[] = [
  * `>` is a comparison only if one of these follows it (see parser.ts).
  */
 export const operandStart: ReadonlySet<TokenType> = new Set([
-  IntLit, StringLit, UnterminatedString, True, False, Nil, Identifier, MapName, VarName, Positional,
-  LParen, Minus, Bang, Tilde, UnaryOp, Atom,
+  IntLit,
+  StringLit,
+  UnterminatedString,
+  True,
+  False,
+  Nil,
+  Identifier,
+  MapName,
+  VarName,
+  Positional,
+  LParen,
+  Minus,
+  Bang,
+  Tilde,
+  UnaryOp,
+  Atom,
 ]);
 
 /**

@@ -135,7 +135,8 @@ const FLAGS: Record<string, Flag> = {
   '--strlen': {
     value: true,
     set: (o, v) => {
-      if (!/^[0-9]+$/.test(v) || Number(v) < 8 || Number(v) > 1024) throw new UsageError(`--strlen wants a size from 8 to 1024, not '${v}'`);
+      if (!/^[0-9]+$/.test(v) || Number(v) < 8 || Number(v) > 1024)
+        throw new UsageError(`--strlen wants a size from 8 to 1024, not '${v}'`);
       o.strlen = Number(v);
     },
   },
@@ -157,18 +158,30 @@ const FLAGS: Record<string, Flag> = {
 function ringArg(v: string): number {
   const m = /^([1-9][0-9]*)([KkMm]?)$/.exec(v);
   const n = m ? Number(m[1]) * (m[2] ? (m[2].toUpperCase() === 'K' ? 1024 : 1 << 20) : 1) : 0;
-  if (!m || n < 4096 || n > 1 << 30 || (n & (n - 1)) !== 0) throw new UsageError(`--ring-size wants a power of two from 4K to 1024M, not '${v}'`);
+  if (!m || n < 4096 || n > 1 << 30 || (n & (n - 1)) !== 0)
+    throw new UsageError(`--ring-size wants a power of two from 4K to 1024M, not '${v}'`);
   return n;
 }
 
 /** A map size: at least 1, at most 2^24 (16M entries; the kernel refuses far less memory). */
 function sizeArg(flag: string, v: string): number {
-  if (!/^[1-9][0-9]*$/.test(v) || Number(v) > 1 << 24) throw new UsageError(`${flag} wants a number of entries from 1 to ${1 << 24}, not '${v}'`);
+  if (!/^[1-9][0-9]*$/.test(v) || Number(v) > 1 << 24)
+    throw new UsageError(`${flag} wants a number of entries from 1 to ${1 << 24}, not '${v}'`);
   return Number(v);
 }
 
 export function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { format: DEFAULT_FORMAT, verbose: false, dryRun: false, noCache: false, help: false, version: false, positional: [], sizes: {}, export: defaultExportOptions() };
+  const o: CliOptions = {
+    format: DEFAULT_FORMAT,
+    verbose: false,
+    dryRun: false,
+    noCache: false,
+    help: false,
+    version: false,
+    positional: [],
+    sizes: {},
+    export: defaultExportOptions(),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const flag = FLAGS[a];
@@ -221,7 +234,12 @@ export async function main(argv: string[]): Promise<number> {
   useDebugFile(opts.debugFile);
   if (opts.list !== undefined) return list(opts, io);
   // A target without a program, on a terminal: the REPL (from a pipe, `gotrace repl` says so).
-  if (opts.program === undefined && opts.file === undefined && (opts.pid !== undefined || opts.command !== undefined) && process.stdin.isTTY)
+  if (
+    opts.program === undefined &&
+    opts.file === undefined &&
+    (opts.pid !== undefined || opts.command !== undefined) &&
+    process.stdin.isTTY
+  )
     return (await import('./repl.js')).replMain(argv);
   if (opts.program === undefined && opts.file === undefined) {
     io.err.write(`ERROR: no program given: use -e 'program' or a file.gt\n${USAGE()}`);
@@ -264,13 +282,19 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
     const compiled = await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io);
     // The exporters' label names, checked with --dry-run too, and before a -c command starts.
     const labels = compiled && labelDirectives(source, compiled.manifest.maps);
-    if (labels && wantsExport(opts.export) && labels.diagnostics.length) return report(io, labels.diagnostics), 1;
+    if (labels && wantsExport(opts.export) && labels.diagnostics.length) return (report(io, labels.diagnostics), 1);
     if (!compiled || !output || !labels) return compiled ? 0 : 1;
     const target = Target.start(plan, { childOutput: 'inherit' });
     if (opts.keepTarget) target.keep();
     const printer = createPrinter(opts.format, { out: output, err: io.err });
     const report1 = (ds: Diagnostic[]) => report(io, ds);
-    const ctx = { warn: (s: string) => io.err.write(s), binary: compiled.binary, binaryPath: plan.binary, script: opts.file ?? opts.program!, version: VERSION };
+    const ctx = {
+      warn: (s: string) => io.err.write(s),
+      binary: compiled.binary,
+      binaryPath: plan.binary,
+      script: opts.file ?? opts.program!,
+      version: VERSION,
+    };
     const exporters = sessionExporters(opts.export, { ...ctx, labelNames: labels.names });
     const run = { sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1, exporters };
     return await runTrace({ ...compiled, target, printer, output, ...run });
@@ -284,7 +308,10 @@ function readSource(opts: CliOptions, io: Io): SourceFile | undefined {
   try {
     return new SourceFile(opts.file!, readRegularText(opts.file!));
   } catch (e) {
-    const reason = e instanceof NotRegularFileError ? `it is ${e.kind}, not a regular file` : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+    const reason =
+      e instanceof NotRegularFileError
+        ? `it is ${e.kind}, not a regular file`
+        : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
     report(io, [diag('GT5001', undefined, { file: opts.file!, reason })]);
     return undefined;
   }

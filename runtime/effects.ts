@@ -38,11 +38,21 @@ const opts = (): { encoding: 'utf8'; stdio: ('ignore' | 'pipe' | 'inherit')[]; t
 });
 
 const EFFECTS: Partial<Record<EventSpec['kind'], Effect>> = {
-  system: (e, p) => p.effect('system', commandOutput(() => execSync(formatted(e), opts()))),
+  system: (e, p) =>
+    p.effect(
+      'system',
+      commandOutput(() => execSync(formatted(e), opts())),
+    ),
   execv: (e, p) =>
     p.effect(
       'system',
-      commandOutput(() => execFileSync(e.spec.format!, e.args.map((a) => valueText(a)), { ...opts(), shell: false })),
+      commandOutput(() =>
+        execFileSync(
+          e.spec.format!,
+          e.args.map((a) => valueText(a)),
+          { ...opts(), shell: false },
+        ),
+      ),
     ),
   cat: (e, p) => {
     const file = formatted(e);

@@ -45,7 +45,7 @@ function escapeRune(r: number): string {
 
 function escapeBytes(b: Uint8Array, quoted: boolean): string {
   let out = '';
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const d = decodeRune(b, i);
     if (!d) {
       out += `\\x${hex(b[i], 2)}`;

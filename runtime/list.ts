@@ -64,7 +64,8 @@ function describe(bin: GoBinary, f: GoFunc): string[] {
   const fromDescriptors = !bin.hasDwarf ? bin.descriptorAbi(f) : undefined;
   if (fromDescriptors) {
     let r = 0;
-    for (const v of fromDescriptors.values) out.push(`${INDENT}${v.isResult ? `rets.${r++}` : `args.${v.name}`} ${typeString(v.type)}  ${locationString(v.location)}`);
+    for (const v of fromDescriptors.values)
+      out.push(`${INDENT}${v.isResult ? `rets.${r++}` : `args.${v.name}`} ${typeString(v.type)}  ${locationString(v.location)}`);
     out.push(`${INDENT}# types from the ${fromDescriptors.source}`);
   } else if (!bin.hasDwarf || !bin.dwarf()) {
     out.push(`${INDENT}(no DWARF: only arg0..arg8 raw registers are available)`);
@@ -74,7 +75,8 @@ function describe(bin: GoBinary, f: GoFunc): string[] {
       out.push(`${INDENT}(no DWARF for this function: only arg0..arg8 raw registers are available)`);
     } else {
       let r = 0;
-      for (const v of abi.values) out.push(`${INDENT}${label(v, v.isResult ? r++ : -1)} ${typeString(v.type)}  ${locationString(v.location)}`);
+      for (const v of abi.values)
+        out.push(`${INDENT}${label(v, v.isResult ? r++ : -1)} ${typeString(v.type)}  ${locationString(v.location)}`);
       if (abi.warning) out.push(`${INDENT}# ${abi.warning}`);
       // The binary's own DWARF goes without saying; a debug file is named.
       if (bin.dwarfSource && bin.dwarfSource !== 'DWARF') out.push(`${INDENT}# types from the ${bin.dwarfSource}`);
@@ -98,9 +100,7 @@ function label(v: AbiValue, resultIndex: number): string {
 
 function sitesLine(bin: GoBinary, f: GoFunc): string {
   const s = bin.probeSites(f);
-  const parts = [
-    `entry +0x${(s.entrySite - f.entry).toString(16)} (${s.stackCheck === 'none' ? 'no stack check' : 'after stack check'})`,
-  ];
+  const parts = [`entry +0x${(s.entrySite - f.entry).toString(16)} (${s.stackCheck === 'none' ? 'no stack check' : 'after stack check'})`];
   if (s.noReturn) parts.push('never returns');
   else parts.push(`${s.returnSites.length} return${s.returnSites.length === 1 ? '' : 's'}`);
   if (s.tailJumps.length) parts.push(`${s.tailJumps.length} tail jump${s.tailJumps.length === 1 ? '' : 's'} (no return probe there)`);

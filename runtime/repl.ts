@@ -31,6 +31,14 @@ export function historyPath(): string {
   return path.join(process.env.HOME || os.homedir(), '.gotrace_history');
 }
 
+/** What the REPL traces: -p, -c, a PATH, or nothing yet (.target later). */
+function targetSpec(opts: CliOptions): TargetSpec {
+  if (opts.pid !== undefined) return { pid: opts.pid };
+  if (opts.command !== undefined) return { command: opts.command };
+  if (opts.file !== undefined) return { path: opts.file };
+  return {};
+}
+
 /** Runs the REPL on the process's terminal; resolves to the exit status. */
 export async function replMain(argv: string[]): Promise<number> {
   let opts: CliOptions;
@@ -41,7 +49,8 @@ export async function replMain(argv: string[]): Promise<number> {
     // The REPL pipes a -c command's output to print it above the prompt: left running after the
     // REPL, the command would write into a closed pipe.
     if (opts.keepTarget) throw new UsageError('--keep-target is not for the REPL');
-    if (opts.file !== undefined && (opts.pid !== undefined || opts.command !== undefined)) throw new UsageError('give -p, -c or a PATH, not two');
+    if (opts.file !== undefined && (opts.pid !== undefined || opts.command !== undefined))
+      throw new UsageError('give -p, -c or a PATH, not two');
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`ERROR: ${e.message}\n${REPL_USAGE}`);
@@ -54,8 +63,7 @@ export async function replMain(argv: string[]): Promise<number> {
     return 0;
   }
   setLibbpfVerbose(opts.verbose);
-  const spec: TargetSpec =
-    opts.pid !== undefined ? { pid: opts.pid } : opts.command !== undefined ? { command: opts.command } : opts.file !== undefined ? { path: opts.file } : {};
+  const spec = targetSpec(opts);
   let target: Target;
   try {
     // A -c command's output is printed above the prompt, not over the line being typed.

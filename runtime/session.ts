@@ -89,7 +89,12 @@ export class LiveProgram {
     /** Function sites go into uprobe_multi links. */
     readonly multi: boolean,
   ) {
-    this.ctx = { manifest, symbolize: makeSymbolizer(opts.binary, () => this.loadBias()), typeName: guarded(makeTypeNamer(opts.binary)), goType: guarded(makeTypeFinder(opts.binary)) };
+    this.ctx = {
+      manifest,
+      symbolize: makeSymbolizer(opts.binary, () => this.loadBias()),
+      typeName: guarded(makeTypeNamer(opts.binary)),
+      goType: guarded(makeTypeFinder(opts.binary)),
+    };
   }
 
   /** Open and load (verify) the object. Nothing is attached yet. */
@@ -150,7 +155,13 @@ export class LiveProgram {
    *  probes. On failure, everything attached so far is left for dispose() to release. */
   attach(): number {
     let n = 0;
-    const c: AttachContext = { obj: this.obj, attachPath: this.opts.attachPath, attachPid: this.opts.attachPid, multi: this.multi, pending: new Map() };
+    const c: AttachContext = {
+      obj: this.obj,
+      attachPath: this.opts.attachPath,
+      attachPid: this.opts.attachPid,
+      multi: this.multi,
+      pending: new Map(),
+    };
     for (const a of this.manifest.attach) n += ATTACH[a.kind].attach(a, c);
     for (const k of new Set(this.manifest.attach.map((a) => ATTACH[a.kind]))) k.finish?.(c);
     return n;
@@ -226,7 +237,10 @@ export class LiveProgram {
   }
 
   get sizes(): Sizes {
-    return { mapKeys: this.opts.sizes?.mapKeys ?? DEFAULT_MAP_KEYS, callsInFlight: this.opts.sizes?.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT };
+    return {
+      mapKeys: this.opts.sizes?.mapKeys ?? DEFAULT_MAP_KEYS,
+      callsInFlight: this.opts.sizes?.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT,
+    };
   }
 
   /** Maps in bpftrace's order (by name), with their entries. */

@@ -237,10 +237,20 @@ export class Target {
     }
     if (plan.argv) {
       const child = HeldChild.spawn(plan.argv, opts.childOutput ?? 'inherit');
-      return new Target(binary, { tgid: child.pid, attachPid: -1, child, describe: `'${plan.command}' (pid ${child.pid})`, pid: child.pid });
+      return new Target(binary, {
+        tgid: child.pid,
+        attachPid: -1,
+        child,
+        describe: `'${plan.command}' (pid ${child.pid})`,
+        pid: child.pid,
+      });
     }
     if (binary) return new Target(binary, { tgid: 0, attachPid: -1, describe: `every process running ${binary}` });
-    return new Target(undefined, { tgid: 0, attachPid: -1, describe: 'no target yet (.target PID|PATH, or name the binary: uprobe:/path/app:main.f)' });
+    return new Target(undefined, {
+      tgid: 0,
+      attachPid: -1,
+      describe: 'no target yet (.target PID|PATH, or name the binary: uprobe:/path/app:main.f)',
+    });
   }
 
   /** The REPL's way: check, make sure the binary is Go's (no probe text to locate an error on

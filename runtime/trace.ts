@@ -181,7 +181,8 @@ function finish(program: LiveProgram, t: TraceInput, watch: EndWatch, why: EndRe
   if (why.kind !== 'exit') program.pollEvents();
   watch.onlyEnd = true;
   program.runEnd();
-  if (why.kind === 'exited' && (why.signal || (why.code ?? 0) !== 0)) t.printer.note(`target exited with status ${why.code ?? why.signal}\n`);
+  if (why.kind === 'exited' && (why.signal || (why.code ?? 0) !== 0))
+    t.printer.note(`target exited with status ${why.code ?? why.signal}\n`);
   // A -c target outlives a session ended by a signal or exit(); it was ours to start, so it is
   // ours to stop, as bpftrace does (unless --keep-target).
   t.target.close();

@@ -70,7 +70,9 @@ export function valueText(v: Value): string {
 export function valueJson(v: Value): unknown {
   switch (v.type) {
     case 'int':
-      return v.value >= BigInt(Number.MIN_SAFE_INTEGER) && v.value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v.value) : v.value.toString();
+      return v.value >= BigInt(Number.MIN_SAFE_INTEGER) && v.value <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(v.value)
+        : v.value.toString();
     case 'str':
       return v.value;
     case 'probe':

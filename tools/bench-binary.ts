@@ -33,15 +33,55 @@ function step<T>(label: string, fn: () => T, note?: (v: T) => string): T {
 
 const file = target();
 console.log(`${file}: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`);
-const bin = step('open', () => GoBinary.open(file), (b) => `${b.goVersion}, ${b.functions().length} functions, dwarf=${b.hasDwarf}`);
-const rt = step("findFunctions('runtime.*')", () => bin.findFunctions('runtime.*'), (f) => `${f.length} functions`);
-step("findFunctions('*.(*Node).*')", () => bin.findFunctions('*.(*Node).*'), (f) => `${f.length} functions`);
-step("func('main.main')", () => bin.func('main.main'), (f) => (f ? 'found' : 'missing'));
-step('probeSites(runtime.*)', () => rt.map((f) => bin.probeSites(f)), (s) => `${s.reduce((n, x) => n + x.returnSites.length, 0)} return sites`);
-step('probeSites(main.main)', () => bin.probeSites(bin.func('main.main')!), (s) => `entry +${s.entrySite - bin.func('main.main')!.entry}`);
-step('gLayout (DWARF, first use)', () => bin.gLayout(), (l) => `goid at ${l.goidOffset} from ${l.source}`);
-step("functionParams('runtime.newproc1')", () => bin.dwarf()?.functionParams('runtime.newproc1'), (p) => `${p?.length ?? 0} params`);
-step("findType('no.such.Type') (full index)", () => bin.dwarf()?.findType('no.such.Type'), () => 'every unit read');
-step("functionParams('main.main') (indexed)", () => bin.dwarf()?.functionParams('main.main'), (p) => `${p?.length ?? 0} params`);
+const bin = step(
+  'open',
+  () => GoBinary.open(file),
+  (b) => `${b.goVersion}, ${b.functions().length} functions, dwarf=${b.hasDwarf}`,
+);
+const rt = step(
+  "findFunctions('runtime.*')",
+  () => bin.findFunctions('runtime.*'),
+  (f) => `${f.length} functions`,
+);
+step(
+  "findFunctions('*.(*Node).*')",
+  () => bin.findFunctions('*.(*Node).*'),
+  (f) => `${f.length} functions`,
+);
+step(
+  "func('main.main')",
+  () => bin.func('main.main'),
+  (f) => (f ? 'found' : 'missing'),
+);
+step(
+  'probeSites(runtime.*)',
+  () => rt.map((f) => bin.probeSites(f)),
+  (s) => `${s.reduce((n, x) => n + x.returnSites.length, 0)} return sites`,
+);
+step(
+  'probeSites(main.main)',
+  () => bin.probeSites(bin.func('main.main')!),
+  (s) => `entry +${s.entrySite - bin.func('main.main')!.entry}`,
+);
+step(
+  'gLayout (DWARF, first use)',
+  () => bin.gLayout(),
+  (l) => `goid at ${l.goidOffset} from ${l.source}`,
+);
+step(
+  "functionParams('runtime.newproc1')",
+  () => bin.dwarf()?.functionParams('runtime.newproc1'),
+  (p) => `${p?.length ?? 0} params`,
+);
+step(
+  "findType('no.such.Type') (full index)",
+  () => bin.dwarf()?.findType('no.such.Type'),
+  () => 'every unit read',
+);
+step(
+  "functionParams('main.main') (indexed)",
+  () => bin.dwarf()?.functionParams('main.main'),
+  (p) => `${p?.length ?? 0} params`,
+);
 bin.close();
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -33,5 +33,7 @@ for (let i = 0; i < RUNS; i++) {
 }
 times.sort((a, b) => a - b);
 const median = (times[RUNS / 2 - 1] + times[RUNS / 2]) / 2;
-console.log(`parse: ${text.split('\n').length} lines, ${text.length} chars, ${first.program.probes.length} probes; ` +
-  `median ${median.toFixed(1)} ms over ${RUNS} runs (min ${times[0].toFixed(1)}, max ${times[RUNS - 1].toFixed(1)})`);
+console.log(
+  `parse: ${text.split('\n').length} lines, ${text.length} chars, ${first.program.probes.length} probes; ` +
+    `median ${median.toFixed(1)} ms over ${RUNS} runs (min ${times[0].toFixed(1)}, max ${times[RUNS - 1].toFixed(1)})`,
+);

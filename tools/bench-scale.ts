@@ -27,7 +27,11 @@ function target(n: number): string {
   if (fs.existsSync(bin)) return bin;
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'main.go'), manySource(n));
-  execFileSync('go', ['build', '-o', bin, '.'], { cwd: dir, env: { ...process.env, GO111MODULE: 'off', CGO_ENABLED: '0' }, stdio: 'inherit' });
+  execFileSync('go', ['build', '-o', bin, '.'], {
+    cwd: dir,
+    env: { ...process.env, GO111MODULE: 'off', CGO_ENABLED: '0' },
+    stdio: 'inherit',
+  });
   return bin;
 }
 
@@ -101,30 +105,69 @@ function main(): void {
   const full = process.env.BENCH_FULL === '1';
   const rows: Row[] = [];
   const base = { gotrace: startup('gotrace'), bpftrace: startup('bpftrace') };
-  rows.push({ what: 'start-up to attached and out (BEGIN { exit(); })', gotrace: fmt(base.gotrace, 'ms'), bpftrace: fmt(base.bpftrace, 'ms'), ratio: ratio(base.gotrace, base.bpftrace), goal: '≤ 0.6x' });
+  rows.push({
+    what: 'start-up to attached and out (BEGIN { exit(); })',
+    gotrace: fmt(base.gotrace, 'ms'),
+    bpftrace: fmt(base.bpftrace, 'ms'),
+    ratio: ratio(base.gotrace, base.bpftrace),
+    goal: '≤ 0.6x',
+  });
   let rss3000 = 0;
   for (const n of [30, 480, 3000]) {
     const g = attachDetach('gotrace', n, base.gotrace);
     if (n === 3000) rss3000 = g.rssMb;
     const b = n < 3000 || full ? attachDetach('bpftrace', n, base.bpftrace).ms : NaN;
-    rows.push({ what: `attach+detach, ${n} functions`, gotrace: fmt(g.ms, 'ms'), bpftrace: Number.isNaN(b) ? 'not run (BENCH_FULL=1)' : fmt(b, 'ms'), ratio: Number.isNaN(b) ? '-' : ratio(g.ms, b), goal: n === 480 ? '≤ 0.05x' : undefined });
+    rows.push({
+      what: `attach+detach, ${n} functions`,
+      gotrace: fmt(g.ms, 'ms'),
+      bpftrace: Number.isNaN(b) ? 'not run (BENCH_FULL=1)' : fmt(b, 'ms'),
+      ratio: Number.isNaN(b) ? '-' : ratio(g.ms, b),
+      goal: n === 480 ? '≤ 0.05x' : undefined,
+    });
   }
   const calls = 2_000_000;
   const bare = median([1, 2, 3].map(() => perCall(undefined, '', calls).ns));
   const hit = (tool: Tool, script: string) => perCall(tool, script, calls).ns - bare;
   const floor = hit('bpftrace', 'uprobe:main.F0001 {}');
-  rows.push({ what: `per hit, empty uprobe (floor; untraced call ${bare} ns)`, gotrace: fmt(hit('gotrace', 'uprobe:main.F0001 {}'), 'ns'), bpftrace: fmt(floor, 'ns'), ratio: '-' });
+  rows.push({
+    what: `per hit, empty uprobe (floor; untraced call ${bare} ns)`,
+    gotrace: fmt(hit('gotrace', 'uprobe:main.F0001 {}'), 'ns'),
+    bpftrace: fmt(floor, 'ns'),
+    ratio: '-',
+  });
   const count = { g: hit('gotrace', 'uprobe:main.F0001 { @c = count(); }'), b: hit('bpftrace', 'uprobe:main.F0001 { @c = count(); }') };
-  rows.push({ what: 'per hit, count()', gotrace: fmt(count.g, 'ns'), bpftrace: fmt(count.b, 'ns'), ratio: `${ratio(count.g, count.b)} (gotrace/floor ${ratio(count.g, floor)})`, goal: '≤ 1.10x floor' });
+  rows.push({
+    what: 'per hit, count()',
+    gotrace: fmt(count.g, 'ns'),
+    bpftrace: fmt(count.b, 'ns'),
+    ratio: `${ratio(count.g, count.b)} (gotrace/floor ${ratio(count.g, floor)})`,
+    goal: '≤ 1.10x floor',
+  });
   const el = hit('gotrace', 'uprobe:main.F0001 < @e = sum(elapsed) >');
-  rows.push({ what: 'per hit, elapsed (entry + RET; bpftrace needs uretprobe: not run)', gotrace: fmt(el, 'ns'), bpftrace: '-', ratio: `gotrace/floor ${ratio(el, floor)}` });
+  rows.push({
+    what: 'per hit, elapsed (entry + RET; bpftrace needs uretprobe: not run)',
+    gotrace: fmt(el, 'ns'),
+    bpftrace: '-',
+    ratio: `gotrace/floor ${ratio(el, floor)}`,
+  });
   const pcalls = 1_000_000;
   const pf = (tool: Tool) => perCall(tool, 'uprobe:main.F0001 { printf("x %d\\n", arg0); }', pcalls);
   const pg = pf('gotrace');
   const pb = pf('bpftrace');
   const rate = (p: { ns: number }) => 1e9 / (p.ns + 0.001);
-  rows.push({ what: `per hit, printf`, gotrace: fmt(pg.ns - bare, 'ns'), bpftrace: fmt(pb.ns - bare, 'ns'), ratio: ratio(pg.ns - bare, pb.ns - bare) });
-  rows.push({ what: `printf events/s, ${pcalls} calls (printed / lost)`, gotrace: `${fmt(rate(pg), '/s')} (${pg.lines} / ${pg.lost})`, bpftrace: `${fmt(rate(pb), '/s')} (${pb.lines} / ${pb.lost})`, ratio: ratio(rate(pg), rate(pb)), goal: 'none lost' });
+  rows.push({
+    what: `per hit, printf`,
+    gotrace: fmt(pg.ns - bare, 'ns'),
+    bpftrace: fmt(pb.ns - bare, 'ns'),
+    ratio: ratio(pg.ns - bare, pb.ns - bare),
+  });
+  rows.push({
+    what: `printf events/s, ${pcalls} calls (printed / lost)`,
+    gotrace: `${fmt(rate(pg), '/s')} (${pg.lines} / ${pg.lost})`,
+    bpftrace: `${fmt(rate(pb), '/s')} (${pb.lines} / ${pb.lost})`,
+    ratio: ratio(rate(pg), rate(pb)),
+    goal: 'none lost',
+  });
   rows.push({ what: 'peak RSS, 3,000-function wildcard', gotrace: fmt(rss3000, 'MB'), bpftrace: '-', ratio: '-', goal: '≤ 150 MB' });
 
   const head = `| measure | gotrace | bpftrace | ratio | goal |\n|---|---|---|---|---|\n`;

@@ -13,7 +13,11 @@ fs.mkdirSync(path.dirname(bin), { recursive: true });
 const stale = !fs.existsSync(bin) || fs.statSync(path.join(src, 'main.go')).mtimeMs > fs.statSync(bin).mtimeMs;
 if (stale) {
   process.stderr.write('demo: building the Go demo program\n');
-  execFileSync('go', ['build', '-o', bin, '.'], { cwd: src, stdio: 'inherit', env: { ...process.env, GO111MODULE: 'off', CGO_ENABLED: '0' } });
+  execFileSync('go', ['build', '-o', bin, '.'], {
+    cwd: src,
+    stdio: 'inherit',
+    env: { ...process.env, GO111MODULE: 'off', CGO_ENABLED: '0' },
+  });
 }
 if (process.getuid && process.getuid() !== 0) {
   process.stderr.write('demo: tracing needs root (BPF and uprobes): run `sudo npm run demo`\n');

@@ -56,7 +56,12 @@ export function renderDiagnosticsDoc(): string {
   const parts = [HEADER];
   for (const r of RANGES) {
     parts.push(`## ${r.title}\n\n${r.where}\n\n| code | severity | message | hint |\n|---|---|---|---|`);
-    parts.push(codes.filter((c) => c[2] === r.digit).map((c) => row(c, catalog[c])).join('\n') + '\n');
+    parts.push(
+      codes
+        .filter((c) => c[2] === r.digit)
+        .map((c) => row(c, catalog[c]))
+        .join('\n') + '\n',
+    );
   }
   const gone = Object.keys(retired).sort();
   parts.push('## Retired codes\n\nNever reused.\n');

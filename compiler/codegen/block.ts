@@ -11,11 +11,7 @@ import { binary, varC, WHILE_LIMIT } from './writer.js';
 export class BlockWriter extends ExprWriter {
   write(): string {
     const b = this.info;
-    this.out.push(
-      `/* block ${b.index} */`,
-      blockBodyHead(b.index),
-      `{`,
-    );
+    this.out.push(`/* block ${b.index} */`, blockBodyHead(b.index), `{`);
     this.line(`(void)gt_s;`);
     for (const [name, t] of b.vars) this.declareVar(name, t);
     this.line(`(void)ctx; (void)call; (void)now; (void)probe;`);
@@ -132,7 +128,9 @@ export class BlockWriter extends ExprWriter {
           return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, 1, ${this.dropSlot(m)});`);
         case 'lhist': {
           const { min, max, step } = m.lhist!;
-          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1, ${this.dropSlot(m)});`);
+          return this.line(
+            `GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1, ${this.dropSlot(m)});`,
+          );
         }
         default:
           throw new Error(`codegen: ${m.kind} map assigned a call`);
@@ -172,7 +170,8 @@ export class BlockWriter extends ExprWriter {
         const a = args[i];
         const dest = `${e}->a${i}`;
         if (f.type === 'go') this.goCaptureInto(this.sem.goAccess.get(a)!, f.go!, dest);
-        else if (f.type === 'str' || f.type === 'ustack') this.fill(a, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, dest);
+        else if (f.type === 'str' || f.type === 'ustack')
+          this.fill(a, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, dest);
         else this.line(`${dest} = ${this.expr(a)};`);
       });
       this.line(`bpf_ringbuf_submit(${e}, 0);`);

@@ -71,8 +71,6 @@ export function eventSpecs(sem: SemanticResult): EventSpec[] {
   }));
 }
 
-
-
 export { WHILE_LIMIT } from './writer.js';
 
 /** The gt_drops slots of a program: one per map (same order as maps), then one per while loop
@@ -86,7 +84,13 @@ export function dropSpecs(maps: MapSpec[]): DropSpec[] {
  *  bpf-templates/program.bpf.c. Map sizes in the C are placeholders: the loader sets them
  *  (--map-keys, --calls-in-flight) so that one compiled object serves every size. `drops`
  *  starts with the maps' slots (dropSpecs) and gets the loops' slots appended. */
-export function generateC(sem: SemanticResult, probes: CodegenProbe[], maps: MapSpec[], events: EventSpec[], drops: DropSpec[] = dropSpecs(maps)): string {
+export function generateC(
+  sem: SemanticResult,
+  probes: CodegenProbe[],
+  maps: MapSpec[],
+  events: EventSpec[],
+  drops: DropSpec[] = dropSpecs(maps),
+): string {
   const maxEntries = 1;
   const byName = new Map(maps.map((m) => [m.name, m]));
   const decls: string[] = [];

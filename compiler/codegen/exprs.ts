@@ -87,7 +87,8 @@ export abstract class ExprWriter extends GoWriter {
     if (ref.keys.length === 0) this.zero(k, m.keySize);
     ref.keys.forEach((e, i) => {
       const f = m.keys[i];
-      if (f.type === 'str' || f.type === 'ustack') this.fill(e, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, `${k}->f${i}`);
+      if (f.type === 'str' || f.type === 'ustack')
+        this.fill(e, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, `${k}->f${i}`);
       else this.line(`${k}->f${i} = ${this.expr(e)};`);
     });
     if (bucket !== undefined) this.line(`${k}->f${ref.keys.length} = ${bucket};`);

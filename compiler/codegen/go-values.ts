@@ -11,7 +11,15 @@ export type { GoLoc } from './gocapture.js';
 
 /** Go's ABI register names → pt_regs fields. */
 const REG_FIELDS: Record<string, string> = {
-  RAX: 'ax', RBX: 'bx', RCX: 'cx', RDI: 'di', RSI: 'si', R8: 'r8', R9: 'r9', R10: 'r10', R11: 'r11',
+  RAX: 'ax',
+  RBX: 'bx',
+  RCX: 'cx',
+  RDI: 'di',
+  RSI: 'si',
+  R8: 'r8',
+  R9: 'r9',
+  R10: 'r10',
+  R11: 'r11',
 };
 /** The order gt_fill_call saves them in (struct gt_call.args). */
 const ARG_REGS = ['ax', 'bx', 'cx', 'di', 'si', 'r8', 'r9', 'r10', 'r11'];
@@ -27,7 +35,13 @@ export abstract class GoWriter extends CWriter {
       reg: (r, res) => this.reg(r, res),
       zero: (p, n) => this.zero(p, n),
     };
-    emitCapture(host, fmt, () => this.goLoc(a), `((char *)&${dest})`, () => this.goScalar(a));
+    emitCapture(
+      host,
+      fmt,
+      () => this.goLoc(a),
+      `((char *)&${dest})`,
+      () => this.goScalar(a),
+    );
   }
 
   /** Where an access leads: registers (pieces of the root value) or a user address. */
@@ -41,7 +55,12 @@ export abstract class GoWriter extends CWriter {
       switch (st.op) {
         case 'field':
           // (A cast's value is a pointer: a deref comes before any field.)
-          loc = loc.kind === 'regs' ? { ...loc, base: loc.base + st.offset } : loc.kind === 'mem' ? { kind: 'mem', addr: `(${loc.addr} + ${st.offset})` } : loc;
+          loc =
+            loc.kind === 'regs'
+              ? { ...loc, base: loc.base + st.offset }
+              : loc.kind === 'mem'
+                ? { kind: 'mem', addr: `(${loc.addr} + ${st.offset})` }
+                : loc;
           break;
         case 'deref':
           loc = { kind: 'mem', addr: this.tmpU64(this.word(loc, 0)) };

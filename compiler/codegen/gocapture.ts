@@ -11,7 +11,8 @@ import type { GoFormat } from '../passes/types.js';
 
 /** Where a Go value is: pieces of a register-assigned root (from byte `base` on), memory, or
  *  (a cast's pointer) the value of a C expression. */
-export type GoLoc = { kind: 'regs'; pieces: RegPiece[]; base: number; result: boolean } | { kind: 'mem'; addr: string } | { kind: 'value'; expr: string };
+export type GoLoc =
+  { kind: 'regs'; pieces: RegPiece[]; base: number; result: boolean } | { kind: 'mem'; addr: string } | { kind: 'value'; expr: string };
 
 /** What the capture needs from the code generator. */
 export interface CaptureHost {
@@ -133,15 +134,21 @@ function iface(h: CaptureHost, fmt: Extract<GoFormat, { kind: 'iface' }>, loc: G
   h.line(`*(__u64 *)${at(0)} = ${t};`);
   h.line(`*(__u64 *)${at(8)} = ${d};`);
   // A small object may end near the end of a mapping: fall back to its first 16 bytes.
-  h.line(`int ${ok} = ${d} && (!bpf_probe_read_user(${at(lay.raw)}, ${IFACE_RAW}, (void *)${d}) || !bpf_probe_read_user(${at(lay.raw)}, 16, (void *)${d}));`);
+  h.line(
+    `int ${ok} = ${d} && (!bpf_probe_read_user(${at(lay.raw)}, ${IFACE_RAW}, (void *)${d}) || !bpf_probe_read_user(${at(lay.raw)}, 16, (void *)${d}));`,
+  );
   h.nested(`if (!${ok}) {`, () => h.zero(at(lay.raw), IFACE_RAW));
   const word = (off: number): string => `*(__u64 *)${at(lay.raw + off)}`;
   for (const s of lay.strs)
-    h.line(`*(__s64 *)${at(s.slot)} = ${ok} ? gt_read_gostr(${at(s.slot + GO_STR_LEN)}, ${fmt.cap}, ${word(s.at)}, ${word(s.at + 8)}) : -1;`);
+    h.line(
+      `*(__s64 *)${at(s.slot)} = ${ok} ? gt_read_gostr(${at(s.slot + GO_STR_LEN)}, ${fmt.cap}, ${word(s.at)}, ${word(s.at + 8)}) : -1;`,
+    );
   for (const i of lay.inner) {
     const w = h.tmpU64(`${ok} ? ${word(i.word)} : 0`);
     h.nested(`if (${w} && !bpf_probe_read_user(${at(i.raw)}, 16, (void *)${w})) {`, () =>
-      h.line(`*(__s64 *)${at(i.str)} = gt_read_gostr(${at(i.str + GO_STR_LEN)}, ${fmt.cap}, *(__u64 *)${at(i.raw)}, *(__u64 *)${at(i.raw + 8)});`),
+      h.line(
+        `*(__s64 *)${at(i.str)} = gt_read_gostr(${at(i.str + GO_STR_LEN)}, ${fmt.cap}, *(__u64 *)${at(i.raw)}, *(__u64 *)${at(i.raw + 8)});`,
+      ),
     );
     h.nested('else {', () => {
       h.zero(at(i.raw), 16);

@@ -27,7 +27,13 @@ export function programSizes(object: Uint8Array): Map<string, number> {
   const shnum = b.readUInt16LE(60);
   const section = (i: number) => {
     const at = shoff + i * shentsize;
-    return { type: b.readUInt32LE(at + 4), offset: Number(b.readBigUInt64LE(at + 24)), size: Number(b.readBigUInt64LE(at + 32)), link: b.readUInt32LE(at + 40), entsize: Number(b.readBigUInt64LE(at + 56)) };
+    return {
+      type: b.readUInt32LE(at + 4),
+      offset: Number(b.readBigUInt64LE(at + 24)),
+      size: Number(b.readBigUInt64LE(at + 32)),
+      link: b.readUInt32LE(at + 40),
+      entsize: Number(b.readBigUInt64LE(at + 56)),
+    };
   };
   for (let i = 0; i < shnum; i++) {
     const s = section(i);

@@ -62,9 +62,18 @@ const functionProbe: KindCodegen = {
     // N.B. the bias is the IP minus the entry's address: only the entry site (not the inlined
     // call sites, other addresses) carries that address in its cookie, and only when it fits.
     const biasAt = c.noteBias && r.entry.vaddr > 0 && r.entry.vaddr < 2 ** 32 ? r.entry.vaddr : undefined;
-    const probe: CodegenProbe = { id: c.id, block: c.block, kind: spec.type, entryProgram, returnProgram, ...(c.noteBias ? { noteBiasAt: biasAt ?? 0 } : {}) };
+    const probe: CodegenProbe = {
+      id: c.id,
+      block: c.block,
+      kind: spec.type,
+      entryProgram,
+      returnProgram,
+      ...(c.noteBias ? { noteBiasAt: biasAt ?? 0 } : {}),
+    };
     const common = { kind: spec.type as 'uprobe', block: c.block.index, spec: c.text, func: r.func.name, binary: c.binary!, probe: c.id };
-    const attach: AttachSpec[] = [{ ...common, at: 'entry', program: entryProgram, sites: [r.entry, ...r.inlined], ...(biasAt ? { biasAt } : {}) }];
+    const attach: AttachSpec[] = [
+      { ...common, at: 'entry', program: entryProgram, sites: [r.entry, ...r.inlined], ...(biasAt ? { biasAt } : {}) },
+    ];
     if (returnProgram) attach.push({ ...common, at: 'return', program: returnProgram, sites: r.returns });
     return { probe, attach, name: { id: c.id, func: r.func.name, spec: c.text } };
   },
@@ -72,7 +81,9 @@ const functionProbe: KindCodegen = {
     const head = (name: string) => `SEC("uprobe")\nint ${name}(struct gt_regs *ctx)\n{\n\t__u64 probe = gt_cookie_probe(ctx);`;
     const bias = p.noteBiasAt !== undefined ? `\n\tgt_cookie_note_bias(ctx);` : '';
     if (!p.block.atReturn)
-      return [`${head(p.entryProgram)}\n\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_fill_call(ctx, &c);\n\t${call(p, 'c.start_ns', 'probe')}\n\treturn 0;\n}`];
+      return [
+        `${head(p.entryProgram)}\n\tstruct gt_call c = {};\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_fill_call(ctx, &c);\n\t${call(p, 'c.start_ns', 'probe')}\n\treturn 0;\n}`,
+      ];
     return [
       `${head(p.entryProgram)}\n\tif (!gt_pid_ok())\n\t\treturn 0;${bias}\n\tgt_enter(ctx, probe);\n\treturn 0;\n}`,
       `${head(p.returnProgram!)}\n\tstruct gt_call c;\n\tif (!gt_pid_ok())\n\t\treturn 0;\n\tif (!gt_return(ctx, probe, &c))\n\t\treturn 0;\n\t${call(p, 'bpf_ktime_get_ns()', 'probe')}\n\treturn 0;\n}`,
@@ -83,7 +94,11 @@ const functionProbe: KindCodegen = {
 /** A program in section `sec` that runs the block at once; `filter` keeps only the target's
  *  events. BEGIN/END run in gotrace's own process and interval ticks belong to no process: no
  *  filter. A profile sample is of whatever ran: with -p/-c, only the target's count. */
-function oneProgram(sec: string, filter: boolean, attach: (spec: ast.ProbeSpec, c: LowerContext, program: string) => AttachSpec): KindCodegen {
+function oneProgram(
+  sec: string,
+  filter: boolean,
+  attach: (spec: ast.ProbeSpec, c: LowerContext, program: string) => AttachSpec,
+): KindCodegen {
   return {
     lower(spec, c) {
       const program = `p${c.id}_${spec.type.toLowerCase()}`;
@@ -92,12 +107,19 @@ function oneProgram(sec: string, filter: boolean, attach: (spec: ast.ProbeSpec, 
     },
     programs(p) {
       const f = filter ? `\n\tif (!gt_pid_ok())\n\t\treturn 0;` : '';
-      return [`SEC("${sec}")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};${f}\n\t${call(p, 'bpf_ktime_get_ns()')}\n\treturn 0;\n}`];
+      return [
+        `SEC("${sec}")\nint ${p.entryProgram}(struct gt_regs *ctx)\n{\n\tstruct gt_call c = {};${f}\n\t${call(p, 'bpf_ktime_get_ns()')}\n\treturn 0;\n}`,
+      ];
     },
   };
 }
 
-const special = oneProgram('uprobe', false, (spec, c, program) => ({ kind: spec.type as 'BEGIN', block: c.block.index, spec: c.text, program }));
+const special = oneProgram('uprobe', false, (spec, c, program) => ({
+  kind: spec.type as 'BEGIN',
+  block: c.block.index,
+  spec: c.text,
+  program,
+}));
 
 /** interval and profile: a perf event every `period` (ns for interval, hz for profile). */
 const timer = (filter: boolean) =>

@@ -35,8 +35,7 @@ export class ScratchAllocator {
     const off = this.top;
     this.top += Math.ceil(size / 8) * 8;
     this.high = Math.max(this.high, this.top);
-    if (this.top > SCRATCH_MAX)
-      throw new CodegenLimitError(diag('GT2150', span, { max: SCRATCH_MAX, used: this.top }));
+    if (this.top > SCRATCH_MAX) throw new CodegenLimitError(diag('GT2150', span, { max: SCRATCH_MAX, used: this.top }));
     return off;
   }
 

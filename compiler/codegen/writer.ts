@@ -40,7 +40,9 @@ export abstract class CWriter {
   protected declareVar(name: string, t: Ty): void {
     if (!isBuffer(t)) return this.line(cType(t, varC(name)).replace(/;$/, ' = 0;'));
     const size = storageSize(t);
-    this.line(`${t.k === 'ustack' ? '__u64' : 'char'} (*${varC(name)})[${t.k === 'ustack' ? size / 8 : size}] = (void *)(gt_s + ${this.scratch.alloc(size, this.info.block.span)});`);
+    this.line(
+      `${t.k === 'ustack' ? '__u64' : 'char'} (*${varC(name)})[${t.k === 'ustack' ? size / 8 : size}] = (void *)(gt_s + ${this.scratch.alloc(size, this.info.block.span)});`,
+    );
     this.zero(`${varC(name)}`, size);
   }
 

@@ -29,9 +29,7 @@
 import type { GoType } from './dwarf-types.js';
 
 export const INT_REGS = ['RAX', 'RBX', 'RCX', 'RDI', 'RSI', 'R8', 'R9', 'R10', 'R11'] as const;
-export const FLOAT_REGS = [
-  'X0', 'X1', 'X2', 'X3', 'X4', 'X5', 'X6', 'X7', 'X8', 'X9', 'X10', 'X11', 'X12', 'X13', 'X14',
-] as const;
+export const FLOAT_REGS = ['X0', 'X1', 'X2', 'X3', 'X4', 'X5', 'X6', 'X7', 'X8', 'X9', 'X10', 'X11', 'X12', 'X13', 'X14'] as const;
 export type IntReg = (typeof INT_REGS)[number];
 export type FloatReg = (typeof FLOAT_REGS)[number];
 export type AbiReg = IntReg | FloatReg;
@@ -308,7 +306,7 @@ export function typeString(t: GoType | undefined): string {
  */
 function prettyName(name: string): string {
   let out = '';
-  for (let i = 0; i < name.length; ) {
+  for (let i = 0; i < name.length;) {
     const m = /^(struct|interface) \{/.exec(name.slice(i, i + 12));
     if (m && (i === 0 || !/[\w.]/.test(name[i - 1]!))) {
       // Skip to the matching brace.

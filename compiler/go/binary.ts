@@ -391,7 +391,7 @@ export class GoBinary {
   dwarf(): Dwarf | undefined {
     if (this.dwarfCache === undefined) {
       try {
-        this.dwarfCache = this.hasDwarf ? Dwarf.open(this.debug?.elf ?? this.elf) ?? null : null;
+        this.dwarfCache = this.hasDwarf ? (Dwarf.open(this.debug?.elf ?? this.elf) ?? null) : null;
       } catch (e) {
         this.dwarfError = (e as Error).message;
         this.dwarfCache = null;

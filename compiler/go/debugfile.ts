@@ -92,7 +92,12 @@ function debugLink(bin: ElfFile): { name: string; crc: number } | undefined {
 }
 
 /** The debug file of a binary without DWARF, or undefined. */
-export function findDebugFile(bin: ElfFile, explicitFile?: string, same?: SameCode, roots: readonly string[] = DEBUG_ROOTS): DebugFile | undefined {
+export function findDebugFile(
+  bin: ElfFile,
+  explicitFile?: string,
+  same?: SameCode,
+  roots: readonly string[] = DEBUG_ROOTS,
+): DebugFile | undefined {
   if (explicitFile) return explicit(bin, explicitFile, same);
   const id = bin.gnuBuildId();
   if (id && id.length > 2) {

@@ -28,8 +28,22 @@ export interface DwarfPiece {
 
 /** DWARF register numbers of amd64 (System V psABI) as Go's names. */
 export const AMD64_DWARF_REGS: Record<number, string> = {
-  0: 'RAX', 1: 'RDX', 2: 'RCX', 3: 'RBX', 4: 'RSI', 5: 'RDI', 6: 'RBP', 7: 'RSP',
-  8: 'R8', 9: 'R9', 10: 'R10', 11: 'R11', 12: 'R12', 13: 'R13', 14: 'R14', 15: 'R15',
+  0: 'RAX',
+  1: 'RDX',
+  2: 'RCX',
+  3: 'RBX',
+  4: 'RSI',
+  5: 'RDI',
+  6: 'RBP',
+  7: 'RSP',
+  8: 'R8',
+  9: 'R9',
+  10: 'R10',
+  11: 'R11',
+  12: 'R12',
+  13: 'R13',
+  14: 'R14',
+  15: 'R15',
   ...Object.fromEntries(Array.from({ length: 16 }, (_, i) => [17 + i, `X${i}`])),
 };
 

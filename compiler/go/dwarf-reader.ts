@@ -155,7 +155,8 @@ export class DieReader {
       addrSize = b[p++]!;
       abbrevOff = readUint(b, p, offSize);
       p += offSize;
-      if (unitType === 4 || unitType === 5) p += 8; // skeleton/split: dwo_id
+      if (unitType === 4 || unitType === 5)
+        p += 8; // skeleton/split: dwo_id
       else if (unitType === 2 || unitType === 6) p += 8 + offSize; // type units
     } else {
       abbrevOff = readUint(b, p, offSize);

@@ -190,9 +190,7 @@ export class ElfFile {
 
   /** The PT_LOAD segment whose file-backed part holds `vaddr`. */
   loadSegmentFor(vaddr: number): ElfSegment | undefined {
-    return this.segments.find(
-      (p) => p.type === PT_LOAD && vaddr >= p.vaddr && vaddr < p.vaddr + p.filesz,
-    );
+    return this.segments.find((p) => p.type === PT_LOAD && vaddr >= p.vaddr && vaddr < p.vaddr + p.filesz);
   }
 
   /**
@@ -203,9 +201,7 @@ export class ElfFile {
   fileOffset(vaddr: number): number {
     const p = this.loadSegmentFor(vaddr);
     if (!p) {
-      throw new GoBinaryError(
-        `${this.path}: address 0x${vaddr.toString(16)} is not in a loaded part of the file`,
-      );
+      throw new GoBinaryError(`${this.path}: address 0x${vaddr.toString(16)} is not in a loaded part of the file`);
     }
     return vaddr - p.vaddr + p.offset;
   }

@@ -59,7 +59,8 @@ export function functionAbiFor(
   const params = dwarf.functionParams(fn.name, fn.entry);
   if (!params) return undefined;
   const a = assignAbi(params, { registers });
-  if (a.frameSize === undefined) return { ...a, argsSize, warning: 'some locations unknown: the DWARF does not describe some parameter types' };
+  if (a.frameSize === undefined)
+    return { ...a, argsSize, warning: 'some locations unknown: the DWARF does not describe some parameter types' };
   if (argsSize < 0 || a.frameSize === argsSize) return { ...a, argsSize };
 
   // Put back what the DWARF may have left out, and keep the first guess
@@ -83,7 +84,12 @@ export function functionAbiFor(
     : 'the DWARF names no arguments (assembly, or unnamed parameters)';
   const confirmed = confirmedByDwarf(dwarf, fn, a.values);
   const args = a.values.filter((v) => !v.isResult);
-  const from = args.length > 0 && args.every((v) => confirmed.has(v)) ? "from the DWARF's entry locations" : confirmed.size ? 'unknown for some' : 'unknown';
+  const from =
+    args.length > 0 && args.every((v) => confirmed.has(v))
+      ? "from the DWARF's entry locations"
+      : confirmed.size
+        ? 'unknown for some'
+        : 'unknown';
   const out: FunctionAbi = {
     values: a.values,
     argsSize,

@@ -16,8 +16,7 @@ export function globParts(pattern: string): string[] {
     else if (c === '*' && pattern[i - 1] !== '(') {
       parts.push(cur);
       cur = '';
-    }
-    else cur += c;
+    } else cur += c;
   }
   parts.push(cur);
   return parts;

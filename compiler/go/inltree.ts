@@ -62,14 +62,30 @@ export class InlineTrees {
     const word = (off: number) => Number(b.readBigUInt64LE(off));
     if (t.format === 'go1.16') {
       const ftab = word(56);
-      this.L = { funcSize: 44, npcdata: 32, nfuncdata: 43, callSize: 20, callName: 12, callPc: 16, funcRecord: (i) => ftab + word(ftab + 16 * i + 8), funcnametab: word(24), pctab: word(48) };
+      this.L = {
+        funcSize: 44,
+        npcdata: 32,
+        nfuncdata: 43,
+        callSize: 20,
+        callName: 12,
+        callPc: 16,
+        funcRecord: (i) => ftab + word(ftab + 16 * i + 8),
+        funcnametab: word(24),
+        pctab: word(48),
+      };
     } else if (t.format !== 'go1.2') {
       const ftab = word(64);
       const old = t.format === 'go1.18';
       this.L = {
-        funcSize: old ? 40 : 44, npcdata: 28, nfuncdata: old ? 39 : 43,
-        callSize: old ? 20 : 16, callName: old ? 12 : 4, callPc: old ? 16 : 8,
-        funcRecord: (i) => ftab + b.readUInt32LE(ftab + 8 * i + 4), funcnametab: word(32), pctab: word(56),
+        funcSize: old ? 40 : 44,
+        npcdata: 28,
+        nfuncdata: old ? 39 : 43,
+        callSize: old ? 20 : 16,
+        callName: old ? 12 : 4,
+        callPc: old ? 16 : 8,
+        funcRecord: (i) => ftab + b.readUInt32LE(ftab + 8 * i + 4),
+        funcnametab: word(32),
+        pctab: word(56),
       };
     }
   }

@@ -21,7 +21,25 @@
 import type { GoType, BaseEncoding } from './dwarf-types.js';
 import { minor, RuntimeTypes } from './rtype.js';
 
-const K = { bool: 1, int: 2, uintptr: 12, float32: 13, float64: 14, complex64: 15, complex128: 16, array: 17, chan: 18, func: 19, iface: 20, map: 21, ptr: 22, slice: 23, string: 24, struct: 25, unsafe: 26 } as const;
+const K = {
+  bool: 1,
+  int: 2,
+  uintptr: 12,
+  float32: 13,
+  float64: 14,
+  complex64: 15,
+  complex128: 16,
+  array: 17,
+  chan: 18,
+  func: 19,
+  iface: 20,
+  map: 21,
+  ptr: 22,
+  slice: 23,
+  string: 24,
+  struct: 25,
+  unsafe: 26,
+} as const;
 const TFLAG_UNCOMMON = 1;
 const TFLAG_NAMED = 4;
 
@@ -109,10 +127,19 @@ export class DescriptorTypes {
     const kind = h[23]! & 31;
     const name = h[20]! & TFLAG_NAMED ? this.fullName(addr, h) : '';
     const lazy = <T extends object>(t: T, key: string, fn: () => unknown): T => {
-      Object.defineProperty(t, key, { enumerable: true, configurable: true, get: () => { const v = fn(); Object.defineProperty(t, key, { value: v, enumerable: true }); return v; } });
+      Object.defineProperty(t, key, {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          const v = fn();
+          Object.defineProperty(t, key, { value: v, enumerable: true });
+          return v;
+        },
+      });
       return t;
     };
-    if (kind >= K.bool && kind <= K.complex128) return { kind: 'base', name: name || (this.rt.typeName(addr) ?? ''), size, encoding: encodingOf(kind) };
+    if (kind >= K.bool && kind <= K.complex128)
+      return { kind: 'base', name: name || (this.rt.typeName(addr) ?? ''), size, encoding: encodingOf(kind) };
     switch (kind) {
       case K.string:
         return { kind: 'string', name: name || 'string', size };
@@ -128,7 +155,11 @@ export class DescriptorTypes {
         // Unnamed chan and func types take the runtime's spelling (`<-chan struct {}`).
         return lazy({ kind: 'chan', name: name || (this.rt.typeName(addr) ?? ''), size: 8 } as GoType, 'elem', () => this.ref(addr + 48));
       case K.map:
-        return lazy(lazy({ kind: 'map', name, size: 8 } as GoType, 'key', () => this.ref(addr + 48)), 'elem', () => this.ref(addr + 56));
+        return lazy(
+          lazy({ kind: 'map', name, size: 8 } as GoType, 'key', () => this.ref(addr + 48)),
+          'elem',
+          () => this.ref(addr + 56),
+        );
       case K.iface:
         return { kind: 'interface', name: name || (this.rt.typeName(addr) ?? ''), size: 16, empty: this.word(addr + 64) === 0 };
       case K.func:

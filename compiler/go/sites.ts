@@ -78,8 +78,7 @@ function decodeAll(code: Uint8Array, entry: number, limit: number, detail = fals
         break;
       }
       pos += ins.length;
-      const isBranch =
-        flow === FlowControl.ConditionalBranch || flow === FlowControl.UnconditionalBranch || flow === FlowControl.Call;
+      const isBranch = flow === FlowControl.ConditionalBranch || flow === FlowControl.UnconditionalBranch || flow === FlowControl.Call;
       const target = isBranch && ins.op0Kind !== OpKind.Memory ? Number(ins.nearBranchTarget) : -1;
       let guardCmp = false;
       let cmpRsp = false;
@@ -172,7 +171,10 @@ export function findProbeSites(code: Uint8Array, entry: number): ProbeSites {
  * Decodes every instruction but keeps only these (see decodeAll's N.B.:
  * three calls into iced per instruction, no object per instruction).
  */
-function scanBody(code: Uint8Array, entry: number): {
+function scanBody(
+  code: Uint8Array,
+  entry: number,
+): {
   returnSites: number[];
   tailJumps: number[];
   indirectJumps: number[];

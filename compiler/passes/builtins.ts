@@ -55,4 +55,3 @@ export const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'del
 /** Known but belonging to a later part of the language. */
 export const LATER = ['usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
 export const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym'];
-

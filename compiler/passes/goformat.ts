@@ -35,7 +35,12 @@ export const IFACE_RAW = 64;
  * words at 8, 24, 40, e.g. PathError.Err), 16 bytes at that inner data and the string they
  * may head: one level of wrapped errors (`open x: no such file`).
  */
-export function ifaceLayout(cap: number): { raw: number; strs: { at: number; slot: number }[]; inner: { word: number; raw: number; str: number }[]; size: number } {
+export function ifaceLayout(cap: number): {
+  raw: number;
+  strs: { at: number; slot: number }[];
+  inner: { word: number; raw: number; str: number }[];
+  size: number;
+} {
   let next = 16 + IFACE_RAW;
   const strs = [0, 8, 16, 24, 32, 40, 48].map((at) => {
     const slot = next;
@@ -98,7 +103,12 @@ class Planner {
       }
       case 'struct':
         if (depth > 6) return opaque;
-        return { kind: 'struct', name: typeString(t), size: u.size, fields: u.members.map((m) => ({ name: m.name, offset: m.offset, fmt: this.inner(m.type, depth + 1) })) };
+        return {
+          kind: 'struct',
+          name: typeString(t),
+          size: u.size,
+          fields: u.members.map((m) => ({ name: m.name, offset: m.offset, fmt: this.inner(m.type, depth + 1) })),
+        };
       case 'slice':
         return (depth < 4 && u.elem && this.slice(u.elem, depth)) || opaque;
       default:
@@ -125,7 +135,6 @@ class Planner {
     }
     return { kind: 'slice', slot, elemSize: elem.size, elems };
   }
-
 }
 
 /** Kinds whose capture takes a slot of its own. */

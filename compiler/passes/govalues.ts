@@ -77,8 +77,7 @@ export function rootAccess(info: GoValueInfo, results: boolean, name: string, sp
     return { error: diag('GT2105', span, { func: info.func, what, name }, [hint]) };
   }
   if (v.location.kind === 'unknown') return { error: diag('GT2106', span, { name, func: info.func, reason: v.location.reason }) };
-  if (v.location.kind === 'regs' && v.location.pieces.some((p) => p.reg.startsWith('X')))
-    return { error: diag('GT2107', span, { name }) };
+  if (v.location.kind === 'regs' && v.location.pieces.some((p) => p.reg.startsWith('X'))) return { error: diag('GT2107', span, { name }) };
   return { access: { root: v, steps: [], type: v.type } };
 }
 
@@ -100,10 +99,15 @@ export function fieldAccess(a: GoAccess, field: string, span: ast.Span): AccessR
       if (inner.kind === 'struct') {
         const im = inner.members.find((x) => x.name === field);
         if (im)
-          return { access: { ...a, steps: [...steps, { op: 'field', offset: e.offset }, { op: 'field', offset: im.offset }], type: im.type } };
+          return {
+            access: { ...a, steps: [...steps, { op: 'field', offset: e.offset }, { op: 'field', offset: im.offset }], type: im.type },
+          };
       }
     }
-    const near = suggest(field, t.members.map((x) => x.name));
+    const near = suggest(
+      field,
+      t.members.map((x) => x.name),
+    );
     const hint = near ? `did you mean '${near}'?` : `its fields: ${t.members.map((x) => x.name).join(', ')}`;
     return { error: diag('GT2101', span, { type: typeString(a.type), field }, [hint]) };
   }

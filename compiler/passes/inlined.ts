@@ -13,8 +13,12 @@ import type { BlockInfo } from './semantic.js';
 
 /** What a block reads that an inlined call does not have, by identifier or function name. */
 const NEEDS_A_CALL: Record<string, string> = {
-  args: 'arguments', retval: 'the return value', rets: 'results', elapsed: 'the duration',
-  ustack: 'the stack', usym: 'code addresses',
+  args: 'arguments',
+  retval: 'the return value',
+  rets: 'results',
+  elapsed: 'the duration',
+  ustack: 'the stack',
+  usym: 'code addresses',
   ...Object.fromEntries([...Array(9).keys()].map((i) => [`arg${i}`, 'arguments'])),
 };
 
@@ -30,7 +34,12 @@ export function needsRealCall(b: BlockInfo): string | undefined {
 }
 
 /** The inlined call sites of `func` the block runs at, and a warning saying what was done. */
-export function inlinedSites(bin: GoBinary, func: GoFunc, b: BlockInfo, spec: ast.ProbeSpec): { sites: ProbeSite[]; diagnostics: Diagnostic[] } {
+export function inlinedSites(
+  bin: GoBinary,
+  func: GoFunc,
+  b: BlockInfo,
+  spec: ast.ProbeSpec,
+): { sites: ProbeSite[]; diagnostics: Diagnostic[] } {
   const found = bin.inlinedSites(func) ?? [];
   if (!found.length) return { sites: [], diagnostics: [] };
   const callers = [...new Set(found.map((s) => s.caller))];
@@ -40,7 +49,13 @@ export function inlinedSites(bin: GoBinary, func: GoFunc, b: BlockInfo, spec: as
     callers: callers.slice(0, 3).join(', ') + (callers.length > 3 ? `, and ${callers.length - 3} more` : ''),
   };
   const why = needsRealCall(b);
-  if (why) return { sites: [], diagnostics: [diag('GT3013', spec.span, { ...params, sites: `${found.length} inlined call site${found.length === 1 ? '' : 's'}`, why })] };
+  if (why)
+    return {
+      sites: [],
+      diagnostics: [
+        diag('GT3013', spec.span, { ...params, sites: `${found.length} inlined call site${found.length === 1 ? '' : 's'}`, why }),
+      ],
+    };
   return {
     sites: found.map((s) => ({ vaddr: s.vaddr, offset: bin.fileOffset(s.vaddr) })),
     diagnostics: [diag('GT3012', spec.span, params)],

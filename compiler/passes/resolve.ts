@@ -28,11 +28,16 @@ export interface ResolveResult {
   diagnostics: Diagnostic[];
 }
 
-
 /** The resolve pass: each function-kind spec of `blocks` against its binary (the spec's path or
  *  `defaultBinary`), giving one ResolvedProbe per matching function with its entry and return
  *  sites. All probes of a script must trace one binary. */
-export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, open = openCached, verbose = false, maxFunctions = Infinity): ResolveResult {
+export function resolve(
+  blocks: BlockInfo[],
+  defaultBinary: string | undefined,
+  open = openCached,
+  verbose = false,
+  maxFunctions = Infinity,
+): ResolveResult {
   const diagnostics: Diagnostic[] = [];
   const probes: ResolvedProbe[] = [];
   let binary: GoBinary | undefined;
@@ -41,9 +46,7 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
       if (spec.kind !== 'UprobeSpec') continue;
       const path = spec.path ?? defaultBinary;
       if (!path) {
-        diagnostics.push(
-          diag('GT3001', spec.span, { func: spec.func }),
-        );
+        diagnostics.push(diag('GT3001', spec.span, { func: spec.func }));
         continue;
       }
       let bin: GoBinary;
@@ -57,9 +60,7 @@ export function resolve(blocks: BlockInfo[], defaultBinary: string | undefined, 
         throw e;
       }
       if (binary && binary.path !== bin.path) {
-        diagnostics.push(
-          diag('GT3003', spec.span, { first: binary.path, second: bin.path }),
-        );
+        diagnostics.push(diag('GT3003', spec.span, { first: binary.path, second: bin.path }));
         continue;
       }
       binary = bin;
@@ -90,9 +91,16 @@ function resolveSpec(
 ): void {
   const funcs = bin.findFunctions(spec.func);
   if (funcs.length === 0) {
-    const near = isGlob(spec.func) ? undefined : suggest(spec.func, bin.functions().map((f) => f.name));
+    const near = isGlob(spec.func)
+      ? undefined
+      : suggest(
+          spec.func,
+          bin.functions().map((f) => f.name),
+        );
     const glob = spec.func.replace(/[^.]*$/, '*');
-    diagnostics.push(diag('GT3004', spec.span, { path, pattern: spec.func, type: spec.type, glob }, near ? [`did you mean '${near}'?`] : []));
+    diagnostics.push(
+      diag('GT3004', spec.span, { path, pattern: spec.func, type: spec.type, glob }, near ? [`did you mean '${near}'?`] : []),
+    );
     return;
   }
   const noRet: string[] = [];
@@ -129,7 +137,12 @@ function noReturnWarning(spec: ast.ProbeSpec & { kind: 'UprobeSpec' }, matched: 
   const shown = verbose ? names : names.slice(0, NO_RET_SHOWN);
   const more = names.length - shown.length;
   const list = shown.join(', ') + (more ? `, and ${more} more` : '');
-  return diag('GT3015', spec.span, { count: names.length, matched, pattern: spec.func, names: list }, more ? ['run with -v to list them all'] : []);
+  return diag(
+    'GT3015',
+    spec.span,
+    { count: names.length, matched, pattern: spec.func, names: list },
+    more ? ['run with -v to list them all'] : [],
+  );
 }
 
 const opened = new Map<string, GoBinary>();

@@ -95,19 +95,24 @@ export interface SemanticResult {
  *  `options.goInfo` Go values (args.x, rets.y, typed retval) stay untyped; the pipeline's Go
  *  types pass runs it again with them once probes are resolved. */
 export function analyze(program: ast.Program, options: Options = {}): SemanticResult {
-  const r: SemanticResult = { blocks: [], maps: new Map(options.knownMaps ?? []), events: [], eventOf: new Map(), types: new Map(), namedMaps: [], positional: new Map(), goAccess: new Map(), diagnostics: [] };
+  const r: SemanticResult = {
+    blocks: [],
+    maps: new Map(options.knownMaps ?? []),
+    events: [],
+    eventOf: new Map(),
+    types: new Map(),
+    namedMaps: [],
+    positional: new Map(),
+    goAccess: new Map(),
+    diagnostics: [],
+  };
   program.probes.forEach((probe, index) => {
     const rows = probe.specs.map((s) => probeKind(s.type));
-    if (new Set(rows.map((k) => k.context)).size > 1)
-      r.diagnostics.push(
-        diag('GT2011', probe.span, { other: 'BEGIN/END/interval' }),
-      );
+    if (new Set(rows.map((k) => k.context)).size > 1) r.diagnostics.push(diag('GT2011', probe.span, { other: 'BEGIN/END/interval' }));
     const returnTime = readsReturnTime(probe);
     const always = rows.some((k) => k.atReturn === 'always');
     if (always && rows.some((k) => k.atReturn === 'when-read') && !returnTime)
-      r.diagnostics.push(
-        diag('GT2011', probe.span, { other: 'uretprobe' }),
-      );
+      r.diagnostics.push(diag('GT2011', probe.span, { other: 'uretprobe' }));
     const first = rows[0];
     const atReturn = first.context === 'function' && (always || (returnTime && first.atReturn !== 'never'));
     const info: BlockInfo = { block: probe, index, kind: first.kind, context: first.context, atReturn, vars: new Map() };
@@ -127,5 +132,8 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
 
 /** Does the block read anything that exists only at return? Then it runs at return. */
 function readsReturnTime(probe: ast.Probe): boolean {
-  return some([...(probe.predicate ? [probe.predicate] : []), ...probe.body], (n) => n.kind === 'Ident' && BUILTINS[n.name]?.returnTime === true);
+  return some(
+    [...(probe.predicate ? [probe.predicate] : []), ...probe.body],
+    (n) => n.kind === 'Ident' && BUILTINS[n.name]?.returnTime === true,
+  );
 }

@@ -3,7 +3,14 @@
 
 /** int: 64-bit signed. str: a bounded string buffer. probe: which (block, function) fired,
  *  printed as the function's name. ustack: a user stack of return addresses. */
-export type Ty = { k: 'int' } | { k: 'str'; size: number } | { k: 'probe' } | { k: 'ustack' } | { k: 'hex' } | { k: 'usym' } | { k: 'go'; fmt: GoFormat; size: number };
+export type Ty =
+  | { k: 'int' }
+  | { k: 'str'; size: number }
+  | { k: 'probe' }
+  | { k: 'ustack' }
+  | { k: 'hex' }
+  | { k: 'usym' }
+  | { k: 'go'; fmt: GoFormat; size: number };
 
 /** How a Go value captured for print()/%v is laid out and printed (JSON-safe: it travels in the
  *  manifest; compiler/passes/goformat.ts plans it). A capture starts with the value's own bytes
@@ -67,7 +74,6 @@ export function tyName(t: Ty): string {
 export function aTy(t: Ty): string {
   return t.k === 'int' ? 'an integer' : `a ${tyName(t)}`;
 }
-
 
 /** A field of a key, value or event: JSON-safe for the manifest. */
 export interface Field {

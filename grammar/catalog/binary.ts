@@ -23,7 +23,11 @@ export const binaryCodes = {
     message: '{func} has no RET instruction (it never returns, or leaves by a tail jump): its returns cannot be traced',
   },
   GT3006: { severity: 'warning', message: '{func} can also leave by a tail jump; those returns are not seen' },
-  GT3007: { severity: 'error', message: 'the script matches {count} functions, more than {max} (--max-functions)', hint: 'narrow the wildcards, or raise --max-functions' },
+  GT3007: {
+    severity: 'error',
+    message: 'the script matches {count} functions, more than {max} (--max-functions)',
+    hint: 'narrow the wildcards, or raise --max-functions',
+  },
   GT3010: {
     severity: 'error',
     message: '{path}: {reason}',
@@ -32,7 +36,8 @@ export const binaryCodes = {
   GT3011: { severity: 'error', message: 'no function {name} in {path}', hint: 'look for it with .funcs {short}' },
   GT3012: {
     severity: 'warning',
-    message: '{func} is also inlined at {sites} (in {callers}): traced there as entries, where arguments, results and the duration do not exist',
+    message:
+      '{func} is also inlined at {sites} (in {callers}): traced there as entries, where arguments, results and the duration do not exist',
     about: 'an inlined call has no call of its own; its site in the caller runs the block',
   },
   GT3013: {

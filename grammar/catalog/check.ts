@@ -121,7 +121,8 @@ export const checkCodes = {
   },
   GT2128: {
     severity: 'error',
-    message: "{path} has no DWARF (stripped?) and its type descriptors do not give {func}'s signature: Go values need its debug information",
+    message:
+      "{path} has no DWARF (stripped?) and its type descriptors do not give {func}'s signature: Go values need its debug information",
     hint: 'give the DWARF of this build with --debug-file FILE (an unstripped build, or objcopy --only-keep-debug), or install it under /usr/lib/debug/.build-id; arg0..arg8 give the raw integer argument registers',
   },
 } as const;

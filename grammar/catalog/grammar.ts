@@ -49,7 +49,11 @@ export const grammarCodes = {
     message: 'nested too deeply: more than {limit} levels of ( [ {, prefix operators, ?: or else if',
     hint: 'name parts of the expression with $variables, or split the block',
   },
-  GT1014: { severity: 'error', message: 'too many statements: the limit is {limit} in one script', hint: 'split the script into several runs' },
+  GT1014: {
+    severity: 'error',
+    message: 'too many statements: the limit is {limit} in one script',
+    hint: 'split the script into several runs',
+  },
   GT1015: {
     severity: 'error',
     message: 'expression too deep: more than {limit} levels (a chain of {limit} operators)',
@@ -76,7 +80,11 @@ export const grammarCodes = {
     hint: 'the largest integer is 18446744073709551615 (2^64-1)',
   },
   GT1107: { severity: 'error', message: 'strings are written in double quotes', hint: 'write "{text}"' },
-  GT1108: { severity: 'error', message: 'script too large: {bytes} bytes, the limit is {limit}', hint: 'split the script, or trace fewer things at once' },
+  GT1108: {
+    severity: 'error',
+    message: 'script too large: {bytes} bytes, the limit is {limit}',
+    hint: 'split the script, or trace fewer things at once',
+  },
   // ---- internal ----
   GT1999: {
     severity: 'error',

@@ -24,10 +24,7 @@ export interface CatalogEntry {
   readonly about?: string;
 }
 
-export const catalog = { ...grammarCodes, ...checkCodes, ...binaryCodes, ...runtimeCodes } satisfies Record<
-  `GT${number}`,
-  CatalogEntry
->;
+export const catalog = { ...grammarCodes, ...checkCodes, ...binaryCodes, ...runtimeCodes } satisfies Record<`GT${number}`, CatalogEntry>;
 
 export type Code = keyof typeof catalog;
 

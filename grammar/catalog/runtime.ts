@@ -18,8 +18,16 @@ export const runtimeCodes = {
       'the binary the probes were resolved in is not the one that runs: the -p process runs another file, or the file at the path was replaced or written since it was analyzed (probe sites are offsets in that file)',
     hint: 'run gotrace again on the binary that runs',
   },
-  GT5010: { severity: 'error', message: 'cannot serve metrics on {address}: {reason}', hint: 'is another process listening there? pick a free port' },
-  GT5011: { severity: 'error', message: 'labels: {reason}', about: 'a `// labels: @map[name, ...]` comment line does not fit the map (read with --prometheus or --otlp)' },
+  GT5010: {
+    severity: 'error',
+    message: 'cannot serve metrics on {address}: {reason}',
+    hint: 'is another process listening there? pick a free port',
+  },
+  GT5011: {
+    severity: 'error',
+    message: 'labels: {reason}',
+    about: 'a `// labels: @map[name, ...]` comment line does not fit the map (read with --prometheus or --otlp)',
+  },
   // ---- kernel ----
   GT5100: {
     severity: 'error',
@@ -64,7 +72,11 @@ export const runtimeCodes = {
   GT5629: { severity: 'error', message: 'unknown command .{command}', hint: '.help lists the commands' },
   GT5630: { severity: 'error', message: 'the target exited: use .target', hint: '{target} {how}; .target PID|PATH traces another process' },
   GT5631: { severity: 'error', message: '{file} is already loaded (probes {ids})', hint: '.detach {ids} first, then .load it again' },
-  GT5632: { severity: 'error', message: 'no help for {name}', hint: '.help lists the commands; .help NAME knows builtins, functions, probe kinds and .commands' },
+  GT5632: {
+    severity: 'error',
+    message: 'no help for {name}',
+    hint: '.help lists the commands; .help NAME knows builtins, functions, probe kinds and .commands',
+  },
   GT5633: { severity: 'error', message: 'usage: .types NAME' },
   GT5635: { severity: 'error', message: 'usage: .watch @MAP [SECONDS] [top N]' },
   GT5634: { severity: 'error', message: 'no type {name} in {path}', hint: 'a package-qualified name: main.Server, net/http.Request' },

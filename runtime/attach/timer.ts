@@ -10,7 +10,9 @@ export function timer(how: 'interval' | 'profile'): KindAttach {
     attach(spec, c) {
       const a = spec as TimerAttach;
       if (how === 'interval') c.obj.attachPerfEvent(a.program, openCpuClock(0, { period: a.period }));
-      else for (const cpu of onlineCpus((p) => fs.readFileSync(p, 'utf8'))) c.obj.attachPerfEvent(a.program, openCpuClock(cpu, { freq: a.period }));
+      else
+        for (const cpu of onlineCpus((p) => fs.readFileSync(p, 'utf8')))
+          c.obj.attachPerfEvent(a.program, openCpuClock(cpu, { freq: a.period }));
       return 1;
     },
   };

@@ -59,7 +59,10 @@ export function wantsExport(o: ExportOptions): boolean {
 }
 
 /** What the session's TraceInput takes, or nothing when no exporter is asked for. */
-export function sessionExporters(o: ExportOptions, c: Omit<ExportContext, 'source'>): { list: Exporter[]; source: LiveSource; describe: string } | undefined {
+export function sessionExporters(
+  o: ExportOptions,
+  c: Omit<ExportContext, 'source'>,
+): { list: Exporter[]; source: LiveSource; describe: string } | undefined {
   if (!wantsExport(o)) return undefined;
   const source = new LiveSource();
   const describe = o.prometheus ? `${o.prometheus.host}:${o.prometheus.port}` : o.otlp!.url;

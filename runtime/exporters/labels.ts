@@ -39,8 +39,15 @@ export function labelDirectives(file: SourceFile, maps: MapSpec[]): { names: Map
         diagnostics.push(diag('GT5011', at, { reason: `write the map with its label names: @lat[method, status], not '${part.trim()}'` }));
         continue;
       }
-      const list = m[2].split(',').map((s) => s.trim()).filter(Boolean);
-      const why = checkNames(maps.find((x) => x.name === m[1]), m[1], list);
+      const list = m[2]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const why = checkNames(
+        maps.find((x) => x.name === m[1]),
+        m[1],
+        list,
+      );
       if (why) diagnostics.push(diag('GT5011', at, { reason: why }));
       else names.set(m[1], list);
     }

@@ -37,7 +37,12 @@ export interface OtlpResource {
 }
 
 export function resourceAttributes(r: OtlpResource): Record<string, string> {
-  const out: Record<string, string> = { 'service.name': 'gotrace', 'service.version': r.version, 'host.name': os.hostname(), 'gotrace.script': r.script };
+  const out: Record<string, string> = {
+    'service.name': 'gotrace',
+    'service.version': r.version,
+    'host.name': os.hostname(),
+    'gotrace.script': r.script,
+  };
   if (r.binary) out['process.executable.path'] = r.binary;
   if (r.buildId) out['gotrace.target.build_id'] = r.buildId;
   return out;
@@ -61,11 +66,28 @@ export class StartTimes {
 function metricData(m: Metric, starts: StartTimes, now: HrTime): MetricData {
   const descriptor = { name: m.name, description: m.help, unit: '', valueType: ValueType.DOUBLE };
   const total = (s: Series) => s.value ?? s.hist?.count ?? 0;
-  const point = <T>(s: Series, value: T) => ({ startTime: starts.start(m.name + JSON.stringify(s.labels), total(s), now), endTime: now, attributes: s.labels, value });
+  const point = <T>(s: Series, value: T) => ({
+    startTime: starts.start(m.name + JSON.stringify(s.labels), total(s), now),
+    endTime: now,
+    attributes: s.labels,
+    value,
+  });
   const aggregationTemporality = AggregationTemporality.CUMULATIVE;
   if (m.kind === 'counter')
-    return { descriptor, aggregationTemporality, dataPointType: DataPointType.SUM, isMonotonic: true, dataPoints: m.series.map((s) => point(s, s.value ?? 0)) };
-  if (m.kind === 'gauge') return { descriptor, aggregationTemporality, dataPointType: DataPointType.GAUGE, dataPoints: m.series.map((s) => point(s, s.value ?? 0)) };
+    return {
+      descriptor,
+      aggregationTemporality,
+      dataPointType: DataPointType.SUM,
+      isMonotonic: true,
+      dataPoints: m.series.map((s) => point(s, s.value ?? 0)),
+    };
+  if (m.kind === 'gauge')
+    return {
+      descriptor,
+      aggregationTemporality,
+      dataPointType: DataPointType.GAUGE,
+      dataPoints: m.series.map((s) => point(s, s.value ?? 0)),
+    };
   return {
     descriptor,
     aggregationTemporality,
@@ -136,7 +158,13 @@ export class OtlpExporter implements Exporter {
   private collect(): CollectionResult {
     const now = hrNow();
     const metrics = this.reader.read().map((m) => metricData(m, this.starts, now));
-    return { resourceMetrics: { resource: resourceFromAttributes({}), scopeMetrics: [{ scope: { name: 'gotrace', version: this.resource.version }, metrics }] }, errors: [] };
+    return {
+      resourceMetrics: {
+        resource: resourceFromAttributes({}),
+        scopeMetrics: [{ scope: { name: 'gotrace', version: this.resource.version }, metrics }],
+      },
+      errors: [],
+    };
   }
 
   /** One last push (the final values), then the SDK is shut down. */

@@ -11,7 +11,8 @@ type PromValue = { value: number; labels: Record<string, string | number>; metri
 
 /** prom-client's values for one metric: counters get the conventional `_total`. */
 export function promValues(m: Metric): { name: string; type: string; values: PromValue[] } {
-  if (m.kind === 'counter') return { name: `${m.name}_total`, type: 'counter', values: m.series.map((s) => ({ value: s.value ?? 0, labels: s.labels })) };
+  if (m.kind === 'counter')
+    return { name: `${m.name}_total`, type: 'counter', values: m.series.map((s) => ({ value: s.value ?? 0, labels: s.labels })) };
   if (m.kind === 'gauge') return { name: m.name, type: 'gauge', values: m.series.map((s) => ({ value: s.value ?? 0, labels: s.labels })) };
   const values: PromValue[] = [];
   for (const s of m.series) {
@@ -32,7 +33,11 @@ export async function exposition(metrics: Metric[]): Promise<string> {
   const registry = new Registry();
   for (const m of metrics) {
     const v = promValues(m);
-    registry.registerMetric({ name: v.name, help: m.help, get: async () => ({ name: v.name, help: m.help, type: v.type, values: v.values, aggregator: 'sum' }) } as never);
+    registry.registerMetric({
+      name: v.name,
+      help: m.help,
+      get: async () => ({ name: v.name, help: m.help, type: v.type, values: v.values, aggregator: 'sum' }),
+    } as never);
   }
   return registry.metrics();
 }

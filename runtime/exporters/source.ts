@@ -31,7 +31,9 @@ export class MetricsReader {
     const kept = this.cap.apply(maps);
     if (this.cap.droppedCount > 0 && !this.warned) {
       this.warned = true;
-      this.warn(`gotrace: more than ${this.cap.max} series; the rest are left out (counted in gotrace_dropped_series_total; raise --max-series)\n`);
+      this.warn(
+        `gotrace: more than ${this.cap.max} series; the rest are left out (counted in gotrace_dropped_series_total; raise --max-series)\n`,
+      );
     }
     return [...kept, ...this.own()];
   }
@@ -42,8 +44,18 @@ export class MetricsReader {
 
   private own(): Metric[] {
     return [
-      { name: 'gotrace_dropped_series', help: 'Series left out over --max-series', kind: 'counter', series: [{ labels: {}, value: this.cap.droppedCount }] },
-      { name: 'gotrace_lost_events', help: 'Events the ring buffer had no room for', kind: 'counter', series: [{ labels: {}, value: Number(this.source.lostEvents()) }] },
+      {
+        name: 'gotrace_dropped_series',
+        help: 'Series left out over --max-series',
+        kind: 'counter',
+        series: [{ labels: {}, value: this.cap.droppedCount }],
+      },
+      {
+        name: 'gotrace_lost_events',
+        help: 'Events the ring buffer had no room for',
+        kind: 'counter',
+        series: [{ labels: {}, value: Number(this.source.lostEvents()) }],
+      },
     ];
   }
 }

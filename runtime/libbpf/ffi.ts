@@ -99,15 +99,34 @@ export function libbpf(): LibbpfFfi {
   // written out here. BPF_LINK_CREATE's common fields (prog_fd, target_fd, attach_type, flags),
   // then link_create.uprobe_multi; pointers are marshalled by koffi for the call's duration.
   koffi.struct('gt_uprobe_multi_attr', {
-    prog_fd: 'uint32_t', target_fd: 'uint32_t', attach_type: 'uint32_t', flags: 'uint32_t',
-    path: 'const char *', offsets: 'uint64_t *', ref_ctr_offsets: 'uint64_t *', cookies: 'uint64_t *',
-    cnt: 'uint32_t', multi_flags: 'uint32_t', pid: 'uint32_t', pad: 'uint32_t',
+    prog_fd: 'uint32_t',
+    target_fd: 'uint32_t',
+    attach_type: 'uint32_t',
+    flags: 'uint32_t',
+    path: 'const char *',
+    offsets: 'uint64_t *',
+    ref_ctr_offsets: 'uint64_t *',
+    cookies: 'uint64_t *',
+    cnt: 'uint32_t',
+    multi_flags: 'uint32_t',
+    pid: 'uint32_t',
+    pad: 'uint32_t',
   });
   koffi.struct('gt_prog_load_attr', {
-    prog_type: 'uint32_t', insn_cnt: 'uint32_t', insns: 'uint64_t *', license: 'const char *',
-    log_level: 'uint32_t', log_size: 'uint32_t', log_buf: 'uint64_t', kern_version: 'uint32_t',
-    prog_flags: 'uint32_t', name0: 'uint64_t', name1: 'uint64_t', prog_ifindex: 'uint32_t',
-    expected_attach_type: 'uint32_t', tail: 'uint64_t',
+    prog_type: 'uint32_t',
+    insn_cnt: 'uint32_t',
+    insns: 'uint64_t *',
+    license: 'const char *',
+    log_level: 'uint32_t',
+    log_size: 'uint32_t',
+    log_buf: 'uint64_t',
+    kern_version: 'uint32_t',
+    prog_flags: 'uint32_t',
+    name0: 'uint64_t',
+    name1: 'uint64_t',
+    prog_ifindex: 'uint32_t',
+    expected_attach_type: 'uint32_t',
+    tail: 'uint64_t',
   });
   const sysBpf = libc.func('long syscall(long nr, ...)');
   const printFn = koffi.proto('int gt_libbpf_print_fn(int level, const char *fmt, void *ap)');
@@ -137,9 +156,7 @@ export function libbpf(): LibbpfFfi {
     num_possible_cpus: lib.func('int libbpf_num_possible_cpus(void)'),
     set_print: lib.func('void *libbpf_set_print(gt_libbpf_print_fn *fn)'),
     vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t n, const char *fmt, void *ap)'),
-    ring_buffer_new: lib.func(
-      'ring_buffer *ring_buffer__new(int fd, gt_ring_buffer_sample_fn *cb, void *ctx, void *opts)',
-    ),
+    ring_buffer_new: lib.func('ring_buffer *ring_buffer__new(int fd, gt_ring_buffer_sample_fn *cb, void *ctx, void *opts)'),
     ring_buffer_poll: lib.func('int ring_buffer__poll(ring_buffer *rb, int timeout_ms)'),
     ring_buffer_consume: lib.func('int ring_buffer__consume(ring_buffer *rb)'),
     ring_buffer_free: lib.func('void ring_buffer__free(ring_buffer *rb)'),

@@ -17,8 +17,19 @@ export class BpfError extends Error {
 }
 
 const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 7: 'E2BIG', 9: 'EBADF', 12: 'ENOMEM', 13: 'EACCES', 16: 'EBUSY',
-  17: 'EEXIST', 22: 'EINVAL', 28: 'ENOSPC', 95: 'EOPNOTSUPP', 524: 'ENOTSUPP',
+  1: 'EPERM',
+  2: 'ENOENT',
+  3: 'ESRCH',
+  7: 'E2BIG',
+  9: 'EBADF',
+  12: 'ENOMEM',
+  13: 'EACCES',
+  16: 'EBUSY',
+  17: 'EEXIST',
+  22: 'EINVAL',
+  28: 'ENOSPC',
+  95: 'EOPNOTSUPP',
+  524: 'ENOTSUPP',
 };
 
 export function errnoName(e: number): string {
@@ -68,7 +79,11 @@ export class BpfObject {
   private closed = false;
   readonly ffi: LibbpfFfi;
 
-  private constructor(ffi: LibbpfFfi, obj: unknown, private readonly image: Buffer) {
+  private constructor(
+    ffi: LibbpfFfi,
+    obj: unknown,
+    private readonly image: Buffer,
+  ) {
     this.ffi = ffi;
     this.obj = obj;
   }
@@ -105,8 +120,7 @@ export class BpfObject {
     if (!m) throw new BpfError(`BPF object has no ${sectionSuffix} map`);
     const size = [0];
     this.ffi.map_initial_value(m.ptr, size);
-    if (size[0] !== data.length)
-      throw new BpfError(`${sectionSuffix} is ${size[0]} bytes in the object, the loader has ${data.length}`);
+    if (size[0] !== data.length) throw new BpfError(`${sectionSuffix} is ${size[0]} bytes in the object, the loader has ${data.length}`);
     const r = this.ffi.map_set_initial_value(m.ptr, data, data.length);
     if (r < 0) throw new BpfError(`cannot set ${sectionSuffix}: ${errnoName(r)}`, -r);
   }
@@ -177,11 +191,7 @@ export class BpfObject {
     if (!link) {
       const e = this.ffi.errno();
       const what = e === 3 ? ` (no process ${pid})` : '';
-      throw new BpfError(
-        `cannot attach uprobe at ${path}+0x${fileOffset.toString(16)}: ${errnoName(e)}${what}`,
-        e,
-        takeLog(),
-      );
+      throw new BpfError(`cannot attach uprobe at ${path}+0x${fileOffset.toString(16)}: ${errnoName(e)}${what}`, e, takeLog());
     }
     this.links.push(link);
   }

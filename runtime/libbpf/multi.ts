@@ -32,8 +32,20 @@ export function uprobeMultiSupported(): boolean {
   // r0 = 0; exit
   const insns = new BigUint64Array([0xb7n, 0x95n]);
   const prog = ffi.prog_load_raw({
-    prog_type: 2 /* BPF_PROG_TYPE_KPROBE */, insn_cnt: 2, insns, license: 'GPL', log_level: 0, log_size: 0, log_buf: 0n,
-    kern_version: 0, prog_flags: 0, name0: 0n, name1: 0n, prog_ifindex: 0, expected_attach_type: BPF_TRACE_UPROBE_MULTI, tail: 0n,
+    prog_type: 2 /* BPF_PROG_TYPE_KPROBE */,
+    insn_cnt: 2,
+    insns,
+    license: 'GPL',
+    log_level: 0,
+    log_size: 0,
+    log_buf: 0n,
+    kern_version: 0,
+    prog_flags: 0,
+    name0: 0n,
+    name1: 0n,
+    prog_ifindex: 0,
+    expected_attach_type: BPF_TRACE_UPROBE_MULTI,
+    tail: 0n,
   });
   if (prog < 0) {
     reason = `a uprobe_multi program does not load: ${errnoName(ffi.errno())}`;
@@ -55,16 +67,26 @@ export function uprobeMultiReason(): string {
 
 function createLink(progFd: number, path: string, offsets: number[], cookies: bigint[], pid: number): number {
   return libbpf().link_create_uprobe_multi({
-    prog_fd: progFd, target_fd: 0, attach_type: BPF_TRACE_UPROBE_MULTI, flags: 0,
-    path, offsets: new BigUint64Array(offsets.map(BigInt)), ref_ctr_offsets: null, cookies: new BigUint64Array(cookies),
-    cnt: offsets.length, multi_flags: 0, pid: pid > 0 ? pid : 0, pad: 0,
+    prog_fd: progFd,
+    target_fd: 0,
+    attach_type: BPF_TRACE_UPROBE_MULTI,
+    flags: 0,
+    path,
+    offsets: new BigUint64Array(offsets.map(BigInt)),
+    ref_ctr_offsets: null,
+    cookies: new BigUint64Array(cookies),
+    cnt: offsets.length,
+    multi_flags: 0,
+    pid: pid > 0 ? pid : 0,
+    pad: 0,
   });
 }
 
 /** One uprobe_multi link of program `progFd` at `offsets` of `path` (file offsets), each site
  *  with its cookie; only process `pid` when pid > 0. Returns the link's fd (closing it detaches). */
 export function attachUprobeMulti(progFd: number, path: string, offsets: number[], cookies: bigint[], pid: number): number {
-  if (offsets.length > MAX_MULTI_SITES) throw new BpfError(`${offsets.length} sites in one link, more than the kernel's ${MAX_MULTI_SITES}`);
+  if (offsets.length > MAX_MULTI_SITES)
+    throw new BpfError(`${offsets.length} sites in one link, more than the kernel's ${MAX_MULTI_SITES}`);
   const fd = createLink(progFd, path, offsets, cookies, pid);
   if (fd < 0) {
     const e = libbpf().errno();

@@ -47,8 +47,11 @@ function bars(buckets: bigint[], from: number, to: number, label: (i: number) =>
 export function histText(buckets: bigint[], barWidth = BAR_WIDTH): string {
   const used = buckets.map((b, i) => (b > 0n ? i : -1)).filter((i) => i >= 0);
   if (!used.length) return '';
-  return bars(buckets, used[0], used[used.length - 1], (i) =>
-    i === 0 ? '(..., 0)' : i === 1 ? '[0]' : i === 2 ? '[1]' : `[${histLabel(i - 2)}, ${histLabel(i - 1)})`,
+  return bars(
+    buckets,
+    used[0],
+    used[used.length - 1],
+    (i) => (i === 0 ? '(..., 0)' : i === 1 ? '[0]' : i === 2 ? '[1]' : `[${histLabel(i - 2)}, ${histLabel(i - 1)})`),
     barWidth,
   );
 }
@@ -57,12 +60,16 @@ export function lhistText(buckets: bigint[], min: number, max: number, step: num
   const used = buckets.map((b, i) => (b > 0n ? i : -1)).filter((i) => i >= 0);
   if (!used.length) return '';
   const n = buckets.length - 2;
-  return bars(buckets, used[0], used[used.length - 1], (i) =>
-    i === 0
-      ? `(..., ${lhistLabel(min)})`
-      : i === n + 1
-        ? `[${lhistLabel(max)}, ...)`
-        : `[${lhistLabel((i - 1) * step + min)}, ${lhistLabel(i * step + min)})`,
+  return bars(
+    buckets,
+    used[0],
+    used[used.length - 1],
+    (i) =>
+      i === 0
+        ? `(..., ${lhistLabel(min)})`
+        : i === n + 1
+          ? `[${lhistLabel(max)}, ...)`
+          : `[${lhistLabel((i - 1) * step + min)}, ${lhistLabel(i * step + min)})`,
     barWidth,
   );
 }
@@ -75,7 +82,8 @@ export function mapText(m: MapSpec, entries: MapEntry[], barWidth = BAR_WIDTH): 
     if (v.type === 'int') return head + v.value;
     if (v.type === 'scalar') return head + valueText(v.value);
     if (v.type === 'stats') return `${head}count ${v.count}, average ${v.average}, total ${v.total}`;
-    const body = m.kind === 'lhist' ? lhistText(v.buckets, m.lhist!.min, m.lhist!.max, m.lhist!.step, barWidth) : histText(v.buckets, barWidth);
+    const body =
+      m.kind === 'lhist' ? lhistText(v.buckets, m.lhist!.min, m.lhist!.max, m.lhist!.step, barWidth) : histText(v.buckets, barWidth);
     return `${head}\n${body}`;
   });
   const tail = m.kind === 'avg' || m.kind === 'stats' ? '\n\n' : '\n';

@@ -65,7 +65,10 @@ function keyBuffer(spec: MapSpec, keys: (bigint | string)[]): Buffer {
   keys.forEach((k, i) => {
     const f = spec.keys[i];
     if (typeof k === 'bigint') b.writeBigInt64LE(k, f.offset);
-    else Buffer.from(k).subarray(0, f.size - 1).copy(b, f.offset);
+    else
+      Buffer.from(k)
+        .subarray(0, f.size - 1)
+        .copy(b, f.offset);
   });
   return b;
 }

@@ -60,7 +60,14 @@ function sameLayout(a: MapSpec, b: MapSpec): boolean {
 
 /** `count() keyed by [int, string]`: a map's layout in words. */
 export function describeSpec(m: MapSpec): string {
-  const what = m.kind === 'int' ? 'integers' : m.kind === 'str' ? 'strings' : m.kind === 'lhist' ? `lhist(${m.lhist!.min}, ${m.lhist!.max}, ${m.lhist!.step})` : `${m.kind}()`;
+  const what =
+    m.kind === 'int'
+      ? 'integers'
+      : m.kind === 'str'
+        ? 'strings'
+        : m.kind === 'lhist'
+          ? `lhist(${m.lhist!.min}, ${m.lhist!.max}, ${m.lhist!.step})`
+          : `${m.kind}()`;
   const keys = m.keys.slice(0, m.keyCount).map((k) => (k.type === 'str' ? 'string' : k.type));
   return keys.length ? `${what} keyed by [${keys.join(', ')}]` : what;
 }

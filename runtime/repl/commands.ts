@@ -48,7 +48,7 @@ function needBinary(core: ReplCore): GoBinary | undefined {
   try {
     return openCached(core.target.binary);
   } catch (e) {
-    if (e instanceof GoBinaryError) return core.report([binaryDiagnostic(e, core.target.binary)]), undefined;
+    if (e instanceof GoBinaryError) return (core.report([binaryDiagnostic(e, core.target.binary)]), undefined);
     throw e;
   }
 }
@@ -84,8 +84,11 @@ export const COMMANDS: Record<string, Command> = {
       core.out.write(`${'id'.padStart(4)} ${'hits'.padStart(10)}  probe\n`);
       for (const p of core.probes.values()) {
         const hits = core.hits(p);
-        core.out.write(`${String(p.id).padStart(4)} ${(hits === undefined ? '-' : String(hits)).padStart(10)}  ${p.text.replace(/\s*\n\s*/g, ' ')}\n`);
-        const fns = p.functions.length > 4 ? `${p.functions.slice(0, 4).join(', ')}, ... (${p.functions.length} functions)` : p.functions.join(', ');
+        core.out.write(
+          `${String(p.id).padStart(4)} ${(hits === undefined ? '-' : String(hits)).padStart(10)}  ${p.text.replace(/\s*\n\s*/g, ' ')}\n`,
+        );
+        const fns =
+          p.functions.length > 4 ? `${p.functions.slice(0, 4).join(', ')}, ... (${p.functions.length} functions)` : p.functions.join(', ');
         core.out.write(`${' '.repeat(17)}${fns}${p.sites ? `; ${p.sites} site${p.sites === 1 ? '' : 's'}` : ''}\n`);
       }
     },
@@ -95,7 +98,13 @@ export const COMMANDS: Record<string, Command> = {
     help: 'Detach a probe (its maps stay)',
     run(core, rest) {
       const arg = rest.trim();
-      const ids = arg === 'all' ? [...core.probes.keys()] : arg.split(/[\s,]+/).filter(Boolean).map(Number);
+      const ids =
+        arg === 'all'
+          ? [...core.probes.keys()]
+          : arg
+              .split(/[\s,]+/)
+              .filter(Boolean)
+              .map(Number);
       if (!arg || ids.some((n) => !Number.isInteger(n))) return plainError(core, 'GT5621');
       for (const id of ids) {
         if (core.detach(id)) core.out.write(`probe ${id} detached\n`);
@@ -134,7 +143,9 @@ export const COMMANDS: Record<string, Command> = {
       const page = all ? lines.length : Math.max(10, (core.opts.rows ?? 40) - 4);
       core.out.write(lines.slice(0, page).join('\n') + '\n');
       const more = lines.length - page;
-      core.out.write(`${lines.length} function${lines.length === 1 ? '' : 's'} match ${pattern}${more > 0 ? `; ${more} more not shown: narrow the pattern, or .funcs ${rest.trim()} all` : ''}\n`);
+      core.out.write(
+        `${lines.length} function${lines.length === 1 ? '' : 's'} match ${pattern}${more > 0 ? `; ${more} more not shown: narrow the pattern, or .funcs ${rest.trim()} all` : ''}\n`,
+      );
     },
   },
   args: {
@@ -157,7 +168,7 @@ export const COMMANDS: Record<string, Command> = {
   },
   types: {
     usage: 'NAME',
-    help: "Show a Go type of the target (from its DWARF): fields, offsets, types",
+    help: 'Show a Go type of the target (from its DWARF): fields, offsets, types',
     run(core, rest) {
       const name = rest.trim();
       if (!name) return plainError(core, 'GT5633');
@@ -195,7 +206,8 @@ export const COMMANDS: Record<string, Command> = {
     help: 'Let a -c command run without waiting for a probe',
     run(core) {
       if (core.target.release()) core.out.write(`released ${core.target.describe}\n`);
-      else if (core.targetEnded !== undefined) core.out.write(`${core.target.describe} ${core.targetEnded}: .target PID|PATH to trace another\n`);
+      else if (core.targetEnded !== undefined)
+        core.out.write(`${core.target.describe} ${core.targetEnded}: .target PID|PATH to trace another\n`);
       else core.out.write(core.target.child ? 'the command is already running\n' : 'no held command (.run is for -c)\n');
     },
   },
@@ -209,11 +221,16 @@ export const COMMANDS: Record<string, Command> = {
       try {
         text = readRegularText(file);
       } catch (e) {
-        const reason = e instanceof NotRegularFileError ? `it is ${e.kind}, not a regular file` : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+        const reason =
+          e instanceof NotRegularFileError
+            ? `it is ${e.kind}, not a regular file`
+            : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
         return plainError(core, 'GT5001', { file, reason });
       }
       // Loading a file twice would attach every probe twice and count every event twice.
-      const again = [...core.probes.values()].filter((p) => p.source !== 'stdin' && path.resolve(p.source) === path.resolve(file)).map((p) => p.id);
+      const again = [...core.probes.values()]
+        .filter((p) => p.source !== 'stdin' && path.resolve(p.source) === path.resolve(file))
+        .map((p) => p.id);
       if (again.length) return plainError(core, 'GT5631', { file, ids: again.join(', ') });
       await core.addProbes(new SourceFile(file, text));
     },
@@ -241,4 +258,3 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
 };
-

@@ -55,7 +55,8 @@ export function functionCandidates(all: readonly string[], prefix: string): stri
 function fileCandidates(prefix: string): string[] {
   const dir = prefix.endsWith('/') ? prefix : path.dirname(prefix);
   const base = prefix.endsWith('/') ? '' : path.basename(prefix);
-  const shown = prefix.endsWith('/') || prefix.includes('/') ? (dir === '.' && !prefix.startsWith('./') ? '' : dir.replace(/\/?$/, '/')) : '';
+  const shown =
+    prefix.endsWith('/') || prefix.includes('/') ? (dir === '.' && !prefix.startsWith('./') ? '' : dir.replace(/\/?$/, '/')) : '';
   try {
     return fs
       .readdirSync(dir || '.', { withFileTypes: true })
@@ -92,7 +93,13 @@ export function complete(line: string, src: CompletionSource): [string[], string
   let m = /^\s*(\.\w*)$/.exec(line);
   if (m) {
     const typed = m[1];
-    return [src.commands().map((c) => '.' + c).filter((c) => c.startsWith(typed)), typed];
+    return [
+      src
+        .commands()
+        .map((c) => '.' + c)
+        .filter((c) => c.startsWith(typed)),
+      typed,
+    ];
   }
   m = /^\s*\.(\w+)\s+(.*)$/.exec(line);
   if (m) {

@@ -46,7 +46,6 @@ export { describeSpec } from './checks.js';
 export type { CoreOptions, InputKind, LiveProbe, ReplOutput, SharedMap } from './types.js';
 import type { CoreOptions, InputKind, LiveProbe, ReplOutput, SharedMap } from './types.js';
 
-
 export class ReplCore {
   target: Target;
   readonly backend: Backend;
@@ -166,8 +165,14 @@ export class ReplCore {
     const sem = analyze({ ...program, probes: [...live, ...program.probes] }, { knownMaps: this.keptMapInfos(program) });
     // Only its errors: warnings come once, from the compile of each block below.
     const ds = [...parsed.diagnostics, ...sem.diagnostics.filter((d) => d.severity === 'error' && (!d.span || d.span.file === file))];
-    ds.push(...reservedNames(program), ...specialBlocks(program, [...this.probes.values()].map((p) => p.ast)));
-    if (hasErrors(ds)) return this.report(ds), [];
+    ds.push(
+      ...reservedNames(program),
+      ...specialBlocks(
+        program,
+        [...this.probes.values()].map((p) => p.ast),
+      ),
+    );
+    if (hasErrors(ds)) return (this.report(ds), []);
     if (!program.probes.length) {
       this.report([...ds, diag('GT5611', undefined)]);
       return [];
@@ -193,19 +198,31 @@ export class ReplCore {
   /** One block on its own, compiled from its AST with the hit counter added as its first
    *  statement (a node spanning nothing at the start of the body, so no diagnostic points
    *  at it); diagnostics stay on the text as typed. */
-  private async compileBlock(file: SourceFile, probe: ast.Probe, maps: ReadonlyMap<string, MapInfo>): Promise<{ probe: ast.Probe; result: CompileResult; diagnostics: Diagnostic[] }> {
+  private async compileBlock(
+    file: SourceFile,
+    probe: ast.Probe,
+    maps: ReadonlyMap<string, MapInfo>,
+  ): Promise<{ probe: ast.Probe; result: CompileResult; diagnostics: Diagnostic[] }> {
     const at = probe.body.length ? probe.body[0].span.start : probe.span.end - 1;
     const hits = hitCounter(HITS_MAP, span(file, at, at));
     const program: ast.Program = { kind: 'Program', span: probe.span, probes: [{ ...probe, body: [hits, ...probe.body] }] };
     // Each object numbers its probes from its own base (past every id used before), so
     // func/probe values in shared maps name the right function whichever object wrote them.
-    const result = await this.backend.compile(file, {
-      binary: this.target.binary,
-      noCache: this.opts.noCache,
-      probeIdBase: this.idBase,
-      // Maps it reads but another block writes (a live probe, or one of the same input).
-      knownMaps: new Map(mapRefs(probe).filter((r) => maps.has(r.name)).map((r) => [r.name, maps.get(r.name)!])),
-    }, program);
+    const result = await this.backend.compile(
+      file,
+      {
+        binary: this.target.binary,
+        noCache: this.opts.noCache,
+        probeIdBase: this.idBase,
+        // Maps it reads but another block writes (a live probe, or one of the same input).
+        knownMaps: new Map(
+          mapRefs(probe)
+            .filter((r) => maps.has(r.name))
+            .map((r) => [r.name, maps.get(r.name)!]),
+        ),
+      },
+      program,
+    );
     return { probe, result, diagnostics: result.diagnostics };
   }
 
@@ -219,7 +236,13 @@ export class ReplCore {
     return out;
   }
 
-  private attachBlock(file: SourceFile, probe: ast.Probe, c: CompileResult, t0: number, infos: ReadonlyMap<string, MapInfo>): number | undefined {
+  private attachBlock(
+    file: SourceFile,
+    probe: ast.Probe,
+    c: CompileResult,
+    t0: number,
+    infos: ReadonlyMap<string, MapInfo>,
+  ): number | undefined {
     const m = c.manifest!;
     const own = !c.binary || c.binary.path === this.target.binary;
     const reuseMaps = new Map<string, number>();
@@ -296,7 +319,8 @@ export class ReplCore {
         if (this.probes.has(id)) this.pendingDetach.add(id);
         return;
       case 'print_map':
-        if (this.maps.has(e.spec.map!)) this.events.map(this.maps.get(e.spec.map!)!.spec, topEntries(this.readMap(e.spec.map!), e.spec.top, e.spec.div));
+        if (this.maps.has(e.spec.map!))
+          this.events.map(this.maps.get(e.spec.map!)!.spec, topEntries(this.readMap(e.spec.map!), e.spec.top, e.spec.div));
         return;
       case 'clear':
         if (this.maps.has(e.spec.map!)) this.backend.maps.clear(this.maps.get(e.spec.map!)!.fd, this.maps.get(e.spec.map!)!.spec);

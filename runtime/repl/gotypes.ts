@@ -27,6 +27,7 @@ export function typeLines(name: string, t: GoType): string[] {
   if (!s) return [head];
   const lines = [s === t ? head : `${head} (${typeString(s)})`];
   const width = Math.max(4, ...s.members.map((m) => m.name.length));
-  for (const m of s.members) lines.push(`    +${String(m.offset).padEnd(5)} ${m.name.padEnd(width)}  ${typeString(m.type)}${m.embedded ? ' (embedded)' : ''}`);
+  for (const m of s.members)
+    lines.push(`    +${String(m.offset).padEnd(5)} ${m.name.padEnd(width)}  ${typeString(m.type)}${m.embedded ? ' (embedded)' : ''}`);
   return lines;
 }

@@ -26,7 +26,12 @@ export const BUILTIN_HELP: Record<string, HelpEntry> = {
   ustack: V("the goroutine's user stack", 'uprobe:main.handle { @s[ustack] = count(); }'),
   args: V('a parameter by its Go name (.args FUNC lists them), fields with .', 'uprobe:main.handle { @n[args.req.Method] = count(); }'),
   rets: V('a result by name or number (at return)', 'uprobe:main.handle { @errs[rets.1 != 0] = count(); }'),
-  ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, V(`the ${i + 1}th integer argument word (Go's register ABI order)`, `uprobe:main.handle { @a = hist(arg${i}); }`)])),
+  ...Object.fromEntries(
+    Array.from({ length: 9 }, (_, i) => [
+      `arg${i}`,
+      V(`the ${i + 1}th integer argument word (Go's register ABI order)`, `uprobe:main.handle { @a = hist(arg${i}); }`),
+    ]),
+  ),
 };
 
 /** Functions: aggregations, actions, value functions. */
@@ -105,5 +110,10 @@ export function helpFor(name: string, commands: Record<string, { help: string; u
 
 /** Every name .help knows, for "did you mean". */
 export function helpNames(commands: Record<string, unknown>): string[] {
-  return [...Object.keys(BUILTIN_HELP), ...Object.keys(FUNCTION_HELP), ...Object.keys(PROBE_HELP), ...Object.keys(commands).map((c) => '.' + c)];
+  return [
+    ...Object.keys(BUILTIN_HELP),
+    ...Object.keys(FUNCTION_HELP),
+    ...Object.keys(PROBE_HELP),
+    ...Object.keys(commands).map((c) => '.' + c),
+  ];
 }

@@ -71,7 +71,9 @@ export function startRepl(opts: ReplOptions): ReplSession {
   installCommands(s, core, queue);
   if (opts.historyFile && terminal) history = keepHistory(s, opts.historyFile, output);
   const ready = Promise.resolve();
-  const done = new Promise<number>((resolve) => s.on('exit', () => shutdownWhenIdle(core, queue, (status) => resolve(status || (opts.pipe && core.failures ? 1 : 0)))));
+  const done = new Promise<number>((resolve) =>
+    s.on('exit', () => shutdownWhenIdle(core, queue, (status) => resolve(status || (opts.pipe && core.failures ? 1 : 0)))),
+  );
   preloadBinary(core);
   return { core, server: s, done, ready };
 }
@@ -140,7 +142,13 @@ function replOutput(output: NodeJS.WritableStream, terminal: boolean, queue: Inp
 }
 
 /** `read` sees every input read to its end (the history folds a multi-line block). */
-function startServer(opts: ReplOptions, terminal: boolean, core: ReplCore, queue: InputQueue, read: (input: string) => void): repl.REPLServer {
+function startServer(
+  opts: ReplOptions,
+  terminal: boolean,
+  core: ReplCore,
+  queue: InputQueue,
+  read: (input: string) => void,
+): repl.REPLServer {
   const pending = { text: '' };
   const s = repl.start({
     prompt: opts.pipe ? '' : PROMPT,

@@ -83,7 +83,8 @@ class StatementRun {
 
   statement(s: ast.Stmt): void {
     if (s.kind === 'ExprStmt' && s.expr.kind === 'MapRef') return this.printRef(s.expr);
-    if (s.kind === 'ExprStmt' && s.expr.kind === 'Call' && (s.expr.name === 'print' || Object.hasOwn(MAP_ACTIONS, s.expr.name))) return this.call(s.expr);
+    if (s.kind === 'ExprStmt' && s.expr.kind === 'Call' && (s.expr.name === 'print' || Object.hasOwn(MAP_ACTIONS, s.expr.name)))
+      return this.call(s.expr);
     this.ds.push(diag('GT5604', this.back(s.span)));
   }
 
@@ -104,7 +105,11 @@ class StatementRun {
     if (spec) return spec;
     const known = this.maps.names();
     const near = suggest(ref.name, known);
-    const hint = near ? `did you mean ${near}?` : known.length ? `maps so far: ${known.join(', ')}` : 'no map exists yet: attach a probe that writes one';
+    const hint = near
+      ? `did you mean ${near}?`
+      : known.length
+        ? `maps so far: ${known.join(', ')}`
+        : 'no map exists yet: attach a probe that writes one';
     this.ds.push(diag('GT5601', this.back(ref.span), { name: ref.name }, [hint]));
     return undefined;
   }
@@ -146,11 +151,19 @@ class StatementRun {
     const keys = this.keysOf(ref, spec);
     if (!keys) return;
     if (keys.some((k, i) => (k.type === 'str') !== (spec.keys[i].type === 'str'))) {
-      const kinds = spec.keys.slice(0, spec.keyCount).map((f) => (f.type === 'str' ? 'a string' : 'an integer')).join(', ');
+      const kinds = spec.keys
+        .slice(0, spec.keyCount)
+        .map((f) => (f.type === 'str' ? 'a string' : 'an integer'))
+        .join(', ');
       this.ds.push(diag('GT5615', this.back(ref.span), { name: ref.name, kinds }));
       return;
     }
-    if (!this.maps.delete(ref.name, keys.map((k) => k.value as bigint | string)))
+    if (
+      !this.maps.delete(
+        ref.name,
+        keys.map((k) => k.value as bigint | string),
+      )
+    )
       this.ds.push(diag('GT5607', this.back(ref.span), { name: ref.name, key: keyText(keys) }));
   }
 

@@ -80,8 +80,9 @@ async function assertNotPlanted(t: Test, what: string, c: string, planted: Uint8
     t.equal(r.cached, false, `${what}: not a cache hit`);
     t.ok(r.object && !Buffer.from(r.object).equals(Buffer.from(planted)), `${what}: not the planted object`);
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -183,8 +184,9 @@ t.test('end to end: a planted object that would change the counts is not loaded'
   const base = trustedTempDir('gotrace-attack-e2e-');
   const saved = { HOME: process.env.HOME, GOTRACE_CACHE: process.env.GOTRACE_CACHE, XDG_CACHE_HOME: process.env.XDG_CACHE_HOME };
   t.teardown(() => {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     fs.rmSync(base, { recursive: true, force: true });
   });
   const bin = buildGo('latency');

@@ -28,7 +28,13 @@ for (const [expr, c] of cases) {
   t.test(expr, async (t) => {
     const out = cOf(`BEGIN { $a = 0 - 7; $b = 2; @x = ${expr}; }`);
     t.match(out, `__s64 gt_v`, 'an integer map value');
-    t.ok(out.includes(`= ${c};`), `${expr} → ${c}\n${out.split('\n').filter((l) => l.includes('gt_v')).join('\n')}`);
+    t.ok(
+      out.includes(`= ${c};`),
+      `${expr} → ${c}\n${out
+        .split('\n')
+        .filter((l) => l.includes('gt_v'))
+        .join('\n')}`,
+    );
     t.notMatch(out, /\(__u64\)\(v_a\) [/%]/, 'no unsigned division');
   });
 }

@@ -26,7 +26,10 @@ t.test('Go values are typed once: each diagnostic of Go typing appears once', as
   const bin = buildGo('values');
   const src = 'uprobe:main.greet { printf("%s %d\\n", args.nme, args.times); @x = args.name + 1; }';
   t.same(await codes(src, bin), ['GT2105', 'GT2060'], 'one unknown parameter, one bad operand, each once');
-  const ok = await compile(new SourceFile('stdin', 'uprobe:main.greet { printf("%s %d\\n", args.name, args.times); }'), { binary: bin, skipBuild: true });
+  const ok = await compile(new SourceFile('stdin', 'uprobe:main.greet { printf("%s %d\\n", args.name, args.times); }'), {
+    binary: bin,
+    skipBuild: true,
+  });
   t.same(ok.diagnostics, [], 'a correct script has no diagnostic');
   t.ok(ok.manifest?.events[0].args.length === 2, 'typed against the binary');
 });
@@ -45,10 +48,17 @@ t.test('the pipeline takes an AST: nodes added to it are compiled', async (t) =>
   const withNode: ast.Program = { ...program, probes: [{ ...program.probes[0], body: [added, ...program.probes[0].body] }] };
   const r = await compile(file, { skipBuild: true }, withNode);
   t.same(r.diagnostics, []);
-  t.same(r.manifest?.maps.map((m) => [m.name, m.kind]), [['@added', 'count'], ['@a', 'int']], 'the added node made its map');
+  t.same(
+    r.manifest?.maps.map((m) => [m.name, m.kind]),
+    [
+      ['@added', 'count'],
+      ['@a', 'int'],
+    ],
+    'the added node made its map',
+  );
 });
 
-t.test("a goroutine layout guessed for a newer Go is a warning, and the compile goes on", async (t) => {
+t.test('a goroutine layout guessed for a newer Go is a warning, and the compile goes on', async (t) => {
   const bin = buildGo('values');
   const b = openCached(bin);
   const real = b.gLayout.bind(b);

@@ -38,7 +38,11 @@ t.test("each kind's example parses, checks and lowers to a program of its kind",
     const src = `${r.example} { @n = count(); }`;
     const c = await compile(new SourceFile('stdin', src), { skipBuild: true });
     t.same(c.diagnostics, [], `${r.kind}: no diagnostics`);
-    t.same(c.manifest?.attach.map((a) => [a.kind, a.spec]), [[r.kind, r.example]], `${r.kind}: one attach entry of its kind`);
+    t.same(
+      c.manifest?.attach.map((a) => [a.kind, a.spec]),
+      [[r.kind, r.example]],
+      `${r.kind}: one attach entry of its kind`,
+    );
     const prog = c.manifest!.attach[0].program;
     t.match(c.cSource, new RegExp(`int ${prog}\\(struct gt_regs \\*ctx\\)`), `${r.kind}: its program is in the C`);
   }

@@ -15,7 +15,10 @@ function check(src: string): string | undefined {
   const file = new SourceFile('fuzz', src);
   try {
     // No binary here: Go values (args.x) get the answer a stripped binary gives.
-    const r = checkSource(file, { positional: ['1', 'two'], goInfo: () => ({ error: diag('GT2128', undefined, { path: 'fuzz', func: 'main.f' }) }) });
+    const r = checkSource(file, {
+      positional: ['1', 'two'],
+      goInfo: () => ({ error: diag('GT2128', undefined, { path: 'fuzz', func: 'main.f' }) }),
+    });
     renderDiagnostics(r.diagnostics);
     for (const d of r.diagnostics) {
       if (!/^GT[12]\d{3}$/.test(d.code)) return `bad code ${d.code}`;

@@ -74,7 +74,12 @@ t.test('a program without scratch has no guard slot', async (t) => {
 });
 
 t.test('skipped events are reported', async (t) => {
-  const ds = collectDrops([{ kind: 'map_full', map: '@' }, { kind: 'scratch_busy' }], [0n, 3n], { started: 0n, returned: 0n, left: 0n }, { mapKeys: 1, callsInFlight: 1 });
+  const ds = collectDrops(
+    [{ kind: 'map_full', map: '@' }, { kind: 'scratch_busy' }],
+    [0n, 3n],
+    { started: 0n, returned: 0n, left: 0n },
+    { mapKeys: 1, callsInFlight: 1 },
+  );
   t.same(ds, [{ kind: 'scratch_busy', count: 3n }]);
   t.equal(dropText(ds[0]), '3 events skipped: scratch space busy (preempted program on the same CPU)');
 });

@@ -31,7 +31,10 @@ const onPairing = (compile: string): Case => ({ compile, binary: () => buildGo('
 
 /** A thread of this test's own process that is not its main thread (Node runs several). */
 function threadOfThisProcess(): number {
-  const tid = fs.readdirSync(`/proc/${process.pid}/task`).map(Number).find((t) => t !== process.pid);
+  const tid = fs
+    .readdirSync(`/proc/${process.pid}/task`)
+    .map(Number)
+    .find((t) => t !== process.pid);
   if (tid === undefined) throw new Error('this process has one thread');
   return tid;
 }

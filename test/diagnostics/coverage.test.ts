@@ -27,7 +27,11 @@ t.teardown(() => fs.rmSync(tmp, { recursive: true, force: true }));
 fs.writeFileSync(path.join(tmp, 'empty.gt'), '// no probe here\n');
 fs.mkdirSync(path.join(tmp, 'empty-bin'));
 const fakeClang = path.join(tmp, 'fake-clang');
-fs.writeFileSync(fakeClang, '#!/bin/sh\n[ "$1" = --version ] && { echo "clang version 0.0 (gotrace test)"; exit 0; }\necho "fake-clang: error: refusing to compile" >&2\nexit 1\n', { mode: 0o755 });
+fs.writeFileSync(
+  fakeClang,
+  '#!/bin/sh\n[ "$1" = --version ] && { echo "clang version 0.0 (gotrace test)"; exit 0; }\necho "fake-clang: error: refusing to compile" >&2\nexit 1\n',
+  { mode: 0o755 },
+);
 
 type Run = (c: Case) => Promise<Diagnostic['code'][]>;
 
@@ -44,7 +48,10 @@ async function cliCodes(c: Extract<Case, { cli: unknown }>): Promise<string[]> {
   const stderr = await new Promise<string>((resolve) =>
     execFile(cmd[0], cmd.slice(1), { env, timeout: 120_000 }, (_e, _out, err) => resolve(String(err))),
   );
-  return stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as Diagnostic).code);
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => (JSON.parse(l) as Diagnostic).code);
 }
 
 /** A running ticker, to be killed once the REPL traces it (deadTarget). */
@@ -92,7 +99,8 @@ function crashCodes(): string[] {
 }
 
 const run: Run = async (c) => {
-  if ('check' in c) return checkSource(new SourceFile('stdin', c.check), { positional: c.positional, unsafe: c.unsafe }).diagnostics.map((d) => d.code);
+  if ('check' in c)
+    return checkSource(new SourceFile('stdin', c.check), { positional: c.positional, unsafe: c.unsafe }).diagnostics.map((d) => d.code);
   if ('compile' in c) {
     const src = typeof c.compile === 'string' ? c.compile : c.compile();
     const r = await compile(new SourceFile('stdin', src), { binary: c.binary?.(), strlen: c.strlen, skipBuild: !c.build });

@@ -42,9 +42,22 @@ const goMod = (a: bigint, b: bigint) => (b === 0n ? a : a % b);
 
 t.test('division, remainder and >> of negative numbers are signed, as in Go', async (t) => {
   if (!requireBpf(t)) return;
-  const pairs: [bigint, bigint][] = [[-10n, 2n], [-7n, 2n], [7n, -2n], [-7n, -2n], [7n, -3n], [-7n, -3n], [5n, 0n], [-5n, 0n], [-9223372036854775807n - 1n, -1n]];
+  const pairs: [bigint, bigint][] = [
+    [-10n, 2n],
+    [-7n, 2n],
+    [7n, -2n],
+    [-7n, -2n],
+    [7n, -3n],
+    [-7n, -3n],
+    [5n, 0n],
+    [-5n, 0n],
+    [-9223372036854775807n - 1n, -1n],
+  ];
   // Operands through variables so that nothing is folded at compile time.
-  const stmts = pairs.map(([a, b], i) => `$a${i} = ${a < 0n ? `0 - ${-a}` : a}; $b${i} = ${b < 0n ? `0 - ${-b}` : b}; @d[${i}] = $a${i} / $b${i}; @m[${i}] = $a${i} % $b${i};`);
+  const stmts = pairs.map(
+    ([a, b], i) =>
+      `$a${i} = ${a < 0n ? `0 - ${-a}` : a}; $b${i} = ${b < 0n ? `0 - ${-b}` : b}; @d[${i}] = $a${i} / $b${i}; @m[${i}] = $a${i} % $b${i};`,
+  );
   const shifts = `$s = 0 - 16; @r[0] = $s >> 2; @r[1] = (0 - 1) >> 63; @r[2] = $s >> 66; @r[3] = $s << 1;`;
   const r = await runGotrace(['-e', `BEGIN { ${stmts.join(' ')} ${shifts} exit(); }`]);
   t.equal(r.code, 0, r.stderr);
@@ -55,7 +68,11 @@ t.test('division, remainder and >> of negative numbers are signed, as in Go', as
     t.equal(m.get(String(i)), goMod(a, b), `${a} % ${b}`);
   });
   const sh = parseMapLines(r.stdout, '@r');
-  t.same([0, 1, 2, 3].map((i) => sh.get(String(i))), [-4n, -1n, -4n, -32n], 'arithmetic >>, shift counts mod 64');
+  t.same(
+    [0, 1, 2, 3].map((i) => sh.get(String(i))),
+    [-4n, -1n, -4n, -32n],
+    'arithmetic >>, shift counts mod 64',
+  );
 });
 
 t.test('lhist() bounds refused in bpftrace words, at the same place', async (t) => {
@@ -65,7 +82,11 @@ t.test('lhist() bounds refused in bpftrace words, at the same place', async (t) 
     const r = await runGotrace(['-e', script]);
     t.equal(r.code, 1, `${args}: refused`);
     const b = bpftrace(script);
-    const theirs = b.stderr.split('\n').filter((l) => !/RLIMIT_MEMLOCK/.test(l)).slice(0, 3).join('\n');
+    const theirs = b.stderr
+      .split('\n')
+      .filter((l) => !/RLIMIT_MEMLOCK/.test(l))
+      .slice(0, 3)
+      .join('\n');
     t.equal(r.stderr.split('\n').slice(0, 3).join('\n').replace(/^\S+:/, 'x:'), theirs.replace(/^\S+:/, 'x:'), `${args}: same error`);
   }
   const ok = await runGotrace(['-e', 'BEGIN { @l = lhist(5, 0, 10, 10); @k = lhist(5, 0, 2001, 2); exit(); }']);
@@ -74,11 +95,22 @@ t.test('lhist() bounds refused in bpftrace words, at the same place', async (t) 
 
 t.test('a while loop cut off at 1024 iterations is counted and reported where it is', async (t) => {
   if (!requireBpf(t)) return;
-  const cut = await runGotrace(['-f', 'json', '-e', 'BEGIN { $i = 0; while ($i < 2000) { $i++; } @i = $i; $j = 0; while ($j < 1024) { $j++; } @j = $j; exit(); }']);
+  const cut = await runGotrace([
+    '-f',
+    'json',
+    '-e',
+    'BEGIN { $i = 0; while ($i < 2000) { $i++; } @i = $i; $j = 0; while ($j < 1024) { $j++; } @j = $j; exit(); }',
+  ]);
   t.equal(cut.code, 0, cut.stderr);
   t.match(cut.stderr, /^1 while loops cut off at 1024 iterations \(stdin:1:17\)$/m);
   t.notMatch(cut.stderr, /stdin:1:62/, 'a loop that ends at its 1024th iteration is not cut');
-  const lines = cut.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const lines = cut.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   t.same(lines.find((l) => l.type === 'dropped')?.data, [{ kind: 'loop_cut', at: 'stdin:1:17', count: 1, limit: 1024 }]);
-  t.same(lines.filter((l) => l.type === 'map').map((l) => l.data), [{ '@i': 1024 }, { '@j': 1024 }]);
+  t.same(
+    lines.filter((l) => l.type === 'map').map((l) => l.data),
+    [{ '@i': 1024 }, { '@j': 1024 }],
+  );
 });

@@ -24,8 +24,16 @@ interface Case {
 // 1500 digits for 8.
 const cases: Case[] = [
   { name: '130-term sum', args: ['-e', `uprobe:main.show /args.i == 1/ { @x = ${rep('1', 130, ' + ')}; }`], out: /^@x: 130$/m },
-  { name: '300-term sum of arguments', args: ['-e', `uprobe:main.show /args.i == 3/ { @x = ${rep('args.i', 300, '+')}; }`], out: /^@x: 900$/m },
-  { name: 'expression nested 100 deep', args: ['-e', `uprobe:main.show /args.i == 3/ { @x = ${rep('1 + (', 100, '')}1${')'.repeat(100)}; }`], out: /^@x: 101$/m },
+  {
+    name: '300-term sum of arguments',
+    args: ['-e', `uprobe:main.show /args.i == 3/ { @x = ${rep('args.i', 300, '+')}; }`],
+    out: /^@x: 900$/m,
+  },
+  {
+    name: 'expression nested 100 deep',
+    args: ['-e', `uprobe:main.show /args.i == 3/ { @x = ${rep('1 + (', 100, '')}1${')'.repeat(100)}; }`],
+    out: /^@x: 101$/m,
+  },
   {
     name: '8 string map keys at --strlen 1024',
     args: ['--strlen', '1024', '-e', `uprobe:main.show /args.i == 0/ { @[${rep('args.s', 8, ', ')}] = count(); }`],
@@ -43,18 +51,44 @@ const cases: Case[] = [
   },
   {
     name: '20 string variables and a comparison at --strlen 1024',
-    args: ['--strlen', '1024', '-e', `uprobe:main.show /args.i == 0/ { ${rep('$v# = args.s;', 20, ' ')} printf("%s %d %d\\n", $v19, args.s == "plain text", args.s == "plain"); }`],
+    args: [
+      '--strlen',
+      '1024',
+      '-e',
+      `uprobe:main.show /args.i == 0/ { ${rep('$v# = args.s;', 20, ' ')} printf("%s %d %d\\n", $v19, args.s == "plain text", args.s == "plain"); }`,
+    ],
     out: /^plain text 1 0$/m,
   },
   {
     name: '20 string comparisons at --strlen 1024',
-    args: ['--strlen', '1024', '-e', `uprobe:main.show /args.i == 0/ { @c = ${rep('(args.s == "plain text#")', 20, ' + ')} + (args.s == "plain text"); }`],
+    args: [
+      '--strlen',
+      '1024',
+      '-e',
+      `uprobe:main.show /args.i == 0/ { @c = ${rep('(args.s == "plain text#")', 20, ' + ')} + (args.s == "plain text"); }`,
+    ],
     out: /^@c: 1$/m,
   },
-  { name: 'string map values at --strlen 1024', args: ['--strlen', '1024', '-e', 'uprobe:main.show { @v[args.i] = args.s; }'], out: /^@v\[8\]: (0123456789){102}012$/m },
-  { name: '1000-byte string literal', args: ['--strlen', '1024', '-e', `uprobe:main.show /args.i == 0/ { printf("%s\\n", "${LONG}"); @l["${LONG}"] = 1; }`], out: new RegExp(`^${LONG}\\n[^]*^@l\\[${LONG}\\]: 1$`, 'm') },
-  { name: 'huge string $1 is cut to --strlen - 1', args: ['-e', 'uprobe:main.show /args.i == 0/ { printf("%s|\\n", $1); }', '--', 'z'.repeat(5000)], out: new RegExp(`^${'z'.repeat(63)}\\|$`, 'm') },
-  { name: 'largest 64-bit $1', args: ['-e', 'uprobe:main.show /args.i == 0/ { printf("%d %u\\n", $1, $2); }', '--', '-9223372036854775808', '18446744073709551615'], out: /^-9223372036854775808 18446744073709551615$/m },
+  {
+    name: 'string map values at --strlen 1024',
+    args: ['--strlen', '1024', '-e', 'uprobe:main.show { @v[args.i] = args.s; }'],
+    out: /^@v\[8\]: (0123456789){102}012$/m,
+  },
+  {
+    name: '1000-byte string literal',
+    args: ['--strlen', '1024', '-e', `uprobe:main.show /args.i == 0/ { printf("%s\\n", "${LONG}"); @l["${LONG}"] = 1; }`],
+    out: new RegExp(`^${LONG}\\n[^]*^@l\\[${LONG}\\]: 1$`, 'm'),
+  },
+  {
+    name: 'huge string $1 is cut to --strlen - 1',
+    args: ['-e', 'uprobe:main.show /args.i == 0/ { printf("%s|\\n", $1); }', '--', 'z'.repeat(5000)],
+    out: new RegExp(`^${'z'.repeat(63)}\\|$`, 'm'),
+  },
+  {
+    name: 'largest 64-bit $1',
+    args: ['-e', 'uprobe:main.show /args.i == 0/ { printf("%d %u\\n", $1, $2); }', '--', '-9223372036854775808', '18446744073709551615'],
+    out: /^-9223372036854775808 18446744073709551615$/m,
+  },
   {
     name: 'unroll(10) of 8 string keys at --strlen 1024',
     args: ['--strlen', '1024', '-e', `uprobe:main.show /args.i == 0/ { unroll(10) { @[${rep('args.s', 8, ', ')}] = count(); } }`],
@@ -65,15 +99,29 @@ const cases: Case[] = [
     args: ['--strlen', '1024', '-e', `uprobe:main.show { unroll(100) { @[${rep('args.s', 8, ', ')}] = count(); } }`],
     error: { code: 'GT2151', at: '1:1' },
   },
-  { name: 'huge integer $1', args: ['-e', 'uprobe:main.show { @x = $1; }', '--', '99999999999999999999999999'], error: { code: 'GT2091', at: '1:25' } },
-  { name: 'keys beyond the scratch space', args: ['--strlen', '1024', '-e', `uprobe:main.show { @[${rep('args.s', 40, ', ')}] = count(); }`], error: { code: 'GT2150', at: '1:20' } },
+  {
+    name: 'huge integer $1',
+    args: ['-e', 'uprobe:main.show { @x = $1; }', '--', '99999999999999999999999999'],
+    error: { code: 'GT2091', at: '1:25' },
+  },
+  {
+    name: 'keys beyond the scratch space',
+    args: ['--strlen', '1024', '-e', `uprobe:main.show { @[${rep('args.s', 40, ', ')}] = count(); }`],
+    error: { code: 'GT2150', at: '1:20' },
+  },
 ];
 
 for (const c of cases) {
   t.test(c.name, async (t) => {
     if (!requireBpf(t)) return;
     const bin = buildGo('strings');
-    const r = await runGotrace(['--json-diagnostics', ...c.args.slice(0, c.args.indexOf('--') < 0 ? undefined : c.args.indexOf('--')), '-c', `${bin} 63`, ...(c.args.includes('--') ? c.args.slice(c.args.indexOf('--')) : [])]);
+    const r = await runGotrace([
+      '--json-diagnostics',
+      ...c.args.slice(0, c.args.indexOf('--') < 0 ? undefined : c.args.indexOf('--')),
+      '-c',
+      `${bin} 63`,
+      ...(c.args.includes('--') ? c.args.slice(c.args.indexOf('--')) : []),
+    ]);
     t.notMatch(r.stdout + r.stderr, /GT4002|GT5100|a gotrace bug/, 'never a clang or verifier failure');
     if (c.out) {
       t.equal(r.code, 0, r.stderr);

@@ -56,7 +56,10 @@ t.test('-c: the binary replaced between analysis and attach is refused, the comm
   const { app, rebuilt } = workspace(t);
   const r = await withHook(replaceCommand(rebuilt, app), () => runGotrace(['-e', PROGRAM(), '-c', `${app} -g 4 -n 5`]));
   t.equal(r.code, 1, 'exit 1');
-  t.match(r.stderr, /ERROR: .*app \(Go build ID \S+, inode \d+:\d+\) is not .*app \(Go build ID \S+, inode \d+:\d+\), the binary the probes were resolved in \(replaced since\): nothing attached/);
+  t.match(
+    r.stderr,
+    /ERROR: .*app \(Go build ID \S+, inode \d+:\d+\) is not .*app \(Go build ID \S+, inode \d+:\d+\), the binary the probes were resolved in \(replaced since\): nothing attached/,
+  );
   t.notMatch(r.stderr, /Attaching/, 'nothing attached');
   t.notMatch(r.stdout, /goid=/, 'the command never ran');
 });
@@ -86,7 +89,9 @@ t.test('-p of a process whose file was replaced: a probe on the path is refused,
   t.equal(refused.code, 1, 'exit 1');
   t.match(
     refused.stderr,
-    new RegExp(`process ${target.proc.pid} runs \\S*app \\(deleted\\) \\(Go build ID \\S+, inode [\\d:]+\\), not \\S*app \\(Go build ID \\S+, inode [\\d:]+\\), the binary the probes were resolved in: nothing attached`),
+    new RegExp(
+      `process ${target.proc.pid} runs \\S*app \\(deleted\\) \\(Go build ID \\S+, inode [\\d:]+\\), not \\S*app \\(Go build ID \\S+, inode [\\d:]+\\), the binary the probes were resolved in: nothing attached`,
+    ),
   );
 
   // Without a path, the probes are resolved in /proc/PID/exe, the file the process runs.
@@ -108,7 +113,12 @@ t.test('a probe on binary A with -p of a process running B is refused, naming bo
   await waitForOutput(ticker.stdout!, /./);
   const r = await runGotrace(['-e', PROGRAM(a), '-p', String(ticker.pid)]);
   t.equal(r.code, 1, 'exit 1');
-  t.match(r.stderr, new RegExp(`process ${ticker.pid} runs \\S+/ticker-\\w+ \\(Go build ID .*\\), not ${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(Go build ID`));
+  t.match(
+    r.stderr,
+    new RegExp(
+      `process ${ticker.pid} runs \\S+/ticker-\\w+ \\(Go build ID .*\\), not ${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(Go build ID`,
+    ),
+  );
   t.notMatch(r.stderr, /Attaching/);
   t.equal(ticker.exitCode, null, 'the ticker still runs');
 });
@@ -119,7 +129,10 @@ t.test('REPL: a probe typed after the binary was replaced on disk is refused, no
   await d.waitFor(/gotrace> $/);
   t.equal(await d.type(PROGRAM()), 'probe 1 attached: uprobe:main.handle\n');
   fs.renameSync(rebuilt, app);
-  t.match(await d.type(PROGRAM()), /ERROR: .*app \(Go build ID \S+, inode [\d:]+\) is not .*app \(Go build ID \S+, inode [\d:]+\), the binary the probes were resolved in \(replaced since\): nothing attached/);
+  t.match(
+    await d.type(PROGRAM()),
+    /ERROR: .*app \(Go build ID \S+, inode [\d:]+\) is not .*app \(Go build ID \S+, inode [\d:]+\), the binary the probes were resolved in \(replaced since\): nothing attached/,
+  );
   t.equal(d.core.probes.size, 1, 'the second probe was not attached');
   await d.end();
 });

@@ -29,7 +29,10 @@ t.test('deploy/agent.gt and the DaemonSet script compile, labels included', asyn
   const k8s = configMapScript(deploy('daemonset.yaml'));
   t.ok(k8s.includes('uprobe:/host/opt/app/server:'), 'the DaemonSet reads the binary from its hostPath mount');
   t.same(probes(k8s.replaceAll('/host/opt/app/', '/opt/app/')), probes(agent), 'the same probes as deploy/agent.gt');
-  for (const [name, text, from] of [['agent.gt', agent, '/opt/app/server'], ['daemonset', k8s, '/host/opt/app/server']]) {
+  for (const [name, text, from] of [
+    ['agent.gt', agent, '/opt/app/server'],
+    ['daemonset', k8s, '/host/opt/app/server'],
+  ]) {
     const file = path.join(dir, `${name}.gt`);
     fs.writeFileSync(file, text.replaceAll(from, exe));
     const r = await runGotrace(['--dry-run', '--prometheus', '127.0.0.1:9464', file]);

@@ -32,7 +32,8 @@ interface Request {
   resourceMetrics: { resource: { attributes: KeyValue[] }; scopeMetrics: { scope: { name: string }; metrics: OtlpMetric[] }[] }[];
 }
 
-const attrs = (kvs: KeyValue[] = []) => Object.fromEntries(kvs.map((kv) => [kv.key, kv.value.stringValue ?? kv.value.intValue ?? kv.value.doubleValue]));
+const attrs = (kvs: KeyValue[] = []) =>
+  Object.fromEntries(kvs.map((kv) => [kv.key, kv.value.stringValue ?? kv.value.intValue ?? kv.value.doubleValue]));
 const num = (p: OtlpPoint) => p.asDouble ?? Number(p.asInt);
 
 /** An OTLP/HTTP metrics receiver: every request body, decoded. */
@@ -42,7 +43,8 @@ async function receiver(): Promise<{ url: string; got: Request[]; close(): Promi
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', () => {
-      if (req.url === '/v1/metrics' && req.method === 'POST' && /json/.test(req.headers['content-type'] ?? '')) got.push(JSON.parse(body) as Request);
+      if (req.url === '/v1/metrics' && req.method === 'POST' && /json/.test(req.headers['content-type'] ?? ''))
+        got.push(JSON.parse(body) as Request);
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     });
   });
@@ -98,7 +100,16 @@ t.test('pushes that fail are said on stderr and counted, never silent', async (t
   // A port that was free a moment ago: nothing listens there.
   const rx = await receiver();
   await rx.close();
-  const r = await runGotrace(['--otlp', rx.url, '--otlp-interval', '200', '-e', 'uprobe:main.tick { @c = count(); }', '-c', `${exe} -n 200 -every 2ms`]);
+  const r = await runGotrace([
+    '--otlp',
+    rx.url,
+    '--otlp-interval',
+    '200',
+    '-e',
+    'uprobe:main.tick { @c = count(); }',
+    '-c',
+    `${exe} -n 200 -every 2ms`,
+  ]);
   t.equal(r.code, 0, 'the session itself succeeds');
   t.match(r.stdout, '@c: 200', 'the maps are printed as usual');
   t.match(r.stderr, /gotrace: OTLP push failed: .*ECONNREFUSED.* \(counted; said once\)\n/, 'the first failure, once');

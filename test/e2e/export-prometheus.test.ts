@@ -69,11 +69,15 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
 
   let last = '';
   // N.B. on a loaded machine (the suite runs two files at once) scrapes may time out for a while.
-  const calls = await until(() => `Prometheus sees every call (last: ${last})`, async () => {
-    const r = await prom!.query('gotrace_calls_total');
-    last = JSON.stringify(r);
-    return r.length && Number(r[0].value[1]) === rounds ? r : undefined;
-  }, 90_000);
+  const calls = await until(
+    () => `Prometheus sees every call (last: ${last})`,
+    async () => {
+      const r = await prom!.query('gotrace_calls_total');
+      last = JSON.stringify(r);
+      return r.length && Number(r[0].value[1]) === rounds ? r : undefined;
+    },
+    90_000,
+  );
   t.equal(calls[0].metric.job, 'gotrace', 'scraped by the job');
 
   // promtool checks the exposition as served now.

@@ -65,12 +65,7 @@ t.test('one-liner, { } form, -p', async (t) => {
 t.test('a function whose stack grows is seen once per call', async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('stackgrow');
-  const r = await runGotrace([
-    '-e',
-    'uprobe:main.grow { @calls = count(); } uretprobe:main.grow { @rets = count(); }',
-    '-c',
-    bin,
-  ]);
+  const r = await runGotrace(['-e', 'uprobe:main.grow { @calls = count(); } uretprobe:main.grow { @rets = count(); }', '-c', bin]);
   t.equal(r.code, 0, `exit 0 (stderr: ${r.stderr})`);
   const own = /^calls=(\d+)$/m.exec(r.stdout);
   t.ok(own, 'the program printed its count');

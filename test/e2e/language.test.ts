@@ -44,17 +44,30 @@ t.test('JSON output parses line by line', async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('latency');
   const r = await runGotrace([
-    '-f', 'json', '-e',
+    '-f',
+    'json',
+    '-e',
     'BEGIN { printf("start %s\\n", "x"); } uretprobe:main.handle { @h = hist(elapsed); @n[comm] = count(); @s = stats(arg0); }',
-    '-c', `${bin} -g 8 -n 3`,
+    '-c',
+    `${bin} -g 8 -n 3`,
   ]);
   t.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('{'));
   const objs = lines.map((l) => JSON.parse(l));
-  t.same(objs.map((o) => o.type), ['attached_probes', 'printf', 'hist', 'map', 'map']);
+  t.same(
+    objs.map((o) => o.type),
+    ['attached_probes', 'printf', 'hist', 'map', 'map'],
+  );
   t.equal(objs[1].data, 'start x');
-  t.equal(objs[2].data['@h'].reduce((a: number, b: { count: number }) => a + b.count, 0), 24, 'hist counts every call');
-  t.ok(objs[2].data['@h'].every((b: { min: number; max: number }) => b.max === 2 * b.min - 1), 'bucket bounds like bpftrace');
+  t.equal(
+    objs[2].data['@h'].reduce((a: number, b: { count: number }) => a + b.count, 0),
+    24,
+    'hist counts every call',
+  );
+  t.ok(
+    objs[2].data['@h'].every((b: { min: number; max: number }) => b.max === 2 * b.min - 1),
+    'bucket bounds like bpftrace',
+  );
   t.same(Object.values(objs[3].data['@n']), [24]);
   t.equal(objs[4].data['@s'].count, 24);
 });
@@ -84,8 +97,7 @@ t.test('per-goroutine hist(elapsed) agrees with the program within 2% of calls',
   t.ok(line, 'a hist in the JSON output');
   const traced = new Map<string, number>();
   const data = JSON.parse(line!).data['@h'] as Record<string, { min: number; count: number }[]>;
-  for (const [goid, buckets] of Object.entries(data))
-    for (const b of buckets) traced.set(`${goid}/${Math.log2(b.min) + 2}`, b.count);
+  for (const [goid, buckets] of Object.entries(data)) for (const b of buckets) traced.set(`${goid}/${Math.log2(b.min) + 2}`, b.count);
   let total = 0;
   let diff = 0;
   for (const k of new Set([...own.keys(), ...traced.keys()])) {
@@ -102,7 +114,8 @@ t.test('printf, exit() and END', async (t) => {
   const r = await runGotrace([
     '-e',
     'uretprobe:main.handle { @n++; if (@n == 10) { printf("%-5d|%5s|%x|%s\\n", @n, "ab", 255, func); exit(); } } END { printf("end %d\\n", @n >= 10); }',
-    '-c', `${bin} -g 4 -n 20`,
+    '-c',
+    `${bin} -g 4 -n 20`,
   ]);
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /^10   \|   ab\|ff\|main\.handle\nend 1\n/m);
@@ -121,7 +134,10 @@ t.test('no BPF program or map remains after any exit path', async (t) => {
   const bin = buildGo('latency');
   const paths: { name: string; run: (prog: string) => Promise<void> }[] = [
     { name: 'target exits', run: async (p) => void (await runGotrace(['-e', p, '-c', `${bin} -g 2 -n 150`])) },
-    { name: 'exit()', run: async (p) => void (await runGotrace(['-e', p.replace('}', 'if (@n > 20) { exit(); } }'), '-c', `${bin} -g 2 -n 400`])) },
+    {
+      name: 'exit()',
+      run: async (p) => void (await runGotrace(['-e', p.replace('}', 'if (@n > 20) { exit(); } }'), '-c', `${bin} -g 2 -n 400`])),
+    },
     ...(['SIGINT', 'SIGTERM'] as const).map((sig) => ({
       name: sig,
       run: async (p: string) => {
@@ -164,6 +180,10 @@ t.test('ustack symbolized from .gopclntab, PIE binaries included', async (t) => 
     const r = await runGotrace(['-e', 'uprobe:main.handle { @s[ustack] = count(); }', '-c', `${bin} -g 2 -n 3`]);
     t.equal(r.code, 0, r.stderr);
     // bpftrace's layout: the stack as a key, one frame a line.
-    t.match(r.stdout, /^@s\[\n {8}main\.handle\+\d+\n {8}main\.main\.func1\+\d+\n(?: {8}\S+\n)*\]: 6$/m, `${opts.buildmode ?? 'exec'}: stack frames by name`);
+    t.match(
+      r.stdout,
+      /^@s\[\n {8}main\.handle\+\d+\n {8}main\.main\.func1\+\d+\n(?: {8}\S+\n)*\]: 6$/m,
+      `${opts.buildmode ?? 'exec'}: stack frames by name`,
+    );
   }
 });

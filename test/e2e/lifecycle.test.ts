@@ -72,7 +72,13 @@ t.test('-p with a thread id is refused, naming the process', async (t) => {
   t.ok(tid, 'the Go program has a second thread');
   const r = await runGotrace(['-e', 'uprobe:main.tick { @n = count(); }', '-p', tid!], 30_000);
   t.equal(r.code, 1);
-  t.match(r.stderr, new RegExp(`^ERROR: ${tid} is a thread of process ${target.pid} \\(ticker[^)]*\\), not a process\\nHINT: trace the process: -p ${target.pid}$`, 'm'));
+  t.match(
+    r.stderr,
+    new RegExp(
+      `^ERROR: ${tid} is a thread of process ${target.pid} \\(ticker[^)]*\\), not a process\\nHINT: trace the process: -p ${target.pid}$`,
+      'm',
+    ),
+  );
   t.ok(noStack(r.stderr));
 });
 
@@ -88,7 +94,11 @@ t.test('a target whose name holds ") Z " is alive', async (t) => {
     target.kill();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  t.match(fs.readFileSync(`/proc/${target.pid}/stat`, 'utf8'), /^\d+ \(\) Z x\) [RS] /, 'the stat line reads like a zombie up to the first ) (the ticker is sleeping or, on a loaded machine, running)');
+  t.match(
+    fs.readFileSync(`/proc/${target.pid}/stat`, 'utf8'),
+    /^\d+ \(\) Z x\) [RS] /,
+    'the stat line reads like a zombie up to the first ) (the ticker is sleeping or, on a loaded machine, running)',
+  );
   t.ok(processAlive(target.pid!), 'processAlive reads the state after the last )');
   // A session taken for ended at once would stop long before the interval's exit().
   const t0 = Date.now();
@@ -123,7 +133,11 @@ t.test('a full output (/dev/full) is a plain error, status 1, and stops the -c c
   if (!requireBpf(t)) return;
   const { cmd, tag } = tickerCommand();
   const full = fs.openSync('/dev/full', 'w');
-  const r = await runTo('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, gotraceBin, '-e', 'uprobe:main.tick { printf("%d\\n", nsecs); }', '-c', cmd], [full]);
+  const r = await runTo(
+    '/usr/bin/env',
+    ['-u', 'NODE_OPTIONS', process.execPath, gotraceBin, '-e', 'uprobe:main.tick { printf("%d\\n", nsecs); }', '-c', cmd],
+    [full],
+  );
   fs.closeSync(full);
   t.equal(r.code, 1);
   t.match(r.stderr, /^ERROR: cannot write stdout: ENOSPC$/m);
@@ -168,14 +182,20 @@ t.test("execv() passes a target's string as one argument, never to a shell", asy
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const bin = buildGo('inject');
   const safe = path.join(dir, 'safe');
-  const r = await runGotrace(['--unsafe', '-e', 'uprobe:main.show { execv("/bin/echo", "arg:", args.s); exit(); }', '-c', `${bin} -path ${safe}`], 30_000);
+  const r = await runGotrace(
+    ['--unsafe', '-e', 'uprobe:main.show { execv("/bin/echo", "arg:", args.s); exit(); }', '-c', `${bin} -path ${safe}`],
+    30_000,
+  );
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, new RegExp(`^arg: x; touch ${safe}$`, 'm'), 'the string arrives whole, as one argument');
   t.notOk(fs.existsSync(safe), 'nothing ran the "; touch"');
   // The same string through system(): the shell runs it. This is the danger the help warns of,
   // and the proof that this test would see an injection.
   const unsafe = path.join(dir, 'unsafe');
-  const r2 = await runGotrace(['--unsafe', '-e', 'uprobe:main.show { system("echo %s", args.s); exit(); }', '-c', `${bin} -path ${unsafe}`], 30_000);
+  const r2 = await runGotrace(
+    ['--unsafe', '-e', 'uprobe:main.show { system("echo %s", args.s); exit(); }', '-c', `${bin} -path ${unsafe}`],
+    30_000,
+  );
   t.equal(r2.code, 0, r2.stderr);
   t.ok(fs.existsSync(unsafe), 'system() ran the injected command');
 });
@@ -191,7 +211,11 @@ t.test('execv() needs --unsafe and a literal program', async (t) => {
 });
 
 /** Runs a command to its end, its stdout a pipe or the fd given. */
-function runTo(cmd: string, args: string[], stdout: [number | 'pipe'] = ['pipe']): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runTo(
+  cmd: string,
+  args: string[],
+  stdout: [number | 'pipe'] = ['pipe'],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(cmd, args, { stdio: ['ignore', stdout[0], 'pipe'], env: cleanEnv() });
     let out = '';

@@ -34,7 +34,7 @@ function checkCounts(t: Test, r: RunResult, want: number): void {
   t.notOk(parseMapLines(r.stdout, '@neg').get(''), 'no negative elapsed');
 }
 
-t.test('a wildcard over 480 functions, entries and RETs: counts equal the target\'s, two links', async (t) => {
+t.test("a wildcard over 480 functions, entries and RETs: counts equal the target's, two links", async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('many');
   const r = await runGotrace(['-v', '-e', SCRIPT, '-c', `${bin} once`]);
@@ -51,7 +51,10 @@ t.test('the per-site fallback (GOTRACE_NO_UPROBE_MULTI=1) counts the same, and s
   const r = await runGotrace(['-v', '-e', script, '-c', `${bin} once`], 300_000, { GOTRACE_NO_UPROBE_MULTI: '1' });
   t.match(r.stderr, /uprobe_multi links unavailable \(GOTRACE_NO_UPROBE_MULTI=1\): one uprobe link per site/);
   t.equal((r.stderr.match(/uprobe_multi links unavailable/g) ?? []).length, 1, 'said once');
-  r.stdout = r.stdout.split('\n').filter((l) => !/^F\d{4} /.test(l) || /^F00[12]\d /.test(l)).join('\n');
+  r.stdout = r.stdout
+    .split('\n')
+    .filter((l) => !/^F\d{4} /.test(l) || /^F00[12]\d /.test(l))
+    .join('\n');
   checkCounts(t, r, 20);
 });
 
@@ -107,7 +110,11 @@ for (const ending of ENDINGS) {
     t.equal(r.code, 0, r.stderr);
     t.equal(parseMapLines(r.stdout, '@e').size, 480, 'the maps were printed');
     const left = liveLinkIds();
-    t.same([...held.keys()].filter((id) => left.has(id)), [], 'every link gone');
+    t.same(
+      [...held.keys()].filter((id) => left.has(id)),
+      [],
+      'every link gone',
+    );
   });
 }
 

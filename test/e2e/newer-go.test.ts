@@ -11,7 +11,12 @@ for (const b of NPM_GO_BINARIES) {
   t.test(`${b.pkg}@${b.version} (${b.goVersion}): main goroutine is goid 1`, async (t) => {
     if (!requireBpf(t)) return;
     const bin = npmGoBinary(b);
-    const r = await runGotrace(['-e', 'uprobe:main.main { @g[goid] = count(); } uprobe:runtime.main { @rt[goid] = count(); }', '-c', `${bin} --version`]);
+    const r = await runGotrace([
+      '-e',
+      'uprobe:main.main { @g[goid] = count(); } uprobe:runtime.main { @rt[goid] = count(); }',
+      '-c',
+      `${bin} --version`,
+    ]);
     t.equal(r.code, 0, r.stderr);
     t.same([...parseMapLines(r.stdout, '@g')], [['1', 1n]], 'main.main ran once, on goroutine 1');
     t.same([...parseMapLines(r.stdout, '@rt')], [['1', 1n]], 'runtime.main ran once, on goroutine 1');

@@ -51,14 +51,23 @@ t.test('calls in flight beyond --calls-in-flight are counted: returns traced + d
   const small = await runGotrace(['-f', 'json', '--calls-in-flight', '1000', '-e', prog, '-c', `${bin} -mode inflight -g 3000`]);
   t.equal(small.code, 0, small.stderr);
   t.match(small.stdout, /^blocked=3000 returned=3000$/m, 'the program saw every call return');
-  const json = small.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const json = small.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
   const maps = Object.assign({}, ...json.filter((l) => l.type === 'map').map((l) => l.data));
   const dropped = json.find((l) => l.type === 'dropped')?.data ?? [];
   t.equal(maps['@in'], 3000, 'every entry seen');
   const evicted = dropped.find((d: { kind: string }) => d.kind === 'calls_evicted');
   t.ok(evicted && evicted.count >= 2000 && evicted.limit === 1000, `at least 2000 dropped (${JSON.stringify(dropped)})`);
   t.equal(maps['@rets'] + (evicted?.count ?? 0), 3000, 'returns traced + calls dropped = calls');
-  t.match(small.stderr, new RegExp(`^${evicted?.count} calls in flight dropped \\(more than --calls-in-flight 1000 at once\\): their returns were not traced$`, 'm'));
+  t.match(
+    small.stderr,
+    new RegExp(
+      `^${evicted?.count} calls in flight dropped \\(more than --calls-in-flight 1000 at once\\): their returns were not traced$`,
+      'm',
+    ),
+  );
 
   const big = await runGotrace(['-e', prog, '-c', `${bin} -mode inflight -g 3000`]);
   t.equal(big.code, 0, big.stderr);
@@ -73,7 +82,8 @@ t.test('updates beyond --map-keys are counted per map and reported', async (t) =
   const prog = 'uprobe:main.block { @c[goid] = count(); @v[goid] = 1; @a[goid] = avg(5); @h[goid] = hist(5); }';
   const r = await runGotrace(['--map-keys', '100', '-e', prog, '-c', `${bin} -mode inflight -g 300`]);
   t.equal(r.code, 0, r.stderr);
-  for (const m of ['@a', '@c', '@h', '@v']) t.match(r.stderr, new RegExp(`^200 map updates dropped \\(${m} full at 100 keys: raise --map-keys\\)$`, 'm'), m);
+  for (const m of ['@a', '@c', '@h', '@v'])
+    t.match(r.stderr, new RegExp(`^200 map updates dropped \\(${m} full at 100 keys: raise --map-keys\\)$`, 'm'), m);
   t.equal(parseMapLines(r.stdout, '@c').size, 100, '@c kept 100 keys');
   const big = await runGotrace(['--map-keys', '1000', '-e', prog, '-c', `${bin} -mode inflight -g 300`]);
   t.equal(big.code, 0, big.stderr);
@@ -86,7 +96,10 @@ t.test('updates beyond --map-keys are counted per map and reported', async (t) =
 
 t.test('calls of an inlined function are counted where it was inlined', async (t) => {
   if (!requireBpf(t)) return;
-  for (const [name, opts] of [['with symbols', {}], ['stripped', { ldflags: '-s -w' }]] as const) {
+  for (const [name, opts] of [
+    ['with symbols', {}],
+    ['stripped', { ldflags: '-s -w' }],
+  ] as const) {
     const bin = buildGo('pairing', opts);
     // 1,000 calls inlined into main.main's loop, 10 through a func value (the real body).
     const r = await runGotrace(['-e', 'uprobe:main.add { @n = count(); }', '-c', `${bin} -mode inlined -n 1000`]);
@@ -94,7 +107,10 @@ t.test('calls of an inlined function are counted where it was inlined', async (t
     const own = /^calls=(\d+)$/m.exec(r.stdout)?.[1];
     t.equal(own, '1010', `${name}: the program counted its calls`);
     t.equal(parseMapLines(r.stdout, '@n').get(''), 1010n, `${name}: every call counted`);
-    t.match(r.stderr, /WARNING: main\.add is also inlined at 1 call site \(in main\.main\): traced there as entries, where arguments, results and the duration do not exist/);
+    t.match(
+      r.stderr,
+      /WARNING: main\.add is also inlined at 1 call site \(in main\.main\): traced there as entries, where arguments, results and the duration do not exist/,
+    );
   }
   // A block that reads arguments cannot run there: the sites it misses are said, not hidden.
   const bin = buildGo('pairing');
@@ -102,5 +118,8 @@ t.test('calls of an inlined function are counted where it was inlined', async (t
   t.equal(r.code, 0, r.stderr);
   t.equal(parseMapLines(r.stdout, '@n').get(''), 10n, 'only the real calls');
   t.equal(parseMapLines(r.stdout, '@s').get(''), 45n, 'their arguments (0..9)');
-  t.match(r.stderr, /WARNING: 1 inlined call site of main\.add not traced \(in main\.main\): the block needs arguments, which an inlined call does not have/);
+  t.match(
+    r.stderr,
+    /WARNING: 1 inlined call site of main\.add not traced \(in main\.main\): the block needs arguments, which an inlined call does not have/,
+  );
 });

@@ -46,7 +46,11 @@ t.test('the terminal closes: maps to -o FILE, everything detached, exit 0, no cr
   t.same(segfaults().slice(segsBefore.length), [], 'no new segfault in the kernel log');
   const links = bpftool<{ prog_id: number }>('link', 'show').filter((l) => ids.includes(l.prog_id));
   t.same(links, [], 'bpftool: no link of its programs left');
-  t.same(bpftool<{ id: number }>('prog', 'show').filter((p) => ids.includes(p.id)), [], 'bpftool: no program left');
+  t.same(
+    bpftool<{ id: number }>('prog', 'show').filter((p) => ids.includes(p.id)),
+    [],
+    'bpftool: no program left',
+  );
   t.equal(ticker.exitCode, null, 'the traced program still runs');
 });
 
@@ -74,7 +78,11 @@ t.test('a narrow terminal: shared maps, output while a line wraps, TAB, .load tw
   const numbers = [...r.joined().matchAll(/^out-(\d+)$/gm)].map((m) => Number(m[1]));
   const last = numbers[numbers.length - 1];
   t.ok(last >= 10, `lines kept coming (${last})`);
-  t.same(numbers, Array.from({ length: last }, (_, i) => i + 1), 'every line shown, in order, none overwritten');
+  t.same(
+    numbers,
+    Array.from({ length: last }, (_, i) => i + 1),
+    'every line shown, in order, none overwritten',
+  );
   const screen = r.pane().split('\n');
   t.equal(screen.filter((l) => l.startsWith('gotrace> print(@c)')).length, 1, 'one copy of the prompt and its line');
   r.key('C-u');

@@ -103,10 +103,15 @@ t.test('gotrace -p PID in a terminal', async (t) => {
   type(' { @n = count(); }');
   key('Enter');
   await waitPane(/^probe 1 attached: uprobe:main\.tick$/m, 'the attach');
-  const gotracePid = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', fs.readFileSync(`${dir}/sh.pid`, 'utf8').trim()], { encoding: 'utf8' }).trim());
+  const gotracePid = Number(
+    execFileSync('ps', ['-o', 'pid=', '--ppid', fs.readFileSync(`${dir}/sh.pid`, 'utf8').trim()], { encoding: 'utf8' }).trim(),
+  );
   const ids = progIds(gotracePid);
   t.ok(ids.length > 0, `gotrace (pid ${gotracePid}) holds BPF programs ${ids.join(', ')}`);
-  t.ok(kernelProgs().some((p) => ids.includes(p.id) && /^b\d+_entry$/.test(p.name ?? '')), 'bpftool lists them (b0_entry)');
+  t.ok(
+    kernelProgs().some((p) => ids.includes(p.id) && /^b\d+_entry$/.test(p.name ?? '')),
+    'bpftool lists them (b0_entry)',
+  );
 
   await sleep(200);
   type('@n');

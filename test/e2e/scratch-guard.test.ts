@@ -15,7 +15,11 @@ function scratchMapOf(pid: number): { id: number; bytes_value: number } {
     const m = /^map_id:\s+(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
     if (m) ids.add(Number(m[1]));
   }
-  const maps = JSON.parse(execFileSync('bpftool', ['map', 'show', '-j'], { encoding: 'utf8' })) as { id: number; name?: string; bytes_value: number }[];
+  const maps = JSON.parse(execFileSync('bpftool', ['map', 'show', '-j'], { encoding: 'utf8' })) as {
+    id: number;
+    name?: string;
+    bytes_value: number;
+  }[];
   const m = maps.find((x) => ids.has(x.id) && x.name === 'gt_scratch');
   if (!m) throw new Error(`no gt_scratch map in process ${pid}`);
   return m;

@@ -21,11 +21,22 @@ for (const strlen of [64, 1024]) {
     t.equal(r.code, 0, r.stderr);
     const own = r.stdout.split('\n').filter((l) => /^[qs] \d+ /.test(l));
     t.equal(own.length, 22, 'the program made 22 reports');
-    const traced = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l);
+    const traced = fs
+      .readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l);
     // print(args.s) prints the quoted form alone on its line, right after the two printf lines.
     const printed = traced.filter((_, i) => i % 3 === 2);
-    t.same(traced.filter((_, i) => i % 3 !== 2), own, 'printf %v and %s, line for line');
-    t.same(printed, own.filter((l) => l.startsWith('q ')).map((l) => l.replace(/^q \d+ /, '')), 'print() as %q');
+    t.same(
+      traced.filter((_, i) => i % 3 !== 2),
+      own,
+      'printf %v and %s, line for line',
+    );
+    t.same(
+      printed,
+      own.filter((l) => l.startsWith('q ')).map((l) => l.replace(/^q \d+ /, '')),
+      'print() as %q',
+    );
     t.match(own.join('\n'), /nul\\x00inside/, 'the fixture has a NUL inside a string');
     t.notMatch(fs.readFileSync(out, 'latin1'), /[\x00-\x09\x0b-\x1f\x7f]/, 'no control byte reaches the output');
   });
@@ -34,7 +45,14 @@ for (const strlen of [64, 1024]) {
 t.test('a string longer than --strlen is cut to --strlen - 1 bytes', async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('strings');
-  const r = await runGotrace(['--strlen', '1024', '-e', 'uprobe:main.show /args.i == 8/ { printf("%s|\\n", args.s); }', '-c', `${bin} 1023`]);
+  const r = await runGotrace([
+    '--strlen',
+    '1024',
+    '-e',
+    'uprobe:main.show /args.i == 8/ { printf("%s|\\n", args.s); }',
+    '-c',
+    `${bin} 1023`,
+  ]);
   t.equal(r.code, 0, r.stderr);
   const line = r.stdout.split('\n').find((l) => l.endsWith('|'))!;
   t.equal(line.length, 1024, '1023 bytes then the bar');

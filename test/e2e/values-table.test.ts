@@ -21,7 +21,10 @@ async function traceTable(t: Test, bin: string, extra: string[] = [], script = '
   const r = await runGotrace([...extra, '-o', out, path.join(dir, script), '-c', bin]);
   t.equal(r.code, 0, r.stderr);
   const own = r.stdout.split('\n').filter((l) => l);
-  const traced = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l);
+  const traced = fs
+    .readFileSync(out, 'utf8')
+    .split('\n')
+    .filter((l) => l);
   return { own, traced };
 }
 
@@ -32,7 +35,10 @@ t.test('%v of every kind of Go value agrees with the program', async (t) => {
   t.same(traced, own, 'line for line');
   // The cases the issue named, spelled out so that a change of the fixture cannot hide them.
   t.ok(own.includes('get <nil> order not found'), 'defer: two results, nil pointer and error message');
-  t.ok(own.includes('flags {IgnoreImports: false, ModResolveTests: false, Verbose: true, DryRun: false, Level: -3}'), 'bools read by their width, a struct as the only argument');
+  t.ok(
+    own.includes('flags {IgnoreImports: false, ModResolveTests: false, Verbose: true, DryRun: false, Level: -3}'),
+    'bools read by their width, a struct as the only argument',
+  );
   t.ok(own.includes('fail wrappedpath config: open /nonexistent/gotrace: no such file or directory'));
   t.ok(own.includes('mixed 2 40'), 'a parameter after a blank one');
 });
@@ -58,14 +64,21 @@ t.test('a stripped build without DWARF: methods typed by the type descriptors pr
 t.test('a cast to a Go type by name, with DWARF and stripped (type descriptors)', async (t) => {
   if (!requireBpf(t)) return;
   // RDI (arg3) holds serverHandler.ServeHTTP's *http.Request (receiver in RAX, ResponseWriter in RBX, RCX).
-  const src = 'uprobe:net/http.serverHandler.ServeHTTP { @[(*net/http.Request)(arg3).Method, str((*net/http.Request)(arg3).URL.Path)] = count(); }';
+  const src =
+    'uprobe:net/http.serverHandler.ServeHTTP { @[(*net/http.Request)(arg3).Method, str((*net/http.Request)(arg3).URL.Path)] = count(); }';
   for (const ldflags of ['', '-s -w']) {
     const r = await runGotrace(['-e', src, '-c', buildGo('httpserver', ldflags ? { ldflags } : {})]);
     t.equal(r.code, 0, r.stderr);
     t.match(r.stdout, /^@\[GET, \/items\]: 7$/m, `ldflags '${ldflags}'`);
     t.match(r.stdout, /^@\[DELETE, \/items\/42\]: 2$/m);
   }
-  const bad = await runGotrace(['--dry-run', '-e', 'uprobe:net/http.serverHandler.ServeHTTP { print((*net/http.Nope)(arg3)); }', '-c', buildGo('httpserver', { ldflags: '-s -w' })]);
+  const bad = await runGotrace([
+    '--dry-run',
+    '-e',
+    'uprobe:net/http.serverHandler.ServeHTTP { print((*net/http.Nope)(arg3)); }',
+    '-c',
+    buildGo('httpserver', { ldflags: '-s -w' }),
+  ]);
   t.equal(bad.code, 1);
   t.match(bad.stderr, /ERROR: no Go type net\/http\.Nope in .*\n.*\n\s+~+\nHINT: a cast names a type by its full Go name/);
 });

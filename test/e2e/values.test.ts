@@ -37,7 +37,10 @@ t.test('arguments and results agree with what the program prints', async (t) => 
   const r = await runGotrace(['-o', out, script, '-c', bin]);
   t.equal(r.code, 0, r.stderr);
   const own = r.stdout.split('\n').filter((l) => /^(greet|handle|sum|many|lookup|vsum) /.test(l));
-  const traced = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l);
+  const traced = fs
+    .readFileSync(out, 'utf8')
+    .split('\n')
+    .filter((l) => l);
   t.equal(own.length, 16, 'the program made 16 reports');
   t.same(traced, own, 'line for line');
 });
@@ -46,8 +49,10 @@ t.test('unreadable memory is marked, values work as map keys', async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('values');
   const r = await runGotrace([
-    '-e', 'uprobe:main.nilHeader { printf("host=%s method=%s\\n", args.r.Hdr.Host, args.r.Method); } uprobe:main.(*Server).Handle { @by[args.r.Method, str(args.r.Path)] = count(); } uprobe:main.(*Server).Handle /args.r.Method == "POST"/ { printf("post %s\\n", args.r.Path); } uprobe:main.greet /args.name != "bob"/ { @n[args.name] = count(); }',
-    '-c', bin,
+    '-e',
+    'uprobe:main.nilHeader { printf("host=%s method=%s\\n", args.r.Hdr.Host, args.r.Method); } uprobe:main.(*Server).Handle { @by[args.r.Method, str(args.r.Path)] = count(); } uprobe:main.(*Server).Handle /args.r.Method == "POST"/ { printf("post %s\\n", args.r.Path); } uprobe:main.greet /args.name != "bob"/ { @n[args.name] = count(); }',
+    '-c',
+    bin,
   ]);
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /^host=<fault> method=HEAD$/m, 'a nil pointer reads as <fault>, not garbage');
@@ -70,7 +75,8 @@ t.test('print() and %v show Go values as Go shows them', async (t) => {
       'uretprobe:main.greet { printf("%v %v\\n", rets.0, rets.1); }',
       'uprobe:main.nilHeader { print(args.r); }',
     ].join(' '),
-    '-c', bin,
+    '-c',
+    bin,
   ]);
   t.equal(r.code, 0, r.stderr);
   const want = [
@@ -95,14 +101,30 @@ t.test('located errors for Go values', async (t) => {
   const bin = buildGo('values');
   const stripped = buildGo('values', { ldflags: '-s -w' });
   const cases: [string, string, RegExp][] = [
-    [bin, 'uprobe:main.greet { printf("%s\\n", args.nme); }', /ERROR: main\.greet has no parameter 'nme'\n.*\n\s+~~~\nHINT: did you mean 'name'\?/],
-    [bin, 'uprobe:main.(*Server).Handle { printf("%s\\n", args.r.Methd); }', /ERROR: \*main\.Request has no field Methd\n.*\n\s+~~~~~\nHINT: did you mean 'Method'\?/],
+    [
+      bin,
+      'uprobe:main.greet { printf("%s\\n", args.nme); }',
+      /ERROR: main\.greet has no parameter 'nme'\n.*\n\s+~~~\nHINT: did you mean 'name'\?/,
+    ],
+    [
+      bin,
+      'uprobe:main.(*Server).Handle { printf("%s\\n", args.r.Methd); }',
+      /ERROR: \*main\.Request has no field Methd\n.*\n\s+~~~~~\nHINT: did you mean 'Method'\?/,
+    ],
     [bin, 'uprobe:main.scale { @x = args.f; }', /ERROR: f is passed in floating-point registers, which uprobes cannot read/],
-    [bin, 'uprobe:main.sum { @x = args.xs; }', /ERROR: \[\]int is a composite value: read a field or an element, or use len\(\) or str\(\)/],
+    [
+      bin,
+      'uprobe:main.sum { @x = args.xs; }',
+      /ERROR: \[\]int is a composite value: read a field or an element, or use len\(\) or str\(\)/,
+    ],
     [bin, 'uprobe:main.greet { @x = len(args.times); }', /ERROR: len\(\) of int is not defined/],
     [bin, 'uprobe:main.greet { @x = args.name + 1; }', /ERROR: cannot use '\+' on a string/],
     [bin, 'uprobe:main.greet { @x = rets.5; }', /ERROR: main\.greet has no result '5'\n.*\n.*\nHINT: its results: ~r0, ~r1/],
-    [stripped, 'uprobe:main.greet { printf("%s\\n", args.name); }', /ERROR: .* has no DWARF \(stripped\?\) and its type descriptors do not give main\.greet's signature: Go values need its debug information\n.*\n.*\nHINT: give the DWARF of this build with --debug-file FILE .*; arg0\.\.arg8 give the raw integer argument registers/],
+    [
+      stripped,
+      'uprobe:main.greet { printf("%s\\n", args.name); }',
+      /ERROR: .* has no DWARF \(stripped\?\) and its type descriptors do not give main\.greet's signature: Go values need its debug information\n.*\n.*\nHINT: give the DWARF of this build with --debug-file FILE .*; arg0\.\.arg8 give the raw integer argument registers/,
+    ],
   ];
   for (const [binary, src, want] of cases) {
     const r = await compile(new SourceFile('stdin', src), { binary, skipBuild: true });

@@ -26,13 +26,32 @@ t.test('every grammar code is exercised', async (t) => {
 t.test('several errors are reported in one run', async (t) => {
   const r = parseText('uprobe:f { @x = 1 @y = 2 } uprobe:g { $x = ; } garbage here uprobe:h { @z = (1 }');
   t.equal(r.diagnostics.length, 4);
-  t.same(r.diagnostics.map((d) => d.span?.start), [18, 43, 47, 79]);
+  t.same(
+    r.diagnostics.map((d) => d.span?.start),
+    [18, 43, 47, 79],
+  );
 });
 
 t.test('incomplete: the REPL keeps reading', async (t) => {
-  for (const src of ['uprobe:main.f {', 'uprobe:main.f { @x = ', 'uprobe:main.f <', 'uprobe:main.f { if (a > b) {', 'BEGIN { printf("a",', 'uprobe:f /* more', 'uprobe:main.f {\n  @x = 1;\n'])
+  for (const src of [
+    'uprobe:main.f {',
+    'uprobe:main.f { @x = ',
+    'uprobe:main.f <',
+    'uprobe:main.f { if (a > b) {',
+    'BEGIN { printf("a",',
+    'uprobe:f /* more',
+    'uprobe:main.f {\n  @x = 1;\n',
+  ])
     t.equal(parseText(src).incomplete, true, src);
-  for (const src of ['uprobe:main.f { @x = }', 'uprobe:main.f }', 'uprobe:f { @x = "open\n', 'uprobe:main.f { @x = 1 }', '', 'uprobe { ', 'uprobe:main.f { @x = 1 @y'])
+  for (const src of [
+    'uprobe:main.f { @x = }',
+    'uprobe:main.f }',
+    'uprobe:f { @x = "open\n',
+    'uprobe:main.f { @x = 1 }',
+    '',
+    'uprobe { ',
+    'uprobe:main.f { @x = 1 @y',
+  ])
     t.equal(parseText(src).incomplete, false, src);
 });
 

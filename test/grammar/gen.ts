@@ -14,10 +14,35 @@ export function prng(seed: number): () => number {
   };
 }
 
-const FUNCS = ['main.handle', 'main.(*Server).Handle', 'net/http.(*conn).serve', 'main.Map[...]', 'main.main.func1',
-  'main.Map[go.shape.int]', 'main.*', 'net/http.(*conn).*', 'github.com/x/y.(*T).M'];
+const FUNCS = [
+  'main.handle',
+  'main.(*Server).Handle',
+  'net/http.(*conn).serve',
+  'main.Map[...]',
+  'main.main.func1',
+  'main.Map[go.shape.int]',
+  'main.*',
+  'net/http.(*conn).*',
+  'github.com/x/y.(*T).M',
+];
 const PATHS = ['/usr/bin/app', './app', '../bin/server'];
-const BUILTINS = ['goid', 'pid', 'tid', 'comm', 'cpu', 'uid', 'nsecs', 'elapsed', 'func', 'probe', 'arg0', 'arg3', 'arg8', 'retval', 'ustack'];
+const BUILTINS = [
+  'goid',
+  'pid',
+  'tid',
+  'comm',
+  'cpu',
+  'uid',
+  'nsecs',
+  'elapsed',
+  'func',
+  'probe',
+  'arg0',
+  'arg3',
+  'arg8',
+  'retval',
+  'ustack',
+];
 const CALLS = ['count', 'sum', 'hist', 'str', 'printf', 'delete', 'clear', 'print', 'max', 'min', 'avg', 'lhist'];
 const CASTS = ['uint32', 'int8', 'u64', 's16', 'uint8', 'int64', 'u8'];
 const BINOPS = ['*', '/', '%', '+', '-', '<<', '>>', '<', '<=', '>', '>=', '==', '!=', '&', '^', '|', '&&', '||'];
@@ -55,15 +80,21 @@ export class ScriptGen {
     const angle = this.chance(0.4);
     const n = this.int(4) + (angle ? 0 : 1);
     const body = this.stmts(n, 2, '  ');
-    return angle ? `${specs.join(', ')}${pred} < ${body.join('; ')} >` : `${specs.join(', ')}${pred} {\n${body.map((s) => `  ${s};\n`).join('')}}`;
+    return angle
+      ? `${specs.join(', ')}${pred} < ${body.join('; ')} >`
+      : `${specs.join(', ')}${pred} {\n${body.map((s) => `  ${s};\n`).join('')}}`;
   }
 
   spec(): string {
     switch (this.int(6)) {
-      case 0: return 'BEGIN';
-      case 1: return 'END';
-      case 2: return `interval:${this.pick(['s', 'ms', 'us'])}:${1 + this.int(1000)}`;
-      case 3: return `profile:hz:${1 + this.int(999)}`;
+      case 0:
+        return 'BEGIN';
+      case 1:
+        return 'END';
+      case 2:
+        return `interval:${this.pick(['s', 'ms', 'us'])}:${1 + this.int(1000)}`;
+      case 3:
+        return `profile:hz:${1 + this.int(999)}`;
       default: {
         const kind = this.pick(['uprobe', 'uretprobe', 'u', 'ur']);
         return `${kind}:${this.chance(0.3) ? this.pick(PATHS) + ':' : ''}${this.pick(FUNCS)}`;
@@ -83,21 +114,32 @@ export class ScriptGen {
   stmt(depth: number, indent: string): string {
     const k = this.int(depth > 0 ? 12 : 7);
     switch (k) {
-      case 0: case 1: case 2: return `${this.lvalue()} ${this.pick(ASSIGN)} ${this.expr(3)}`;
-      case 3: return this.chance(0.5) ? `${this.lvalue()}${this.pick(['++', '--'])}` : `${this.pick(['++', '--'])}${this.lvalue()}`;
-      case 4: return this.call(2);
-      case 5: return `@${this.pick(['', 'x', 'lat', 'n'])}[${this.expr(1)}] = count()`;
-      case 6: return this.chance(0.1) ? 'return' : `$v = ${this.expr(2)}`;
+      case 0:
+      case 1:
+      case 2:
+        return `${this.lvalue()} ${this.pick(ASSIGN)} ${this.expr(3)}`;
+      case 3:
+        return this.chance(0.5) ? `${this.lvalue()}${this.pick(['++', '--'])}` : `${this.pick(['++', '--'])}${this.lvalue()}`;
+      case 4:
+        return this.call(2);
+      case 5:
+        return `@${this.pick(['', 'x', 'lat', 'n'])}[${this.expr(1)}] = count()`;
+      case 6:
+        return this.chance(0.1) ? 'return' : `$v = ${this.expr(2)}`;
       case 7: {
         let s = `if (${this.expr(2)}) ${this.block(depth, indent)}`;
         if (this.chance(0.3)) s += ` else if (${this.expr(1)}) ${this.block(depth, indent)}`;
         if (this.chance(0.4)) s += ` else ${this.block(depth, indent)}`;
         return s;
       }
-      case 8: return `while (${this.expr(2)}) ${this.block(depth, indent)}`;
-      case 9: return `unroll(${1 + this.int(100)}) ${this.block(depth, indent)}`;
-      case 10: return this.block(depth, indent);
-      default: return `${this.lvalue()} = ${this.expr(3)}`;
+      case 8:
+        return `while (${this.expr(2)}) ${this.block(depth, indent)}`;
+      case 9:
+        return `unroll(${1 + this.int(100)}) ${this.block(depth, indent)}`;
+      case 10:
+        return this.block(depth, indent);
+      default:
+        return `${this.lvalue()} = ${this.expr(3)}`;
     }
   }
 
@@ -116,52 +158,128 @@ export class ScriptGen {
 
   literal(): string {
     switch (this.int(9)) {
-      case 0: return `0x${this.int(1 << 30).toString(16)}`;
-      case 1: return `0b${this.int(256).toString(2)}`;
-      case 2: return `0o${this.int(4096).toString(8)}`;
-      case 3: return `${1 + this.int(999)}${this.pick(['ns', 'us', 'ms', 's'])}`;
-      case 4: return '1_000_000';
-      case 5: return JSON.stringify(this.pick(['', 'text', 'a\tb', 'quote"d', 'back\\slash', 'line\n'])).replace(/\\u0009/g, '\\t');
-      case 6: return this.pick(['true', 'false', 'nil']);
-      default: return String(this.int(100000));
+      case 0:
+        return `0x${this.int(1 << 30).toString(16)}`;
+      case 1:
+        return `0b${this.int(256).toString(2)}`;
+      case 2:
+        return `0o${this.int(4096).toString(8)}`;
+      case 3:
+        return `${1 + this.int(999)}${this.pick(['ns', 'us', 'ms', 's'])}`;
+      case 4:
+        return '1_000_000';
+      case 5:
+        return JSON.stringify(this.pick(['', 'text', 'a\tb', 'quote"d', 'back\\slash', 'line\n'])).replace(/\\u0009/g, '\\t');
+      case 6:
+        return this.pick(['true', 'false', 'nil']);
+      default:
+        return String(this.int(100000));
     }
   }
 
   expr(depth: number): string {
     if (depth <= 0) return this.atom();
     switch (this.int(10)) {
-      case 0: case 1: case 2: return `${this.expr(depth - 1)} ${this.pick(BINOPS)} ${this.expr(depth - 1)}`;
+      case 0:
+      case 1:
+      case 2:
+        return `${this.expr(depth - 1)} ${this.pick(BINOPS)} ${this.expr(depth - 1)}`;
       case 3: {
         const e = this.expr(depth - 1);
         return `${this.pick(['-', '!', '~'])}${/^[-!~]/.test(e) ? ' ' : ''}${e}`;
       }
-      case 4: return `(${this.pick(CASTS)})${this.atom()}`;
-      case 5: return `${this.expr(depth - 1)} ? ${this.expr(depth - 1)} : ${this.expr(depth - 1)}`;
-      case 6: return `(${this.expr(depth - 1)}, ${this.expr(depth - 1)})`;
-      case 7: return `(${this.expr(depth - 1)})`;
-      case 8: return this.call(depth);
-      default: return this.atom();
+      case 4:
+        return `(${this.pick(CASTS)})${this.atom()}`;
+      case 5:
+        return `${this.expr(depth - 1)} ? ${this.expr(depth - 1)} : ${this.expr(depth - 1)}`;
+      case 6:
+        return `(${this.expr(depth - 1)}, ${this.expr(depth - 1)})`;
+      case 7:
+        return `(${this.expr(depth - 1)})`;
+      case 8:
+        return this.call(depth);
+      default:
+        return this.atom();
     }
   }
 
   atom(): string {
     switch (this.int(9)) {
-      case 0: return this.literal();
-      case 1: case 2: return this.pick(BUILTINS);
-      case 3: return `$${this.pick(['x', 'y', 'ns', 't'])}`;
-      case 4: return this.pick(['$1', '$2', '$#']);
-      case 5: return `@${this.pick(['x', 'lat', 'm', ''])}[${this.pick(BUILTINS)}]`;
-      case 6: return `args.${this.pick(['req', 'r', 'buf'])}${this.chance(0.5) ? '.URL.Path' : `[${this.int(8)}]`}`;
-      case 7: return '$t.0';
-      default: return String(this.int(1000));
+      case 0:
+        return this.literal();
+      case 1:
+      case 2:
+        return this.pick(BUILTINS);
+      case 3:
+        return `$${this.pick(['x', 'y', 'ns', 't'])}`;
+      case 4:
+        return this.pick(['$1', '$2', '$#']);
+      case 5:
+        return `@${this.pick(['x', 'lat', 'm', ''])}[${this.pick(BUILTINS)}]`;
+      case 6:
+        return `args.${this.pick(['req', 'r', 'buf'])}${this.chance(0.5) ? '.URL.Path' : `[${this.int(8)}]`}`;
+      case 7:
+        return '$t.0';
+      default:
+        return String(this.int(1000));
     }
   }
 }
 
 /** Token texts the mutator inserts: structure, operators, and things the lexer must reject. */
-const INSERTS = ['{', '}', '<', '>', '(', ')', '[', ']', ';', ',', '/', ':', '?', '.', '=', '==', '+', '-', '++', '--', '>>', '>=',
-  '@x', '$y', '$1', '42', '"s"', 'pid', 'count()', 'uprobe:main.f', 'uprobe', 'u:', 'BEGIN', 'interval', 'if', 'else', 'while',
-  'unroll', 'return', '#', "'", '"', '/*', '§', '\u00a0', '0x', '99999999999999999999999', '1.5', '\n', '\\', '`'];
+const INSERTS = [
+  '{',
+  '}',
+  '<',
+  '>',
+  '(',
+  ')',
+  '[',
+  ']',
+  ';',
+  ',',
+  '/',
+  ':',
+  '?',
+  '.',
+  '=',
+  '==',
+  '+',
+  '-',
+  '++',
+  '--',
+  '>>',
+  '>=',
+  '@x',
+  '$y',
+  '$1',
+  '42',
+  '"s"',
+  'pid',
+  'count()',
+  'uprobe:main.f',
+  'uprobe',
+  'u:',
+  'BEGIN',
+  'interval',
+  'if',
+  'else',
+  'while',
+  'unroll',
+  'return',
+  '#',
+  "'",
+  '"',
+  '/*',
+  '§',
+  '\u00a0',
+  '0x',
+  '99999999999999999999999',
+  '1.5',
+  '\n',
+  '\\',
+  '`',
+];
 
 /** Apply `count` random token deletions, insertions and duplications to a script. */
 export function mutate(src: string, seed: number, count: number): string {

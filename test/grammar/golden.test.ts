@@ -10,7 +10,9 @@ import { parseText } from './helpers.js';
 
 // Tests run from dist/test/grammar; the golden files stay in the source tree.
 const dir = fileURLToPath(new URL('../../../test/grammar/golden/', import.meta.url));
-const scripts = readdirSync(dir).filter((f) => f.endsWith('.gt')).sort();
+const scripts = readdirSync(dir)
+  .filter((f) => f.endsWith('.gt'))
+  .sort();
 
 t.ok(scripts.length >= 3, 'at least three golden scripts');
 for (const name of scripts) {

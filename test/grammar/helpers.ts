@@ -21,7 +21,11 @@ export function stmt(body: string, open = '{', close = '}'): string {
   const out = sexpr(`uprobe:main.f ${open} ${body} ${close}`);
   if (out.startsWith('!')) return out;
   const lines = out.split('\n');
-  return lines.slice(1).map((l) => l.slice(2)).join('\n').replace(/\)$/, '');
+  return lines
+    .slice(1)
+    .map((l) => l.slice(2))
+    .join('\n')
+    .replace(/\)$/, '');
 }
 
 /** Rendered diagnostics, each preceded by its code on a line of its own, as in the tables. */

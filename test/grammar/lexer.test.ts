@@ -3,7 +3,11 @@ import t from 'tap';
 import { decodeInt, decodeString } from '../../grammar/literals.js';
 import { gotraceLexer } from '../../grammar/tokens.js';
 
-const tokens = (src: string) => gotraceLexer.tokenize(src).tokens.map((tk) => `${tk.tokenType.name}:${tk.image}`).join(' ');
+const tokens = (src: string) =>
+  gotraceLexer
+    .tokenize(src)
+    .tokens.map((tk) => `${tk.tokenType.name}:${tk.image}`)
+    .join(' ');
 
 const lexCases: [string, string][] = [
   // A probe target runs to whitespace, `,`, `{`, `}`, `<`, `>`, `;`, a quote or a comment...
@@ -27,9 +31,15 @@ const lexCases: [string, string][] = [
   ['uprobe', 'Identifier:uprobe'],
   ['uprobe:', 'ProbeTarget:uprobe:'],
   // Keywords need the whole word; field names may be keywords.
-  ['BEGIN BEGINX interval intervals u8 u8x uint32 int', 'Begin:BEGIN Identifier:BEGINX Interval:interval Identifier:intervals IntType:u8 Identifier:u8x IntType:uint32 Identifier:int'],
+  [
+    'BEGIN BEGINX interval intervals u8 u8x uint32 int',
+    'Begin:BEGIN Identifier:BEGINX Interval:interval Identifier:intervals IntType:u8 Identifier:u8x IntType:uint32 Identifier:int',
+  ],
   ['@ @x @1 $x $1 $# $_', 'MapName:@ MapName:@x MapName:@1 VarName:$x Positional:$1 Positional:$# VarName:$_'],
-  ['a>>=b<<=c>=d<=e', 'Identifier:a ShrAssign:>>= Identifier:b ShlAssign:<<= Identifier:c GreaterEq:>= Identifier:d LessEq:<= Identifier:e'],
+  [
+    'a>>=b<<=c>=d<=e',
+    'Identifier:a ShrAssign:>>= Identifier:b ShlAssign:<<= Identifier:c GreaterEq:>= Identifier:d LessEq:<= Identifier:e',
+  ],
   ['x++ - --y', 'Identifier:x PlusPlus:++ Minus:- MinusMinus:-- Identifier:y'],
   ['12abc 5ms 0x1f', 'IntLit:12abc IntLit:5ms IntLit:0x1f'],
   ['"a\\"b" "c', 'StringLit:"a\\"b" UnterminatedString:"c'],
@@ -47,12 +57,40 @@ t.test('shebang only on the first line', async (t) => {
 });
 
 const ints: [string, bigint | 'invalid' | 'range'][] = [
-  ['0', 0n], ['42', 42n], ['1_000', 1000n], ['0x1F', 31n], ['0XFF', 255n], ['0xdead_beef', 0xdeadbeefn], ['0o17', 15n], ['0O7', 7n],
-  ['017', 15n], ['00', 0n], ['0b101', 5n], ['0B1', 1n], ['5ns', 5n], ['5us', 5000n], ['5ms', 5000000n], ['5s', 5000000000n],
-  ['0x10s', 16000000000n], ['18446744073709551615', 18446744073709551615n], ['0xffffffffffffffff', 18446744073709551615n],
-  ['18446744073709551616', 'range'], ['0x1_0000_0000_0000_0000', 'range'], ['18446744074s', 'range'],
-  ['09', 'invalid'], ['08', 'invalid'], ['1__0', 'invalid'], ['1_', 'invalid'], ['0x_1', 'invalid'], ['0x', 'invalid'], ['0b2', 'invalid'],
-  ['0o8', 'invalid'], ['12abc', 'invalid'], ['1e9', 'invalid'], ['5m', 'invalid'], ['5sec', 'invalid'],
+  ['0', 0n],
+  ['42', 42n],
+  ['1_000', 1000n],
+  ['0x1F', 31n],
+  ['0XFF', 255n],
+  ['0xdead_beef', 0xdeadbeefn],
+  ['0o17', 15n],
+  ['0O7', 7n],
+  ['017', 15n],
+  ['00', 0n],
+  ['0b101', 5n],
+  ['0B1', 1n],
+  ['5ns', 5n],
+  ['5us', 5000n],
+  ['5ms', 5000000n],
+  ['5s', 5000000000n],
+  ['0x10s', 16000000000n],
+  ['18446744073709551615', 18446744073709551615n],
+  ['0xffffffffffffffff', 18446744073709551615n],
+  ['18446744073709551616', 'range'],
+  ['0x1_0000_0000_0000_0000', 'range'],
+  ['18446744074s', 'range'],
+  ['09', 'invalid'],
+  ['08', 'invalid'],
+  ['1__0', 'invalid'],
+  ['1_', 'invalid'],
+  ['0x_1', 'invalid'],
+  ['0x', 'invalid'],
+  ['0b2', 'invalid'],
+  ['0o8', 'invalid'],
+  ['12abc', 'invalid'],
+  ['1e9', 'invalid'],
+  ['5m', 'invalid'],
+  ['5sec', 'invalid'],
 ];
 
 t.test('integer literals', async (t) => {

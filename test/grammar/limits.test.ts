@@ -55,10 +55,17 @@ t.test('long flat chains compile; past MAX_EXPR_DEPTH they are GT1015', async (t
 
 t.test('a long chain is spilled into locals: clang never sees deep parentheses', async (t) => {
   const r = checkSource(new SourceFile('stdin', `BEGIN { @x = ${Array(1000).fill('1').join(' + ')}; }`));
-  const c = generateC(r.sem!, [{ id: 0, block: r.sem!.blocks[0]!, kind: 'BEGIN', entryProgram: 'p0_begin' }], mapSpecs(r.sem!.maps), eventSpecs(r.sem!));
+  const c = generateC(
+    r.sem!,
+    [{ id: 0, block: r.sem!.blocks[0]!, kind: 'BEGIN', entryProgram: 'p0_begin' }],
+    mapSpecs(r.sem!.maps),
+    eventSpecs(r.sem!),
+  );
   let depth = 0;
   let max = 0;
-  for (const ch of c) if (ch === '(') max = Math.max(max, ++depth); else if (ch === ')') depth--;
+  for (const ch of c)
+    if (ch === '(') max = Math.max(max, ++depth);
+    else if (ch === ')') depth--;
   t.ok(max < 100, `C parenthesis depth ${max}`);
   t.match(c, /__s64 gt_t\d+ = /);
 });
@@ -82,7 +89,18 @@ function prng(seed: number): () => number {
 
 /** A random expression nested `depth` levels deep, each level one of the recursive shapes. */
 function deepExpr(rnd: () => number, depth: number): string {
-  const wraps: [string, string][] = [['!', ''], ['-(', ')'], ['~', ''], ['(uint8)', ''], ['(', ')'], ['$a ? 1 : ', ''], ['@m[', ']'], ['(1 + ', ' * 2)'], ['str(', ')'], ['(', ', 1).0']];
+  const wraps: [string, string][] = [
+    ['!', ''],
+    ['-(', ')'],
+    ['~', ''],
+    ['(uint8)', ''],
+    ['(', ')'],
+    ['$a ? 1 : ', ''],
+    ['@m[', ']'],
+    ['(1 + ', ' * 2)'],
+    ['str(', ')'],
+    ['(', ', 1).0'],
+  ];
   let open = '';
   let close = '';
   for (let i = 0; i < depth; i++) {

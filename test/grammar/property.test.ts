@@ -27,7 +27,8 @@ function check(src: string): string | undefined {
     if (d.code === 'GT1999') return `internal error: ${d.message}`;
     if (!/^GT1\d{3}$/.test(d.code)) return `bad code ${d.code}`;
     const s = d.span;
-    if (!s || s.file !== file || !(s.start >= 0 && s.start <= s.end && s.end <= src.length)) return `bad span ${JSON.stringify([s?.start, s?.end])} for ${d.message}`;
+    if (!s || s.file !== file || !(s.start >= 0 && s.start <= s.end && s.end <= src.length))
+      return `bad span ${JSON.stringify([s?.start, s?.end])} for ${d.message}`;
   }
   if (r.incomplete && errors.length === 0) return 'incomplete without errors';
   return undefined;

@@ -10,7 +10,10 @@ import { parseText } from './helpers.js';
 const dir = fileURLToPath(new URL('../../../test/grammar/golden/', import.meta.url));
 // The golden scripts, plus the probe kinds they do not use.
 const sources = [
-  ...readdirSync(dir).filter((f) => f.endsWith('.gt')).sort().map((f) => readFileSync(dir + f, 'utf8')),
+  ...readdirSync(dir)
+    .filter((f) => f.endsWith('.gt'))
+    .sort()
+    .map((f) => readFileSync(dir + f, 'utf8')),
   'uprobe:/bin/app:main.f, uretprobe:main.g { @x = 1 } profile:hz:99 { @p = count() }',
 ];
 const programs = sources.map((src) => {
@@ -35,7 +38,11 @@ function reflective(root: unknown, out: ast.Node[] = []): ast.Node[] {
 t.test('the walk reaches every node kind of the golden scripts', async (t) => {
   const seen = new Set<string>();
   for (const p of programs) walk(p, (n) => void seen.add(n.kind));
-  t.same([...NODE_KINDS].filter((k) => !seen.has(k)), [], 'no node kind missed');
+  t.same(
+    [...NODE_KINDS].filter((k) => !seen.has(k)),
+    [],
+    'no node kind missed',
+  );
   t.ok(NODE_KINDS.length >= 29, `the table lists every kind (${NODE_KINDS.length})`);
 });
 
@@ -47,16 +54,27 @@ t.test('the walk visits exactly the nodes a reflective walk finds, parents first
     t.equal(visited.length, found.length, 'as many nodes');
     t.same(new Set(visited), new Set(found), 'the same nodes');
     t.equal(visited[0], p, 'the root first');
-    for (const n of visited) for (const c of children(n)) t.ok(visited.indexOf(c) > visited.indexOf(n), `${c.kind} after its parent ${n.kind}`);
+    for (const n of visited)
+      for (const c of children(n)) t.ok(visited.indexOf(c) > visited.indexOf(n), `${c.kind} after its parent ${n.kind}`);
   }
 });
 
 t.test('skipping children, some() and mapRefs()', async (t) => {
   const p = parseText('uprobe:main.f /@a[1] > 0/ { if (pid) { @b = @c[2]; } } BEGIN { @d = 1 }').program!;
-  t.same(mapRefs(p).map((r) => r.name), ['@a', '@b', '@c', '@d'], 'map references in source order');
+  t.same(
+    mapRefs(p).map((r) => r.name),
+    ['@a', '@b', '@c', '@d'],
+    'map references in source order',
+  );
   const names: string[] = [];
   walk(p, (n) => (n.kind === 'MapRef' && names.push(n.name), n.kind !== 'IfStmt'));
   t.same(names, ['@a', '@d'], 'returning false skips the children');
-  t.ok(some(p, (n) => n.kind === 'Ident'), 'some() finds a node');
-  t.notOk(some(p, (n) => n.kind === 'Tuple'), 'some() is false when no node matches');
+  t.ok(
+    some(p, (n) => n.kind === 'Ident'),
+    'some() finds a node',
+  );
+  t.notOk(
+    some(p, (n) => n.kind === 'Tuple'),
+    'some() is false when no node matches',
+  );
 });

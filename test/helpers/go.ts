@@ -18,7 +18,10 @@ export interface BuildOpts {
 
 export function buildGo(name: string, opts: BuildOpts = {}): string {
   const dir = path.join(fixtures, name);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.go')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.go'))
+    .sort();
   const h = crypto.createHash('sha256').update(JSON.stringify(opts));
   for (const f of files) h.update(f).update(fs.readFileSync(path.join(dir, f)));
   const out = path.join(fixtures, 'bin', `${name}-${h.digest('hex').slice(0, 12)}`);

@@ -24,10 +24,18 @@ export async function startPrometheus(target: string): Promise<PromServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-prom-'));
   const port = await freePort();
   const config = path.join(dir, 'prometheus.yml');
-  fs.writeFileSync(config, `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: gotrace\n    static_configs:\n      - targets: ['${target}']\n`);
+  fs.writeFileSync(
+    config,
+    `global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n  - job_name: gotrace\n    static_configs:\n      - targets: ['${target}']\n`,
+  );
   const child: ChildProcess = spawn(
     'prometheus',
-    [`--config.file=${config}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
@@ -46,7 +54,10 @@ export async function startPrometheus(target: string): Promise<PromServer> {
   try {
     for (let i = 0; ; i++) {
       if (child.exitCode !== null) throw new Error(`prometheus exited: ${log.slice(-800)}`);
-      const ok = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (i > 150) throw new Error(`prometheus not ready after 30 s: ${log.slice(-800)}`);
       await new Promise((r) => setTimeout(r, 200));

@@ -37,13 +37,21 @@ const hist = (buckets: number[]): MapEntry => {
 };
 
 function source(maps: NamedMap[]): MapSource & { maps: NamedMap[] } {
-  return { maps, readAllMaps() { return this.maps; }, lostEvents: () => 0n };
+  return {
+    maps,
+    readAllMaps() {
+      return this.maps;
+    },
+    lostEvents: () => 0n,
+  };
 }
 
 t.test('names and types follow the map', async (t) => {
   t.equal(metricName('@lat'), 'gotrace_lat');
   t.equal(metricName('@'), 'gotrace_map', 'the anonymous map');
-  const kinds = (['count', 'sum', 'hist', 'lhist', 'avg', 'min', 'max', 'stats', 'int'] as const).map((k) => mapMetrics(spec('@x', k, 0), [])[0].kind);
+  const kinds = (['count', 'sum', 'hist', 'lhist', 'avg', 'min', 'max', 'stats', 'int'] as const).map(
+    (k) => mapMetrics(spec('@x', k, 0), [])[0].kind,
+  );
   t.same(kinds, ['counter', 'counter', 'histogram', 'histogram', 'gauge', 'gauge', 'gauge', 'gauge', 'gauge']);
 });
 
@@ -65,9 +73,14 @@ t.test('hist: the text output buckets as cumulative le, one empty below, +Inf', 
   const [m] = mapMetrics(spec('@h', 'hist', 0), [hist([0, 2, 0, 3])]);
   t.same(m.series[0].hist!.bounds, [-1, 0, 1, 3, Infinity]);
   const text = await exposition([m]);
-  t.match(text, 'gotrace_h_bucket{le="-1"} 0\ngotrace_h_bucket{le="0"} 2\ngotrace_h_bucket{le="1"} 2\ngotrace_h_bucket{le="3"} 5\ngotrace_h_bucket{le="+Inf"} 5\n');
+  t.match(
+    text,
+    'gotrace_h_bucket{le="-1"} 0\ngotrace_h_bucket{le="0"} 2\ngotrace_h_bucket{le="1"} 2\ngotrace_h_bucket{le="3"} 5\ngotrace_h_bucket{le="+Inf"} 5\n',
+  );
   t.match(text, 'gotrace_h_sum 6\ngotrace_h_count 5', 'sum is the lower bound (0*2 + 2*3)');
-  const lh = mapMetrics(spec('@l', 'lhist', 0, { lhist: { min: 0, max: 10, step: 5 } }), [{ keys: [], value: { type: 'hist', buckets: [0n, 1n, 0n, 4n] } }])[0];
+  const lh = mapMetrics(spec('@l', 'lhist', 0, { lhist: { min: 0, max: 10, step: 5 } }), [
+    { keys: [], value: { type: 'hist', buckets: [0n, 1n, 0n, 4n] } },
+  ])[0];
   t.same(lh.series[0].hist!.bounds, [-1, 4, 9, Infinity], 'lhist: [0, 5), [5, 10), [10, ...)');
   t.same(lh.series[0].hist!.counts, [0, 1, 0, 4]);
 });
@@ -103,9 +116,29 @@ t.test('CLI flags', async (t) => {
   t.same(parseHostPort('127.0.0.1:9464'), { host: '127.0.0.1', port: 9464 });
   t.same(parseHostPort('[::1]:80'), { host: '::1', port: 80 });
   t.equal(parseHostPort('9464'), undefined);
-  const o = parseArgs(['--prometheus', '127.0.0.1:9464', '--max-series', '5', '--otlp', 'http://127.0.0.1:4318/v1/metrics', '--otlp-interval', '1000', 'x.gt']);
-  t.same(o.export, { prometheus: { host: '127.0.0.1', port: 9464 }, maxSeries: 5, otlp: { url: 'http://127.0.0.1:4318/v1/metrics', intervalMs: 10000 }, otlpIntervalMs: 1000 });
-  for (const bad of [['--prometheus', 'x'], ['--max-series', '0'], ['--otlp', 'ftp://x'], ['--otlp-interval', 'fast']]) {
+  const o = parseArgs([
+    '--prometheus',
+    '127.0.0.1:9464',
+    '--max-series',
+    '5',
+    '--otlp',
+    'http://127.0.0.1:4318/v1/metrics',
+    '--otlp-interval',
+    '1000',
+    'x.gt',
+  ]);
+  t.same(o.export, {
+    prometheus: { host: '127.0.0.1', port: 9464 },
+    maxSeries: 5,
+    otlp: { url: 'http://127.0.0.1:4318/v1/metrics', intervalMs: 10000 },
+    otlpIntervalMs: 1000,
+  });
+  for (const bad of [
+    ['--prometheus', 'x'],
+    ['--max-series', '0'],
+    ['--otlp', 'ftp://x'],
+    ['--otlp-interval', 'fast'],
+  ]) {
     let err: unknown;
     try {
       parseArgs(bad);

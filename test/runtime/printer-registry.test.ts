@@ -43,12 +43,18 @@ function drive(name: string): { out: string; err: string } {
 t.test('text: bpftrace text on out, session notes on err', async (t) => {
   const { out, err } = drive('text');
   t.equal(out, 'hello 42\n7\n12:00:00\nran\nfile text\n@n: 3\n\n@n: 5\n');
-  t.equal(err, 'Attaching 2 probes...\ntarget exited with status 2\nLost 4 events\n2 map updates dropped (@n full at 8 keys: raise --map-keys)\n');
+  t.equal(
+    err,
+    'Attaching 2 probes...\ntarget exited with status 2\nLost 4 events\n2 map updates dropped (@n full at 8 keys: raise --map-keys)\n',
+  );
 });
 
 t.test('json: one object a line on out, the same notes on err', async (t) => {
   const { out, err } = drive('json');
-  const lines = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+  const lines = out
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   t.same(lines, [
     { type: 'attached_probes', data: { probes: 2 } },
     { type: 'printf', data: 'hello 42' },
@@ -61,7 +67,10 @@ t.test('json: one object a line on out, the same notes on err', async (t) => {
     { type: 'lost_events', data: { events: 4 } },
     { type: 'dropped', data: [{ kind: 'map_full', map: '@n', count: 2, limit: 8 }] },
   ]);
-  t.equal(err, 'Attaching 2 probes...\ntarget exited with status 2\nLost 4 events\n2 map updates dropped (@n full at 8 keys: raise --map-keys)\n');
+  t.equal(
+    err,
+    'Attaching 2 probes...\ntarget exited with status 2\nLost 4 events\n2 map updates dropped (@n full at 8 keys: raise --map-keys)\n',
+  );
 });
 
 t.test('every registered format implements every method and describes itself', async (t) => {

@@ -60,10 +60,18 @@ t.test('lhist labels with under- and overflow', async (t) => {
   t.equal(
     out,
     '@l: \n' +
-      '(..., 0)               1 |' + '@'.repeat(17).padEnd(52) + '|\n' +
-      '[0, 1K)                0 |' + ' '.repeat(52) + '|\n' +
-      '[1K, 2K)               3 |' + '@'.repeat(52) + '|\n' +
-      '[2K, ...)              2 |' + '@'.repeat(34).padEnd(52) + '|\n\n',
+      '(..., 0)               1 |' +
+      '@'.repeat(17).padEnd(52) +
+      '|\n' +
+      '[0, 1K)                0 |' +
+      ' '.repeat(52) +
+      '|\n' +
+      '[1K, 2K)               3 |' +
+      '@'.repeat(52) +
+      '|\n' +
+      '[2K, ...)              2 |' +
+      '@'.repeat(34).padEnd(52) +
+      '|\n\n',
   );
 });
 
@@ -76,7 +84,10 @@ t.test('per-CPU values merge: counts add, min and max ignore unset CPUs, avg div
   t.same(decodeEntries(spec('@M', 'max', 0), [{ key, value: v8(1, -7, 1, -9) }], 2)[0].value, { type: 'int', value: -7n });
   t.same(decodeEntries(spec('@a', 'avg', 0), [{ key, value: v8(2, 10, 1, 5) }], 2)[0].value, { type: 'int', value: 5n });
   t.same(decodeEntries(spec('@s', 'stats', 0), [{ key, value: v8(2, 10, 1, 5) }], 2)[0].value, {
-    type: 'stats', count: 3n, average: 5n, total: 15n,
+    type: 'stats',
+    count: 3n,
+    average: 5n,
+    total: 15n,
   });
 });
 

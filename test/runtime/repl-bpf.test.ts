@@ -67,8 +67,14 @@ t.test('maps shared between probes survive a detach; hits; exit releases everyth
   );
   const probes = await d.type('.probes');
   const hits = [...probes.matchAll(/^ +(\d) +(\d+) {2}uprobe/gm)].map((m) => [m[1], BigInt(m[2])] as const);
-  t.same(hits.map((h) => h[0]), ['1', '2']);
-  t.ok(hits.every((h) => h[1] > 0n), `hits counted (${probes.trim()})`);
+  t.same(
+    hits.map((h) => h[0]),
+    ['1', '2'],
+  );
+  t.ok(
+    hits.every((h) => h[1] > 0n),
+    `hits counted (${probes.trim()})`,
+  );
 
   t.equal(await d.type('.detach 1'), 'probe 1 detached\n');
   const b = parseMapLines(await d.type('@lat'), '@lat');
@@ -94,7 +100,10 @@ t.test('maps shared between probes survive a detach; hits; exit releases everyth
 t.test('statements on kernel maps: print, delete, zero, clear (and hist entries)', async (t) => {
   if (!requireBpf(t)) return;
   const d = await replOnTicker(t);
-  t.equal(await d.type('uprobe:main.tick { @t[args.n] = count(); @h[args.n % 2] = hist(args.n); @s = sum(args.n) }'), 'probe 1 attached: uprobe:main.tick\n');
+  t.equal(
+    await d.type('uprobe:main.tick { @t[args.n] = count(); @h[args.n % 2] = hist(args.n); @s = sum(args.n) }'),
+    'probe 1 attached: uprobe:main.tick\n',
+  );
   await sleep(300);
   await d.type('.detach 1');
   const all = parseMapLines(await d.type('@t'), '@t');

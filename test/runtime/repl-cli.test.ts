@@ -48,7 +48,11 @@ t.test('gotrace repl PATH with commands from a pipe, no probe: no prompts, statu
   g.child.stdin.end('.funcs main.ti\n.args main.tick\n@nothing\n');
   const r = await g.done;
   t.equal(r.code, 1, 'a line failed: status 1');
-  t.match(r.stderr, /^gotrace \d+\.\d+\.\d+ REPL, tracing every process running .*ticker.*\. Type \.help for help\.\n/, 'the banner on stderr');
+  t.match(
+    r.stderr,
+    /^gotrace \d+\.\d+\.\d+ REPL, tracing every process running .*ticker.*\. Type \.help for help\.\n/,
+    'the banner on stderr',
+  );
   t.match(r.stdout, /^uprobe:main\.tick\n1 function match \*main\.ti\*\n/, 'stdout starts with the answers');
   t.notMatch(r.stdout, /gotrace> /, 'no prompt');
   const ok = withStdin(['repl', bin]);

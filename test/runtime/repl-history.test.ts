@@ -99,7 +99,10 @@ t.test('1,500 entries round-trip through the REPL without a fused line', async (
   const back = loadHistory(hist) as string[];
   t.ok(Array.isArray(back));
   t.equal(back.length, 1500, '1,500 entries kept');
-  const expected = [...typed].reverse().filter((x, i, a) => i === 0 || a[i - 1] !== x).concat(old);
+  const expected = [...typed]
+    .reverse()
+    .filter((x, i, a) => i === 0 || a[i - 1] !== x)
+    .concat(old);
   t.same(back, expected.slice(0, 1500), 'every entry exact, newest first');
   t.ok(HISTORY_SIZE >= 1000);
   t.same(fs.readdirSync(dir), ['.gotrace_history'], 'no temporary file left');

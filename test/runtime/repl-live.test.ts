@@ -20,10 +20,16 @@ import { BUILTIN_HELP, FUNCTION_HELP, PROBE_HELP, COMMAND_EXAMPLES, helpFor } fr
 const ticker = buildGo('ticker');
 const basic = buildGo('basic');
 
-function repl(opts: { bin?: string; target?: Target; kernel?: FakeKernel } & Record<string, unknown> = {}): ReplDriver & { kernel: FakeKernel } {
+function repl(
+  opts: { bin?: string; target?: Target; kernel?: FakeKernel } & Record<string, unknown> = {},
+): ReplDriver & { kernel: FakeKernel } {
   const kernel = opts.kernel ?? new FakeKernel();
   const { bin, target, ...rest } = opts;
-  const d = new ReplDriver({ target: target ?? Target.open({ path: bin ?? ticker }), backend: fakeBackend(kernel), ...rest }) as ReplDriver & { kernel: FakeKernel };
+  const d = new ReplDriver({
+    target: target ?? Target.open({ path: bin ?? ticker }),
+    backend: fakeBackend(kernel),
+    ...rest,
+  }) as ReplDriver & { kernel: FakeKernel };
   d.kernel = kernel;
   return d;
 }
@@ -59,7 +65,12 @@ t.test('the target dies: probes detached, .run and new probes say so', async (t)
   await d.type('uprobe:main.tick { @n = count(); }');
   const from = d.text.length;
   p.kill('SIGKILL');
-  t.match(await d.waitFor(/detached .*\n/, from), new RegExp(`target process ${p.pid} .* exited\nprobe 1 detached \\(their maps stay; \\.target PID\\|PATH to trace another process\\)\n`));
+  t.match(
+    await d.waitFor(/detached .*\n/, from),
+    new RegExp(
+      `target process ${p.pid} .* exited\nprobe 1 detached \\(their maps stay; \\.target PID\\|PATH to trace another process\\)\n`,
+    ),
+  );
   t.ok(d.kernel.handles[0].disposed, 'its object released');
   t.equal(await d.type('.probes'), 'no probes attached\n');
   t.match(await d.type('.run'), /^process \d+ .* exited: \.target PID\|PATH to trace another\n$/);
@@ -107,19 +118,36 @@ t.test('pipe mode: no prompts; exit status 1 when a line failed, 0 otherwise', a
 t.test('.funcs on Go method names, with a count; .types; .help NAME; did-you-mean', async (t) => {
   const d = repl({ bin: basic });
   await d.waitFor(/gotrace> $/);
-  t.equal(await d.type('.funcs main.(*Server)'), 'uprobe:main.(*Server).Handle\n1 function match *main.(*Server)*\n', 'the * of (*T) is not a wildcard');
+  t.equal(
+    await d.type('.funcs main.(*Server)'),
+    'uprobe:main.(*Server).Handle\n1 function match *main.(*Server)*\n',
+    'the * of (*T) is not a wildcard',
+  );
   t.equal(await d.type('.funcs main.(*Server).Handle'), 'uprobe:main.(*Server).Handle\n1 function match *main.(*Server).Handle*\n');
   const long = await d.type('.funcs runtime.');
-  t.match(long, /\n\d+ functions match \*runtime\.\*; \d+ more not shown: narrow the pattern, or \.funcs runtime\. all\n$/, 'a long list is cut, with a count');
+  t.match(
+    long,
+    /\n\d+ functions match \*runtime\.\*; \d+ more not shown: narrow the pattern, or \.funcs runtime\. all\n$/,
+    'a long list is cut, with a count',
+  );
   t.ok(long.split('\n').length <= 40, 'to a screenful');
   t.match(await d.type('.funcs runtime. all'), /\n\d+ functions match \*runtime\.\*\n$/);
   t.match(await d.type('.types main.Server'), /^main\.Server: struct, \d+ bytes\n {4}\+0 +name +string\n {4}\+16 +count +int\n$/);
   t.match(await d.type('.types main.Nope'), /^ERROR: no type main\.Nope in /);
-  t.equal(await d.type('.help hist'), 'hist: function: a power-of-2 histogram (sized to the terminal at the prompt)\n    @lat = hist(elapsed)\n');
-  t.equal(await d.type('.help elapsed'), 'elapsed: builtin: nanoseconds from entry to return (makes a uprobe block run at return)\n    uprobe:main.handle { @lat = hist(elapsed); }\n');
+  t.equal(
+    await d.type('.help hist'),
+    'hist: function: a power-of-2 histogram (sized to the terminal at the prompt)\n    @lat = hist(elapsed)\n',
+  );
+  t.equal(
+    await d.type('.help elapsed'),
+    'elapsed: builtin: nanoseconds from entry to return (makes a uprobe block run at return)\n    uprobe:main.handle { @lat = hist(elapsed); }\n',
+  );
   t.match(await d.type('.help interval'), /^interval: probe kind: .*\n {4}interval:s:1 /);
   t.match(await d.type('.help .detach'), /^\.detach ID\|all: dot-command: Detach a probe .*\n {4}\.detach 2\n$/);
-  t.equal(await d.type('.help histt'), 'ERROR: no help for histt\nHINT: did you mean hist?\nHINT: .help lists the commands; .help NAME knows builtins, functions, probe kinds and .commands\n');
+  t.equal(
+    await d.type('.help histt'),
+    'ERROR: no help for histt\nHINT: did you mean hist?\nHINT: .help lists the commands; .help NAME knows builtins, functions, probe kinds and .commands\n',
+  );
   t.equal(await d.type('.prbes'), 'ERROR: unknown command .prbes\nHINT: did you mean .probes?\nHINT: .help lists the commands\n');
   await d.end();
 });
@@ -127,7 +155,8 @@ t.test('.funcs on Go method names, with a count; .types; .help NAME; did-you-mea
 t.test('.help knows every builtin, function, probe kind and command, each with an example', async (t) => {
   for (const n of Object.keys(BUILTINS)) t.ok(BUILTIN_HELP[n]?.example, `builtin ${n}`);
   for (const n of Object.keys(AGGREGATIONS)) t.ok(FUNCTION_HELP[n]?.example, `function ${n}`);
-  for (const n of ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'str', 'len', 'system', 'execv', 'cat']) t.ok(FUNCTION_HELP[n]?.example, `function ${n}`);
+  for (const n of ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'str', 'len', 'system', 'execv', 'cat'])
+    t.ok(FUNCTION_HELP[n]?.example, `function ${n}`);
   for (const k of PROBE_KINDS) t.ok(PROBE_HELP[k.kind]?.example, `probe kind ${k.kind}`);
   for (const c of Object.keys(COMMANDS)) {
     t.ok(COMMAND_EXAMPLES[c], `.${c} has an example`);
@@ -177,7 +206,11 @@ t.test('print(@m, top, div) keeps the largest entries, as bpftrace', async (t) =
 });
 
 t.test('histograms at the prompt fill the terminal; bpftrace’s 52 columns without one', async (t) => {
-  for (const [columns, bar] of [[60, 33], [120, 93], [undefined, 52]] as const) {
+  for (const [columns, bar] of [
+    [60, 33],
+    [120, 93],
+    [undefined, 52],
+  ] as const) {
     const d = repl({ columns });
     await d.waitFor(/gotrace> $/);
     await d.type('uprobe:main.tick { @h = hist(arg0); }');
@@ -186,7 +219,11 @@ t.test('histograms at the prompt fill the terminal; bpftrace’s 52 columns with
     const rows = (await d.type('@h')).split('\n').filter((l) => l.includes('|'));
     t.equal(rows.length, 2, `${columns}: two buckets`);
     t.equal(rows[1], `[2, 4)${' '.repeat(10)}${'10'.padStart(8)} |${'@'.repeat(bar)}|`, `${columns} columns: bars of ${bar}`);
-    if (columns) t.ok(rows.every((r) => r.length === columns), 'as wide as the terminal');
+    if (columns)
+      t.ok(
+        rows.every((r) => r.length === columns),
+        'as wide as the terminal',
+      );
     await d.end();
   }
 });
@@ -197,7 +234,12 @@ t.test('.watch @m [seconds] [top N]: redrawn until a key; once from a pipe', asy
   d.input.write('uprobe:main.tick { @m[arg0] = count(); }\r');
   await d.waitFor(/probe 1 attached/);
   const fd = d.core.maps.get('@m')!.fd;
-  for (const [k, v] of [[1n, 10n], [2n, 30n], [3n, 20n]]) d.kernel.set(fd, [k], v);
+  for (const [k, v] of [
+    [1n, 10n],
+    [2n, 30n],
+    [3n, 20n],
+  ])
+    d.kernel.set(fd, [k], v);
   const from = d.text.length;
   d.input.write('.watch @m 0.1 top 2\r');
   await d.waitFor(/(@m every 0\.1s, top 2 .*any key stops\n@m\[3\]: 20\n@m\[2\]: 30\n[^]*){3}/, from);

@@ -33,7 +33,10 @@ t.test('a typed probe is compiled, attached and numbered; .probes lists it', asy
   const probes = await d.type('.probes');
   t.match(probes, /^ {3}1 {9}41 {2}uprobe:main\.tick \{ @n = count\(\); \}\n {17}main\.tick; 1 site\n/m);
   t.match(probes, /^ {3}2 {10}0 {2}uprobe:main\.t\* \{ @m\[arg0\] = count\(\); \}$/m);
-  t.ok(d.kernel.handles.every((h) => h.attached), 'every object attached');
+  t.ok(
+    d.kernel.handles.every((h) => h.attached),
+    'every object attached',
+  );
   // The hidden hit counter is in the compiled object, not in what the user sees or saves.
   t.ok(d.kernel.loads[0].manifest.maps.some((m) => m.name === '@__hits'));
   t.notMatch(await d.type('.maps'), /__hits/);
@@ -81,10 +84,20 @@ t.test('errors are located, the session goes on', async (t) => {
   // Resolution errors come from the block compiled with the hit counter inserted: located on
   // the text as typed all the same; and nothing of the input is attached.
   const two = await d.type('uprobe:main.tick { @a = count() } uprobe:main.tock { @b = count() }');
-  t.match(two, /^stdin:1:35-51: ERROR: no function in .* matches 'main\.tock'\nuprobe:main\.tick .*\n {34}~{16}\nHINT: did you mean 'main\.tick'\?/);
+  t.match(
+    two,
+    /^stdin:1:35-51: ERROR: no function in .* matches 'main\.tock'\nuprobe:main\.tick .*\n {34}~{16}\nHINT: did you mean 'main\.tick'\?/,
+  );
   t.equal(d.core.probes.size, 0);
-  t.equal(await d.type('}'), "stdin:1:1-2: ERROR: unexpected '}': no block is open\n}\n~\n", 'a stray brace is an error, not a continuation');
-  t.equal(await d.type('uprobe:main.tick { @x = 1; }}'), "stdin:1:29-30: ERROR: syntax error: expected a probe but found '}'\nuprobe:main.tick { @x = 1; }}\n                            ~\n");
+  t.equal(
+    await d.type('}'),
+    "stdin:1:1-2: ERROR: unexpected '}': no block is open\n}\n~\n",
+    'a stray brace is an error, not a continuation',
+  );
+  t.equal(
+    await d.type('uprobe:main.tick { @x = 1; }}'),
+    "stdin:1:29-30: ERROR: syntax error: expected a probe but found '}'\nuprobe:main.tick { @x = 1; }}\n                            ~\n",
+  );
   t.match(await d.type('.nosuch x'), /^ERROR: unknown command \.nosuch x\nHINT: \.help lists the commands\n$/);
   t.equal(await d.type('uprobe:main.tick { @n = count(); }'), 'probe 1 attached: uprobe:main.tick\n');
   t.match(await d.type('uprobe:main.tick { @__hits = 1; }'), /ERROR: map names starting with @__ are reserved/);
@@ -93,7 +106,10 @@ t.test('errors are located, the session goes on', async (t) => {
   t.equal(await d.type('uprobe:main.work /pid == 1/ < >'), 'probe 3 attached: uprobe:main.work\n');
   t.equal(await d.type('uprobe:main.work /pid == 1/ < @w = elapsed >'), 'probe 4 attached: uprobe:main.work\n');
   t.equal(await d.type('uretprobe:main.work { if (retval > 0) { @r = 1 } }'), 'probe 5 attached: uretprobe:main.work\n');
-  t.ok(d.kernel.loads.slice(1).every((l) => l.manifest.maps.some((m) => m.name === '@__hits')), 'each has its counter');
+  t.ok(
+    d.kernel.loads.slice(1).every((l) => l.manifest.maps.some((m) => m.name === '@__hits')),
+    'each has its counter',
+  );
   await d.end();
 });
 
@@ -111,7 +127,10 @@ t.test('maps keep one type across probes; a kept map keeps its layout until forg
   const second = d.kernel.loads[1];
   const xSpec = second.manifest.maps.find((m) => m.name === '@x')!;
   t.ok(second.reuseMaps.has(xSpec.cName), '@x reused');
-  t.notOk(second.manifest.maps.some((m) => m.name !== '@x' && second.reuseMaps.has(m.cName)), 'nothing else reused (@y is new, hits are private)');
+  t.notOk(
+    second.manifest.maps.some((m) => m.name !== '@x' && second.reuseMaps.has(m.cName)),
+    'nothing else reused (@y is new, hits are private)',
+  );
   d.kernel.set(fdOf(d, '@x'), [], 7n);
   t.equal(await d.type('.detach 1'), 'probe 1 detached\n');
   t.equal(await d.type('@x'), '@x: 7\n', 'probe 2 still shares @x');
@@ -134,7 +153,12 @@ t.test('statements run at once on the live maps', async (t) => {
   await d.type('uprobe:main.tick { @m[arg0] = count(); @n = count(); @h = hist(arg0) }');
   t.equal(await d.type('@n'), '@n is empty\n');
   d.kernel.set(fdOf(d, '@n'), [], 5n);
-  for (const [k, v] of [[1n, 10n], [2n, 30n], [-3n, 20n]]) d.kernel.set(fdOf(d, '@m'), [k], v);
+  for (const [k, v] of [
+    [1n, 10n],
+    [2n, 30n],
+    [-3n, 20n],
+  ])
+    d.kernel.set(fdOf(d, '@m'), [k], v);
   t.equal(await d.type('@n'), '@n: 5\n');
   t.equal(await d.type('print(@m)'), '@m[1]: 10\n@m[-3]: 20\n@m[2]: 30\n');
   t.equal(await d.type('print(@m[2]); @m[-3]; @m[1 + 1]'), '@m[2]: 30\n@m[-3]: 20\n@m[2]: 30\n');
@@ -147,10 +171,16 @@ t.test('statements run at once on the live maps', async (t) => {
   t.equal(await d.type('@m'), '@m is empty\n');
   t.equal(await d.type('.maps').then((s) => /^@m .* probe 1$/m.test(s)), true, 'cleared but kept: probe 1 writes it');
   t.equal(await d.type('@mm'), 'stdin:1:1-4: ERROR: unknown map @mm\n@mm\n~~~\nHINT: did you mean @m?\n');
-  t.equal(await d.type('print(@zzzzzz)'), 'stdin:1:7-14: ERROR: unknown map @zzzzzz\nprint(@zzzzzz)\n      ~~~~~~~\nHINT: maps so far: @h, @m, @n\n');
+  t.equal(
+    await d.type('print(@zzzzzz)'),
+    'stdin:1:7-14: ERROR: unknown map @zzzzzz\nprint(@zzzzzz)\n      ~~~~~~~\nHINT: maps so far: @h, @m, @n\n',
+  );
   t.match(await d.type('@m[1, 2]'), /^stdin:1:1-9: ERROR: @m has 1 key, 2 given\n/);
   t.match(await d.type('@m[pid]'), /^stdin:1:4-7: ERROR: keys at the prompt must be constants\n/);
-  t.match(await d.type('@n = 1'), /^stdin:1:1-7: ERROR: only print\(\), clear\(\), zero\(\), delete\(\) and @map run at the prompt\n.*\n.*\nHINT: anything else belongs in a probe/);
+  t.match(
+    await d.type('@n = 1'),
+    /^stdin:1:1-7: ERROR: only print\(\), clear\(\), zero\(\), delete\(\) and @map run at the prompt\n.*\n.*\nHINT: anything else belongs in a probe/,
+  );
   t.match(await d.type('clear(@m[1])'), /^stdin:1:7-12: ERROR: clear\(\) acts on a whole map: clear\(@m\)/);
   t.match(await d.type('print(1)'), /ERROR: print\(\) at the prompt takes one map/);
   await d.end();
@@ -160,12 +190,28 @@ t.test('dot-commands: .help .funcs .args .maps .detach .target .run', async (t) 
   const d = repl();
   await d.waitFor(/gotrace> $/);
   const help = await d.type('.help');
-  for (const c of ['.args FUNC', '.detach ID|all', '.exit', '.funcs PATTERN', '.help [NAME]', '.load FILE.gt', '.maps', '.probes', '.run', '.save FILE.gt', '.target PID|PATH', '.types NAME'])
+  for (const c of [
+    '.args FUNC',
+    '.detach ID|all',
+    '.exit',
+    '.funcs PATTERN',
+    '.help [NAME]',
+    '.load FILE.gt',
+    '.maps',
+    '.probes',
+    '.run',
+    '.save FILE.gt',
+    '.target PID|PATH',
+    '.types NAME',
+  ])
     t.match(help, new RegExp(`^    ${c.replace(/[.|[\]]/g, '\\$&')} `, 'm'), `.help lists ${c}`);
   t.equal(await d.type('.funcs main.t'), 'uprobe:main.tick\n1 function match *main.t*\n');
   t.equal(await d.type('.funcs main.*'), 'uprobe:main.main\nuprobe:main.tick\nuprobe:main.work\n3 functions match main.*\n');
   t.equal(await d.type('.funcs nosuchthing'), 'no function matches *nosuchthing*\n');
-  t.match(await d.type('.args main.work'), /^uprobe:main\.work\n {4}args\.n int {2}RAX\n {4}rets\.0 int {2}RAX\n {4}entry \+0x[0-9a-f]+ .*1 return\n$/);
+  t.match(
+    await d.type('.args main.work'),
+    /^uprobe:main\.work\n {4}args\.n int {2}RAX\n {4}rets\.0 int {2}RAX\n {4}entry \+0x[0-9a-f]+ .*1 return\n$/,
+  );
   t.match(await d.type('.args uprobe:main.tick'), /^uprobe:main\.tick\n {4}args\.n int {2}RAX\n/);
   t.match(await d.type('.args main.nope'), /^ERROR: no function main\.nope in /);
   t.equal(await d.type('.maps'), 'no maps\n');
@@ -175,12 +221,18 @@ t.test('dot-commands: .help .funcs .args .maps .detach .target .run', async (t) 
   await d.type('uprobe:main.tick { @n = count(); }');
   await d.type('uprobe:main.work { @n = count(); @w = count() }');
   d.kernel.set(fdOf(d, '@n'), [], 3n);
-  t.equal(await d.type('.maps'), '@n           count()                      1 entry; probes 1, 2\n@w           count()                      0 entries; probe 2\n');
+  t.equal(
+    await d.type('.maps'),
+    '@n           count()                      1 entry; probes 1, 2\n@w           count()                      0 entries; probe 2\n',
+  );
   t.equal(await d.type('.run'), 'no held command (.run is for -c)\n');
   t.match(await d.type('.target'), /^target: every process running .*ticker/);
   t.match(await d.type(`.target ${bin}`), /^ERROR: probes are attached to the current target\nHINT: \.detach all first\n$/);
   t.equal(await d.type('.detach all'), 'probe 1 detached\nprobe 2 detached\n');
-  t.ok(d.kernel.handles.every((h) => h.disposed), 'detached objects released');
+  t.ok(
+    d.kernel.handles.every((h) => h.disposed),
+    'detached objects released',
+  );
   t.match(await d.type('.target /nonexistent/app'), /^ERROR: no such file: \/nonexistent\/app\n$/);
   t.match(await d.type('.target 999999999'), /^ERROR: no process with pid 999999999\n$/);
   t.match(await d.type(`.target ${bin}`), /^target: every process running /);
@@ -188,7 +240,10 @@ t.test('dot-commands: .help .funcs .args .maps .detach .target .run', async (t) 
   // A process: its end is reported above the prompt.
   const p = spawn(bin, ['-every', '5ms'], { stdio: ['ignore', 'pipe', 'ignore'] });
   await waitForOutput(p.stdout!, /ready/);
-  t.match(await d.type(`.target ${p.pid}`), new RegExp(`^target: process ${p.pid} \\(.*ticker.*\\)\nmaps kept from before: @n, @w \\(clear\\(@m\\) empties one\\)\n$`));
+  t.match(
+    await d.type(`.target ${p.pid}`),
+    new RegExp(`^target: process ${p.pid} \\(.*ticker.*\\)\nmaps kept from before: @n, @w \\(clear\\(@m\\) empties one\\)\n$`),
+  );
   const from = d.text.length;
   p.kill('SIGKILL');
   t.match(await d.waitFor(/exited\n/, from), new RegExp(`target process ${p.pid} .* exited\n`));
@@ -209,7 +264,10 @@ t.test('.save writes the live probes as a script; .load attaches a script', asyn
   const file = path.join(dir, 's.gt');
   t.equal(await d.type(`.save ${file}`), `saved 2 probes to ${file}\n`);
   const saved = fs.readFileSync(file, 'utf8');
-  t.match(saved, /^\/\/ gotrace REPL session: 2 probes on every process running .*\nuprobe:main\.tick \{\n  @n = count\(\);\n\}\nuprobe:main\.work < @w = count\(\) >\n$/);
+  t.match(
+    saved,
+    /^\/\/ gotrace REPL session: 2 probes on every process running .*\nuprobe:main\.tick \{\n  @n = count\(\);\n\}\nuprobe:main\.work < @w = count\(\) >\n$/,
+  );
   t.equal(await d.type('.detach all'), 'probe 1 detached\nprobe 2 detached\n');
   t.equal(await d.type(`.load ${file}`), 'probe 4 attached: uprobe:main.tick\nprobe 5 attached: uprobe:main.work\n');
   fs.writeFileSync(path.join(dir, 'bad.gt'), '// a comment\nuprobe:main.tick { @n = nope; }\n');
@@ -264,7 +322,12 @@ t.test('terminal: history in $HOME, Ctrl-C clears the line then exits, output ab
   fs.writeFileSync(historyPath(), '.maps\n');
 
   const kernel = new FakeKernel();
-  const d = new ReplDriver({ target: Target.open({ path: bin }), backend: fakeBackend(kernel), terminal: true, historyFile: historyPath() });
+  const d = new ReplDriver({
+    target: Target.open({ path: bin }),
+    backend: fakeBackend(kernel),
+    terminal: true,
+    historyFile: historyPath(),
+  });
   await d.session.ready;
   d.input.write('uprobe:main.tick { @n = count(); }\r');
   await d.waitFor(/probe 1 attached/);
@@ -324,7 +387,10 @@ t.test('completion candidates', async (t) => {
     probeIds: () => [...d.core.probes.keys()],
     commands: () => ['args', 'detach', 'exit', 'funcs', 'help', 'load', 'maps', 'probes', 'run', 'save', 'target'],
   };
-  t.same(complete('', src), [['uprobe:', 'uretprobe:', 'BEGIN', 'END', 'interval:', 'profile:', 'print(', 'clear(', 'delete(', 'zero('], '']);
+  t.same(complete('', src), [
+    ['uprobe:', 'uretprobe:', 'BEGIN', 'END', 'interval:', 'profile:', 'print(', 'clear(', 'delete(', 'zero('],
+    '',
+  ]);
   t.same(complete('u', src), [['uprobe:', 'uretprobe:'], 'u']);
   t.same(complete('pro', src), [['profile:'], 'pro'], 'every probe kind of the table completes, profile: too');
   t.same(complete('uprobe:main.', src), [['main.main', 'main.tick', 'main.work'], 'main.']);
@@ -332,7 +398,10 @@ t.test('completion candidates', async (t) => {
   t.same(complete('uprobe:main.tick, ur:main.w', src), [['main.work'], 'main.w']);
   t.same(complete('uprobe:main.tick { @lat = el', src), [['elapsed'], 'el']);
   t.same(complete('uprobe:main.tick { @x[go', src), [['goid'], 'go']);
-  t.same(complete('uprobe:main.tick { @x = co', src)[0].filter((w) => w === 'count' || w === 'comm'), ['comm', 'count']);
+  t.same(
+    complete('uprobe:main.tick { @x = co', src)[0].filter((w) => w === 'count' || w === 'comm'),
+    ['comm', 'count'],
+  );
   t.same(complete('uprobe:main.tick { @x = h', src)[0].includes('hist'), true);
   t.same(complete('print(@', src), [['@calls', '@lat'], '@']);
   const withParams = { ...src, params: (f: string) => (f === 'main.work' ? { args: ['n', 'name'], rets: ['0', 'err'] } : undefined) };

@@ -9,7 +9,8 @@ import t from 'tap';
 import { buildGo } from '../helpers/go.js';
 import { runGotrace } from '../helpers/cli.js';
 
-const noStack = (s: string) => !/\n\s+at .*:\d+:\d+\)?\n/.test(s) && !/TypeError|RangeError|ReferenceError|internal error|Maximum call stack/.test(s);
+const noStack = (s: string) =>
+  !/\n\s+at .*:\d+:\d+\)?\n/.test(s) && !/TypeError|RangeError|ReferenceError|internal error|Maximum call stack/.test(s);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-robust-'));
 t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -31,16 +32,61 @@ t.test('hostile inputs end with a plain error or success, never exit 70', async 
   const fifo = path.join(dir, 'fifo');
   execFileSync('mkfifo', [fifo]);
   const cases: { name: string; args: string[]; code: number; stderr: RegExp }[] = [
-    { name: '500 nested parentheses', args: ['--dry-run', '-e', `BEGIN { @x = ${'('.repeat(500)}1${')'.repeat(500)}; }`], code: 1, stderr: /^stdin:1:141-142: ERROR: nested too deeply: more than 128 levels/ },
-    { name: '10,000 nested !', args: ['--dry-run', '-e', `BEGIN { @x = ${'!'.repeat(10000)}1; }`], code: 1, stderr: /ERROR: nested too deeply/ },
-    { name: '4,000-term sum', args: ['--dry-run', '-e', `BEGIN { @x = ${Array(4000).fill('1').join(' + ')}; exit(); }`], code: 0, stderr: /^$/ },
-    { name: '20,000-term sum', args: ['--dry-run', '-e', `BEGIN { @x = ${Array(20000).fill('1').join(' + ')}; }`], code: 1, stderr: /ERROR: expression too deep: more than 5000 levels/ },
-    { name: '3,000 statements', args: ['--dry-run', file('long.gt', `BEGIN {\n${'  @x = 1;\n'.repeat(3000)}}\n`)], code: 1, stderr: /long\.gt:2002:3-9: ERROR: too many statements: the limit is 2000/ },
-    { name: 'interval:s:99999999999', args: ['--dry-run', '-e', 'interval:s:99999999999 { exit(); }'], code: 1, stderr: /^stdin:1:12-23: ERROR: interval period too long: at most 9223372036 s/ },
-    { name: 'FIFO as script', args: [fifo], code: 1, stderr: /^ERROR: cannot read .*fifo: it is a FIFO \(named pipe\), not a regular file$/m },
+    {
+      name: '500 nested parentheses',
+      args: ['--dry-run', '-e', `BEGIN { @x = ${'('.repeat(500)}1${')'.repeat(500)}; }`],
+      code: 1,
+      stderr: /^stdin:1:141-142: ERROR: nested too deeply: more than 128 levels/,
+    },
+    {
+      name: '10,000 nested !',
+      args: ['--dry-run', '-e', `BEGIN { @x = ${'!'.repeat(10000)}1; }`],
+      code: 1,
+      stderr: /ERROR: nested too deeply/,
+    },
+    {
+      name: '4,000-term sum',
+      args: ['--dry-run', '-e', `BEGIN { @x = ${Array(4000).fill('1').join(' + ')}; exit(); }`],
+      code: 0,
+      stderr: /^$/,
+    },
+    {
+      name: '20,000-term sum',
+      args: ['--dry-run', '-e', `BEGIN { @x = ${Array(20000).fill('1').join(' + ')}; }`],
+      code: 1,
+      stderr: /ERROR: expression too deep: more than 5000 levels/,
+    },
+    {
+      name: '3,000 statements',
+      args: ['--dry-run', file('long.gt', `BEGIN {\n${'  @x = 1;\n'.repeat(3000)}}\n`)],
+      code: 1,
+      stderr: /long\.gt:2002:3-9: ERROR: too many statements: the limit is 2000/,
+    },
+    {
+      name: 'interval:s:99999999999',
+      args: ['--dry-run', '-e', 'interval:s:99999999999 { exit(); }'],
+      code: 1,
+      stderr: /^stdin:1:12-23: ERROR: interval period too long: at most 9223372036 s/,
+    },
+    {
+      name: 'FIFO as script',
+      args: [fifo],
+      code: 1,
+      stderr: /^ERROR: cannot read .*fifo: it is a FIFO \(named pipe\), not a regular file$/m,
+    },
     { name: 'directory as script', args: [dir], code: 1, stderr: /it is a directory, not a regular file/ },
-    { name: 'FIFO as binary', args: ['--dry-run', '-e', `uprobe:${fifo}:main.main {}`], code: 1, stderr: /ERROR: .*fifo: is a FIFO \(named pipe\), not a regular file/ },
-    { name: '-l on a device', args: ['-l', '/dev/zero'], code: 1, stderr: /^ERROR: \/dev\/zero: is a character device, not a regular file$/m },
+    {
+      name: 'FIFO as binary',
+      args: ['--dry-run', '-e', `uprobe:${fifo}:main.main {}`],
+      code: 1,
+      stderr: /ERROR: .*fifo: is a FIFO \(named pipe\), not a regular file/,
+    },
+    {
+      name: '-l on a device',
+      args: ['-l', '/dev/zero'],
+      code: 1,
+      stderr: /^ERROR: \/dev\/zero: is a character device, not a regular file$/m,
+    },
     {
       name: 'bad program-header offset',
       args: ['--dry-run', '-e', `uprobe:${corrupt(bin, 'phoff', 32, 0x7fffffffffffff00n)}:main.main {}`],
@@ -76,7 +122,10 @@ t.test('functions a wildcard matches without RET: one warning, names in full wit
   t.equal(r.code, 0, r.stderr);
   const warnings = r.stderr.split('\n').filter((l) => l.includes('WARNING'));
   t.equal(warnings.length, 1, 'one warning line');
-  t.match(warnings[0], /WARNING: (\d+) of the \1 functions matching 'runtime.goPanic\*' have no RET instruction .*: runtime\.goPanic\w+, runtime\.goPanic\w+, runtime\.goPanic\w+, and \d+ more$/);
+  t.match(
+    warnings[0],
+    /WARNING: (\d+) of the \1 functions matching 'runtime.goPanic\*' have no RET instruction .*: runtime\.goPanic\w+, runtime\.goPanic\w+, runtime\.goPanic\w+, and \d+ more$/,
+  );
   t.match(r.stderr, /^HINT: run with -v to list them all$/m);
   const v = await runGotrace(['-v', ...args]);
   const all = v.stderr.split('\n').find((l) => l.includes('WARNING'))!;

@@ -46,7 +46,12 @@ export abstract class CheckerBase {
       this.err('GT2040', ref.span, { name: ref.name, keys: `${n} key${n === 1 ? '' : 's'}`, count: prev.keyTypes.length });
     } else if (prev.keyTypes.some((t, i) => t.k !== keyTypes[i].k)) {
       const i = prev.keyTypes.findIndex((t, j) => t.k !== keyTypes[j].k);
-      this.err('GT2044', ref.keys[i]?.span ?? ref.span, { name: ref.name, index: i + 1, now: aTy(keyTypes[i]), before: aTy(prev.keyTypes[i]) });
+      this.err('GT2044', ref.keys[i]?.span ?? ref.span, {
+        name: ref.name,
+        index: i + 1,
+        now: aTy(keyTypes[i]),
+        before: aTy(prev.keyTypes[i]),
+      });
     } else if (prev.kind !== kind) {
       this.err('GT2041', ref.span, { name: ref.name, before: describe(prev.kind), now: describe(kind) });
     } else if (kind === 'lhist' && lhist && prev.lhist && JSON.stringify(lhist) !== JSON.stringify(prev.lhist)) {

@@ -60,7 +60,10 @@ export class ExprChecker extends GoChecker {
   };
 
   expr(e: ast.Expr): Ty | undefined {
-    const t = e.kind === 'Binary' && e.left.kind === 'Binary' ? this.binaryChain(e) : (ExprChecker.EXPR[e.kind] as (c: ExprChecker, e: ast.Expr) => Ty | undefined)(this, e);
+    const t =
+      e.kind === 'Binary' && e.left.kind === 'Binary'
+        ? this.binaryChain(e)
+        : (ExprChecker.EXPR[e.kind] as (c: ExprChecker, e: ast.Expr) => Ty | undefined)(this, e);
     if (t) this.r.types.set(e, t);
     return t;
   }
@@ -85,7 +88,12 @@ export class ExprChecker extends GoChecker {
     if (!b) {
       const near = suggest(e.name, Object.keys(BUILTINS));
       const later = e.name === 'args' || e.name === 'rets';
-      this.err('GT2001', e.span, { name: e.name }, later ? ['typed Go arguments are not supported yet: use arg0..arg8'] : near ? [`did you mean '${near}'?`] : []);
+      this.err(
+        'GT2001',
+        e.span,
+        { name: e.name },
+        later ? ['typed Go arguments are not supported yet: use arg0..arg8'] : near ? [`did you mean '${near}'?`] : [],
+      );
       return undefined;
     }
     if (!b.where.includes(this.block.context)) {
@@ -163,7 +171,12 @@ export class ExprChecker extends GoChecker {
     if ((e.op === '==' || e.op === '!=') && a.k === 'str' && b.k === 'str') return INT;
     if (a.k !== 'int' || b.k !== 'int') {
       const bad = a.k !== 'int' ? a : b;
-      this.err('GT2060', e.span, { op: `'${e.op}'`, type: aTy(bad) }, bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['strings compare only with strings'] : []);
+      this.err(
+        'GT2060',
+        e.span,
+        { op: `'${e.op}'`, type: aTy(bad) },
+        bad.k === 'str' && (e.op === '==' || e.op === '!=') ? ['strings compare only with strings'] : [],
+      );
       return undefined;
     }
     if ((e.op === '/' || e.op === '%') && e.right.kind === 'IntLit' && e.right.value === 0n) {

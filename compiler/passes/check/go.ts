@@ -17,7 +17,8 @@ export abstract class GoChecker extends CheckerBase {
     if (e.kind === 'Ident' && e.name === 'retval') return info && rootAccess(info, true, '0', e.span);
     if (e.kind === 'Field') {
       const o = e.object;
-      if (o.kind === 'Ident' && (o.name === 'args' || o.name === 'rets')) return info && rootAccess(info, o.name === 'rets', e.field, e.fieldSpan);
+      if (o.kind === 'Ident' && (o.name === 'args' || o.name === 'rets'))
+        return info && rootAccess(info, o.name === 'rets', e.field, e.fieldSpan);
       const inner = this.goPath(o);
       if (!inner || 'error' in inner) return inner;
       return fieldAccess(inner.access, e.field, e.fieldSpan);
@@ -96,9 +97,17 @@ export abstract class GoChecker extends CheckerBase {
       const ok =
         e.name === 'len'
           ? ['string', 'slice', 'map', 'chan', 'array'].includes(u.kind)
-          : u.kind === 'string' || (u.kind === 'slice' && u.elem?.size === 1) || u.kind === 'pointer' || (u.kind === 'base' && u.encoding === 'address');
+          : u.kind === 'string' ||
+            (u.kind === 'slice' && u.elem?.size === 1) ||
+            u.kind === 'pointer' ||
+            (u.kind === 'base' && u.encoding === 'address');
       if (!ok) {
-        this.err('GT2103', a.span, { fn: e.name, type: typeString(this.r.goAccess.get(a)!.type) }, e.name === 'str' ? ['str() reads strings, []byte, and pointers to C strings'] : []);
+        this.err(
+          'GT2103',
+          a.span,
+          { fn: e.name, type: typeString(this.r.goAccess.get(a)!.type) },
+          e.name === 'str' ? ['str() reads strings, []byte, and pointers to C strings'] : [],
+        );
         return undefined;
       }
       return e.name === 'len' ? INT : str(this.strlen);
@@ -121,7 +130,8 @@ export abstract class GoChecker extends CheckerBase {
 /** args.x..., rets.x..., retval: expressions that denote Go values. */
 export function isGoPath(e: ast.Expr): boolean {
   if (e.kind === 'Ident') return e.name === 'retval';
-  if (e.kind === 'Field') return (e.object.kind === 'Ident' && (e.object.name === 'args' || e.object.name === 'rets')) || isGoPath(e.object);
+  if (e.kind === 'Field')
+    return (e.object.kind === 'Ident' && (e.object.name === 'args' || e.object.name === 'rets')) || isGoPath(e.object);
   if (e.kind === 'Index') return isGoPath(e.object);
   return e.kind === 'Cast' && isGoCast(e);
 }
@@ -132,5 +142,9 @@ export function isGoCast(e: Extract<ast.Expr, { kind: 'Cast' }>): boolean {
 }
 
 /** The root of a cast's access: no parameter, the address is the cast's operand (GoAccess.base). */
-const CAST_ROOT: AbiValue = { name: '(cast)', type: { kind: 'unknown', name: '?', size: 8, tag: 0 }, isResult: false, location: { kind: 'unknown', reason: 'a cast' } };
-
+const CAST_ROOT: AbiValue = {
+  name: '(cast)',
+  type: { kind: 'unknown', name: '?', size: 8, tag: 0 },
+  isResult: false,
+  location: { kind: 'unknown', reason: 'a cast' },
+};

@@ -101,8 +101,7 @@ export class Checker extends ExprChecker {
         else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(prev.k !== 'int' ? prev : t) });
         return;
       }
-      if (prev && prev.k !== t.k)
-        this.err('GT2042', s.span, { name: s.target.name, before: aTy(prev), now: aTy(t) });
+      if (prev && prev.k !== t.k) this.err('GT2042', s.span, { name: s.target.name, before: aTy(prev), now: aTy(t) });
       else if (!prev) this.block.vars.set(s.target.name, t);
       return;
     }
@@ -132,7 +131,12 @@ export class Checker extends ExprChecker {
     const want = kind === 'count' ? 0 : kind === 'lhist' ? 4 : 1;
     if (call.args.length !== want) {
       const n = want === 0 ? 'no arguments' : want === 1 ? '1 argument' : `${want} arguments`;
-      this.err('GT2023', call.span, { fn: call.name, expected: n, count: call.args.length }, kind === 'lhist' ? ['lhist(value, min, max, step)'] : []);
+      this.err(
+        'GT2023',
+        call.span,
+        { fn: call.name, expected: n, count: call.args.length },
+        kind === 'lhist' ? ['lhist(value, min, max, step)'] : [],
+      );
       return;
     }
     if (call.args[0]) this.intExpr(call.args[0], `${call.name}()'s argument`);
@@ -163,7 +167,7 @@ export class Checker extends ExprChecker {
   }
 
   /** The format string of printf/system/cat/time, or undefined after reporting why. */
-  private formatArg(c: Call): ast.Expr & { kind: 'StrLit' } | undefined {
+  private formatArg(c: Call): (ast.Expr & { kind: 'StrLit' }) | undefined {
     const f = c.args[0];
     if (!f) return void this.err('GT2070', c.span, { fn: c.name });
     if (f.kind !== 'StrLit') return void this.err('GT2071', f.span, { fn: c.name });
@@ -185,7 +189,8 @@ export class Checker extends ExprChecker {
     if (!f) return;
     const parsed = parseFormat(f.value);
     if (parsed.error) {
-      if (parsed.error.tooWide) return this.err('GT2075', f.span, { value: parsed.error.tooWide, conv: parsed.error.conv, limit: MAX_WIDTH });
+      if (parsed.error.tooWide)
+        return this.err('GT2075', f.span, { value: parsed.error.tooWide, conv: parsed.error.conv, limit: MAX_WIDTH });
       return this.err('GT2072', f.span, { conv: parsed.error.conv });
     }
     const convs = parsed.pieces.filter((p) => typeof p !== 'string');
@@ -209,7 +214,12 @@ export class Checker extends ExprChecker {
       const isStrish = t.k !== 'int';
       if (cv.conv !== 'v' && wantsStr !== isStrish) {
         ok = false;
-        this.err('GT2074', c.args[i + 1].span, { conv: cv.text, wanted: wantsStr ? 'a string' : 'an integer', index: i + 1, type: aTy(t) }, wantsStr ? [] : ["use '%s'"]);
+        this.err(
+          'GT2074',
+          c.args[i + 1].span,
+          { conv: cv.text, wanted: wantsStr ? 'a string' : 'an integer', index: i + 1, type: aTy(t) },
+          wantsStr ? [] : ["use '%s'"],
+        );
       }
     });
     if (!ok || argTypes.some((t) => !t)) return;

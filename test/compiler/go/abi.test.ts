@@ -55,7 +55,15 @@ function struct(name: string, fields: [string, GoType][]): GoType {
   let off = 0;
   let maxAlign = 1;
   const alignOf = (t: GoType): number =>
-    t.kind === 'base' ? (t.encoding === 'complex' ? t.size / 2 : t.size) : t.kind === 'array' ? alignOf(t.elem!) : t.kind === 'struct' ? Math.max(1, ...t.members.map((m) => alignOf(m.type))) : 8;
+    t.kind === 'base'
+      ? t.encoding === 'complex'
+        ? t.size / 2
+        : t.size
+      : t.kind === 'array'
+        ? alignOf(t.elem!)
+        : t.kind === 'struct'
+          ? Math.max(1, ...t.members.map((m) => alignOf(m.type)))
+          : 8;
   const members = fields.map(([n, type]) => {
     const a = Math.max(1, alignOf(type));
     maxAlign = Math.max(maxAlign, a);
@@ -72,15 +80,21 @@ const where = (vs: AbiValue[]) => Object.fromEntries(vs.map((v) => [v.name, loca
 
 t.test('the worked example of abi-internal.md', async (t) => {
   // func f(a1 uint8, a2 [2]uintptr, a3 uint8) (r1 struct { x uintptr; y [2]uintptr }, r2 string)
-  const r1 = struct('struct { x uintptr; y [2]uintptr }', [['x', UINTPTR], ['y', array(UINTPTR, 2)]]);
+  const r1 = struct('struct { x uintptr; y [2]uintptr }', [
+    ['x', UINTPTR],
+    ['y', array(UINTPTR, 2)],
+  ]);
   const a = assignAbi([arg('a1', U8), arg('a2', array(UINTPTR, 2)), arg('a3', U8), res('r1', r1), res('r2', STRING)]);
   // "a1 is assigned to R0, a3 is assigned to R1"; the frame holds a2, then
   // r1, then the spill slots of a1 and a3, then padding to 8.
   t.same(where(a.values), { a1: 'RAX', a2: '[SP+8]', a3: 'RBX', r1: '[SP+24]', r2: 'RAX,RBX' });
-  t.same(
-    a.values.find((v) => v.name === 'r2')!.location,
-    { kind: 'regs', pieces: [{ reg: 'RAX', offset: 0, size: 8 }, { reg: 'RBX', offset: 8, size: 8 }] },
-  );
+  t.same(a.values.find((v) => v.name === 'r2')!.location, {
+    kind: 'regs',
+    pieces: [
+      { reg: 'RAX', offset: 0, size: 8 },
+      { reg: 'RBX', offset: 8, size: 8 },
+    ],
+  });
   t.equal(a.values[0]!.spillOffset, 48);
   t.equal(a.values[2]!.spillOffset, 49);
   t.equal(a.frameSize, 48);
@@ -96,11 +110,18 @@ t.test('integer and float registers run out independently', async (t) => {
   );
   const floats = Array.from({ length: 16 }, (_, i) => arg(`f${i}`, F64));
   const b = assignAbi([...floats, arg('n', INT)]);
-  t.same(b.values.map((v) => locationString(v.location)), [...FLOAT_REGS, '[SP+8]', 'RAX']);
+  t.same(
+    b.values.map((v) => locationString(v.location)),
+    [...FLOAT_REGS, '[SP+8]', 'RAX'],
+  );
 });
 
 t.test('a value that does not fit goes whole to the stack, and the counters go back', async (t) => {
-  const triple = struct('main.Triple', [['a', INT], ['b', INT], ['c', INT]]);
+  const triple = struct('main.Triple', [
+    ['a', INT],
+    ['b', INT],
+    ['c', INT],
+  ]);
   const a = assignAbi([...Array.from({ length: 7 }, (_, i) => arg(`a${i}`, INT)), arg('t', triple), arg('h', INT)]);
   t.equal(locationString(a.values[7]!.location), '[SP+8]', 'Triple needs 3 registers, 2 are left');
   t.equal(locationString(a.values[8]!.location), 'R10', 'the next int takes the first of the 2');
@@ -112,20 +133,32 @@ t.test('a value that does not fit goes whole to the stack, and the counters go b
 });
 
 t.test('structs, arrays and zero-sized values', async (t) => {
-  const mixed = struct('main.Mixed', [['a', base('int32', 4, 'signed')], ['f', F64], ['b', BOOL], ['g', F32]]);
+  const mixed = struct('main.Mixed', [
+    ['a', base('int32', 4, 'signed')],
+    ['f', F64],
+    ['b', BOOL],
+    ['g', F32],
+  ]);
   const one = array(STRING, 1);
-  const withArray = struct('main.WithArray', [['n', INT], ['arr', array(U8, 2)]]);
+  const withArray = struct('main.WithArray', [
+    ['n', INT],
+    ['arr', array(U8, 2)],
+  ]);
   const empty = struct('struct {}', []);
   const a = assignAbi([arg('m', mixed), arg('one', one), arg('wa', withArray), arg('e', empty), arg('z', array(INT, 0)), arg('last', I8)]);
-  t.same(a.values[0]!.location, {
-    kind: 'regs',
-    pieces: [
-      { reg: 'RAX', offset: 0, size: 4 },
-      { reg: 'X0', offset: 8, size: 8 },
-      { reg: 'RBX', offset: 16, size: 1 },
-      { reg: 'X1', offset: 20, size: 4 },
-    ],
-  }, 'fields in order, at their offsets in memory');
+  t.same(
+    a.values[0]!.location,
+    {
+      kind: 'regs',
+      pieces: [
+        { reg: 'RAX', offset: 0, size: 4 },
+        { reg: 'X0', offset: 8, size: 8 },
+        { reg: 'RBX', offset: 16, size: 1 },
+        { reg: 'X1', offset: 20, size: 4 },
+      ],
+    },
+    'fields in order, at their offsets in memory',
+  );
   t.equal(locationString(a.values[1]!.location), 'RCX,RDI', '[1]string is its element');
   t.same(a.values[2]!.location, { kind: 'stack', offset: 8, size: 16 }, 'an array of 2 anywhere inside: stack');
   t.same(a.values[3]!.location, { kind: 'stack', offset: 24, size: 0 }, 'struct{} is zero-sized: stack, no space');
@@ -134,7 +167,10 @@ t.test('structs, arrays and zero-sized values', async (t) => {
 });
 
 t.test('results start again at RAX/X0 and their stack slots follow the arguments', async (t) => {
-  const pair = struct('main.Pair', [['x', INT], ['y', INT]]);
+  const pair = struct('main.Pair', [
+    ['x', INT],
+    ['y', INT],
+  ]);
   const a = assignAbi([
     arg('a', I8),
     arg('arr', array(INT, 3)),
@@ -144,9 +180,19 @@ t.test('results start again at RAX/X0 and their stack slots follow the arguments
     res('f', F64),
   ]);
   t.same(where(a.values), {
-    a: 'RAX', arr: '[SP+8]',
-    r0: 'RAX', r1: 'RBX', r2: 'RCX', r3: 'RDI', r4: 'RSI', r5: 'R8', r6: 'R9', r7: 'R10',
-    p: '[SP+32]', e: '[SP+48]', f: 'X0',
+    a: 'RAX',
+    arr: '[SP+8]',
+    r0: 'RAX',
+    r1: 'RBX',
+    r2: 'RCX',
+    r3: 'RDI',
+    r4: 'RSI',
+    r5: 'R8',
+    r6: 'R9',
+    r7: 'R10',
+    p: '[SP+32]',
+    e: '[SP+48]',
+    f: 'X0',
   });
   t.equal(a.values[0]!.spillOffset, 64, 'spill space after the stack results');
   t.equal(a.frameSize, 64);
@@ -154,19 +200,30 @@ t.test('results start again at RAX/X0 and their stack slots follow the arguments
 
 t.test('ABI0: no registers at all', async (t) => {
   const a = assignAbi([arg('a', I8), arg('z', array(INT, 0)), arg('b', I8), arg('s', STRING), res('r', BOOL)], { registers: false });
-  t.same(a.values.map((v) => v.location), [
-    { kind: 'stack', offset: 8, size: 1 },
-    { kind: 'stack', offset: 16, size: 0 },
-    { kind: 'stack', offset: 16, size: 1 },
-    { kind: 'stack', offset: 24, size: 16 },
-    { kind: 'stack', offset: 40, size: 1 },
-  ], 'zero-sized [0]int still aligns to 8');
+  t.same(
+    a.values.map((v) => v.location),
+    [
+      { kind: 'stack', offset: 8, size: 1 },
+      { kind: 'stack', offset: 16, size: 0 },
+      { kind: 'stack', offset: 16, size: 1 },
+      { kind: 'stack', offset: 24, size: 16 },
+      { kind: 'stack', offset: 40, size: 1 },
+    ],
+    'zero-sized [0]int still aligns to 8',
+  );
   t.equal(a.frameSize, 40);
 });
 
 t.test('a type DWARF does not describe makes what depends on it unknown', async (t) => {
   const mystery: GoType = { kind: 'unknown', name: 'weird', size: 8, tag: 0x42 };
-  const a = assignAbi([arg('a', INT), arg('m', mystery), arg('b', INT), { name: 'c', isResult: false }, res('r', INT), res('arr', array(INT, 2))]);
+  const a = assignAbi([
+    arg('a', INT),
+    arg('m', mystery),
+    arg('b', INT),
+    { name: 'c', isResult: false },
+    res('r', INT),
+    res('arr', array(INT, 2)),
+  ]);
   t.same(where(a.values), { a: 'RAX', m: '?', b: '?', c: '?', r: 'RAX', arr: '?' });
   t.equal(a.frameSize, undefined);
 });
@@ -221,7 +278,14 @@ function compareWithDwarf(v: AbiValue, pieces: DwarfPiece[] | undefined): 'ok' |
     // each part sits at the offset the sizes before it add up to.
     let off = 0;
     for (const p of pieces) {
-      if (p.part.kind !== 'empty' && !same(p, loc.pieces.find((q) => q.offset === off))) return 'mismatch';
+      if (
+        p.part.kind !== 'empty' &&
+        !same(
+          p,
+          loc.pieces.find((q) => q.offset === off),
+        )
+      )
+        return 'mismatch';
       off += p.size!;
     }
     return 'ok';
@@ -274,7 +338,10 @@ t.test('argument registers agree with the DWARF location lists at entry (optimiz
   // occasionally wrong at the entry pc (a register already reused by the
   // first instruction): tolerate a handful, and show them.
   for (const m of mismatches) t.comment(`DWARF disagrees: ${m}`);
-  t.ok(tally.ok > 1500, `${tally.ok} arguments in the whole binary agree (${tally.skip} without location, ${tally.inconsistent} self-contradictory)`);
+  t.ok(
+    tally.ok > 1500,
+    `${tally.ok} arguments in the whole binary agree (${tally.skip} without location, ${tally.inconsistent} self-contradictory)`,
+  );
   t.ok(tally.mismatch <= tally.ok / 500, `${tally.mismatch} disagreements`);
 });
 
@@ -338,7 +405,10 @@ function parseListing(text: string): Map<string, ListedFunc> {
 // Go assembler names of the ABI registers (AL, SIB, R8B: their low bytes).
 const GO_REG: Record<string, string> = { AX: 'RAX', BX: 'RBX', CX: 'RCX', DI: 'RDI', SI: 'RSI' };
 const asmReg = (r: string): string | undefined => {
-  const full = r.replace(/^([ABC])L$/, '$1X').replace(/^(DI|SI)B$/, '$1').replace(/^(R\d+)B$/, '$1');
+  const full = r
+    .replace(/^([ABC])L$/, '$1X')
+    .replace(/^(DI|SI)B$/, '$1')
+    .replace(/^(R\d+)B$/, '$1');
   return GO_REG[full] ?? (/^R(8|9|10|11)$/.test(full) || /^X([0-9]|1[0-4])$/.test(full) ? full : undefined);
 };
 const MOV = /^MOV(Q|L|W|B|SD|SS|[BW][LQ]ZX|[BW][LQ]SX|LQZX|LQSX)$/;
@@ -441,7 +511,10 @@ t.test("the compiler's own listing: spill slots, result registers, argument area
   t.ok(spills >= 100, `${spills} spill stores checked`);
   t.ok(results >= 30, `${results} result moves checked`);
   const missing = [...resultsWanted].filter((r) => !resultsSeen.has(r));
-  t.ok(missing.length <= resultsWanted.size / 5, `${resultsSeen.size} of ${resultsWanted.size} register results seen at a RET (not: ${missing.join(', ')})`);
+  t.ok(
+    missing.length <= resultsWanted.size / 5,
+    `${resultsSeen.size} of ${resultsWanted.size} register results seen at a RET (not: ${missing.join(', ')})`,
+  );
 });
 
 t.test('parameters the DWARF leaves out', async (t) => {
@@ -461,12 +534,24 @@ t.test('parameters the DWARF leaves out', async (t) => {
   t.same(where(wrapper.values), { '~recv': 'RAX', suffix: 'RBX,RCX', '~r0': 'RAX,RBX' }, 'pointer wrapper of a value method');
   t.equal(typeString(wrapper.values[0]!.type), '*main.Server');
   for (const a of abiOf('main.Map[...]')) {
-    t.same(a.values.map((v) => v.name), ['.dict', 'xs', 'f', '~r0']);
-    t.same(a.values.slice(0, 3).map((v) => locationString(v.location)), ['RAX', 'RBX,RCX,RDI', 'RSI'], 'dictionary first');
+    t.same(
+      a.values.map((v) => v.name),
+      ['.dict', 'xs', 'f', '~r0'],
+    );
+    t.same(
+      a.values.slice(0, 3).map((v) => locationString(v.location)),
+      ['RAX', 'RBX,RCX,RDI', 'RSI'],
+      'dictionary first',
+    );
   }
   const push = abiOf('main.(*List[...]).Push');
   t.equal(push.length, 2);
-  for (const a of push) t.same(a.values.slice(0, 2).map((v) => `${v.name} ${locationString(v.location)}`), ['.dict RAX', 'l RBX'], 'dictionary before the receiver');
+  for (const a of push)
+    t.same(
+      a.values.slice(0, 2).map((v) => `${v.name} ${locationString(v.location)}`),
+      ['.dict RAX', 'l RBX'],
+      'dictionary before the receiver',
+    );
 
   const closure = abiOf('main.main.func1')[0]!;
   t.match(closure.warning, /names no arguments/);
@@ -482,11 +567,15 @@ t.test('no DWARF, no ABI', async (t) => {
 t.test('decodeLocation', async (t) => {
   const parts = (b: number[]) => decodeLocation(Buffer.from(b));
   t.same(parts([0x50]), [{ part: { kind: 'reg', reg: 0 } }], 'DW_OP_reg0');
-  t.same(parts([0x50, 0x93, 0x08, 0x93, 0x08, 0x61, 0x93, 0x04]), [
-    { part: { kind: 'reg', reg: 0 }, size: 8 },
-    { part: { kind: 'empty' }, size: 8 },
-    { part: { kind: 'reg', reg: 17 }, size: 4 },
-  ], 'pieces, one optimized out, xmm0');
+  t.same(
+    parts([0x50, 0x93, 0x08, 0x93, 0x08, 0x61, 0x93, 0x04]),
+    [
+      { part: { kind: 'reg', reg: 0 }, size: 8 },
+      { part: { kind: 'empty' }, size: 8 },
+      { part: { kind: 'reg', reg: 17 }, size: 4 },
+    ],
+    'pieces, one optimized out, xmm0',
+  );
   t.same(parts([0x9c]), [{ part: { kind: 'cfa', offset: 0 } }], 'DW_OP_call_frame_cfa');
   t.same(parts([0x91, 0x10]), [{ part: { kind: 'cfa', offset: 16 } }], 'DW_OP_fbreg 16');
   t.same(parts([0x91, 0x70]), [{ part: { kind: 'cfa', offset: -16 } }], 'DW_OP_fbreg -16');

@@ -71,6 +71,9 @@ t.test('--debug-file: an unstripped build of the same code, checked', async (t) 
   for (const w of WANT) t.ok(lines.includes(w), w);
   // Another program's DWARF is refused with the reason.
   t.throws(() => GoBinary.open(stripped, { debugFile: buildGo('values') }), GoBinaryError);
-  t.throws(() => GoBinary.open(stripped, { debugFile: buildGo('values') }), /is not the debug information of .*: its Go build ID is .*, and its functions differ/);
+  t.throws(
+    () => GoBinary.open(stripped, { debugFile: buildGo('values') }),
+    /is not the debug information of .*: its Go build ID is .*, and its functions differ/,
+  );
   t.throws(() => GoBinary.open(stripped, { debugFile: stripped }), /it has no DWARF/);
 });

@@ -34,7 +34,11 @@ t.test('method tables of stripped binaries of Go 1.17-1.26', async (t) => {
       // esbuild serves HTTP: the handler interface's method, by its method table.
       const h = byName(bin, 'net/http.HandlerFunc.ServeHTTP');
       const abi = h && bin.descriptorAbi(h);
-      t.equal(abi && sig(abi), '(net/http.HandlerFunc RAX, net/http.ResponseWriter RBX,RCX, *net/http.Request RDI) ()', `${label}: HandlerFunc.ServeHTTP`);
+      t.equal(
+        abi && sig(abi),
+        '(net/http.HandlerFunc RAX, net/http.ResponseWriter RBX,RCX, *net/http.Request RDI) ()',
+        `${label}: HandlerFunc.ServeHTTP`,
+      );
       const req = abi?.values[2]?.type;
       const fields = req?.kind === 'pointer' && req.elem?.kind === 'struct' ? req.elem.members.map((m) => m.name) : [];
       t.same(fields.slice(0, 3), ['Method', 'URL', 'Proto'], `${label}: http.Request's fields`);

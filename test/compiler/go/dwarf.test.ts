@@ -95,7 +95,9 @@ t.test('every storage of DWARF gives the same answer', async (t) => {
 
 t.test('lookups are lazy', async (t) => {
   const bin = buildFixture('basic', 'dwarf');
-  const units = (execFileSync('readelf', ['--debug-dump=info', bin], { encoding: 'utf8', maxBuffer: 1 << 30 }).match(/Compilation Unit @/g) ?? []).length;
+  const units = (
+    execFileSync('readelf', ['--debug-dump=info', bin], { encoding: 'utf8', maxBuffer: 1 << 30 }).match(/Compilation Unit @/g) ?? []
+  ).length;
   const g = GoBinary.open(bin);
   t.teardown(() => g.close());
   const d = g.dwarf()!;
@@ -155,11 +157,23 @@ t.test('function parameters and their types', async (t) => {
   t.same(desc('u8'), { kind: 'base', name: 'uint8', size: 1, encoding: 'unsigned' });
   t.same(desc('f32'), { kind: 'base', name: 'float32', size: 4, encoding: 'float' });
   t.same(desc('c128'), { kind: 'base', name: 'complex128', size: 16, encoding: 'complex' });
-  t.same(k.filter((p) => p.isResult).map((p) => [p.name, p.type?.name]), [['ok', 'bool'], ['n', 'float64']]);
+  t.same(
+    k.filter((p) => p.isResult).map((p) => [p.name, p.type?.name]),
+    [
+      ['ok', 'bool'],
+      ['n', 'float64'],
+    ],
+  );
   const s = byName.get('s')!.type!;
   t.equal(s.kind, 'struct');
   if (s.kind === 'struct') {
-    t.same(s.members.map((m) => [m.name, m.offset, m.type.kind]), [['name', 0, 'string'], ['count', 16, 'base']]);
+    t.same(
+      s.members.map((m) => [m.name, m.offset, m.type.kind]),
+      [
+        ['name', 0, 'string'],
+        ['count', 16, 'base'],
+      ],
+    );
   }
   // Recursive types resolve lazily without looping.
   const gType = d.findType('runtime.g')!;

@@ -21,14 +21,22 @@ t.test('file types and segments', async (t) => {
   t.equal(pie.type, ET_DYN);
   t.equal(pie.pie, true);
   for (const e of [exe, pie, cgo]) {
-    t.ok(e.segments.some((p) => p.type === PT_LOAD), 'has PT_LOAD');
+    t.ok(
+      e.segments.some((p) => p.type === PT_LOAD),
+      'has PT_LOAD',
+    );
     t.ok(e.section('.text'), 'has .text');
     t.ok(e.section('.gopclntab') ?? e.section('.data.rel.ro.gopclntab'), 'has the pclntab section');
   }
 });
 
 t.test('fileOffset agrees with section headers for every loaded section', async (t) => {
-  for (const [name, variant] of [['basic', 'dwarf'], ['basic', 'pie'], ['cgo', 'dwarf'], ['basic', 'stripped']] as const) {
+  for (const [name, variant] of [
+    ['basic', 'dwarf'],
+    ['basic', 'pie'],
+    ['cgo', 'dwarf'],
+    ['basic', 'stripped'],
+  ] as const) {
     const e = ElfFile.open(buildFixture(name, variant));
     let checked = 0;
     for (const s of e.sections) {

@@ -28,19 +28,29 @@ function prng(seed: number): () => number {
   };
 }
 
-interface Region { name: string; offset: number; size: number }
+interface Region {
+  name: string;
+  offset: number;
+  size: number;
+}
 
 /** Where mutations hurt most: the ELF header, the program and section headers, the Go tables. */
 function regions(orig: Buffer): Region[] {
   const shoff = Number(orig.readBigUInt64LE(40));
   const shnum = orig.readUInt16LE(60);
   const phoff = Number(orig.readBigUInt64LE(32));
-  const out: Region[] = [{ name: 'elf header', offset: 0, size: 64 }, { name: 'program headers', offset: phoff, size: 56 * orig.readUInt16LE(56) }, { name: 'section headers', offset: shoff, size: 64 * shnum }];
+  const out: Region[] = [
+    { name: 'elf header', offset: 0, size: 64 },
+    { name: 'program headers', offset: phoff, size: 56 * orig.readUInt16LE(56) },
+    { name: 'section headers', offset: shoff, size: 64 * shnum },
+  ];
   const strOff = Number(orig.readBigUInt64LE(shoff + 64 * orig.readUInt16LE(62) + 24));
   for (let i = 0; i < shnum; i++) {
     const h = shoff + 64 * i;
     const name = orig.toString('latin1', strOff + orig.readUInt32LE(h), orig.indexOf(0, strOff + orig.readUInt32LE(h)));
-    if (['.gopclntab', '.go.buildinfo', '.debug_info', '.debug_abbrev', '.zdebug_info', '.debug_line', '.text', '.noptrdata'].includes(name))
+    if (
+      ['.gopclntab', '.go.buildinfo', '.debug_info', '.debug_abbrev', '.zdebug_info', '.debug_line', '.text', '.noptrdata'].includes(name)
+    )
       out.push({ name, offset: Number(orig.readBigUInt64LE(h + 24)), size: Math.min(4096, Number(orig.readBigUInt64LE(h + 32))) });
   }
   return out;

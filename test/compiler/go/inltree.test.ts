@@ -10,7 +10,10 @@ import { NPM_GO_BINARIES, npmGoBinary } from './npm-binaries.js';
 const source = fs.readFileSync(path.join(repoRoot, 'test/fixtures/go/pairing/main.go'), 'utf8');
 const callLine = source.split('\n').findIndex((l) => l.includes('sink = add(sink, i)')) + 1;
 
-for (const [name, opts] of [['with symbols', {}], ['stripped', { ldflags: '-s -w' }]] as const) {
+for (const [name, opts] of [
+  ['with symbols', {}],
+  ['stripped', { ldflags: '-s -w' }],
+] as const) {
   t.test(`main.add inlined once in main.main (${name})`, async (t) => {
     const bin = GoBinary.open(buildGo('pairing', opts));
     const sites = bin.inlinedSites(bin.func('main.add')!);
@@ -33,7 +36,13 @@ for (const b of NPM_GO_BINARIES) {
     }
     t.ok(sites && sites.length >= 20, `many sites (${sites?.length})`);
     // Each site is in its caller's code, on a line of Go source.
-    t.ok(sites!.every((s) => bin.funcAt(s.vaddr)?.name === s.caller), 'sites inside their callers');
-    t.ok(sites!.some((s) => s.caller === 'sync.(*Once).doSlow' || s.caller === 'sync.(*Map).Load'), 'a known caller');
+    t.ok(
+      sites!.every((s) => bin.funcAt(s.vaddr)?.name === s.caller),
+      'sites inside their callers',
+    );
+    t.ok(
+      sites!.some((s) => s.caller === 'sync.(*Once).doSlow' || s.caller === 'sync.(*Map).Load'),
+      'a known caller',
+    );
   });
 }

@@ -55,14 +55,17 @@ t.test('-lv: arguments, results, sites', async (t) => {
     '    rets.1 error  RBX,RCX',
     '    entry +0x6 (after stack check), 2 returns',
   ]);
-  t.same(entry(lines, 'uprobe:main.namedResults').slice(1, 5), [
-    '    args.a int  RAX',
-    '    rets.sum int  RAX',
-    '    rets.f float64  X0',
-    '    rets.err error  RBX,RCX',
-  ], 'named results by name');
+  t.same(
+    entry(lines, 'uprobe:main.namedResults').slice(1, 5),
+    ['    args.a int  RAX', '    rets.sum int  RAX', '    rets.f float64  X0', '    rets.err error  RBX,RCX'],
+    'named results by name',
+  );
   t.same(entry(lines, 'uprobe:main.manyInts').slice(9, 12), ['    args.i int  R11', '    args.j int  [SP+8]', '    args.k int  [SP+16]']);
-  t.same(entry(lines, 'uprobe:main.arrays').slice(1, 4), ['    args.one [1]int  RAX', '    args.zero [0]int  -', '    args.two [2]int  [SP+8]']);
+  t.same(entry(lines, 'uprobe:main.arrays').slice(1, 4), [
+    '    args.one [1]int  RAX',
+    '    args.zero [0]int  -',
+    '    args.two [2]int  [SP+8]',
+  ]);
   t.same(entry(lines, 'uprobe:main.manyResults').slice(-5, -1), [
     '    rets.t main.Triple  R8,R9,R10',
     '    rets.p main.Pair  [SP+8]',
@@ -90,5 +93,9 @@ t.test('-lv without DWARF, and sites that matter', async (t) => {
   t.match(listFunctions(bin, 'uprobe:main.fail', true)[2], /^    entry \+0x\w+ \(after stack check\), never returns$/);
   const withDwarf = GoBinary.open(buildFixture('basic', 'dwarf'));
   t.teardown(() => withDwarf.close());
-  t.match(listFunctions(withDwarf, 'uprobe:runtime.memmove', true).join('\n'), /no DWARF for this function|argument locations unknown/, 'assembly');
+  t.match(
+    listFunctions(withDwarf, 'uprobe:runtime.memmove', true).join('\n'),
+    /no DWARF for this function|argument locations unknown/,
+    'assembly',
+  );
 });

@@ -48,7 +48,10 @@ for (const b of NPM_GO_BINARIES) {
     t.equal(bin.goVersion, b.goVersion, 'Go version');
     let goVersionTool: string | undefined;
     try {
-      goVersionTool = execFileSync('go', ['version', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(' ').pop();
+      goVersionTool = execFileSync('go', ['version', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+        .trim()
+        .split(' ')
+        .pop();
     } catch {
       // esbuild strips .go.buildinfo, so `go version` cannot read it.
     }

@@ -55,13 +55,19 @@ export function npmGoBinary(b: NpmGoBinary): string {
     const tgz = execFileSync('npm', ['pack', `${b.pkg}@${b.version}`, '--pack-destination', tmp, '--silent'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim().split('\n').pop()!;
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
     execFileSync('tar', ['-xzf', path.join(tmp, tgz), '-C', tmp]);
     fs.rmSync(path.join(tmp, tgz));
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     const err = e as { stderr?: Buffer | string; message: string };
-    throw new Error(`cannot fetch ${b.pkg}@${b.version} from the npm registry (needed for this test): ${String(err.stderr ?? err.message)}`, { cause: e });
+    throw new Error(
+      `cannot fetch ${b.pkg}@${b.version} from the npm registry (needed for this test): ${String(err.stderr ?? err.message)}`,
+      { cause: e },
+    );
   }
   if (!fs.existsSync(path.join(tmp, b.bin))) {
     throw new Error(`${b.pkg}@${b.version} has no ${b.bin}`);

@@ -89,16 +89,38 @@ t.test('Go names as Go prints them', async (t) => {
   t.ok(bin.findFunctions('runtime.*').length > 500, 'runtime.*');
   t.same(bin.findFunctions('main.nosuch'), []);
   t.same(bin.findFunctions('*.nosuch*'), []);
-  t.ok(bin.findFunctions('*Handle').some((f) => f.name === 'main.(*Server).Handle'), 'leading *');
+  t.ok(
+    bin.findFunctions('*Handle').some((f) => f.name === 'main.(*Server).Handle'),
+    'leading *',
+  );
   // Two types with a Handle method: the exact name finds one, a wildcard both.
-  t.same(bin.findFunctions('main.(*Server).Handle').map((f) => f.name), ['main.(*Server).Handle']);
-  t.same(bin.findFunctions('main.(*ProxyServer).Handle').map((f) => f.name), ['main.(*ProxyServer).Handle']);
-  t.same(bin.findFunctions('main.*.Handle').map((f) => f.name).sort(), ['main.(*ProxyServer).Handle', 'main.(*Server).Handle']);
+  t.same(
+    bin.findFunctions('main.(*Server).Handle').map((f) => f.name),
+    ['main.(*Server).Handle'],
+  );
+  t.same(
+    bin.findFunctions('main.(*ProxyServer).Handle').map((f) => f.name),
+    ['main.(*ProxyServer).Handle'],
+  );
+  t.same(
+    bin
+      .findFunctions('main.*.Handle')
+      .map((f) => f.name)
+      .sort(),
+    ['main.(*ProxyServer).Handle', 'main.(*Server).Handle'],
+  );
   const closures = nmText(buildFixture('basic', 'dwarf'))
     .map((s) => s.name)
     .filter((n) => /^main\.main\.func\d+$/.test(n));
   t.ok(closures.length >= 2, 'nm lists closures of main.main');
-  t.same(bin.findFunctions('main.main.func*').map((f) => f.name).sort(), closures.sort(), 'closures');
+  t.same(
+    bin
+      .findFunctions('main.main.func*')
+      .map((f) => f.name)
+      .sort(),
+    closures.sort(),
+    'closures',
+  );
 });
 
 t.test('glob matcher', async (t) => {

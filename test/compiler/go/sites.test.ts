@@ -36,7 +36,11 @@ function expectedFrom(insns: { addr: number; text: string }[], entry: number, en
   return e;
 }
 
-for (const [name, variant] of [['basic', 'dwarf'], ['cgo', 'dwarf'], ['basic', 'pie']] as [string, Variant][]) {
+for (const [name, variant] of [
+  ['basic', 'dwarf'],
+  ['cgo', 'dwarf'],
+  ['basic', 'pie'],
+] as [string, Variant][]) {
   t.test(`sites of every function agree with objdump: ${name}-${variant}`, async (t) => {
     const path = buildFixture(name, variant);
     const bin = GoBinary.open(path);
@@ -66,7 +70,15 @@ for (const [name, variant] of [['basic', 'dwarf'], ['cgo', 'dwarf'], ['basic', '
         got.tailJumps.join() === want.tailJumps.join() &&
         got.decodeErrorAt === undefined;
       if (!same && failures++ < 10) {
-        t.same({ ...got, name: fn.name }, { ...got, name: fn.name, ...{ entrySite: want.entrySite, stackCheck: want.stackCheck, returnSites: want.rets, tailJumps: want.tailJumps } }, fn.name);
+        t.same(
+          { ...got, name: fn.name },
+          {
+            ...got,
+            name: fn.name,
+            ...{ entrySite: want.entrySite, stackCheck: want.stackCheck, returnSites: want.rets, tailJumps: want.tailJumps },
+          },
+          fn.name,
+        );
       }
       checked++;
       if (got.stackCheck === 'small') small++;

@@ -174,7 +174,12 @@ for (const tr of TRACED) {
     for (const f of frames) {
       // A return address: Go looks up the call instruction (pc - 1).
       const s = bin.symbolize(f.interrupted || f.offset === 0 ? f.pc : f.pc - 1);
-      const got = { func: s && printName(s.func), offset: s && s.offset + (f.interrupted || f.offset === 0 ? 0 : 1), file: s?.file, line: s?.line };
+      const got = {
+        func: s && printName(s.func),
+        offset: s && s.offset + (f.interrupted || f.offset === 0 ? 0 : 1),
+        file: s?.file,
+        line: s?.line,
+      };
       t.same(got, { func: f.func, offset: f.offset, file: f.inner.file, line: f.inner.line }, `${f.func} +0x${f.offset.toString(16)}`);
       if (f.inner !== undefined && (f.inner.file !== f.file || f.inner.line !== f.line)) inlinedChecked++;
     }

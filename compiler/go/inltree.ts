@@ -20,6 +20,7 @@
 // the call has no RET of its own.
 import type { ElfFile } from './elf.js';
 import type { Pclntab } from './pclntab.js';
+import { varint } from './pclntab-lines.js';
 
 export interface InlinedSite {
   /** The function the call was inlined into. */
@@ -210,17 +211,5 @@ export class InlineTrees {
       }
     }
     return undefined;
-  }
-}
-
-/** Unsigned LEB128 as Go writes it. */
-function varint(b: Buffer, p: number): [number, number] {
-  let v = 0;
-  let mul = 1;
-  for (;;) {
-    const byte = b[p++]!;
-    v += (byte & 0x7f) * mul;
-    if (byte < 0x80 || p >= b.length) return [v, p];
-    mul *= 128;
   }
 }

@@ -155,7 +155,7 @@ export class PclnLines {
 }
 
 /** Unsigned LEB128 as Go writes it, up to 2^53 without loss. */
-function varint(b: Buffer, p: number): [number, number] {
+export function varint(b: Buffer, p: number): [number, number] {
   let v = 0;
   let mul = 1;
   for (;;) {

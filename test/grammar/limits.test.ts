@@ -6,6 +6,7 @@ import { checkSource } from '../../compiler/index.js';
 import { eventSpecs, generateC, mapSpecs, type CodegenProbe } from '../../compiler/codegen/c.js';
 import { MAX_NESTING } from '../../grammar/limits.js';
 import { SourceFile } from '../../grammar/source.js';
+import { prng } from './gen.js';
 
 /** The codes of the errors, or 'ok' after generating C for a clean script. */
 function outcome(src: string): string {
@@ -74,18 +75,6 @@ t.test('statement count', async (t) => {
   t.equal(outcome(`BEGIN { ${rep('@x = 1; ', 2000)}}`), 'ok');
   t.equal(outcome(`BEGIN { ${rep('@x = 1; ', 1000)}} END { ${rep('@y = 1; ', 1001)}}`), 'GT1014', 'counted over the whole script');
 });
-
-/** mulberry32, seeded: a failing case can be replayed from its number. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random expression nested `depth` levels deep, each level one of the recursive shapes. */
 function deepExpr(rnd: () => number, depth: number): string {

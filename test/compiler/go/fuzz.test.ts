@@ -10,23 +10,12 @@ import path from 'node:path';
 import t from 'tap';
 import { GoBinary, GoBinaryError } from '../../../compiler/go/binary.js';
 import { buildFixture } from './fixtures.js';
+import { prng } from '../../grammar/gen.js';
 
 const SEED = Number(process.env.GOTRACE_FUZZ_SEED ?? 12);
 const CASES = Number(process.env.GOTRACE_FUZZ_CASES ?? 10000);
 // A safety cap only: 10,000 cases take ~12 s of CPU; a machine shared with other jobs is slower.
 const BUDGET_MS = Number(process.env.GOTRACE_FUZZ_BUDGET_MS ?? 120000);
-
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Region {
   name: string;

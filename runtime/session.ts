@@ -135,16 +135,6 @@ export class LiveProgram {
     });
   }
 
-  /** Handle events as they arrive (the ring's epoll fd wakes a waiting thread; see
-   *  libbpf/pump.ts) until unwatchEvents(); pollEvents() still takes what is waiting now. */
-  watchEvents(): void {
-    this.ring?.watch();
-  }
-
-  unwatchEvents(): void {
-    this.ring?.unwatch();
-  }
-
   /** Handle the events waiting now, without blocking. */
   pollEvents(): number {
     return this.ring?.consume() ?? 0;

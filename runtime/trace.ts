@@ -105,8 +105,6 @@ export async function runTrace(t: TraceInput): Promise<number> {
     t.printer.attached(program.attach());
     program.runBegin();
     // Events are consumed on a timer: ring_buffer__consume never blocks Node's event loop.
-    // (LiveProgram.watchEvents, driven by the ring's epoll fd, is not used here yet: with it an
-    // exit() reached END late in e2e/language's test; see the report of issue #11.)
     keepAlive = setInterval(() => program.pollEvents(), 20);
     t.target.release();
     const why = await watch.ended;

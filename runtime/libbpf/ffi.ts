@@ -37,7 +37,6 @@ export interface LibbpfFfi {
   ring_buffer_poll: (rb: unknown, timeoutMs: number) => number;
   ring_buffer_consume: (rb: unknown) => number;
   ring_buffer_free: (rb: unknown) => void;
-  ring_buffer_epoll_fd: (rb: unknown) => number;
   attach_uprobe_opts: (prog: unknown, pid: number, path: string, off: number, opts: object) => unknown;
   /** Before load: the attach type the program is verified for (uprobe_multi needs its own). */
   set_expected_attach_type: (prog: unknown, type: number) => number;
@@ -48,14 +47,6 @@ export interface LibbpfFfi {
   prog_load_raw: (attr: object) => number;
   /** Address of a libbpf function in this process (dlopen RTLD_NOLOAD + dlsym), 0 if absent. */
   libbpf_symbol_address: (name: string) => bigint;
-  epoll_create1: (flags: number) => number;
-  /** epoll_ctl with a packed struct epoll_event (12 bytes: events u32, data u64). */
-  epoll_ctl: (ep: number, op: number, fd: number, ev: Buffer) => number;
-  /** epoll_wait; `.async(..., cb)` runs it on a worker thread (runtime/libbpf/pump.ts). */
-  epoll_wait: ((ep: number, out: Buffer, max: number, timeoutMs: number) => number) & { async: (...args: unknown[]) => void };
-  eventfd: (init: number, flags: number) => number;
-  write_fd: (fd: number, buf: Buffer, n: number) => number;
-  read_fd: (fd: number, buf: Buffer, n: number) => number;
   major_version: () => number;
   minor_version: () => number;
   perf_event_open: (attr: Buffer, pid: number, cpu: number, group: number, flags: number) => number;
@@ -160,7 +151,6 @@ export function libbpf(): LibbpfFfi {
     ring_buffer_poll: lib.func('int ring_buffer__poll(ring_buffer *rb, int timeout_ms)'),
     ring_buffer_consume: lib.func('int ring_buffer__consume(ring_buffer *rb)'),
     ring_buffer_free: lib.func('void ring_buffer__free(ring_buffer *rb)'),
-    ring_buffer_epoll_fd: lib.func('int ring_buffer__epoll_fd(ring_buffer *rb)'),
     attach_uprobe_opts: lib.func(
       'bpf_link *bpf_program__attach_uprobe_opts(bpf_program *prog, int pid, const char *path, size_t off, bpf_uprobe_opts *opts)',
     ),
@@ -178,12 +168,6 @@ export function libbpf(): LibbpfFfi {
         return p ? (koffi.address(p) as bigint) : 0n;
       };
     })(),
-    epoll_create1: libc.func('int epoll_create1(int flags)'),
-    epoll_ctl: libc.func('int epoll_ctl(int ep, int op, int fd, void *ev)'),
-    epoll_wait: libc.func('int epoll_wait(int ep, _Out_ uint8_t *events, int max, int timeout)'),
-    eventfd: libc.func('int eventfd(unsigned int init, int flags)'),
-    write_fd: libc.func('long write(int fd, const void *buf, size_t n)'),
-    read_fd: libc.func('long read(int fd, _Out_ void *buf, size_t n)'),
     major_version: lib.func('uint32_t libbpf_major_version(void)'),
     minor_version: lib.func('uint32_t libbpf_minor_version(void)'),
     perf_event_open: (() => {

@@ -3,7 +3,6 @@
 // programs and maps).
 import { libbpf, type LibbpfFfi } from './ffi.js';
 import { attachUprobeMulti } from './multi.js';
-import { pump } from './pump.js';
 
 export class BpfError extends Error {
   constructor(
@@ -311,7 +310,6 @@ export function onlineCpus(read: (p: string) => string): number[] {
 export class RingBuffer {
   private rb: unknown;
   private cb: unknown;
-  private stopWatch?: () => void;
   constructor(fd: number, onSample: (data: Buffer) => void) {
     const ffi = libbpf();
     this.cb = ffi.koffi.register((_ctx: unknown, data: unknown, size: number) => {
@@ -332,19 +330,8 @@ export class RingBuffer {
     return libbpf().ring_buffer_consume(this.rb);
   }
 
-  /** Consume as records arrive, driven by the ring's epoll fd (pump.ts), until unwatch(). */
-  watch(): void {
-    if (this.rb && !this.stopWatch) this.stopWatch = pump(libbpf().ring_buffer_epoll_fd(this.rb), () => this.consume());
-  }
-
-  unwatch(): void {
-    this.stopWatch?.();
-    this.stopWatch = undefined;
-  }
-
   free(): void {
     if (!this.rb) return;
-    this.unwatch();
     const ffi = libbpf();
     ffi.ring_buffer_free(this.rb);
     ffi.koffi.unregister(this.cb);

@@ -10,6 +10,7 @@ import { cachePath } from '../../compiler/cache.js';
 import { requireBpf } from '../helpers/bpf.js';
 import { gotraceBin, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
+import { bpftool, progIds } from '../helpers/tmux.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -20,24 +21,6 @@ function hasTmux(): boolean {
   } catch {
     return false;
   }
-}
-
-/** BPF program ids held by a process (from its fds' fdinfo). */
-function progIds(pid: number): number[] {
-  const ids: number[] = [];
-  for (const fd of fs.readdirSync(`/proc/${pid}/fdinfo`)) {
-    try {
-      const m = /^prog_id:\s*(\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
-      if (m) ids.push(Number(m[1]));
-    } catch {
-      /* closed meanwhile */
-    }
-  }
-  return ids;
-}
-
-function kernelProgs(): { id: number; name?: string }[] {
-  return JSON.parse(execFileSync('bpftool', ['prog', 'show', '-j'], { encoding: 'utf8' }) || '[]');
 }
 
 t.test('gotrace -p PID in a terminal', async (t) => {
@@ -109,7 +92,7 @@ t.test('gotrace -p PID in a terminal', async (t) => {
   const ids = progIds(gotracePid);
   t.ok(ids.length > 0, `gotrace (pid ${gotracePid}) holds BPF programs ${ids.join(', ')}`);
   t.ok(
-    kernelProgs().some((p) => ids.includes(p.id) && /^b\d+_entry$/.test(p.name ?? '')),
+    bpftool<{ id: number; name?: string }>('prog', 'show').some((p) => ids.includes(p.id) && /^b\d+_entry$/.test(p.name ?? '')),
     'bpftool lists them (b0_entry)',
   );
 
@@ -139,7 +122,7 @@ t.test('gotrace -p PID in a terminal', async (t) => {
   t.equal(status, 'status=0', 'exit status 0');
   const last = Number(/^@n: (\d+)$/m.exec(pane().split('.exit').pop()!)?.[1]);
   t.ok(last >= second, `@n printed at exit (${last})`);
-  const left = kernelProgs().filter((p) => ids.includes(p.id));
+  const left = bpftool<{ id: number; name?: string }>('prog', 'show').filter((p) => ids.includes(p.id));
   t.same(left, [], 'bpftool: none of its programs remain');
   t.ok(fs.readFileSync(path.join(home, '.gotrace_history'), 'utf8').includes('uprobe:main.tick { @n = count(); }'), 'history in $HOME');
   t.equal(ticker.exitCode, null, 'the traced program still runs');

@@ -7,9 +7,10 @@
 // or attached, so a bad -o path costs nothing), compile, then the session (runtime/trace.ts).
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkSource, compile, type CompileResult } from '../compiler/index.js';
+import type { compile, CompileResult } from '../compiler/index.js';
 import { GoBinary, GoBinaryError, binaryDiagnostic } from '../compiler/go/binary.js';
-import { useDebugFile } from '../compiler/passes/resolve.js';
+import { openCached, useDebugFile } from '../compiler/passes/resolve.js';
+import { lookupScript, storeScript, type ScriptKey } from '../compiler/script-cache.js';
 import { diag } from '../grammar/catalog/index.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { NotRegularFileError, readRegularText } from '../compiler/files.js';
@@ -22,11 +23,13 @@ import { OutputSink } from './sink.js';
 import { Target, TargetError, resolveCommand, splitCommand, type TargetPlan } from './target.js';
 import { runTrace } from './trace.js';
 import type { Sizes } from './drops.js';
-import { sessionExporters, wantsExport, type ExportOptions } from './exporters/index.js';
+import type { ExportOptions } from './exporters/index.js';
 import { labelDirectives } from './exporters/labels.js';
-import { defaultExportOptions, EXPORT_USAGE, exportFlags } from './exporters/options.js';
+import { defaultExportOptions, EXPORT_USAGE, exportFlags, wantsExport } from './exporters/options.js';
 
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
+
+export { VERSION };
 
 const formatList = () =>
   printerNames()
@@ -269,17 +272,20 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
   const source = readSource(opts, io);
   if (!source) return 1;
   const copts = { unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional };
-  const pre = checkSource(source, copts);
-  if (hasErrors(pre.diagnostics)) {
-    report(io, pre.diagnostics);
-    return 1;
+  const plan = checkTarget(opts);
+  // A script run before against the same files needs no compiler (compiler/script-cache.ts):
+  // a hit had no diagnostic, so skipping the pre-checks reports nothing less.
+  const key = plan instanceof TargetError ? undefined : scriptKey(source, plan, opts);
+  const hit = key && fromScriptCache(key);
+  if (!hit) {
+    const pre = (await import('../compiler/index.js')).checkSource(source, copts);
+    if (hasErrors(pre.diagnostics)) return (report(io, pre.diagnostics), 1);
   }
-  const plan = checkTarget(opts, io);
-  if (!plan) return 1;
+  if (plan instanceof TargetError) return (report(io, [plan.diagnostic]), 1);
   const output = opts.dryRun ? undefined : openOutput(opts, io);
   if (!opts.dryRun && !output) return 1;
   try {
-    const compiled = await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io);
+    const compiled = hit || (await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io, key));
     // The exporters' label names, checked with --dry-run too, and before a -c command starts.
     const labels = compiled && labelDirectives(source, compiled.manifest.maps);
     if (labels && wantsExport(opts.export) && labels.diagnostics.length) return (report(io, labels.diagnostics), 1);
@@ -295,12 +301,36 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
       script: opts.file ?? opts.program!,
       version: VERSION,
     };
-    const exporters = sessionExporters(opts.export, { ...ctx, labelNames: labels.names });
+    // N.B. prom-client and OpenTelemetry load only for a run that exports (start-up time).
+    const exporters = wantsExport(opts.export)
+      ? (await import('./exporters/index.js')).sessionExporters(opts.export, { ...ctx, labelNames: labels.names })
+      : undefined;
     const run = { sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1, exporters };
     return await runTrace({ ...compiled, target, printer, output, ...run });
   } finally {
     await output?.close();
   }
+}
+
+/** The script cache's key; none under -v (it shows the generated C) or --no-cache. */
+function scriptKey(source: SourceFile, plan: TargetPlan, opts: CliOptions): ScriptKey | undefined {
+  if (opts.verbose || opts.noCache) return undefined;
+  const options = { name: source.name, unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional, max: opts.maxFunctions };
+  return { source: source.text, binary: plan.binary, debugFile: opts.debugFile, options };
+}
+
+/** The cached object and manifest, with the binary opened as the compiler would have. */
+function fromScriptCache(key: ScriptKey): Compiled | undefined {
+  const entry = lookupScript(key);
+  if (!entry) return undefined;
+  let binary: GoBinary | undefined;
+  try {
+    binary = entry.manifest.target.binary ? openCached(entry.manifest.target.binary) : undefined;
+  } catch {
+    return undefined; // the compiler reports what is wrong with it
+  }
+  if (binary?.dwarfSource !== entry.dwarfSource) return undefined;
+  return { object: entry.object, manifest: entry.manifest, binary };
 }
 
 function readSource(opts: CliOptions, io: Io): SourceFile | undefined {
@@ -318,15 +348,14 @@ function readSource(opts: CliOptions, io: Io): SourceFile | undefined {
 }
 
 /** -p's process or -c's command, checked (nothing started yet); {} for neither. */
-function checkTarget(opts: CliOptions, io: Io): TargetPlan | undefined {
+function checkTarget(opts: CliOptions): TargetPlan | TargetError {
   try {
     if (opts.pid !== undefined) return Target.check({ pid: opts.pid });
     if (opts.command !== undefined) return Target.check({ command: opts.command });
     return {};
   } catch (e) {
     if (!(e instanceof TargetError)) throw e;
-    report(io, [e.diagnostic]);
-    return undefined;
+    return e;
   }
 }
 
@@ -349,9 +378,13 @@ async function compileFor(
   copts: Parameters<typeof compile>[1],
   opts: CliOptions,
   io: Io,
+  key: ScriptKey | undefined,
 ): Promise<Compiled | undefined> {
+  const { compile } = await import('../compiler/index.js');
   const compiled = await compile(source, { ...copts, binary: plan.binary, verbose: opts.verbose, maxFunctions: opts.maxFunctions });
   report(io, compiled.diagnostics);
+  if (key && compiled.object && compiled.manifest && compiled.diagnostics.length === 0)
+    storeScript(key, { manifest: compiled.manifest, object: compiled.object, dwarfSource: compiled.binary?.dwarfSource });
   if (hasErrors(compiled.diagnostics)) return undefined;
   if (!compiled.manifest || !compiled.object) {
     if (compiled.program && compiled.program.probes.length === 0) io.err.write('No probes to attach\n');

@@ -17,7 +17,14 @@
 // the prologue's conditional branches are followed: one whose target block
 // jumps back to the entry is the stack check, and the site is the
 // instruction after the last such branch.
-import { Decoder, DecoderOptions, FlowControl, Instruction, Mnemonic, OpKind, Register, Code } from 'iced-x86';
+import { createRequire } from 'node:module';
+import type * as Iced from 'iced-x86';
+
+// N.B. iced-x86 is loaded on the first decode, not on import: loading it instantiates its
+// WebAssembly (~100 ms of start-up), and a run whose object and manifest come from the script
+// cache (compiler/script-cache.ts) decodes nothing.
+let icedModule: typeof Iced | undefined;
+const iced = (): typeof Iced => (icedModule ??= createRequire(import.meta.url)('iced-x86') as typeof Iced);
 
 export interface ProbeSites {
   /** First instruction after the stack check, or the entry without one. */
@@ -47,7 +54,7 @@ const MORESTACK_BLOCK_LIMIT = 80;
 interface Insn {
   ip: number;
   next: number;
-  flow: FlowControl;
+  flow: Iced.FlowControl;
   target: number;
   /** CMP against [reg+0x10|0x18], the g.stackguard0/1 fields (prologue only). */
   guardCmp: boolean;
@@ -61,6 +68,7 @@ interface Insn {
  * targets only for branches, and the ip is counted here rather than read.
  */
 function decodeAll(code: Uint8Array, entry: number, limit: number, detail = false): { insns: Insn[]; errorAt?: number } {
+  const { Decoder, DecoderOptions, FlowControl, Instruction, Mnemonic, OpKind, Register, Code } = iced();
   const decoder = new Decoder(64, code, DecoderOptions.None);
   decoder.ip = BigInt(entry);
   const ins = new Instruction();
@@ -110,6 +118,7 @@ function decodeAll(code: Uint8Array, entry: number, limit: number, detail = fals
 function isMorestackBlock(code: Uint8Array, entry: number, target: number): boolean {
   const off = target - entry;
   if (off <= 0 || off >= code.length) return false;
+  const { FlowControl } = iced();
   const { insns } = decodeAll(code.subarray(off), target, MORESTACK_BLOCK_LIMIT);
   let calls = 0;
   for (const i of insns) {
@@ -125,6 +134,7 @@ function isMorestackBlock(code: Uint8Array, entry: number, target: number): bool
  * is `code`, loaded at `entry` (so `code` spans [entry, end)).
  */
 export function findProbeSites(code: Uint8Array, entry: number): ProbeSites {
+  const { FlowControl } = iced();
   const end = entry + code.length;
   let entrySite = entry;
   let stackCheck: ProbeSites['stackCheck'] = 'none';
@@ -182,6 +192,7 @@ function scanBody(
 } {
   const end = entry + code.length;
   const out: ReturnType<typeof scanBody> = { returnSites: [], tailJumps: [], indirectJumps: [] };
+  const { Decoder, DecoderOptions, FlowControl, Instruction, OpKind, Code } = iced();
   const decoder = new Decoder(64, code, DecoderOptions.None);
   decoder.ip = BigInt(entry);
   const ins = new Instruction();
@@ -214,6 +225,7 @@ function scanBody(
 /** Targets of the direct CALLs and JMPs in `code` (loaded at `entry`). */
 export function directBranchTargets(code: Uint8Array, entry: number): number[] {
   const out: number[] = [];
+  const { FlowControl } = iced();
   for (const i of decodeAll(code, entry, Number.MAX_SAFE_INTEGER).insns) {
     if ((i.flow === FlowControl.Call || i.flow === FlowControl.UnconditionalBranch) && i.target >= 0) out.push(i.target);
   }

@@ -6,6 +6,7 @@ import type { GoBinary } from '../../compiler/go/binary.js';
 import { OtlpExporter } from './otlp.js';
 import { PrometheusExporter } from './prometheus.js';
 import { MetricsReader, type MapSource } from './source.js';
+import { wantsExport } from './options.js';
 
 export interface Exporter {
   start(): Promise<void>;
@@ -54,9 +55,7 @@ export function createExporters(o: ExportOptions, c: ExportContext): Exporter[] 
   return out;
 }
 
-export function wantsExport(o: ExportOptions): boolean {
-  return !!(o.prometheus || o.otlp);
-}
+export { wantsExport } from './options.js';
 
 /** What the session's TraceInput takes, or nothing when no exporter is asked for. */
 export function sessionExporters(

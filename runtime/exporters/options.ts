@@ -1,6 +1,6 @@
-// The exporters' command-line options, kept here so the CLI's table only spreads them in.
+// The exporters' command-line options, kept here so the CLI's table only spreads them in (and
+// without prom-client or OpenTelemetry: the CLI loads those only for a run that exports).
 import { DEFAULT_MAX_SERIES } from './metrics.js';
-import { parseHostPort } from './prometheus.js';
 import type { ExportOptions } from './index.js';
 
 export const DEFAULT_OTLP_INTERVAL_MS = 10_000;
@@ -12,6 +12,16 @@ export const EXPORT_USAGE = `    --prometheus HOST:PORT  serve the maps as Prome
     --max-series N series exported at most (default ${DEFAULT_MAX_SERIES}); the rest are
                    counted in gotrace_dropped_series_total
 `;
+
+export function parseHostPort(s: string): { host: string; port: number } | undefined {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:]+):([0-9]{1,5})$/.exec(s);
+  if (!m || Number(m[2]) > 65535) return undefined;
+  return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
+}
+
+export function wantsExport(o: ExportOptions): boolean {
+  return !!(o.prometheus || o.otlp);
+}
 
 export function defaultExportOptions(): ExportOptions {
   return { maxSeries: DEFAULT_MAX_SERIES };

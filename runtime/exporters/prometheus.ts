@@ -42,11 +42,9 @@ export async function exposition(metrics: Metric[]): Promise<string> {
   return registry.metrics();
 }
 
-export function parseHostPort(s: string): { host: string; port: number } | undefined {
-  const m = /^(\[[0-9a-fA-F:.]+\]|[^:]+):([0-9]{1,5})$/.exec(s);
-  if (!m || Number(m[2]) > 65535) return undefined;
-  return { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) };
-}
+// N.B. parseHostPort lives with the flags (options.ts): the CLI parses --prometheus without
+// loading prom-client, which only a run that exports needs.
+export { parseHostPort } from './options.js';
 
 /** The HTTP server: GET /metrics, 404 elsewhere. listen() fails before anything is attached. */
 export class PrometheusExporter implements Exporter {

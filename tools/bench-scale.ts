@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../test/helpers/go.js';
+import { deliveryRows } from './bench-delivery.js';
 import { manySource } from './gen-many.js';
 
 const buildDir = path.join(repoRoot, '.gotrace-build', 'bench');
@@ -101,10 +102,13 @@ function perCall(tool: Tool | undefined, script: string, calls: number): { ns: n
   return { ns: Number(m[1]), lost, lines: r.stdout.split('\n').filter((l) => /^x \d+$/.test(l)).length };
 }
 
-function main(): void {
-  const full = process.env.BENCH_FULL === '1';
-  const rows: Row[] = [];
-  const base = { gotrace: startup('gotrace'), bpftrace: startup('bpftrace') };
+let startupBase: { gotrace: number; bpftrace: number } | undefined;
+
+/** The start-up row; the base each attach+detach row subtracts. */
+function startupRows(rows: Row[]): { gotrace: number; bpftrace: number } {
+  // The figure is for a warm start (gotrace's first run of a script compiles it with clang).
+  if (!startupBase) run(tools.gotrace('BEGIN { exit(); }'));
+  const base = (startupBase ??= { gotrace: startup('gotrace'), bpftrace: startup('bpftrace') });
   rows.push({
     what: 'start-up to attached and out (BEGIN { exit(); })',
     gotrace: fmt(base.gotrace, 'ms'),
@@ -112,6 +116,11 @@ function main(): void {
     ratio: ratio(base.gotrace, base.bpftrace),
     goal: '≤ 0.6x',
   });
+  return base;
+}
+
+function attachRows(rows: Row[], base: { gotrace: number; bpftrace: number }): void {
+  const full = process.env.BENCH_FULL === '1';
   let rss3000 = 0;
   for (const n of [30, 480, 3000]) {
     const g = attachDetach('gotrace', n, base.gotrace);
@@ -125,6 +134,10 @@ function main(): void {
       goal: n === 480 ? '≤ 0.05x' : undefined,
     });
   }
+  rows.push({ what: 'peak RSS, 3,000-function wildcard', gotrace: fmt(rss3000, 'MB'), bpftrace: '-', ratio: '-', goal: '≤ 150 MB' });
+}
+
+function perHitRows(rows: Row[]): void {
   const calls = 2_000_000;
   const bare = median([1, 2, 3].map(() => perCall(undefined, '', calls).ns));
   const hit = (tool: Tool, script: string) => perCall(tool, script, calls).ns - bare;
@@ -168,14 +181,43 @@ function main(): void {
     ratio: ratio(rate(pg), rate(pb)),
     goal: 'none lost',
   });
-  rows.push({ what: 'peak RSS, 3,000-function wildcard', gotrace: fmt(rss3000, 'MB'), bpftrace: '-', ratio: '-', goal: '≤ 150 MB' });
+}
 
+/** The row groups; BENCH_ROWS=startup,attach,perhit,delivery runs some (the others keep the
+ *  figures of bench/scale.md's previous run). */
+const GROUPS: Record<string, (rows: Row[]) => void> = {
+  startup: (rows) => startupRows(rows),
+  attach: (rows) => attachRows(rows, startupRows([])),
+  perhit: perHitRows,
+  delivery: (rows) => rows.push(...deliveryRows(target(30))),
+};
+
+const tableFile = path.join(repoRoot, 'bench', 'scale.md');
+
+/** The previous run's rows, by measure. */
+function previousRows(): Map<string, string> {
+  const out = new Map<string, string>();
+  const text = fs.existsSync(tableFile) ? fs.readFileSync(tableFile, 'utf8') : '';
+  for (const line of text.split('\n')) {
+    const what = /^\| ([^|]+) \|/.exec(line)?.[1];
+    if (what && what !== 'measure' && !what.startsWith('---')) out.set(what, line);
+  }
+  return out;
+}
+
+function main(): void {
+  const pick = (process.env.BENCH_ROWS ?? Object.keys(GROUPS).join(',')).split(',');
+  const rows: Row[] = [];
+  for (const g of Object.keys(GROUPS)) if (pick.includes(g)) GROUPS[g](rows);
+  const fresh = new Map(rows.map((r) => [r.what, `| ${r.what} | ${r.gotrace} | ${r.bpftrace} | ${r.ratio} | ${r.goal ?? ''} |`]));
+  const lines = new Map([...previousRows(), ...fresh]);
   const head = `| measure | gotrace | bpftrace | ratio | goal |\n|---|---|---|---|---|\n`;
-  const table = head + rows.map((r) => `| ${r.what} | ${r.gotrace} | ${r.bpftrace} | ${r.ratio} | ${r.goal ?? ''} |`).join('\n') + '\n';
-  const note = `\n${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs, Linux ${os.release()}, \`node dist/tools/bench-scale.js\`\n`;
+  const table = head + [...lines.values()].join('\n') + '\n';
+  const runOf = pick.length === Object.keys(GROUPS).length ? '' : ` (this run: ${pick.join(', ')}; other rows from the run before)`;
+  const note = `\n${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs, Linux ${os.release()}, \`node dist/tools/bench-scale.js\`${runOf}\n`;
   process.stdout.write(table + note);
-  fs.mkdirSync(path.join(repoRoot, 'bench'), { recursive: true });
-  fs.writeFileSync(path.join(repoRoot, 'bench', 'scale.md'), `# Probing at scale\n\n${table}${note}`);
+  fs.mkdirSync(path.dirname(tableFile), { recursive: true });
+  fs.writeFileSync(tableFile, `# Probing at scale\n\n${table}${note}`);
 }
 
 main();

@@ -7,7 +7,8 @@ export type MapValue =
   | { type: 'int'; value: bigint }
   | { type: 'scalar'; value: Value }
   | { type: 'stats'; count: bigint; average: bigint; total: bigint }
-  | { type: 'hist'; buckets: bigint[] };
+  /** `sum`: of every value counted (BPF keeps it beside each bucket's count), when known. */
+  | { type: 'hist'; buckets: bigint[]; sum?: bigint };
 
 export interface MapEntry {
   keys: Value[];
@@ -42,7 +43,7 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
   const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
 
   if (m.kind === 'hist' || m.kind === 'lhist') {
-    const groups = new Map<string, { keys: Value[]; buckets: bigint[] }>();
+    const groups = new Map<string, { keys: Value[]; buckets: bigint[]; sum: bigint }>();
     const n = bucketCount(m);
     const bucketField = m.keys[m.keyCount];
     for (const r of raw) {
@@ -50,10 +51,14 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
       const bucket = Number(r.key.readBigInt64LE(bucketField.offset));
       const id = r.key.subarray(0, bucketField.offset).toString('hex');
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { keys, buckets: new Array<bigint>(n).fill(0n) }));
-      if (bucket >= 0 && bucket < n) g.buckets[bucket] += sum(perCpu(r.value, 0));
+      if (!g) groups.set(id, (g = { keys, buckets: new Array<bigint>(n).fill(0n), sum: 0n }));
+      if (bucket < 0 || bucket >= n) continue;
+      g.buckets[bucket] += sum(perCpu(r.value, 0));
+      // N.B. an object compiled before buckets had sums has 8-byte values: no sum then.
+      if (m.valueSize >= 16) g.sum += sum(perCpu(r.value, 8));
     }
-    return [...groups.values()].map((g) => ({ keys: g.keys, value: { type: 'hist', buckets: g.buckets } }));
+    const exact = m.valueSize >= 16;
+    return [...groups.values()].map((g) => ({ keys: g.keys, value: { type: 'hist', buckets: g.buckets, ...(exact ? { sum: g.sum } : {}) } }));
   }
 
   const out: MapEntry[] = [];

@@ -124,12 +124,13 @@ export class BlockWriter extends ExprWriter {
           return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, <, ${this.dropSlot(m)});`);
         case 'max':
           return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, >, ${this.dropSlot(m)});`);
+        // A bucket counts its values and sums them (GT_PERCPU_AVG): exact Prometheus/OTLP _sum.
         case 'hist':
-          return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, 1, ${this.dropSlot(m)});`);
+          return this.line(`GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, ${x}, ${this.dropSlot(m)});`);
         case 'lhist': {
           const { min, max, step } = m.lhist!;
           return this.line(
-            `GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, 1, ${this.dropSlot(m)});`,
+            `GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, ${x}, ${this.dropSlot(m)});`,
           );
         }
         default:

@@ -42,7 +42,10 @@ export function mapSpecs(maps: Map<string, MapInfo>): MapSpec[] {
     const keyTypes = [...m.keyTypes, ...(isHist(m.kind) ? [INT] : [])];
     const keys = layout(keyTypes.length ? keyTypes : [INT]);
     const value = m.valueType ? layout([m.valueType]).fields[0] : undefined;
-    const valueSize = value ? value.size : m.kind === 'avg' || m.kind === 'stats' || m.kind === 'min' || m.kind === 'max' ? 16 : 8;
+    // N.B. hist/lhist buckets are (count, sum) like avg's: the sum makes the exporters' _sum
+    // exact (runtime/exporters/metrics.ts); the text output shows counts only, as bpftrace.
+    const pair = m.kind === 'avg' || m.kind === 'stats' || m.kind === 'min' || m.kind === 'max' || isHist(m.kind);
+    const valueSize = value ? value.size : pair ? 16 : 8;
     return {
       name: m.name,
       cName: mapCName(m.name, i),

@@ -19,8 +19,8 @@ export interface HistPoint {
   bounds: number[];
   counts: number[];
   count: number;
-  /** N.B. a lower bound: BPF counts values per bucket, not their sum, so each value is taken as
-   *  its bucket's lowest value (the (..., x) bucket's values as x). */
+  /** Exact when the map's buckets carry their values' sum (BPF keeps one beside each count);
+   *  else a lower bound, each value taken as its bucket's lowest (the (..., x) bucket's as x). */
   sum: number;
 }
 
@@ -86,7 +86,7 @@ export function bucketBounds(m: MapSpec, n: number): number[] {
 /** The buckets the text output shows (first to last non-empty), one empty bucket below them
  *  so the lowest has a lower bound, and +Inf. N.B. between two clears counts only grow, so the
  *  set of `le` values only widens: no bucket series vanishes while its map lives. */
-function histPoint(m: MapSpec, buckets: bigint[]): HistPoint {
+function histPoint(m: MapSpec, buckets: bigint[], exactSum?: bigint): HistPoint {
   const all = bucketBounds(m, buckets.length);
   const used = buckets.map((b, i) => (b > 0n ? i : -1)).filter((i) => i >= 0);
   const from = used.length ? Math.max(0, used[0] - 1) : 0;
@@ -106,7 +106,7 @@ function histPoint(m: MapSpec, buckets: bigint[]): HistPoint {
     count += Number(b);
     sum += Number(b) * (i === 0 ? all[0] : all[i - 1] + 1);
   });
-  return { bounds, counts, count, sum };
+  return { bounds, counts, count, sum: exactSum !== undefined ? Number(exactSum) : sum };
 }
 
 /** Series of one map. A stats map is one gauge with a `stat` label (count, average, total). */
@@ -117,7 +117,7 @@ export function mapMetrics(m: MapSpec, entries: MapEntry[], names?: string[]): M
   for (const e of entries) {
     const labels = labelsOf(e.keys, names);
     const v = e.value;
-    if (v.type === 'hist') series.push({ labels, hist: histPoint(m, v.buckets) });
+    if (v.type === 'hist') series.push({ labels, hist: histPoint(m, v.buckets, v.sum) });
     else if (v.type === 'int') series.push({ labels, value: Number(v.value) });
     else if (v.type === 'scalar' && v.value.type === 'int') series.push({ labels, value: Number(v.value.value) });
     // A string, a probe, a stack is no number: an "info" series, 1 with the text as a label.

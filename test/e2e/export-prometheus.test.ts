@@ -93,6 +93,7 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
   // Wait for one scrape after the last value, then end gotrace and read what it prints.
   await sleep(1500);
   const buckets = await prom.query('gotrace_lat_bucket');
+  const histSum = await prom.query('gotrace_lat_sum');
   const lost = await prom.query('gotrace_lost_events_total');
   const resets = await prom.query('resets(gotrace_recent_total[5m])');
   g.child.kill('SIGINT');
@@ -106,6 +107,9 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
     t.equal(Number(got?.value[1]), n, `bucket le=${le} agrees with the text output`);
   }
   t.equal(Number(buckets.find((b) => b.metric.le === '+Inf')?.value[1]), rounds, 'le=+Inf counts every call');
+  // The values hist() saw are the ones printf printed: _sum is their exact sum, not a bound.
+  const printed = r.stdout.split('\n').filter((l) => /^\d$/.test(l));
+  t.equal(Number(histSum[0]?.value[1]), printed.reduce((a, l) => a + Number(l), 0), '_sum is the exact sum of the values');
   t.ok(Number(resets[0]?.value[1]) >= 1, `a cleared count() map is a counter reset (${JSON.stringify(resets)})`);
   t.equal(lost.length, 1, 'gotrace_lost_events_total is exported');
   t.equal(Number(lost[0].value[1]), 0, 'no event lost while scraped every second');

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import type { MapSpec } from '../../compiler/manifest.js';
-import type { MapEntry } from '../../runtime/aggregations.js';
+import { decodeEntries, type MapEntry } from '../../runtime/aggregations.js';
 import { mapMetrics, metricName } from '../../runtime/exporters/metrics.js';
 import { StartTimes } from '../../runtime/exporters/otlp.js';
 import { exposition, parseHostPort } from '../../runtime/exporters/prometheus.js';
@@ -83,6 +83,25 @@ t.test('hist: the text output buckets as cumulative le, one empty below, +Inf', 
   ])[0];
   t.same(lh.series[0].hist!.bounds, [-1, 4, 9, Infinity], 'lhist: [0, 5), [5, 10), [10, ...)');
   t.same(lh.series[0].hist!.counts, [0, 1, 0, 4]);
+});
+
+t.test('hist: buckets read from BPF carry their sum, and _sum is exact', async (t) => {
+  // Two CPUs; key = the bucket (no script key); value per CPU = (count, sum), as GT_PERCPU_AVG keeps.
+  const m = spec('@h', 'hist', 0, { keys: [{ type: 'int', offset: 0, size: 8 }] as MapSpec['keys'], valueSize: 16 });
+  const raw = (bucket: number, ...cpus: [number, number][]) => {
+    const key = Buffer.alloc(8);
+    key.writeBigInt64LE(BigInt(bucket));
+    const value = Buffer.alloc(16 * cpus.length);
+    cpus.forEach(([count, sum], i) => (value.writeBigInt64LE(BigInt(count), i * 16), value.writeBigInt64LE(BigInt(sum), i * 16 + 8)));
+    return { key, value };
+  };
+  // bucket 3 is [2, 4): values 2, 3, 3 on CPU 0 and 3 on CPU 1; bucket 4 is [4, 8): 7 on CPU 1.
+  const entries = decodeEntries(m, [raw(3, [3, 8], [1, 3]), raw(4, [0, 0], [1, 7])], 2);
+  const v = entries[0].value;
+  t.equal(v.type === 'hist' && v.buckets[3], 4n, 'counts add over CPUs');
+  t.equal(v.type === 'hist' && v.sum, 18n, 'sums add over CPUs');
+  const text = await exposition(mapMetrics(m, entries));
+  t.match(text, 'gotrace_h_sum 18\ngotrace_h_count 5', 'exact, where the bucket bounds would say 2*4 + 4 = 12');
 });
 
 t.test('the series cap: the rest counted in gotrace_dropped_series_total, said once', async (t) => {

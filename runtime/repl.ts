@@ -100,6 +100,7 @@ export async function replMain(argv: string[]): Promise<number> {
     target,
     color: !!process.stdout.isTTY && !process.env.NO_COLOR,
     noCache: opts.noCache,
+    ringBytes: opts.ringBytes,
     historyFile: historyPath(),
     // Read from a pipe, stdout has only the answers: the banner goes to stderr.
     banner: process.stdin.isTTY ? banner : (process.stderr.write(banner), undefined),

@@ -38,6 +38,17 @@ export interface LoadOptions {
 /** The event ring buffer by default: 8 MiB, room for ~100,000 printf records while user space
  *  catches up (a printf on every runtime.mallocgc of a busy program must lose nothing). */
 export const DEFAULT_RING_BYTES = 8 << 20;
+/** The REPL's default: one ring per typed probe, so a smaller one (--ring-size still sets it). */
+export const REPL_RING_BYTES = 1 << 20;
+/** The smallest ring the kernel takes: one page. */
+const PAGE = 4096;
+
+/** The event ring's bytes: what was asked, but one page for an object that sends no event (a
+ *  maps-only script, most REPL probes): its ring is never written, and a ring's memory is all
+ *  allocated (and charged) when the map is made. */
+export function ringBytesFor(manifest: Manifest, asked: number | undefined): number {
+  return manifest.events.length === 0 ? PAGE : (asked ?? DEFAULT_RING_BYTES);
+}
 
 let fallbackNoted = false;
 
@@ -112,7 +123,7 @@ export class LiveProgram {
         }),
       );
       sizeMaps(obj, manifest, opts.sizes);
-      obj.setMaxEntries('gt_events', opts.ringBytes ?? DEFAULT_RING_BYTES);
+      obj.setMaxEntries('gt_events', ringBytesFor(manifest, opts.ringBytes));
       for (const [cName, fd] of opts.reuseMaps ?? []) obj.reuseMap(cName, fd);
       const multi = chooseMulti(obj, manifest, opts.note);
       obj.load();

@@ -32,7 +32,7 @@ import { BpfError } from '../libbpf/index.js';
 import { showEvent } from '../events.js';
 import { createPrinter, type Printer } from '../printers/index.js';
 import type { MapInfo } from '../../compiler/passes/semantic.js';
-import type { LiveEvent } from '../session.js';
+import { REPL_RING_BYTES, type LiveEvent } from '../session.js';
 import { realBackend, type Backend, type ProbeHandle } from './backend.js';
 import { checkKeptMaps, hitCounter, reservedNames, specialBlocks } from './checks.js';
 import { barWidth } from './watch.js';
@@ -261,6 +261,7 @@ export class ReplCore {
         attachPath: c.binary?.attachPath(),
         binary: c.binary,
         reuseMaps,
+        ringBytes: this.opts.ringBytes ?? REPL_RING_BYTES,
       });
       const h = handle;
       h.onEvents((e) => this.onEvent(id, e));

@@ -23,6 +23,8 @@ export interface CoreOptions {
   noCache?: boolean;
   /** How often probe events are read, in ms. */
   pollMs?: number;
+  /** Bytes of each probe's event ring (--ring-size; REPL_RING_BYTES by default). */
+  ringBytes?: number;
   /** The format (printers/ registry) of what probes print and of the maps at exit. */
   format?: string;
   /** Where those go (-o FILE); the terminal (above the prompt) otherwise. */

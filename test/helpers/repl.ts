@@ -21,7 +21,7 @@ export class FakeKernel implements MapStore {
   readonly fds = new Map<number, FakeMap>();
   readonly handles: FakeHandle[] = [];
   /** Load options each probe was given (for reuseMaps checks). */
-  readonly loads: { manifest: Manifest; reuseMaps: Map<string, number> }[] = [];
+  readonly loads: { manifest: Manifest; reuseMaps: Map<string, number>; ringBytes?: number }[] = [];
 
   open(m: FakeMap): number {
     const fd = this.nextFd++;
@@ -110,7 +110,7 @@ export function fakeBackend(kernel = new FakeKernel()): Backend & { kernel: Fake
       return r.manifest ? { ...r, object: new Uint8Array(0) } : r;
     },
     load: (_object, manifest, opts) => {
-      kernel.loads.push({ manifest, reuseMaps: opts.reuseMaps ?? new Map() });
+      kernel.loads.push({ manifest, reuseMaps: opts.reuseMaps ?? new Map(), ringBytes: opts.ringBytes });
       const h = new FakeHandle(kernel, manifest, opts.reuseMaps ?? new Map());
       kernel.handles.push(h);
       return h;

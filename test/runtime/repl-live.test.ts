@@ -11,6 +11,7 @@ import { waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 import { FakeKernel, fakeBackend, ReplDriver } from '../helpers/repl.js';
 import { Target } from '../../runtime/target.js';
+import { ringBytesFor } from '../../runtime/session.js';
 import { topEntries, type MapEntry } from '../../runtime/aggregations.js';
 import { AGGREGATIONS, BUILTINS } from '../../compiler/passes/semantic.js';
 import { PROBE_KINDS } from '../../grammar/probe-kinds.js';
@@ -260,4 +261,20 @@ t.test('.watch @m [seconds] [top N]: redrawn until a key; once from a pipe', asy
   t.equal(await p.type('.watch @x'), 'ERROR: unknown map @x\n');
   t.equal(await p.type('.watch n'), 'ERROR: usage: .watch @MAP [SECONDS] [top N]\n');
   await p.end();
+});
+
+t.test("each probe's event ring: 1 MiB in the REPL, --ring-size when given, a page without events", async (t) => {
+  const d = repl();
+  await d.waitFor(/gotrace> $/);
+  await d.type('uprobe:main.tick { printf("%d\\n", arg0); }');
+  t.equal(d.kernel.loads[0].ringBytes, 1 << 20, 'the REPL default, not the CLI 8 MiB');
+  t.equal(ringBytesFor(d.kernel.loads[0].manifest, d.kernel.loads[0].ringBytes), 1 << 20, 'a probe with events gets it');
+  await d.type('uprobe:main.tick { @n = count(); }');
+  t.equal(ringBytesFor(d.kernel.loads[1].manifest, d.kernel.loads[1].ringBytes), 4096, 'a maps-only probe: one page');
+  await d.end();
+  const sized = repl({ ringBytes: 64 << 10 });
+  await sized.waitFor(/gotrace> $/);
+  await sized.type('uprobe:main.tick { printf("%d\\n", arg0); }');
+  t.equal(sized.kernel.loads[0].ringBytes, 64 << 10, '--ring-size');
+  await sized.end();
 });

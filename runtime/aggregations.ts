@@ -58,7 +58,10 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
       if (m.valueSize >= 16) g.sum += sum(perCpu(r.value, 8));
     }
     const exact = m.valueSize >= 16;
-    return [...groups.values()].map((g) => ({ keys: g.keys, value: { type: 'hist', buckets: g.buckets, ...(exact ? { sum: g.sum } : {}) } }));
+    return [...groups.values()].map((g) => ({
+      keys: g.keys,
+      value: { type: 'hist', buckets: g.buckets, ...(exact ? { sum: g.sum } : {}) },
+    }));
   }
 
   const out: MapEntry[] = [];

@@ -95,15 +95,24 @@ function scraped(bin: string, scrape: boolean): { ns: number; lost: number; scra
   fs.rmSync(log, { force: true });
   // N.B. a process of its own: this one blocks in spawnSync while gotrace runs.
   const scraper = scrape
-    ? spawn('bash', ['-c', `while sleep 1; do curl -s -o /dev/null -w '%{http_code}\\n' http://127.0.0.1:${port}/metrics >> ${log}; done`], {
-        stdio: 'ignore',
-      })
+    ? spawn(
+        'bash',
+        ['-c', `while sleep 1; do curl -s -o /dev/null -w '%{http_code}\\n' http://127.0.0.1:${port}/metrics >> ${log}; done`],
+        {
+          stdio: 'ignore',
+        },
+      )
     : undefined;
   try {
     const extra = scrape ? ['--prometheus', `127.0.0.1:${port}`] : [];
     const r = exec([...gotrace, ...extra, '-e', script, '-c', `${bin} loop ${calls}`]);
     const ns = Number(/ns_per_call ([\d.]+)/.exec(r.stdout)?.[1]);
-    const scrapes = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter((l) => l === '200').length : 0;
+    const scrapes = fs.existsSync(log)
+      ? fs
+          .readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((l) => l === '200').length
+      : 0;
     return { ns, lost: lostIn(r.stderr), scrapes };
   } finally {
     scraper?.kill();

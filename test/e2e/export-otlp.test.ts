@@ -83,7 +83,11 @@ t.test('--otlp pushes counters, histograms and gauges with the session as resour
   t.ok(lat, 'hist() is a histogram');
   t.equal(Number(lat!.count), rounds, 'histogram count');
   // tick(i % 7) for i < rounds: the exact sum of what hist() saw (BPF sums each bucket).
-  t.equal(lat!.sum, Array.from({ length: rounds }, (_, i) => i % 7).reduce((a, b) => a + b, 0), 'histogram sum is exact');
+  t.equal(
+    lat!.sum,
+    Array.from({ length: rounds }, (_, i) => i % 7).reduce((a, b) => a + b, 0),
+    'histogram sum is exact',
+  );
   t.equal(lat!.bucketCounts!.length, lat!.explicitBounds!.length + 1, 'one more bucket than bounds (the open one)');
   const cum = (le: number) => lat!.bucketCounts!.slice(0, lat!.explicitBounds!.indexOf(le) + 1).reduce((a: number, b) => a + Number(b), 0);
   const zeros = [...r.stdout.matchAll(/^\[0\]\s+(\d+) \|/gm)].map((m) => Number(m[1]))[0];

@@ -109,7 +109,11 @@ t.test('Prometheus scrapes an agent-mode gotrace; values agree with the exit out
   t.equal(Number(buckets.find((b) => b.metric.le === '+Inf')?.value[1]), rounds, 'le=+Inf counts every call');
   // The values hist() saw are the ones printf printed: _sum is their exact sum, not a bound.
   const printed = r.stdout.split('\n').filter((l) => /^\d$/.test(l));
-  t.equal(Number(histSum[0]?.value[1]), printed.reduce((a, l) => a + Number(l), 0), '_sum is the exact sum of the values');
+  t.equal(
+    Number(histSum[0]?.value[1]),
+    printed.reduce((a, l) => a + Number(l), 0),
+    '_sum is the exact sum of the values',
+  );
   t.ok(Number(resets[0]?.value[1]) >= 1, `a cleared count() map is a counter reset (${JSON.stringify(resets)})`);
   t.equal(lost.length, 1, 'gotrace_lost_events_total is exported');
   t.equal(Number(lost[0].value[1]), 0, 'no event lost while scraped every second');

@@ -7,7 +7,7 @@ export interface Conversion {
   flags: string;
   width?: number;
   precision?: number;
-  conv: 'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 's' | 'c' | 'p' | 'v';
+  conv: 'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 's' | 'c' | 'p' | 'v' | 'q';
   /** Character offset of the `%` in the format. */
   at: number;
 }
@@ -42,7 +42,7 @@ export function parseFormat(fmt: string): {
       i += 2;
       continue;
     }
-    if (!conv || !'diuxXoscpv'.includes(conv))
+    if (!conv || !'diuxXoscpvq'.includes(conv))
       return { pieces, error: { message: `invalid conversion '${m[0] || '%'}' in format`, conv: m[0] || '%', at: i } };
     const big = [m[2], m[3]].find((n) => n !== undefined && Number(n) > MAX_WIDTH);
     if (big !== undefined)
@@ -66,7 +66,16 @@ export function parseFormat(fmt: string): {
   return { pieces };
 }
 
-export type FormatArg = { type: 'int'; value: bigint } | { type: 'str'; value: string };
+/** An argument of a format. `go` spells a Go value as Go's fmt does for a verb: `%v`, `%+v`,
+ *  or `%q` (the checker lets `%q` take Go strings only). */
+export type FormatArg = { type: 'int'; value: bigint } | { type: 'str'; value: string; go?: (verb: GoVerb) => string };
+export type GoVerb = 'v' | '+v' | 'q';
+
+function goVerb(c: Conversion): GoVerb | undefined {
+  if (c.conv === 'q') return 'q';
+  if (c.conv === 'v') return c.flags.includes('+') ? '+v' : 'v';
+  return undefined;
+}
 
 function pad(s: string, c: Conversion): string {
   if (c.width === undefined || s.length >= c.width) return s;
@@ -82,8 +91,9 @@ function pad(s: string, c: Conversion): string {
 
 /** C's conversions on 64-bit integers and strings. */
 export function formatOne(c: Conversion, a: FormatArg): string {
-  if (c.conv === 's' || c.conv === 'v') {
-    let s = a.type === 'str' ? a.value : a.value.toString();
+  if (c.conv === 's' || c.conv === 'v' || c.conv === 'q') {
+    const verb = goVerb(c);
+    let s = a.type === 'int' ? a.value.toString() : verb && a.go ? a.go(verb) : a.value;
     if (c.precision !== undefined && c.conv === 's') s = s.slice(0, c.precision);
     return pad(s, c);
   }

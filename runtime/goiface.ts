@@ -11,7 +11,7 @@
 import type { GoType } from '../compiler/go/dwarf-types.js';
 import { IFACE_RAW, ifaceLayout } from '../compiler/passes/goformat.js';
 import { bareText, goQuote } from './escape.js';
-import { floatText, intText, keptBytes, mapText, ptrText } from './govalue-text.js';
+import { floatText, intText, keptBytes, mapText, ptrText, structText, type GoStyle } from './govalue-text.js';
 import { errnoText } from './errno.js';
 
 export interface TypeContext {
@@ -71,7 +71,7 @@ function q(v: ObjView, off: number): string {
 }
 
 /** The interface captured at `slot` of buf. */
-export function ifaceText(buf: Buffer, slot: number, cap: number, ctx: TypeContext, depth = 0): string {
+export function ifaceText(buf: Buffer, slot: number, cap: number, ctx: TypeContext, depth = 0, style: GoStyle = 'gotrace'): string {
   const t = buf.readBigUInt64LE(slot);
   const d = buf.readBigUInt64LE(slot + 8);
   if (t === 0n) return '<nil>';
@@ -93,14 +93,14 @@ export function ifaceText(buf: Buffer, slot: number, cap: number, ctx: TypeConte
         str: (o) => (o === 0 ? (keptBytes(buf, slot + i.str, cap) ?? 'fault') : undefined),
         iface: () => '...',
       };
-      return dynamicText(it, view.raw.readBigUInt64LE(off + 8), inner, ctx, depth + 2);
+      return dynamicText(it, view.raw.readBigUInt64LE(off + 8), inner, ctx, depth + 2, style);
     },
   };
-  return dynamicText(t, d, view, ctx, depth);
+  return dynamicText(t, d, view, ctx, depth, style);
 }
 
 /** The dynamic value of an interface whose type word is `t` and data word `d`. */
-function dynamicText(t: bigint, d: bigint, v: ObjView, ctx: TypeContext, depth: number): string {
+function dynamicText(t: bigint, d: bigint, v: ObjView, ctx: TypeContext, depth: number, style: GoStyle): string {
   const name = ctx.typeName?.(t);
   if (!name) return `type@0x${t.toString(16)}(0x${d.toString(16)})`;
   const rule = ERROR_TEXT[shortName(name)];
@@ -113,7 +113,7 @@ function dynamicText(t: bigint, d: bigint, v: ObjView, ctx: TypeContext, depth: 
     case 'pointer': {
       const e = u.elem ? under(u.elem) : undefined;
       // Go prints &{...} for a pointer to a struct at the top, an address deeper down.
-      if (e?.kind === 'struct' && depth === 0) return `&${valueText(u.elem!, v, 0, ctx)}`;
+      if (e?.kind === 'struct' && depth === 0) return `&${valueText(u.elem!, v, 0, ctx, style)}`;
       return d === 0n ? '<nil>' : `0x${d.toString(16)}`;
     }
     case 'map':
@@ -124,12 +124,12 @@ function dynamicText(t: bigint, d: bigint, v: ObjView, ctx: TypeContext, depth: 
       return d === 0n ? '<nil>' : `0x${d.toString(16)}`;
     default:
       // Other values are stored indirectly: the data word points to a copy.
-      return valueText(type, v, 0, ctx);
+      return valueText(type, v, 0, ctx, style);
   }
 }
 
 /** A value of type `t` at `off` of a captured object. */
-function valueText(t: GoType, v: ObjView, off: number, ctx: TypeContext): string {
+function valueText(t: GoType, v: ObjView, off: number, ctx: TypeContext, style: GoStyle): string {
   const u = under(t);
   if (off + Math.min(u.size, 1) > v.raw.length) return '...';
   switch (u.kind) {
@@ -138,7 +138,7 @@ function valueText(t: GoType, v: ObjView, off: number, ctx: TypeContext): string
       if (u.encoding === 'complex') return '...';
       return intText(v.raw, off, u.size, u.encoding === 'signed', u.encoding === 'bool');
     case 'string':
-      return q(v, off);
+      return style === 'gotrace' ? q(v, off) : s(v, off);
     case 'pointer':
     case 'chan':
     case 'func':
@@ -153,7 +153,10 @@ function valueText(t: GoType, v: ObjView, off: number, ctx: TypeContext): string
       return len === 0n ? '[]' : `[...+${len}]`;
     }
     case 'struct':
-      return `{${u.members.map((m) => `${m.name}: ${valueText(m.type, v, off + m.offset, ctx)}`).join(', ')}}`;
+      return structText(
+        u.members.map((m) => [m.name, valueText(m.type, v, off + m.offset, ctx, style)]),
+        style,
+      );
     default:
       return `${t.name}{...}`;
   }

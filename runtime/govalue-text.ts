@@ -1,15 +1,41 @@
-// Go's %v of a captured Go value (compiler/passes/goformat.ts plans the capture): structs
-// `{Name: "x", N: 3}`, a pointer at the top `&{...}`, deeper pointers as addresses (`depth`
-// counts the levels as Go's printValue does), nil as
-// <nil>, slices `[1 2 3]` (`...+N` for elements not captured), maps `map[N entries]`, and an
-// interface its dynamic value, an error its message. Strings are quoted as Go's %q quotes them
-// (runtime/escape.ts), so a field's bounds stay visible.
+// A captured Go value as text (compiler/passes/goformat.ts plans the capture), in one of three
+// styles (GO_STYLES): printf's `%v` and `%+v` print exactly what Go's fmt prints for them
+// (`{x 3}`, `{Name:x N:3}`); print() and map keys use gotrace's own form, `{Name: "x", N: 3}`,
+// whose quoted strings keep a field's bounds visible. In every style: a pointer at the top
+// `&{...}`, deeper pointers as addresses (`depth` counts the levels as Go's printValue does), nil
+// as <nil>, slices `[1 2 3]` (`...+N` for elements not captured), maps `map[N entries]` (N.B.
+// not Go's entries: only the length is captured), an interface its dynamic value, an error its
+// message where gotrace can rebuild it (runtime/goiface.ts).
 import type { GoFormat } from '../compiler/passes/types.js';
 import { GO_STR_LEN } from '../compiler/passes/goformat.js';
-import { goQuote } from './escape.js';
+import { bareText, goQuote } from './escape.js';
 import { ifaceText, type TypeContext } from './goiface.js';
 
 export type { TypeContext } from './goiface.js';
+
+/** How a Go value is spelled: gotrace's own form, or Go's `%v` / `%+v`. */
+export type GoStyle = 'gotrace' | 'v' | '+v';
+
+interface StyleRow {
+  /** A struct field, from its name and its value's text. */
+  field(name: string, text: string): string;
+  /** Between struct fields. */
+  sep: string;
+  /** A string's bytes. */
+  str(b: Buffer): string;
+}
+
+export const GO_STYLES: Record<GoStyle, StyleRow> = {
+  gotrace: { field: (n, t) => `${n}: ${t}`, sep: ', ', str: goQuote },
+  v: { field: (_n, t) => t, sep: ' ', str: bareText },
+  '+v': { field: (n, t) => `${n}:${t}`, sep: ' ', str: bareText },
+};
+
+/** A struct's text from its fields' names and texts. */
+export function structText(fields: readonly (readonly [string, string])[], style: GoStyle): string {
+  const row = GO_STYLES[style];
+  return `{${fields.map(([n, t]) => row.field(n, t)).join(row.sep)}}`;
+}
 
 /** A captured Go string: the bytes kept, then the bytes; undefined when it was unreadable. */
 export function keptBytes(buf: Buffer, off: number, cap: number): Buffer | undefined {
@@ -62,7 +88,15 @@ export function mapText(count: bigint | undefined): string {
 
 /** Text of the value formatted by `fmt` in the capture at `base`; `at` is where its own bytes
  *  are (scalars and structs). */
-export function goText(buf: Buffer, base: number, fmt: GoFormat, ctx: TypeContext, at = base, depth = 0): string {
+export function goText(
+  buf: Buffer,
+  base: number,
+  fmt: GoFormat,
+  ctx: TypeContext,
+  at = base,
+  depth = 0,
+  style: GoStyle = 'gotrace',
+): string {
   switch (fmt.kind) {
     case 'int':
       return intText(buf, at, fmt.size, fmt.signed, fmt.bool);
@@ -72,29 +106,34 @@ export function goText(buf: Buffer, base: number, fmt: GoFormat, ctx: TypeContex
       return ptrText(buf, at);
     case 'str': {
       const b = keptBytes(buf, base + fmt.slot, fmt.cap);
-      return b ? goQuote(b) : '<fault>';
+      return b ? GO_STYLES[style].str(b) : '<fault>';
     }
     case 'map':
       return mapText(buf.readBigInt64LE(base + fmt.slot));
     case 'opaque':
       return `${fmt.name}{...}`;
     case 'struct':
-      return `{${fmt.fields.map((f) => `${f.name}: ${goText(buf, base, f.fmt, ctx, at + f.offset, depth + 1)}`).join(', ')}}`;
+      return structText(
+        fmt.fields.map((f) => [f.name, goText(buf, base, f.fmt, ctx, at + f.offset, depth + 1, style)]),
+        style,
+      );
     case 'ref': {
       const p = buf.readBigUInt64LE(base + fmt.slot);
       if (p === 0n) return '<nil>';
       if (buf.readBigInt64LE(base + fmt.slot + 8) < 0n) return '<fault>';
-      return `&${goText(buf, base, fmt.elem, ctx, base + fmt.slot + 16, depth)}`;
+      return `&${goText(buf, base, fmt.elem, ctx, base + fmt.slot + 16, depth, style)}`;
     }
     case 'slice': {
       const len = buf.readBigInt64LE(base + fmt.slot);
       if (len === -1n) return '<fault>';
       const n = Math.min(Number(len), fmt.elems.length);
-      const items = fmt.elems.slice(0, n).map((e, i) => goText(buf, base, e, ctx, base + fmt.slot + 8 + i * fmt.elemSize, depth + 1));
+      const items = fmt.elems
+        .slice(0, n)
+        .map((e, i) => goText(buf, base, e, ctx, base + fmt.slot + 8 + i * fmt.elemSize, depth + 1, style));
       if (Number(len) > n) items.push(`...+${Number(len) - n}`);
       return `[${items.join(' ')}]`;
     }
     case 'iface':
-      return ifaceText(buf, base + fmt.slot, fmt.cap, ctx, depth);
+      return ifaceText(buf, base + fmt.slot, fmt.cap, ctx, depth, style);
   }
 }

@@ -3,15 +3,16 @@
 import type { Field, Manifest } from '../compiler/manifest.js';
 import type { FormatArg } from '../compiler/format.js';
 import { bareText, bufferBytes } from './escape.js';
-import { goText, type TypeContext } from './govalue-text.js';
+import { goText, type GoStyle, type TypeContext } from './govalue-text.js';
 
 export type Value =
   | { type: 'int'; value: bigint }
   | { type: 'str'; value: string }
   | { type: 'probe'; id: number; name: string }
   | { type: 'ustack'; frames: string[] }
-  /** A Go value captured for print()/%v, already formatted the way Go would show it. */
-  | { type: 'go'; text: string };
+  /** A Go value captured for print()/%v: `text` in gotrace's form (print, keys), `styled` in
+   *  Go's `%v`/`%+v` (printf) when the value was captured whole. */
+  | { type: 'go'; text: string; styled?: (style: GoStyle) => string };
 
 /** Turns return addresses into `func+off` names; the session provides one from the binary. */
 export type Symbolizer = (pc: bigint) => string;
@@ -33,8 +34,12 @@ export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeCont
       const id = Number(buf.readBigInt64LE(off));
       return { type: 'probe', id, name: ctx.manifest.probes.find((p) => p.id === id)?.func ?? `probe#${id}` };
     }
-    case 'go':
-      return { type: 'go', text: goText(buf, off, f.go!, ctx) };
+    case 'go': {
+      // N.B. an event's buffer is the ring's memory, reused once the callback returns: a value
+      // spelled later (printf's %v) reads its own copy.
+      const own = Buffer.from(buf.subarray(off, off + f.size));
+      return { type: 'go', text: goText(buf, off, f.go!, ctx), styled: (style) => goText(own, 0, f.go!, ctx, 0, 0, style) };
+    }
     case 'hex':
       return { type: 'go', text: `0x${buf.readBigUInt64LE(off).toString(16)}` };
     case 'usym':
@@ -85,7 +90,10 @@ export function valueJson(v: Value): unknown {
 }
 
 export function formatArg(v: Value): FormatArg {
-  return v.type === 'int' ? { type: 'int', value: v.value } : { type: 'str', value: valueText(v) };
+  if (v.type === 'int') return { type: 'int', value: v.value };
+  const styled = v.type === 'go' ? v.styled : undefined;
+  // %q is Go's quoting of a Go string: gotrace's own form of a string is exactly that.
+  return { type: 'str', value: valueText(v), go: styled && ((verb) => styled(verb === 'q' ? 'gotrace' : verb)) };
 }
 
 export function compareValues(a: Value, b: Value): number {

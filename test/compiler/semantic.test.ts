@@ -182,6 +182,11 @@ const cases: [name: string, source: string, expected: string][] = [
     "stdin:1:32-36: ERROR: '%d' wants an integer, argument 1 is a string\nuprobe:main.f { printf(\"%d\\n\", comm); }\n                               ~~~~\nHINT: use '%s'\n",
   ],
   [
+    'GT2074',
+    'uprobe:main.f { printf("%q\\n", comm); }',
+    "stdin:1:32-36: ERROR: '%q' wants a Go string, argument 1 is a string\nuprobe:main.f { printf(\"%q\\n\", comm); }\n                               ~~~~\nHINT: use '%s'\n",
+  ],
+  [
     'GT2080',
     'uprobe:main.f { system("ls"); }',
     'stdin:1:17-23: ERROR: system() runs with gotrace\'s privileges and needs --unsafe\nuprobe:main.f { system("ls"); }\n                ~~~~~~\n',

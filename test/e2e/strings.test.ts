@@ -10,7 +10,7 @@ import { requireBpf } from '../helpers/bpf.js';
 import { runGotrace } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 
-const SCRIPT = 'uprobe:main.show { printf("q %d %v\\n", args.i, args.s); printf("s %d %s\\n", args.i, args.s); print(args.s); }';
+const SCRIPT = 'uprobe:main.show { printf("q %d %q\\n", args.i, args.s); printf("s %d %s\\n", args.i, args.s); print(args.s); }';
 
 for (const strlen of [64, 1024]) {
   t.test(`Go strings at --strlen ${strlen} print as Go's %q and the bare rule say`, async (t) => {

@@ -63,7 +63,7 @@ t.test('unreadable memory is marked, values work as map keys', async (t) => {
   t.match(r.stdout, /^@n\[alice\]: 1\n@n\[carol\]: 1$/m, 'string inequality');
 });
 
-t.test('print() and %v show Go values as Go shows them', async (t) => {
+t.test("print() shows Go values in gotrace's form, %v / %+v / %q as Go's fmt", async (t) => {
   if (!requireBpf(t)) return;
   const bin = buildGo('values');
   const r = await runGotrace([
@@ -72,7 +72,7 @@ t.test('print() and %v show Go values as Go shows them', async (t) => {
       'uprobe:main.(*Server).Handle { print(args.r); printf("%v|%v|%v\\n", args.id, args.r.Hdr, args.r.Method); }',
       'uretprobe:main.(*Server).Handle { printf("err=%v\\n", retval); }',
       'uprobe:main.sum { print(args.xs); }',
-      'uretprobe:main.greet { printf("%v %v\\n", rets.0, rets.1); }',
+      'uretprobe:main.greet { printf("rets %v %q %+v\\n", rets.0, rets.0, rets.1); }',
       'uprobe:main.nilHeader { print(args.r); }',
     ].join(' '),
     '-c',
@@ -81,18 +81,18 @@ t.test('print() and %v show Go values as Go shows them', async (t) => {
   t.equal(r.code, 0, r.stderr);
   const want = [
     '&{Method: "HEAD", Path: "", Size: 0, Hdr: <nil>}',
-    '"" negative',
-    '"hello bob x0" <nil>',
-    '"hello carol x1" <nil>',
+    'rets  "" negative',
+    'rets hello bob x0 "hello bob x0" <nil>',
+    'rets hello carol x1 "hello carol x1" <nil>',
     /^&\{Method: "GET", Path: "\/index\.html", Size: 10, Hdr: 0xc[0-9a-f]+\}$/,
-    '-7|&{Host: "example.org", Port: 8080}|"GET"',
+    '-7|&{example.org 8080}|GET',
     'err=<nil>',
     /^&\{Method: "POST", Path: "\/api\/v1\/items", Size: 500, Hdr: 0xc[0-9a-f]+\}$/,
-    '-6|&{Host: "api.example.org", Port: 443}|"POST"',
+    '-6|&{api.example.org 443}|POST',
     'err=too big',
     '[4 5 6 7]',
   ];
-  const lines = r.stdout.split('\n').filter((l) => /^(&|"|-\d|err=|\[)/.test(l));
+  const lines = r.stdout.split('\n').filter((l) => /^(&|rets |-\d|err=|\[)/.test(l));
   t.equal(lines.length, want.length, lines.join('\n'));
   want.forEach((w, i) => (typeof w === 'string' ? t.equal(lines[i], w) : t.match(lines[i], w)));
 });

@@ -194,10 +194,11 @@ export class Checker extends ExprChecker {
       return this.err('GT2072', f.span, { conv: parsed.error.conv });
     }
     const convs = parsed.pieces.filter((p) => typeof p !== 'string');
-    // %v shows a Go value the way Go would (structs, slices, errors): captured whole.
+    // %v shows a Go value the way Go would (structs, slices, errors), %q a Go string quoted as
+    // Go quotes it: both captured whole.
     const argTypes = c.args.slice(1).map((a, i) => {
       const cv = convs[i];
-      return cv && typeof cv !== 'string' && cv.conv === 'v' && isGoPath(a) ? this.goCapture(a) : this.expr(a);
+      return cv && typeof cv !== 'string' && (cv.conv === 'v' || cv.conv === 'q') && isGoPath(a) ? this.goCapture(a) : this.expr(a);
     });
     if (convs.length !== argTypes.length) {
       return this.err('GT2073', c.span, {
@@ -210,7 +211,12 @@ export class Checker extends ExprChecker {
     convs.forEach((cv, i) => {
       const t = argTypes[i];
       if (!t || typeof cv === 'string') return;
-      const wantsStr = cv.conv === 's';
+      if (cv.conv === 'q' && !(t.k === 'go' && t.fmt.kind === 'str')) {
+        ok = false;
+        this.err('GT2074', c.args[i + 1].span, { conv: cv.text, wanted: 'a Go string', index: i + 1, type: aTy(t) }, ["use '%s'"]);
+        return;
+      }
+      const wantsStr = cv.conv === 's' || cv.conv === 'q';
       const isStrish = t.k !== 'int';
       if (cv.conv !== 'v' && wantsStr !== isStrish) {
         ok = false;

@@ -213,9 +213,17 @@ export function lower(
   base = 0,
 ): LowerResult {
   const out: LowerResult = { probes: [], attach: [], names: [], params: { goid_offset: 0, stack_hi_offset: 8 }, diagnostics: [] };
-  // Stacks and symbols of a PIE binary need its load address in the process.
+  // Stacks and symbols of a PIE binary need its load address in the process, and so do Go
+  // values: an interface's type word is a run-time address, named through the file's.
   const noteBias =
-    !!binary?.pie && some(program, (n) => (n.kind === 'Ident' && n.name === 'ustack') || (n.kind === 'Call' && n.name === 'usym'));
+    !!binary?.pie &&
+    some(
+      program,
+      (n) =>
+        (n.kind === 'Ident' && (n.name === 'ustack' || n.name === 'args' || n.name === 'rets' || n.name === 'retval')) ||
+        (n.kind === 'Call' && n.name === 'usym') ||
+        n.kind === 'Cast',
+    );
   const add = (spec: ast.ProbeSpec, block: SemanticResult['blocks'][number], r?: ResolvedProbe) => {
     const text = input(spec);
     const l = PROBE_CODEGEN[spec.type].lower(spec, {

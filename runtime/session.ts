@@ -103,7 +103,7 @@ export class LiveProgram {
     this.ctx = {
       manifest,
       symbolize: makeSymbolizer(opts.binary, () => this.loadBias()),
-      typeName: guarded(makeTypeNamer(opts.binary)),
+      typeName: guarded(makeTypeNamer(opts.binary, () => this.loadBias())),
       goType: guarded(makeTypeFinder(opts.binary)),
     };
   }
@@ -283,11 +283,13 @@ function guarded<A, R>(f: (a: A) => R | undefined): (a: A) => R | undefined {
   };
 }
 
-function makeTypeNamer(bin: GoBinary | undefined): (addr: bigint) => string | undefined {
+function makeTypeNamer(bin: GoBinary | undefined, bias: () => number): (addr: bigint) => string | undefined {
   let byAddr: Map<bigint, string> | undefined;
   let rtypes: RuntimeTypes | undefined | null;
-  return (addr) => {
+  return (runtimeAddr) => {
     if (!bin) return undefined;
+    // N.B. a type word is a run-time address: in a PIE it is the file's address plus the load bias.
+    const addr = runtimeAddr - BigInt(bias());
     if (!byAddr) {
       byAddr = new Map();
       for (const sym of bin.elfFile().symbols()) {

@@ -76,6 +76,14 @@ for (const verb of ['%v', '%+v']) {
   });
 }
 
+t.test('a PIE build prints the same values (type words are run-time addresses there)', async (t) => {
+  if (!requireBpf(t)) return;
+  const { own, traced } = await traceTable(t, buildGo('vtable', { buildmode: 'pie' }), '%v');
+  t.equal(own.length, 37);
+  agree(t, own, traced);
+  t.notMatch(traced.join('\n'), /type@0x/, 'every dynamic type named');
+});
+
 t.test('a stripped build (-s -w) with --debug-file prints the same values', async (t) => {
   if (!requireBpf(t)) return;
   const stripped = buildGo('vtable', { ldflags: '-s -w' });

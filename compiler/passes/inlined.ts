@@ -33,31 +33,64 @@ export function needsRealCall(b: BlockInfo): string | undefined {
   return what.length ? what.join(', ') : undefined;
 }
 
-/** The inlined call sites of `func` the block runs at, and a warning saying what was done. */
-export function inlinedSites(
-  bin: GoBinary,
-  func: GoFunc,
-  b: BlockInfo,
-  spec: ast.ProbeSpec,
-): { sites: ProbeSite[]; diagnostics: Diagnostic[] } {
+/** What a function's inlined calls mean for one block: the sites it runs at (none when it
+ *  needs what an inlined call lacks, `why`), and where they are. */
+export interface Inlined {
+  func: string;
+  sites: ProbeSite[];
+  found: number;
+  callers: string[];
+  why?: string;
+}
+
+/** The inlined call sites of `func` the block runs at, or undefined when there are none. */
+export function inlinedSites(bin: GoBinary, func: GoFunc, b: BlockInfo): Inlined | undefined {
   const found = bin.inlinedSites(func) ?? [];
-  if (!found.length) return { sites: [], diagnostics: [] };
+  if (!found.length) return undefined;
   const callers = [...new Set(found.map((s) => s.caller))];
-  const params = {
-    func: func.name,
-    sites: `${found.length} call site${found.length === 1 ? '' : 's'}`,
-    callers: callers.slice(0, 3).join(', ') + (callers.length > 3 ? `, and ${callers.length - 3} more` : ''),
-  };
   const why = needsRealCall(b);
-  if (why)
-    return {
-      sites: [],
-      diagnostics: [
-        diag('GT3013', spec.span, { ...params, sites: `${found.length} inlined call site${found.length === 1 ? '' : 's'}`, why }),
-      ],
-    };
-  return {
-    sites: found.map((s) => ({ vaddr: s.vaddr, offset: bin.fileOffset(s.vaddr) })),
-    diagnostics: [diag('GT3012', spec.span, params)],
-  };
+  const sites = why ? [] : found.map((s) => ({ vaddr: s.vaddr, offset: bin.fileOffset(s.vaddr) }));
+  return { func: func.name, sites, found: found.length, callers, why };
+}
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+const listed = (xs: string[], shown: number): string =>
+  xs.slice(0, shown).join(', ') + (xs.length > shown ? `, and ${xs.length - shown} more` : '');
+
+/** The warning for one function: it runs at its inlined sites (GT3012), or misses them (GT3013). */
+export function inlinedWarning(spec: ast.ProbeSpec, i: Inlined): Diagnostic {
+  const params = { func: i.func, sites: plural(i.found, 'call site'), callers: listed(i.callers, 3) };
+  if (i.why) return diag('GT3013', spec.span, { ...params, sites: plural(i.found, 'inlined call site'), why: i.why });
+  return diag('GT3012', spec.span, params);
+}
+
+/** Names shown in a wildcard's summaries before "and N more" (all of them with -v). */
+const SHOWN = 3;
+
+/**
+ * A wildcard matching many inlined functions gets one line per kind, as GT3015 does for missing
+ * RETs: `sync.*` on a server inlines dozens, and a warning each buried the output.
+ */
+export function inlinedSummary(spec: ast.ProbeSpec & { pattern: string }, matched: number, all: Inlined[], verbose: boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const ran = all.filter((i) => !i.why);
+  const missed = all.filter((i) => i.why);
+  const names = (xs: Inlined[]) =>
+    listed(
+      xs.map((i) => i.func),
+      verbose ? xs.length : SHOWN,
+    );
+  const hint = (xs: Inlined[]) => (!verbose && xs.length > SHOWN ? ['run with -v to list them all'] : []);
+  const sites = (xs: Inlined[]) =>
+    plural(
+      xs.reduce((n, i) => n + i.found, 0),
+      'call site',
+    );
+  const common = { matched, pattern: spec.pattern };
+  if (ran.length) out.push(diag('GT3016', spec.span, { ...common, count: ran.length, sites: sites(ran), names: names(ran) }, hint(ran)));
+  if (missed.length) {
+    const why = [...new Set(missed.map((i) => i.why!))].join('; ');
+    out.push(diag('GT3017', spec.span, { ...common, count: missed.length, sites: sites(missed), why, names: names(missed) }, hint(missed)));
+  }
+  return out;
 }

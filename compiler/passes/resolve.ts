@@ -10,7 +10,7 @@ import type { ProbeSite } from '../manifest.js';
 import type { BlockInfo } from './semantic.js';
 import { suggest } from './suggest.js';
 import { isGlob } from '../go/glob.js';
-import { inlinedSites } from './inlined.js';
+import { inlinedSites, inlinedSummary, inlinedWarning, type Inlined } from './inlined.js';
 
 export interface ResolvedProbe {
   block: BlockInfo;
@@ -104,6 +104,7 @@ function resolveSpec(
     return;
   }
   const noRet: string[] = [];
+  const inlined: Inlined[] = [];
   for (const func of funcs) {
     const sites = bin.probeSites(func);
     if (b.atReturn && sites.returnSites.length === 0) {
@@ -112,18 +113,20 @@ function resolveSpec(
       continue;
     }
     if (b.atReturn && sites.tailJumps.length > 0) diagnostics.push(diag('GT3006', spec.span, { func: func.name }));
-    const inl = inlinedSites(bin, func, b, spec);
-    diagnostics.push(...inl.diagnostics);
+    const inl = inlinedSites(bin, func, b);
+    if (inl) inlined.push(inl);
     probes.push({
       block: b,
       spec,
       func,
       entry: { vaddr: sites.entrySite, offset: bin.fileOffset(sites.entrySite) },
       returns: sites.returnSites.map((r) => ({ vaddr: r, offset: bin.fileOffset(r) })),
-      inlined: inl.sites,
+      inlined: inl?.sites ?? [],
     });
   }
   if (noRet.length) diagnostics.push(noReturnWarning(spec, funcs.length, noRet, verbose));
+  if (funcs.length === 1) diagnostics.push(...inlined.map((i) => inlinedWarning(spec, i)));
+  else diagnostics.push(...inlinedSummary({ ...spec, pattern: spec.func }, funcs.length, inlined, verbose));
 }
 
 /** Names shown in the GT3015 summary before "and N more" (all of them with -v). */

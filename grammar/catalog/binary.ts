@@ -57,6 +57,19 @@ export const binaryCodes = {
       "{count} of the {matched} functions matching '{pattern}' have no RET instruction (they never return, or leave by a tail jump): their returns are not traced: {names}",
     about: 'one warning for all the functions a wildcard matches that cannot be traced at return; they are skipped (-v names them all)',
   },
+  GT3016: {
+    severity: 'warning',
+    message:
+      "{count} of the {matched} functions matching '{pattern}' are also inlined ({sites} in all): traced there as entries, where arguments, results and the duration do not exist: {names}",
+    about: 'one warning for all the functions a wildcard matches that are also inlined (GT3012 for each, -v names them all)',
+  },
+  GT3017: {
+    severity: 'warning',
+    message:
+      "{count} of the {matched} functions matching '{pattern}' are also inlined ({sites} in all), not traced there: the block needs {why}, which an inlined call does not have: {names}",
+    hint: 'a block that reads nothing of the call (a count, goid, pid, comm) runs at inlined calls too; or build the target with -gcflags=-l',
+    about: 'one warning for all the functions a wildcard matches whose inlined calls the block cannot run at (GT3013 for each)',
+  },
   // ---- build ----
   GT4001: { severity: 'error', message: 'clang not found', hint: 'install it: apt-get install clang (or run npm run setup)' },
   GT4002: {

@@ -172,6 +172,8 @@ export const cases: { readonly [C in Code]: Case } = {
   GT3013: onPairing('uprobe:main.add { @s = sum(arg1); }'),
   GT3014: { compile: 'uprobe:main.main { @x = count() }', binary: () => strippedFromGo('99') },
   GT3015: onValues('uretprobe:runtime.goexit* { @x = count() }'),
+  GT3016: onValues('uprobe:sync.* { @n = count(); }'),
+  GT3017: onValues('uprobe:sync.* { @s = sum(arg1); }'),
   GT4001: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], noClang: true },
   GT4002: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], fakeClang: true },
 

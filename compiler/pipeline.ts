@@ -22,6 +22,7 @@ import { GoBinaryError, binaryDiagnostic, type GoBinary } from './go/binary.js';
 import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
 import type { GoValueInfo } from './passes/govalues.js';
 import type { GoType } from './go/dwarf-types.js';
+import { expandTargets } from './passes/positional-targets.js';
 import { resolve, type ResolvedProbe } from './passes/resolve.js';
 import { analyze, type MapInfo, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
 
@@ -78,6 +79,7 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
   const parsed = input.program ? { program: input.program, diagnostics: [], incomplete: false } : parse(input.file);
   if (stop(parsed.diagnostics) || !parsed.program) return { diagnostics, incomplete: parsed.incomplete };
   const program = parsed.program;
+  if (stop(expandTargets(program, opts.positional))) return { diagnostics, program };
 
   const checked = analyze(program, opts);
   if (stop(checked.diagnostics)) return { diagnostics, program };

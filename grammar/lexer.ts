@@ -103,8 +103,9 @@ function checkTarget(t: IToken, where: Diagnostic['span'], out: Diagnostic[]): T
     out.push(diag('GT1005', where, { type, func }));
   } else if (path === undefined && /^\.{0,2}\//.test(func)) {
     out.push(diag('GT1004', where, { target: func, type }));
-  } else if (/[=!&|^+?@$#]/.test(func) || func.endsWith('/')) {
+  } else if (/[=!&|^+?@$#]/.test(func.replace(/\$\d+/g, '')) || func.endsWith('/')) {
     // Go symbols have none of these; the usual cause is a predicate written without a space.
+    // (`$1` is a positional parameter, expanded before resolution: passes/positional-targets.ts.)
     const pred = predicateSplit(func);
     const hints = pred ? [`put a space before the predicate: ${type}:${pred[0]} ${pred[1]}`] : [];
     out.push(diag('GT1012', where, { func }, hints));

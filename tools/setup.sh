@@ -4,13 +4,14 @@
 #   apt: clang (BPF compiler), libbpf1 + libbpf-dev (loader and BPF headers), linux-libc-dev,
 #        golang-go (the demo and test programs), bpftool (checks that nothing stays loaded),
 #        bpftrace (our peer: tests compare output layouts side by side), tmux (REPL e2e),
-#        prometheus (the exporter e2e scrapes gotrace with a real server; promtool lints)
+#        prometheus (the exporter e2e scrapes gotrace with a real server; promtool lints),
+#        golang-google-grpc-dev (grpc-go's sources: scripts/grpc-server.gt's e2e builds a server)
 #   npm: the package's dependencies;  tsc: dist/ when a source is newer than the last build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in clang llvm libbpf1 libbpf-dev linux-libc-dev golang-go bpftool bpftrace tmux prometheus; do
+for pkg in clang llvm libbpf1 libbpf-dev linux-libc-dev golang-go bpftool bpftrace tmux prometheus golang-google-grpc-dev; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -1,5 +1,8 @@
-// The saved tools in scripts/: each compiles against a program it is meant for, and the HTTP
-// one counts exactly the requests a real net/http server says it served.
+// The saved tools in scripts/: each has a header that says what it shows and holds a sample of
+// its real output, each compiles against a program it is meant for, the HTTP one counts exactly
+// the requests a real net/http server says it served, sql.gt the queries a database/sql program
+// made. (The runtime and network tools: scripts-runtime.test.ts, scripts-net.test.ts.)
+import fs from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
@@ -42,4 +45,41 @@ t.test('errors.gt prints each failing call with its error message', async (t) =>
   const r = await runGotrace([script('errors.gt'), '-c', buildGo('values')]);
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /^request failed: too big$/m);
+});
+
+t.test('every script has a header: what it shows, how to run it, Go releases, a real sample', async (t) => {
+  const names = fs.readdirSync(path.join(repoRoot, 'scripts')).filter((f) => f.endsWith('.gt'));
+  t.ok(names.length >= 15, `${names.length} tools`);
+  for (const name of names) {
+    const text = fs.readFileSync(script(name), 'utf8');
+    const header = text.split('\n\n')[0];
+    t.match(header, new RegExp(`^#!/usr/bin/env gotrace\n// ${name.replace('.', '\\.')}: `), `${name}: names itself`);
+    t.match(header, new RegExp(`^//   gotrace scripts/${name.replace('.', '\\.')} `, 'm'), `${name}: how to run it`);
+    t.match(header, /Go 1\.\d+/, `${name}: the Go releases it supports`);
+    const sample = header.split(/^\/\/ Output \(captured on test\/fixtures\/go\/\S+, `gotrace [^`]+`\):\n/m)[1];
+    t.ok(sample, `${name}: a sample of output, with the command that produced it`);
+    // The sample's maps are maps the script writes: it cannot show output the code cannot make.
+    const body = text.slice(header.length);
+    const shown = new Set([...(sample ?? '').matchAll(/^\/\/ {3}(@\w+)[[:]/gm)].map((m) => m[1]));
+    t.ok(shown.size > 0, `${name}: the sample shows maps`);
+    for (const m of shown) t.match(body, new RegExp(`${m}\\b`), `${name}: ${m} is written by the script`);
+  }
+});
+
+t.test('sql.gt: query latency by query text and the queries that failed', async (t) => {
+  if (!requireBpf(t)) return;
+  const r = await runGotrace([script('sql.gt'), '-c', `${buildGo('tools')} sql`]);
+  t.equal(r.code, 0, r.stderr);
+  const own = [...r.stdout.matchAll(/^query "(.*)" n=(\d+) errors=(\d+)$/gm)];
+  t.equal(own.length, 4);
+  const errors = parseMapLines(r.stdout, '@errors');
+  for (const [, q, n, failed] of own) {
+    const h = r.stdout.split(`@query_ns[${q}]: \n`)[1]?.split('\n\n')[0] ?? '';
+    const calls = [...h.matchAll(/^\[\S+, \S+\)\s+(\d+) \|/gm)].reduce((a, m) => a + Number(m[1]), 0);
+    t.equal(calls, Number(n), `calls of ${q}`);
+    t.equal(errors.get(q) ?? 0n, BigInt(failed), `errors of ${q}`);
+  }
+  t.match(r.stdout, /^error: SELECT x FROM missing: no such table: missing$/m, 'a failure printed with its message');
+  // The 3 ms queries take at least 3 ms each.
+  t.notMatch(r.stdout.split('@query_ns[SELECT x FROM t WHERE sleep 3ms]: \n')[1]?.split('\n\n')[0] ?? '', /^\[\d+K?,/m);
 });

@@ -14,6 +14,8 @@ export interface BuildOpts {
   buildmode?: string;
   cgo?: boolean;
   gcflags?: string;
+  /** Build in GOPATH mode against this GOPATH (Debian's vendored modules: /usr/share/gocode). */
+  gopath?: string;
 }
 
 export function buildGo(name: string, opts: BuildOpts = {}): string {
@@ -35,7 +37,13 @@ export function buildGo(name: string, opts: BuildOpts = {}): string {
   execFileSync('go', args, {
     cwd: dir,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, GO111MODULE: 'off', GOFLAGS: '', CGO_ENABLED: opts.cgo ? '1' : '0' },
+    env: {
+      ...process.env,
+      GO111MODULE: 'off',
+      GOFLAGS: '',
+      CGO_ENABLED: opts.cgo ? '1' : '0',
+      ...(opts.gopath ? { GOPATH: opts.gopath } : {}),
+    },
   });
   fs.renameSync(out + '.tmp', out);
   return out;

@@ -17,11 +17,10 @@ import { dropSpecs, eventSpecs, generateC, mapSpecs } from './codegen/c.js';
 import { PROBE_CODEGEN, type CodegenProbe } from './codegen/probe-kinds.js';
 import { CodegenLimitError } from './codegen/scratch.js';
 import { checkProgramSizes } from './codegen/objsize.js';
-import { typeString } from './go/abi.js';
 import { GoBinaryError, binaryDiagnostic, type GoBinary } from './go/binary.js';
 import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
-import type { GoValueInfo } from './passes/govalues.js';
 import type { GoType } from './go/dwarf-types.js';
+import { goValueInfos, keepErrorReturning } from './passes/govariants.js';
 import { expandTargets } from './passes/positional-targets.js';
 import { resolve, type ResolvedProbe } from './passes/resolve.js';
 import { analyze, type MapInfo, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
@@ -91,7 +90,7 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
 
   let typed: SemanticResult;
   try {
-    typed = goTypes(program, checked, res.probes, binary, opts);
+    typed = goTypes(program, checked, res.probes, binary, opts, opts.probeIdBase ?? 0);
   } catch (e) {
     // A corrupt binary's DWARF or tables fail when first read (GoBinary turns that into a
     // GoBinaryError), which may be here.
@@ -142,10 +141,15 @@ function goTypes(
   probes: ResolvedProbe[],
   binary: GoBinary | undefined,
   opts: AnalyzeOptions,
+  base: number,
 ): SemanticResult {
   if (!binary || !usesGoValues(program)) return sem;
-  const infos = goValueInfos(binary, probes);
-  return analyze(program, { ...opts, goInfo: (b) => infos.get(b), goType: (name) => goTypeNamed(binary, name) });
+  // N.B. before the ids are counted: a wildcard reading rets.error leaves some functions out.
+  const kept = keepErrorReturning(binary, probes);
+  const infos = goValueInfos(binary, probes, base);
+  const typed = analyze(program, { ...opts, goInfo: (b) => infos.get(b), goType: (name) => goTypeNamed(binary, name) });
+  typed.diagnostics.unshift(...kept);
+  return typed;
 }
 
 /** Does the script read Go values by name, or cast to a Go type? (Only then are types needed.) */
@@ -165,35 +169,6 @@ function goTypeNamed(binary: GoBinary, name: string): GoType | Diagnostic {
   const elem = binary.dwarf()?.findType(elemName) ?? binary.descriptorTypes()?.byName(elemName);
   if (!elem) return diag('GT2129', undefined, { type: elemName, path: binary.path });
   return { kind: 'pointer', name: '', size: 8, elem };
-}
-
-/** Per function block: the parameters and results of the function(s) it traces. */
-function goValueInfos(binary: GoBinary, probes: ResolvedProbe[]): Map<ast.Probe, GoValueInfo> {
-  const out = new Map<ast.Probe, GoValueInfo>();
-  const sig = new Map<ast.Probe, string>();
-  for (const p of probes) {
-    const block = p.block.block;
-    if (out.has(block) && 'error' in out.get(block)!) continue;
-    // DWARF (the binary's or a debug file's), else the method tables of the type descriptors.
-    const abi = binary.hasDwarf ? binary.functionAbi(p.func) : binary.descriptorAbi(p.func);
-    if (!abi) {
-      out.set(block, {
-        error: binary.hasDwarf
-          ? diag('GT2127', undefined, { func: p.func.name })
-          : diag('GT2128', undefined, { path: binary.path, func: p.func.name }),
-      });
-      continue;
-    }
-    const s = abi.values.map((v) => `${v.name}:${typeString(v.type)}:${v.isResult}`).join(',');
-    if (!out.has(block)) {
-      out.set(block, { values: abi.values, func: p.func.name });
-      sig.set(block, s);
-    } else if (sig.get(block) !== s) {
-      const funcs = `${(out.get(block) as { func: string }).func}, ${p.func.name}, ...`;
-      out.set(block, { error: diag('GT2122', undefined, { funcs }) });
-    }
-  }
-  return out;
 }
 
 export interface LowerResult {

@@ -2,6 +2,7 @@
 // entry or user memory, and how a value is read there: scalars, strings, lengths, and whole
 // values captured for print()/%v.
 import type * as ast from '../../grammar/ast.js';
+import type { AbiLocation, AbiValue, RegPiece } from '../go/abi.js';
 import { underlying, type GoAccess } from '../passes/govalues.js';
 import { emitCapture, type CaptureHost, type GoLoc } from './gocapture.js';
 import type { GoFormat } from '../passes/types.js';
@@ -48,9 +49,11 @@ export abstract class GoWriter extends CWriter {
   protected goLoc(a: GoAccess): GoLoc {
     let loc: GoLoc = a.base
       ? { kind: 'value', expr: this.tmpU64(this.expr(a.base)) }
-      : a.root.location.kind === 'regs'
-        ? { kind: 'regs', pieces: a.root.location.pieces, base: 0, result: a.root.isResult }
-        : { kind: 'mem', addr: `(ctx->sp + ${(a.root.location as { offset: number }).offset})` };
+      : a.root.perProbe
+        ? this.perProbeLoc(a.root)
+        : a.root.location.kind === 'regs'
+          ? { kind: 'regs', pieces: a.root.location.pieces, base: 0, result: a.root.isResult }
+          : { kind: 'mem', addr: `(ctx->sp + ${(a.root.location as { offset: number }).offset})` };
     for (const st of a.steps) {
       switch (st.op) {
         case 'field':
@@ -84,6 +87,37 @@ export abstract class GoWriter extends CWriter {
     return loc;
   }
 
+  /** A value placed differently in the functions of one block (govariants.ts): picked by the
+   *  probe id of the function that fired. Each register piece becomes a temporary holding the
+   *  piece's register (or stack slot) in that function; N.B. the pieces' offsets and sizes are
+   *  the same in every function, as the value has one type. On the stack in all of them, the
+   *  value stays in memory at the address picked. */
+  private perProbeLoc(root: AbiValue): GoLoc {
+    const places = root.perProbe!;
+    const shape = places.find((p) => p.location.kind === 'regs')?.location as Extract<AbiLocation, { kind: 'regs' }> | undefined;
+    if (!shape) return { kind: 'mem', addr: this.tmpU64(`ctx->sp + ${pickByProbe(places, (l) => String(stackOffset(l)))}`) };
+    // N.B. every place is read into its own variable first, unconditionally, and the pick
+    // chooses among values: clang turns `c ? ctx->ax : ctx->bx` into one load at an offset from
+    // ctx it computes, which the verifier refuses (a modified ctx pointer); volatile reads are
+    // never merged. (A stack slot read for a function that keeps the value elsewhere reads
+    // harmless bytes of the goroutine's stack.)
+    const reads = new Map<string, string>();
+    const once = (expr: string) => {
+      if (!reads.has(expr)) reads.set(expr, this.tmpU64(expr));
+      return reads.get(expr)!;
+    };
+    const pieces = shape.pieces.map((sp, i) => {
+      const read = (l: AbiLocation) =>
+        once(
+          l.kind === 'regs'
+            ? `*(volatile __u64 *)&${this.reg(l.pieces[i].reg, root.isResult)}`
+            : `gt_read_int(ctx->sp + ${stackOffset(l) + sp.offset}, ${sp.size}, 0)`,
+        );
+      return { ...sp, reg: `=${this.tmpU64(pickByProbe(places, read))}` as RegPiece['reg'] };
+    });
+    return { kind: 'regs', pieces, base: 0, result: root.isResult };
+  }
+
   /** The 8-byte word at `off` of a location. */
   protected word(loc: GoLoc, off: number): string {
     if (loc.kind === 'mem') return `gt_read_int(${loc.addr} + ${off}, 8, 0)`;
@@ -93,6 +127,8 @@ export abstract class GoWriter extends CWriter {
   }
 
   protected reg(r: string, result: boolean): string {
+    // A piece picked per probe (perProbeLoc) names the temporary that holds it.
+    if (r.startsWith('=')) return r.slice(1);
     const name = REG_FIELDS[r];
     return result ? `ctx->${name}` : `call->args[${ARG_REGS.indexOf(name)}]`;
   }
@@ -134,4 +170,33 @@ export abstract class GoWriter extends CWriter {
     const p = this.tmpU64(this.word(loc, 0));
     return `(${p} ? gt_read_int(${p}, 8, 1) : 0)`;
   }
+}
+
+/** An expression choosing, by `probe`, the place of a value in the function that fired: the
+ *  functions whose place reads the same share one test. */
+function pickByProbe(places: { ids: number[]; location: AbiLocation }[], expr: (l: AbiLocation) => string): string {
+  const byExpr = new Map<string, number[]>();
+  for (const p of places) {
+    const e = expr(p.location);
+    byExpr.set(e, [...(byExpr.get(e) ?? []), ...p.ids]);
+  }
+  const groups = [...byExpr];
+  return groups.slice(0, -1).reduceRight((els, [e, ids]) => `(${probeIn(ids)} ? ${e} : ${els})`, groups.at(-1)![0]);
+}
+
+function stackOffset(l: AbiLocation): number {
+  return (l as { offset: number }).offset;
+}
+
+/** `probe` is one of `ids`: ranges of consecutive ids as one comparison each. */
+function probeIn(ids: number[]): string {
+  const sorted = [...ids].sort((a, b) => a - b);
+  const terms: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    terms.push(i === j ? `probe == ${sorted[i]}` : `(probe >= ${sorted[i]} && probe <= ${sorted[j]})`);
+    i = j + 1;
+  }
+  return `(${terms.join(' || ')})`;
 }

@@ -61,6 +61,9 @@ export interface AbiValue {
   location: AbiLocation;
   /** Register arguments only: their home in the caller's spill area, from SP at entry. */
   spillOffset?: number;
+  /** A value read in a block over functions of different signatures: its place in each
+   *  (probe ids of the functions of one signature), picked at run time (codegen/go-values.ts). */
+  perProbe?: { ids: number[]; location: AbiLocation }[];
 }
 
 export interface AbiAssignment {

@@ -12,8 +12,16 @@ import { suggest } from './suggest.js';
 import { INT, str, type Ty } from './types.js';
 
 /** What a block may read: its function's parameters and results, or why it cannot (a
- *  diagnostic without its span: each use places it). */
-export type GoValueInfo = { values: AbiValue[]; func: string } | { error: Diagnostic };
+ *  diagnostic without its span: each use places it). A block over functions of different
+ *  signatures has `variants`, one per signature with the probe ids of its functions: a value
+ *  it reads must have one type in all of them, wherever each one's ABI puts it. */
+export type GoValueInfo = { values: AbiValue[]; func: string; variants?: GoVariant[] } | { error: Diagnostic };
+
+export interface GoVariant {
+  ids: number[];
+  values: AbiValue[];
+  func: string;
+}
 
 export type GoStep =
   | { op: 'field'; offset: number }
@@ -61,24 +69,50 @@ export function goTy(t: GoType, strlen: number): Ty | Diagnostic {
 
 export type AccessResult = { access: GoAccess } | { error: Diagnostic };
 
-/** `args.NAME` / `rets.NAME` / `rets.N`. */
+/** `args.NAME` / `rets.NAME` / `rets.N` / `rets.error` (the result of type error). */
 export function rootAccess(info: GoValueInfo, results: boolean, name: string, span: ast.Span): AccessResult {
   if ('error' in info) return { error: { ...info.error, span } };
-  const group = info.values.filter((v) => v.isResult === results);
+  if (!info.variants) return valueNamed(info.values, info.func, results, name, span);
+  // Each signature places the value on its own: the code generator picks the place by probe id.
+  const found: { ids: number[]; v: AbiValue }[] = [];
+  for (const vr of info.variants) {
+    const r = valueNamed(vr.values, vr.func, results, name, span);
+    if ('error' in r) return r;
+    found.push({ ids: vr.ids, v: r.access.root });
+  }
+  const types = new Set(found.map((f) => typeString(f.v.type)));
+  if (types.size > 1) {
+    const funcs = info.variants.map((v) => v.func);
+    return { error: diag('GT2122', span, { name, funcs: funcs.slice(0, 3).join(', ') + (funcs.length > 3 ? ', ...' : '') }) };
+  }
+  const root: AbiValue = { ...found[0].v, perProbe: found.map((f) => ({ ids: f.ids, location: f.v.location })) };
+  return { access: { root, steps: [], type: root.type } };
+}
+
+/** The value `name` of one signature. */
+function valueNamed(values: AbiValue[], func: string, results: boolean, name: string, span: ast.Span): AccessResult {
+  const group = values.filter((v) => v.isResult === results);
   let v: AbiValue | undefined;
   // By position: rets.0, and args.0 (the receiver of a method first), with or without names.
   if (/^\d+$/.test(name)) v = group.find((x) => x.name === name) ?? group[Number(name)];
   else v = group.find((x) => x.name === name || (results && x.name === `~r${name}`));
+  // rets.error: the (last) result of type error, whatever its name and position.
+  if (!v && results && name === 'error') v = [...group].reverse().find((x) => isErrorType(x.type));
   if (!v) {
     const names = group.map((x) => x.name);
     const near = suggest(name, names);
     const what = results ? 'result' : 'parameter';
     const hint = near ? `did you mean '${near}'?` : names.length ? `its ${what}s: ${names.join(', ')}` : `it has no ${what}s`;
-    return { error: diag('GT2105', span, { func: info.func, what, name }, [hint]) };
+    return { error: diag('GT2105', span, { func, what, name }, [hint]) };
   }
-  if (v.location.kind === 'unknown') return { error: diag('GT2106', span, { name, func: info.func, reason: v.location.reason }) };
+  if (v.location.kind === 'unknown') return { error: diag('GT2106', span, { name, func, reason: v.location.reason }) };
   if (v.location.kind === 'regs' && v.location.pieces.some((p) => p.reg.startsWith('X'))) return { error: diag('GT2107', span, { name }) };
   return { access: { root: v, steps: [], type: v.type } };
+}
+
+/** Go's predeclared error interface (as the DWARF and the type descriptors name it). */
+export function isErrorType(t: GoType): boolean {
+  return typeString(t) === 'error';
 }
 
 /** `.FIELD` on an access: through pointers automatically, like Go's selector. */

@@ -107,8 +107,8 @@ export const checkCodes = {
   GT2121: { severity: 'error', message: 'not a Go value: write args.NAME, rets.NAME or retval' },
   GT2122: {
     severity: 'error',
-    message: 'the functions this probe matches ({funcs}) have different parameters',
-    hint: 'read Go values in a probe on one function',
+    message: "'{name}' does not have one type in all the functions this probe matches ({funcs})",
+    hint: 'read a value that has one type in all of them (rets.error: the error result), or probe one function',
   },
   GT2123: { severity: 'error', message: '{type} values cannot be read yet (floating point)' },
   GT2124: { severity: 'error', message: "the type of this value is not described by the binary's DWARF" },
@@ -124,5 +124,14 @@ export const checkCodes = {
     message:
       "{path} has no DWARF (stripped?) and its type descriptors do not give {func}'s signature: Go values need its debug information",
     hint: 'give the DWARF of this build with --debug-file FILE (an unstripped build, or objcopy --only-keep-debug), or install it under /usr/lib/debug/.build-id; arg0..arg8 give the raw integer argument registers',
+  },
+  GT2301: {
+    severity: 'error',
+    message: 'no function that {spec} matches returns an error, and this probe reads rets.error',
+    hint: 'rets.error is the result of type error: match functions that return one',
+  },
+  GT2302: {
+    severity: 'warning',
+    message: '{count} functions that {spec} matches return no error and are not traced by this probe (it reads rets.error): {funcs}',
   },
 } as const;

@@ -21,7 +21,7 @@ t.test('every script compiles for its kind of program', async (t) => {
     'errors.gt': buildGo('values'),
   };
   for (const [name, bin] of Object.entries(targets)) {
-    const r = await runGotrace(['--dry-run', script(name), '-c', bin]);
+    const r = await runGotrace(['--dry-run', script(name), '-c', bin, '--', 'main.*']);
     t.equal(r.code, 0, `${name}: ${r.stderr}`);
   }
 });
@@ -40,11 +40,26 @@ t.test('http-requests.gt counts what the server served, with DWARF and stripped'
   }
 });
 
-t.test('errors.gt prints each failing call with its error message', async (t) => {
+t.test('errors.gt: failing calls by function for every signature ending in error, each with its message', async (t) => {
   if (!requireBpf(t)) return;
-  const r = await runGotrace([script('errors.gt'), '-c', buildGo('values')]);
+  // main.* matches functions returning error, (int, error), (string, int, error) and ten results
+  // whose error the ABI puts on the stack, and 43 that return no error (left out, with a warning).
+  const r = await runGotrace([script('errors.gt'), '-c', `${buildGo('tools')} errors`, '--', 'main.*']);
   t.equal(r.code, 0, r.stderr);
-  t.match(r.stdout, /^request failed: too big$/m);
+  const own = new Map([...r.stdout.matchAll(/^failed (\S+) (\d+)$/gm)].map((m) => [m[1], BigInt(m[2])]));
+  t.equal(own.size, 4);
+  t.same(parseMapLines(r.stdout, '@errors'), own, 'failures by function');
+  const printed = (fn: string) => [...r.stdout.matchAll(new RegExp(`^${fn.replace('.', '\\.')}: (.*)$`, 'gm'))].map((m) => m[1]);
+  t.same(printed('main.checkOne'), Array(3).fill('multiple of three'), 'errors.New');
+  t.same(printed('main.parsePort'), ['strconv.Atoi: parsing "x1": invalid syntax', 'strconv.Atoi: parsing "x2": invalid syntax']);
+  t.same(printed('main.openThing').sort(), [
+    '&{code: 7}',
+    '&{code: 7}',
+    'open thing: stat /nonexistent/thing: no such file or directory',
+    'open thing: stat /nonexistent/thing: no such file or directory',
+  ]);
+  t.same(printed('main.manyResults'), ['&{code: 1}', '&{code: 2}'], 'an error result on the stack');
+  t.match(r.stderr, /WARNING: \d+ functions that uprobe:main\.\* matches return no error and are not traced/);
 });
 
 t.test('every script has a header: what it shows, how to run it, Go releases, a real sample', async (t) => {

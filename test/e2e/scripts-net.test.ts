@@ -58,7 +58,7 @@ t.test('http-client.gt: responses by method, host and status; failed requests wi
     const host = [...own.keys()].find((k) => k.endsWith(' 200'))!.split(' ')[0];
     t.equal(got.get(`POST, ${host}, 200`), 3n, 'by method too');
     t.equal(histCount(r.stdout, `@latency_ns[${host}]`), 12, 'a latency for each response');
-    t.match(r.stdout, /^GET 127\.0\.0\.1:\d+: &\{Op: "dial"/m, 'each failure printed with its error');
+    t.match(r.stdout, /^GET 127\.0\.0\.1:\d+: &\{dial tcp /m, 'each failure printed with its error');
   }
 });
 

@@ -53,12 +53,12 @@ t.test('errors.gt: failing calls by function for every signature ending in error
   t.same(printed('main.checkOne'), Array(3).fill('multiple of three'), 'errors.New');
   t.same(printed('main.parsePort'), ['strconv.Atoi: parsing "x1": invalid syntax', 'strconv.Atoi: parsing "x2": invalid syntax']);
   t.same(printed('main.openThing').sort(), [
-    '&{code: 7}',
-    '&{code: 7}',
+    '&{7}',
+    '&{7}',
     'open thing: stat /nonexistent/thing: no such file or directory',
     'open thing: stat /nonexistent/thing: no such file or directory',
   ]);
-  t.same(printed('main.manyResults'), ['&{code: 1}', '&{code: 2}'], 'an error result on the stack');
+  t.same(printed('main.manyResults'), ['&{1}', '&{2}'], 'an error result on the stack');
   t.match(r.stderr, /WARNING: \d+ functions that uprobe:main\.\* matches return no error and are not traced/);
 });
 

@@ -228,6 +228,8 @@ t.test('valid programs pass the checker', async (t) => {
     'uprobe:main.f { $x = arg0 * 2; $x += 1; $s = comm; @v[$s] = $x; unroll(3) { $x++; } }',
     // Go values are typed in the second look, against the binary: nothing to say before it.
     'uprobe:main.f { $s = args.name; @v[args.name] = comm; printf("%s %s %d\\n", $s, @v[args.name], $s == "x"); } END { print(@v); }',
+    // ... nor on a variable holding one, updated in place.
+    'uprobe:main.f { $n = args.n; $n *= 10; $n++; $n--; @[1] = sum($n); }',
   ]) {
     const r = checkSource(new SourceFile('stdin', src));
     t.equal(renderDiagnostics(r.diagnostics), '', src);

@@ -56,8 +56,10 @@ export class Checker extends ExprChecker {
       case 'IncDecStmt':
         if (s.target.kind === 'VarRef') {
           const t = this.block.vars.get(s.target.name);
-          if (!t) this.err('GT2002', s.target.span, { name: s.target.name });
-          else if (t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(t) });
+          // A variable holding a Go value is typed in the second look only (see assign).
+          if (!t) {
+            if (!this.untyped.has(s.target.name)) this.err('GT2002', s.target.span, { name: s.target.name });
+          } else if (t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(t) });
         } else {
           const keys = s.target.keys.map((k) => this.keyExpr(k));
           this.useMap(s.target, 'int', keys, INT);
@@ -97,8 +99,10 @@ export class Checker extends ExprChecker {
       }
       const prev = this.block.vars.get(s.target.name);
       if (s.op !== '=') {
-        if (!prev) this.err('GT2002', s.target.span, { name: s.target.name });
-        else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(prev.k !== 'int' ? prev : t) });
+        // A variable holding a Go value is typed in the second look only: nothing to say yet.
+        if (!prev) {
+          if (!this.untyped.has(s.target.name)) this.err('GT2002', s.target.span, { name: s.target.name });
+        } else if (prev.k !== 'int' || t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(prev.k !== 'int' ? prev : t) });
         return;
       }
       if (prev && prev.k !== t.k) this.err('GT2042', s.span, { name: s.target.name, before: aTy(prev), now: aTy(t) });

@@ -36,10 +36,13 @@ const formatList = () =>
     .map((n) => `${n} (${PRINTERS[n].describe})`)
     .join(', ');
 
-const USAGE = () => `USAGE:
+/** The text of --help. test/runtime/help.test.ts checks it names every option of FLAGS. */
+export const USAGE = () => `USAGE:
     gotrace [options] (-e 'program' | file.gt) [-- arg ...]
     gotrace -l 'uprobe:PATTERN' (-p PID | -c CMD | PATH)
     gotrace [repl] (-p PID | -c CMD)    interactive REPL (also: gotrace repl PATH)
+    gotrace help [TOPIC]                the reference: probes, builtins, functions,
+                                        operators, maps, output, tools, ... (gotrace help)
 
 OPTIONS:
     -e PROGRAM     trace this program
@@ -50,6 +53,8 @@ OPTIONS:
     -o FILE        write output to FILE instead of stdout
     -f FORMAT      output format: ${formatList()}
     -l [PATTERN]   list functions matching PATTERN (uprobe:main.*)
+    -lv [PATTERN]  the same with each function's parameters, results, their ABI
+                   locations and its probe sites
     -v             verbose: show the generated C, the manifest and libbpf's log
     --dry-run      compile only, do not load or attach
     --no-cache     do not use the compiled-object cache
@@ -112,7 +117,7 @@ type Flag = { value: false; set(o: CliOptions): void } | { value: true; set(o: C
 
 const listPattern = (o: CliOptions, v: string | undefined) => (o.list = v ?? 'uprobe:*');
 
-const FLAGS: Record<string, Flag> = {
+export const FLAGS: Record<string, Flag> = {
   '-e': { value: true, set: (o, v) => (o.program = v) },
   '-p': {
     value: true,
@@ -228,6 +233,8 @@ export async function main(argv: string[]): Promise<number> {
   process.stderr.on('error', () => {});
   // The interactive REPL (runtime/repl.ts): `gotrace repl ...`.
   if (argv[0] === 'repl') return (await import('./repl.js')).replMain(argv.slice(1));
+  // The reference, read from docs/ (runtime/help.ts): `gotrace help [TOPIC]`.
+  if (argv[0] === 'help') return (await import('./help.js')).helpMain(argv.slice(1), USAGE(), io.out, io.err);
   const opts = parseOrReport(argv, io);
   if (typeof opts === 'number') return opts;
   if (opts.help) return writeAndExit(io, USAGE());

@@ -51,7 +51,7 @@ export class ExprChecker extends GoChecker {
   };
 
   /** Functions with a value, by name. */
-  private static readonly VALUE_CALLS: Record<string, (c: ExprChecker, e: Call) => Ty | undefined> = {
+  static readonly VALUE_CALLS: Record<string, (c: ExprChecker, e: Call) => Ty | undefined> = {
     len: (c, e) => c.lenOrStr(e),
     str: (c, e) => c.lenOrStr(e),
     // Integers shown another way in user space: 0x1f, or the Go function at an address.

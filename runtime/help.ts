@@ -68,6 +68,7 @@ export function plain(md: string): string {
       fence = undefined;
       continue;
     }
+    if (fence === 'output' && line === '' && out[out.length - 1] === '  output:') continue;
     if (fence !== undefined) out.push('    ' + line);
     else if (/^#{1,2} /.test(line)) out.push(line.replace(/^#+ /, '').toUpperCase());
     else if (line.startsWith('### ')) out.push(line.slice(4).replace(/`/g, ''));

@@ -36,7 +36,7 @@ const formatList = () =>
     .map((n) => `${n} (${PRINTERS[n].describe})`)
     .join(', ');
 
-/** The text of --help. test/runtime/help.test.ts checks it names every option of FLAGS. */
+/** The text of --help. test/runtime/docs.test.ts checks it names every option of FLAGS. */
 export const USAGE = () => `USAGE:
     gotrace [options] (-e 'program' | file.gt) [-- arg ...]
     gotrace -l 'uprobe:PATTERN' (-p PID | -c CMD | PATH)

@@ -54,6 +54,9 @@ export interface UprobeAttach {
   /** Link-time address of sites[0] (the entry), carried in its cookie's high 32 bits when
    *  the program notes a PIE's load bias (IP minus this). */
   biasAt?: number;
+  /** kind 'go' (a runtime function the go: probes hook): the go: probes it stands for, on the
+   *  first hook's entry only (hooks are shared; runtime/attach/go.ts). */
+  counts?: number;
 }
 
 /** BEGIN and END run by uprobes on libbpf functions that gotrace calls itself, in its own

@@ -22,7 +22,9 @@ import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
 import type { GoType } from './go/dwarf-types.js';
 import { goValueInfos, keepErrorReturning } from './passes/govariants.js';
 import { expandTargets } from './passes/positional-targets.js';
-import { resolve, type ResolvedProbe } from './passes/resolve.js';
+import { openCached, resolve, type ResolvedProbe } from './passes/resolve.js';
+import { goSpecs, lowerGoRuntime, type GoRuntimeLowered } from './passes/goprobes.js';
+import { GO_TABLE_DROP } from './codegen/go-runtime.js';
 import { analyze, type MapInfo, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
 
 export interface CompileOptions {
@@ -128,7 +130,38 @@ function resolveProbes(
   maxFunctions?: number,
 ): { probes: ResolvedProbe[]; binary?: GoBinary; diagnostics: Diagnostic[] } {
   const blocks = sem.blocks.filter((b) => b.context === 'function');
-  return blocks.length ? resolve(blocks, binary, undefined, verbose, maxFunctions) : { probes: [], diagnostics: [] };
+  const res: ReturnType<typeof resolve> = blocks.length
+    ? resolve(blocks, binary, undefined, verbose, maxFunctions)
+    : { probes: [], diagnostics: [] };
+  return { ...res, ...goBinary(sem, binary, res.binary, res.diagnostics) };
+}
+
+/** The binary of the go: specs (each names it or takes the target's): the script's one binary. */
+function goBinary(
+  sem: SemanticResult,
+  defaultBinary: string | undefined,
+  first: GoBinary | undefined,
+  diagnostics: Diagnostic[],
+): { binary?: GoBinary; diagnostics: Diagnostic[] } {
+  let binary = first;
+  for (const { spec } of goSpecs(sem.blocks)) {
+    const path = spec.path ?? defaultBinary;
+    if (!path) {
+      diagnostics.push(diag('GT3001', spec.span, { func: `go:${spec.func}` }));
+      continue;
+    }
+    let bin: GoBinary;
+    try {
+      bin = openCached(path);
+    } catch (e) {
+      if (!(e instanceof GoBinaryError)) throw e;
+      diagnostics.push(binaryDiagnostic(e, path, spec.span));
+      continue;
+    }
+    if (binary && binary.path !== bin.path) diagnostics.push(diag('GT3003', spec.span, { first: binary.path, second: bin.path }));
+    else binary = bin;
+  }
+  return { binary, diagnostics };
 }
 
 /** Go types: args.x, rets.y and retval get their types and places from the binary's DWARF and
@@ -176,6 +209,8 @@ export interface LowerResult {
   attach: AttachSpec[];
   names: Manifest['probes'];
   params: Manifest['params'];
+  /** The go: provider's C and programs, when the script uses it (passes/goprobes.ts). */
+  goRuntime?: GoRuntimeLowered;
   diagnostics: Diagnostic[];
 }
 
@@ -218,6 +253,25 @@ export function lower(
   // Function probes first (one per resolved function, in resolution order), then the others.
   for (const r of resolved) add(r.spec, r.block, r);
   for (const b of sem.blocks) for (const s of b.block.specs) if (probeKind(s.type).form !== 'function') add(s, b);
+  // go: probes run from the programs of the runtime functions they hook.
+  const gos = goSpecs(sem.blocks);
+  const firstGo = out.probes.length;
+  for (const g of gos) add(g.spec, g.block);
+  if (binary) {
+    const goProbes = gos.map((g, i) => ({ probe: out.probes[firstGo + i]!, name: g.spec.func }));
+    // The goroutine table's drop slot follows the maps' (dropSpecs).
+    out.goRuntime = lowerGoRuntime(
+      program,
+      goProbes,
+      gos.map((g) => g.spec),
+      binary,
+      sem.maps.size,
+    );
+    if (out.goRuntime) {
+      out.attach.push(...out.goRuntime.attach);
+      out.diagnostics.push(...out.goRuntime.diagnostics);
+    }
+  }
 
   if (binary) {
     try {
@@ -253,6 +307,7 @@ function generate(
   const maps = mapSpecs(sem.maps);
   const events = eventSpecs(sem);
   const drops = dropSpecs(maps);
+  if (l.goRuntime) drops.push({ kind: 'map_full', map: GO_TABLE_DROP });
   const manifest: Manifest = {
     version: 1,
     target: { binary: binary?.path ?? '', goVersion: binary?.goVersion, buildId: binary?.buildId },
@@ -265,7 +320,7 @@ function generate(
     params: l.params,
   };
   try {
-    return { cSource: generateC(sem, l.probes, maps, events, drops), manifest, diagnostics: [] };
+    return { cSource: generateC(sem, l.probes, maps, events, drops, l.goRuntime), manifest, diagnostics: [] };
   } catch (e) {
     if (!(e instanceof CodegenLimitError)) throw e;
     return { manifest, diagnostics: [e.diagnostic] };

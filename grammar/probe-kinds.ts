@@ -7,7 +7,7 @@
 /** The kind of a probe, as written: the one vocabulary for it from the AST to the manifest. */
 export type ProbeKind = FunctionKind | KeywordKind | RateKind;
 /** Kinds by spec form (the AST's UprobeSpec, SpecialSpec and IntervalSpec nodes). */
-export type FunctionKind = 'uprobe' | 'uretprobe';
+export type FunctionKind = 'uprobe' | 'uretprobe' | 'go';
 export type KeywordKind = 'BEGIN' | 'END';
 export type RateKind = 'interval' | 'profile';
 
@@ -16,7 +16,7 @@ export type SpecForm = 'function' | 'none' | 'rate';
 
 /** Where a block runs, which decides the builtins that mean something there (compiler/passes
  *  builtins name the contexts they allow). Specs of one context may share a block. */
-export type ProbeContext = 'function' | 'special' | 'timer';
+export type ProbeContext = 'function' | 'special' | 'timer' | 'go';
 
 export interface ProbeKindRow {
   kind: ProbeKind;
@@ -43,6 +43,9 @@ const RATE_UNITS = { s: 1e9, ms: 1e6, us: 1e3, hz: 1 } as const;
 export const PROBE_KINDS: readonly ProbeKindRow[] = [
   { kind: 'uprobe', aliases: ['u'], form: 'function', context: 'function', atReturn: 'when-read', example: 'uprobe:main.handle' },
   { kind: 'uretprobe', aliases: ['ur'], form: 'function', context: 'function', atReturn: 'always', example: 'uretprobe:main.handle' },
+  // The Go runtime as a provider, written `go:[PATH:]NAME` like a function target; NAME is a row
+  // of compiler/go/goruntime.ts (GO_PROBES), not a Go function.
+  { kind: 'go', aliases: [], form: 'function', context: 'go', atReturn: 'never', example: 'go:goroutine_create' },
   { kind: 'BEGIN', aliases: [], form: 'none', token: 'Begin', context: 'special', atReturn: 'never', example: 'BEGIN' },
   { kind: 'END', aliases: [], form: 'none', token: 'End', context: 'special', atReturn: 'never', example: 'END' },
   {

@@ -2,6 +2,7 @@
 // per-target rodata filled in, attached at the manifest's sites. Owns every kernel object it
 // creates (links, perf events, the ring buffer, maps, programs) and releases them exactly once
 // (dispose), on every exit path.
+import { GO_TABLE_DROP } from '../compiler/codegen/go-runtime.js';
 import type { EventSpec, Manifest, MapSpec } from '../compiler/manifest.js';
 import type { GoBinary } from '../compiler/go/binary.js';
 import type { GoType } from '../compiler/go/dwarf-types.js';
@@ -266,6 +267,9 @@ function sizeMaps(obj: BpfObject, manifest: Manifest, sizes: Partial<Sizes> = {}
   const returns = manifest.attach.some((a) => 'at' in a && a.at === 'return');
   obj.setMaxEntries('gt_calls', returns ? (sizes.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT) : 1);
   obj.setMaxEntries('gt_drops', Math.max(1, manifest.drops.length));
+  // The go: provider's goroutine table (goruntime.bpf.h) holds --map-keys goroutines.
+  if (manifest.drops.some((d) => d.kind === 'map_full' && d.map === GO_TABLE_DROP))
+    obj.setMaxEntries('gt_go_gs', sizes.mapKeys ?? DEFAULT_MAP_KEYS);
 }
 
 /** Names of the dynamic types of interface values, from .symtab: itabs (go.itab.T,I) for

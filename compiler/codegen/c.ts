@@ -93,10 +93,12 @@ export function generateC(
   maps: MapSpec[],
   events: EventSpec[],
   drops: DropSpec[] = dropSpecs(maps),
+  extra?: { decls: string; programs: string[] },
 ): string {
   const maxEntries = 1;
   const byName = new Map(maps.map((m) => [m.name, m]));
-  const decls: string[] = [];
+  // The go: provider's state and helpers (compiler/passes/goprobes.ts), which blocks call.
+  const decls: string[] = extra ? [extra.decls] : [];
   for (const m of maps) {
     const type = m.perCpu ? 'BPF_MAP_TYPE_PERCPU_HASH' : 'BPF_MAP_TYPE_HASH';
     const value = m.valueSize === 16 && m.perCpu ? 'struct gt_avg' : m.value?.type === 'str' ? `struct gt_val_${m.cName}` : '__s64';
@@ -118,7 +120,7 @@ export function generateC(
   const busy = writers.some((w) => w.scratch.high > 0) ? drops.push({ kind: 'scratch_busy' }) - 1 : -1;
   writers.forEach((w, i) => bodies.push(blockWrapper(sem.blocks[i].index, w.scratch.high, busy)));
   // Function probes of one block share their programs (codegen/probe-kinds.ts): each once.
-  const programs = [...new Set(probes.flatMap((p) => PROBE_CODEGEN[p.kind].programs(p)))];
+  const programs = [...new Set(probes.flatMap((p) => PROBE_CODEGEN[p.kind].programs(p))), ...(extra?.programs ?? [])];
   const skeleton = fs.readFileSync(path.join(templatesDir(), 'program.bpf.c'), 'utf8');
   return skeleton
     .replace('/* @@GOTRACE_MAPS@@ */', decls.join('\n'))

@@ -10,7 +10,11 @@ import { binary, castType } from './writer.js';
 
 /** Builtins as C, by name. */
 const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
-  goid: () => '(__s64)gt_goid(ctx)',
+  // In a go: block the goroutine is the probe's (in its gt_call: goruntime.bpf.h), in a uprobe
+  // block R14's.
+  goid: (w) => (w.context === 'go' ? '(__s64)call->args[GT_GO_SELF_GOID]' : '(__s64)gt_goid(ctx)'),
+  pgoid: (w) => `gt_go_pgoid(${selfG(w)})`,
+  gostart: (w) => `gt_go_gostart(${selfG(w)})`,
   pid: () => '(__s64)(bpf_get_current_pid_tgid() >> 32)',
   tid: () => '(__s64)(__u32)bpf_get_current_pid_tgid()',
   uid: () => '(__s64)(__u32)bpf_get_current_uid_gid()',
@@ -23,6 +27,11 @@ const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
   probe: () => '(__s64)probe',
   ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, () => `(__s64)call->args[${i}]`])),
 };
+
+/** The g and goid of a block's goroutine, for the goruntime.bpf.h helpers. */
+function selfG(w: { context: string }): string {
+  return w.context === 'go' ? 'call->args[GT_GO_SELF_G], call->args[GT_GO_SELF_GOID]' : 'ctx->r14, gt_goid(ctx)';
+}
 
 export abstract class ExprWriter extends GoWriter {
   /** Fill a buffer of type t (a string or a stack) from an expression. */
@@ -39,6 +48,11 @@ export abstract class ExprWriter extends GoWriter {
     }
     const acc = this.sem.goAccess.get(e);
     if (acc) return this.goString(acc, dest, size);
+    const field = this.sem.goFields.get(e);
+    if (field) {
+      this.line(`gt_go_reason((char *)&${dest}, ${size}, call, call->args[${field.slot}]);`);
+      return;
+    }
     if (e.kind === 'Call' && e.name === 'str') {
       const a = e.args[0];
       const inner = this.sem.goAccess.get(a);
@@ -141,6 +155,8 @@ export abstract class ExprWriter extends GoWriter {
         if (this.sem.goAccess.has(e)) return this.goScalar(this.sem.goAccess.get(e)!);
         return this.builtin(e.name);
       case 'Field':
+        if (this.sem.goFields.has(e)) return `(__s64)call->args[${this.sem.goFields.get(e)!.slot}]`;
+        return this.goScalar(this.sem.goAccess.get(e)!);
       case 'Index':
         return this.goScalar(this.sem.goAccess.get(e)!);
       case 'NilLit':

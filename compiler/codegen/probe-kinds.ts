@@ -128,10 +128,22 @@ const timer = (filter: boolean) =>
     return { kind: s.type, block: c.block.index, spec: c.text, program, period: s.value * probeKind(s.type).units![s.unit] };
   });
 
+/** go: probes have no programs of their own: the programs of the runtime functions they hook
+ *  run their blocks, one program per function for all of them (passes/goprobes.ts). */
+const goProbe: KindCodegen = {
+  lower(spec, c) {
+    const name = (spec as Extract<ast.ProbeSpec, { kind: 'UprobeSpec' }>).func;
+    const probe: CodegenProbe = { id: c.id, block: c.block, kind: 'go', entryProgram: `go_${name}` };
+    return { probe, attach: [], name: { id: c.id, func: c.text, spec: c.text } };
+  },
+  programs: () => [],
+};
+
 /** Code generation of every probe kind. */
 export const PROBE_CODEGEN: Record<ProbeKind, KindCodegen> = {
   uprobe: functionProbe,
   uretprobe: functionProbe,
+  go: goProbe,
   BEGIN: special,
   END: special,
   interval: timer(false),

@@ -14,12 +14,17 @@ export interface Builtin {
   returnTime?: boolean;
 }
 
-const ALL: ProbeContext[] = ['function', 'special', 'timer'];
+const ALL: ProbeContext[] = ['function', 'special', 'timer', 'go'];
 const UPROBE: ProbeContext[] = ['function'];
+/** Where a goroutine is at hand: uprobes, and go: probes (their goroutine: goruntime.ts). */
+const GOROUTINE: ProbeContext[] = ['function', 'go'];
 
 /** Builtins the code generator implements, with where they may be used. */
 export const BUILTINS: Record<string, Builtin> = {
-  goid: { ty: () => INT, where: UPROBE },
+  goid: { ty: () => INT, where: GOROUTINE },
+  // The goroutine's parent and its go statement's PC (bpf-templates/goruntime.bpf.h).
+  pgoid: { ty: () => INT, where: GOROUTINE },
+  gostart: { ty: () => INT, where: GOROUTINE },
   pid: { ty: () => INT, where: ALL },
   tid: { ty: () => INT, where: ALL },
   uid: { ty: () => INT, where: ALL },
@@ -29,11 +34,12 @@ export const BUILTINS: Record<string, Builtin> = {
   comm: { ty: () => str(COMM_SIZE), where: ALL },
   elapsed: { ty: () => INT, where: ALL, returnTime: true },
   retval: { ty: () => INT, where: ALL, returnTime: true },
-  func: { ty: () => PROBE, where: UPROBE },
-  probe: { ty: () => PROBE, where: UPROBE },
-  ustack: { ty: () => USTACK, where: UPROBE },
-  // Only as the root of a Go value: args.NAME, rets.NAME (see govalues.ts).
-  args: { ty: () => INT, where: UPROBE },
+  func: { ty: () => PROBE, where: GOROUTINE },
+  probe: { ty: () => PROBE, where: GOROUTINE },
+  ustack: { ty: () => USTACK, where: GOROUTINE },
+  // Only as the root of a Go value: args.NAME, rets.NAME (see govalues.ts); in go: blocks, the
+  // probe's fields (args.goid, args.reason...).
+  args: { ty: () => INT, where: GOROUTINE },
   rets: { ty: () => INT, where: UPROBE, returnTime: true },
   ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, { ty: () => INT, where: UPROBE }])),
 };

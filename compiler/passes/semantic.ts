@@ -15,6 +15,7 @@ import type { GoAccess, GoValueInfo } from './govalues.js';
 import { suggest } from './suggest.js';
 import type { Ty } from './types.js';
 import type { GoType } from '../go/dwarf-types.js';
+import { GO_PROBES, goProbe } from '../go/goruntime.js';
 
 export { AGGREGATIONS, BUILTINS } from './builtins.js';
 export { lhistBoundsError } from './check/base.js';
@@ -87,6 +88,8 @@ export interface SemanticResult {
   positional: Map<ast.Expr, string>;
   /** Go value reads: args.x.y, rets.err, retval, args.b[i], and the operand of len()/str(). */
   goAccess: Map<ast.Expr, GoAccess>;
+  /** go: probes' fields (args.goid, args.reason): their slot in the block's gt_call. */
+  goFields: Map<ast.Expr, { slot: number; reason: boolean }>;
   diagnostics: Diagnostic[];
 }
 
@@ -104,6 +107,7 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
     namedMaps: [],
     positional: new Map(),
     goAccess: new Map(),
+    goFields: new Map(),
     diagnostics: [],
   };
   program.probes.forEach((probe, index) => {
@@ -116,6 +120,7 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
     const first = rows[0];
     const atReturn = first.context === 'function' && (always || (returnTime && first.atReturn !== 'never'));
     const info: BlockInfo = { block: probe, index, kind: first.kind, context: first.context, atReturn, vars: new Map() };
+    if (first.context === 'go') r.diagnostics.push(...checkGoSpecs(probe));
     const c = new Checker(r, info, options);
     if (probe.predicate) c.intExpr(probe.predicate, 'a predicate');
     c.stmts(probe.body);
@@ -136,4 +141,14 @@ function readsReturnTime(probe: ast.Probe): boolean {
     [...(probe.predicate ? [probe.predicate] : []), ...probe.body],
     (n) => n.kind === 'Ident' && BUILTINS[n.name]?.returnTime === true,
   );
+}
+
+/** go:NAME names a probe of the provider (compiler/go/goruntime.ts). */
+function checkGoSpecs(probe: ast.Probe): Diagnostic[] {
+  const names = GO_PROBES.map((p) => p.name);
+  return probe.specs.flatMap((s) => {
+    if (s.kind !== 'UprobeSpec' || s.type !== 'go' || goProbe(s.func)) return [];
+    const near = suggest(s.func, names);
+    return [diag('GT2200', s.span, { name: s.func, probes: names.join(', ') }, near ? [`did you mean '${near}'?`] : [])];
+  });
 }

@@ -70,6 +70,20 @@ export const binaryCodes = {
     hint: 'a block that reads nothing of the call (a count, goid, pid, comm) runs at inlined calls too; or build the target with -gcflags=-l',
     about: 'one warning for all the functions a wildcard matches whose inlined calls the block cannot run at (GT3013 for each)',
   },
+  // ---- go: provider ----
+  GT3100: {
+    severity: 'error',
+    message: 'go:{probe} hooks {func}, which {path} ({release}) does not have',
+    hint: 'go: probes support Go 1.17 to 1.27; gotrace -l "go:*" -p PID lists what this binary supports',
+  },
+  GT3101: {
+    severity: 'warning',
+    message: "{path}: the runtime's {table} were not found in the binary: args.reason reads as an empty string",
+  },
+  GT3102: {
+    severity: 'warning',
+    message: "{path} ({release}) has no DWARF and the m.p offset of its release is not known: args.p reads -1",
+  },
   // ---- build ----
   GT4001: { severity: 'error', message: 'clang not found', hint: 'install it: apt-get install clang (or run npm run setup)' },
   GT4002: {

@@ -134,4 +134,12 @@ export const checkCodes = {
     severity: 'warning',
     message: '{count} functions that {spec} matches return no error and are not traced by this probe (it reads rets.error): {funcs}',
   },
+  // ---- go: provider (compiler/go/goruntime.ts) ----
+  GT2200: { severity: 'error', message: "no go: probe '{name}'", hint: 'go: probes: {probes} (gotrace -l "go:*")' },
+  GT2201: { severity: 'error', message: "go:{probe} has no field '{field}'" },
+  GT2202: {
+    severity: 'error',
+    message: "args.{field} is not the same field in every probe of this block ({probes})",
+    hint: 'give each probe a block of its own',
+  },
 } as const;

@@ -7,6 +7,7 @@ import type { BpfObject } from '../libbpf/index.js';
 import { special } from './special.js';
 import { timer } from './timer.js';
 import { uprobe } from './uprobe.js';
+import { goRuntime } from './go.js';
 
 export interface AttachContext {
   obj: BpfObject;
@@ -34,6 +35,7 @@ export interface KindAttach {
 export const ATTACH: Record<ProbeKind, KindAttach> = {
   uprobe,
   uretprobe: uprobe,
+  go: goRuntime,
   BEGIN: special('libbpf_major_version', (obj) => obj.ffi.major_version()),
   END: special('libbpf_minor_version', (obj) => obj.ffi.minor_version()),
   interval: timer('interval'),

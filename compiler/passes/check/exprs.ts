@@ -44,7 +44,7 @@ export class ExprChecker extends GoChecker {
       }
       return t && INT;
     },
-    Field: (c, e) => c.goValue(e, c.goPath(e)),
+    Field: (c, e) => (c.block.context === 'go' ? c.goProbeField(e) : c.goValue(e, c.goPath(e))),
     Index: (c, e) => c.goValue(e, c.goPath(e)),
     Tuple: (c, e) => void c.err('GT2012', e.span),
     Positional: (c, e) => c.positional(e),

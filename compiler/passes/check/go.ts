@@ -4,9 +4,14 @@
 import type * as ast from '../../../grammar/ast.js';
 import { diag } from '../../../grammar/catalog/index.js';
 import { typeString, type AbiValue } from '../../go/abi.js';
+import { suggest } from '../suggest.js';
 import { fieldAccess, goFormat, goTy, indexAccess, rootAccess, underlying, type AccessResult } from '../govalues.js';
 import { INT, aTy, str, type Ty } from '../types.js';
 import { CheckerBase } from './base.js';
+import { goProbe } from '../../go/goruntime.js';
+
+/** args.reason's buffer: the runtime's reason strings are shorter (goruntime.bpf.h). */
+const REASON_LEN = 32;
 
 export abstract class GoChecker extends CheckerBase {
   /** The access an expression denotes (args.a.b[i], rets.x, retval), or why there is none;
@@ -59,8 +64,39 @@ export abstract class GoChecker extends CheckerBase {
     return t;
   }
 
+  /** `args.FIELD` in a go: block: a field of the block's probes (compiler/go/goruntime.ts),
+   *  the same slot in each of them. */
+  goProbeField(e: Extract<ast.Expr, { kind: 'Field' }>): Ty | undefined {
+    if (e.object.kind !== 'Ident' || e.object.name !== 'args') {
+      this.err('GT2121', e.span);
+      return undefined;
+    }
+    const probes = this.block.block.specs.flatMap((s) => (s.kind === 'UprobeSpec' && goProbe(s.func) ? [goProbe(s.func)!] : []));
+    if (probes.length === 0) return undefined; // an unknown probe, reported by the check of specs
+    const slots = probes.map((p) => p.fields.findIndex((f) => f.name === e.field));
+    const missing = slots.indexOf(-1);
+    if (missing >= 0) {
+      const fields = probes[missing].fields.map((f) => f.name);
+      const near = suggest(e.field, fields);
+      this.err('GT2201', e.fieldSpan, { probe: probes[missing].name, field: e.field }, [
+        near ? `did you mean '${near}'?` : `its fields: ${fields.join(', ')}`,
+      ]);
+      return undefined;
+    }
+    const types = probes.map((p, i) => p.fields[slots[i]].type);
+    if (new Set(slots).size > 1 || new Set(types).size > 1) {
+      this.err('GT2202', e.fieldSpan, { field: e.field, probes: probes.map((p) => 'go:' + p.name).join(', ') });
+      return undefined;
+    }
+    const reason = types[0] === 'reason';
+    this.r.goFields.set(e, { slot: slots[0], reason });
+    return reason ? str(Math.min(this.strlen, REASON_LEN)) : INT;
+  }
+
   /** A Go value captured whole for print()/%v. */
   protected goCapture(e: ast.Expr): Ty | undefined {
+    // go: probes' fields are integers and strings, printed as such.
+    if (this.block.context === 'go') return this.expr(e);
     if (e.kind === 'Ident') {
       // retval without DWARF (or before resolution) is the raw RAX.
       const info = this.opts.goInfo?.(this.block.block);

@@ -5,6 +5,7 @@
  *                                     creations seen since attach answer instead)
  *   GT_GO_MP_OFF                      offset of m.p (-1: args.p of sched_run reads -1)
  *   GT_GO_STW_ARG                     1 when stopTheWorldWithSema takes an stwReason (Go 1.21+)
+ *   GT_GO_NEWPROC_OLD                 1 for Go 1.17's newproc1 (callergp, callerpc in DI, SI)
  *   GT_GO_WAIT_N, gt_go_wait[][32]    the binary's waitReasonStrings
  *   GT_GO_STW_N, gt_go_stw[][32]      its stwReasonStrings (or the names of GC's pauses)
  *   GT_GO_DROP                        the gt_drops slot counting goroutines the table refused
@@ -200,6 +201,10 @@ static __always_inline void gt_go_newproc_enter(struct gt_regs *ctx)
 {
 	__u64 tid = bpf_get_current_pid_tgid();
 	struct gt_go_newproc a = {ctx->bx, ctx->cx, ctx->ax};
+	if (GT_GO_NEWPROC_OLD) {
+		a.callergp = ctx->di;
+		a.callerpc = ctx->si;
+	}
 	bpf_map_update_elem(&gt_go_newprocs, &tid, &a, BPF_ANY);
 }
 

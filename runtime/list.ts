@@ -12,6 +12,7 @@
 // probe, results at the return probes ([SP+N] is relative to SP at entry).
 import { GoBinary, GoFunc, locationString, typeString } from '../compiler/go/binary.js';
 import type { AbiValue } from '../compiler/go/binary.js';
+import { GO_HOOKS, GO_PROBES } from '../compiler/go/goruntime.js';
 
 const PROBE_TYPES: Record<string, string> = { uprobe: 'uprobe', u: 'uprobe', uretprobe: 'uretprobe', ur: 'uretprobe' };
 
@@ -106,4 +107,23 @@ function sitesLine(bin: GoBinary, f: GoFunc): string {
   if (s.tailJumps.length) parts.push(`${s.tailJumps.length} tail jump${s.tailJumps.length === 1 ? '' : 's'} (no return probe there)`);
   if (s.decodeErrorAt !== undefined) parts.push(`undecodable at +0x${(s.decodeErrorAt - f.entry).toString(16)}`);
   return parts.join(', ');
+}
+
+/**
+ * `-l 'go:PATTERN'`: the go: provider's probes (compiler/go/goruntime.ts) matching the glob,
+ * each with its fields and, with -v, the runtime functions it hooks and how often they run.
+ * It needs no binary: the provider is the same for every release gotrace supports.
+ */
+export function listGoProbes(pattern: string, verbose: boolean): string[] {
+  const glob = pattern.replace(/^go:/, '') || '*';
+  const re = new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  const out: string[] = [];
+  for (const p of GO_PROBES.filter((x) => re.test(x.name))) {
+    out.push(`go:${p.name}`);
+    for (const f of p.fields) out.push(`${INDENT}args.${f.name} ${f.type === 'reason' ? 'string' : 'int64'}  ${f.doc}`);
+    if (!verbose) continue;
+    out.push(`${INDENT}# ${p.doc}; goid, pgoid, gostart: ${p.self}`);
+    for (const h of p.hooks) out.push(`${INDENT}# hooks ${GO_HOOKS[h].func}: ${GO_HOOKS[h].heat}`);
+  }
+  return out;
 }

@@ -11,6 +11,7 @@ export interface GoRuntimeFacts {
   parentGoidOffset: number;
   mpOffset: number;
   stwReasonArg: boolean;
+  newprocOldAbi: boolean;
   waitReasons: string[];
   stwReasons: string[];
   /** The gt_drops slot counting goroutines the table refused. */
@@ -28,48 +29,47 @@ export interface GoCodegenProbe {
 
 /** Each hook's program: its name, and the C of its body after the pid filter. `fire(name,
  *  call)` runs the blocks of the go: probes named `name` with the gt_call `call`. */
-const HOOK_C: Record<GoHookName, { program: string; ret?: string; body: (fire: (name: string, call: string) => string) => string }> =
-  {
-    newproc1: {
-      program: 'go_newproc_e',
-      ret: 'go_newproc_r',
-      body: () => `gt_go_newproc_enter(ctx);`,
-    },
-    goexit0: {
-      program: 'go_exit',
-      body: (fire) => `struct gt_call c = {};\n\tgt_go_exit(ctx, &c);${fire('goroutine_exit', 'c')}\n\tgt_go_exit_done(&c);`,
-    },
-    gopark: {
-      program: 'go_park',
-      body: (fire) => `struct gt_call c = {};\n\tgt_go_park(ctx, &c);${fire('block', 'c')}`,
-    },
-    casgstatus: {
-      program: 'go_cas',
-      body: (fire) =>
-        `struct gt_call c = {};\n\tif (gt_go_cas_unblock(ctx, &c)) {${fire('unblock', 'c')}\n\t}\n\tstruct gt_call r = {};\n\tif (gt_go_cas_run(ctx, &r)) {${fire('sched_run', 'r')}\n\t}`,
-    },
-    startCycle: {
-      program: 'go_gc_start',
-      body: (fire) => `struct gt_call c = {};\n\tif (gt_go_gc_start(ctx, &c)) {${fire('gc_start', 'c')}\n\t}`,
-    },
-    gcMarkTermination: {
-      program: 'go_gc_done',
-      body: (fire) => `struct gt_call c = {};\n\tif (gt_go_gc_done(ctx, &c)) {${fire('gc_done', 'c')}\n\t}`,
-    },
-    stopTheWorld: { program: 'go_stw_arg', body: () => `gt_go_stw_arg(ctx);` },
-    stopTheWorldWithSema: {
-      program: 'go_stw_start',
-      body: (fire) => `struct gt_call c = {};\n\tif (gt_go_stw_start(ctx, &c)) {${fire('stw_start', 'c')}\n\t}`,
-    },
-    startTheWorldWithSema: {
-      program: 'go_stw_done',
-      body: (fire) => `struct gt_call c = {};\n\tif (gt_go_stw_done(ctx, &c)) {${fire('stw_done', 'c')}\n\t}`,
-    },
-    gopanic: {
-      program: 'go_panic',
-      body: (fire) => `struct gt_call c = {};\n\tgt_go_panic(ctx, &c);${fire('panic', 'c')}`,
-    },
-  };
+const HOOK_C: Record<GoHookName, { program: string; ret?: string; body: (fire: (name: string, call: string) => string) => string }> = {
+  newproc1: {
+    program: 'go_newproc_e',
+    ret: 'go_newproc_r',
+    body: () => `gt_go_newproc_enter(ctx);`,
+  },
+  goexit0: {
+    program: 'go_exit',
+    body: (fire) => `struct gt_call c = {};\n\tgt_go_exit(ctx, &c);${fire('goroutine_exit', 'c')}\n\tgt_go_exit_done(&c);`,
+  },
+  gopark: {
+    program: 'go_park',
+    body: (fire) => `struct gt_call c = {};\n\tgt_go_park(ctx, &c);${fire('block', 'c')}`,
+  },
+  casgstatus: {
+    program: 'go_cas',
+    body: (fire) =>
+      `struct gt_call c = {};\n\tif (gt_go_cas_unblock(ctx, &c)) {${fire('unblock', 'c')}\n\t}\n\tstruct gt_call r = {};\n\tif (gt_go_cas_run(ctx, &r)) {${fire('sched_run', 'r')}\n\t}`,
+  },
+  startCycle: {
+    program: 'go_gc_start',
+    body: (fire) => `struct gt_call c = {};\n\tif (gt_go_gc_start(ctx, &c)) {${fire('gc_start', 'c')}\n\t}`,
+  },
+  gcMarkTermination: {
+    program: 'go_gc_done',
+    body: (fire) => `struct gt_call c = {};\n\tif (gt_go_gc_done(ctx, &c)) {${fire('gc_done', 'c')}\n\t}`,
+  },
+  stopTheWorld: { program: 'go_stw_arg', body: () => `gt_go_stw_arg(ctx);` },
+  stopTheWorldWithSema: {
+    program: 'go_stw_start',
+    body: (fire) => `struct gt_call c = {};\n\tif (gt_go_stw_start(ctx, &c)) {${fire('stw_start', 'c')}\n\t}`,
+  },
+  startTheWorldWithSema: {
+    program: 'go_stw_done',
+    body: (fire) => `struct gt_call c = {};\n\tif (gt_go_stw_done(ctx, &c)) {${fire('stw_done', 'c')}\n\t}`,
+  },
+  gopanic: {
+    program: 'go_panic',
+    body: (fire) => `struct gt_call c = {};\n\tgt_go_panic(ctx, &c);${fire('panic', 'c')}`,
+  },
+};
 
 export function hookPrograms(h: GoHookName): { entry: string; ret?: string } {
   return { entry: HOOK_C[h].program, ret: HOOK_C[h].ret };
@@ -87,6 +87,7 @@ export function goRuntimeDecls(f: GoRuntimeFacts): string {
     `#define GT_GO_PARENT_OFF ${f.parentGoidOffset}`,
     `#define GT_GO_MP_OFF ${f.mpOffset}`,
     `#define GT_GO_STW_ARG ${f.stwReasonArg ? 1 : 0}`,
+    `#define GT_GO_NEWPROC_OLD ${f.newprocOldAbi ? 1 : 0}`,
     `#define GT_GO_DROP ${f.dropSlot}`,
     table('gt_go_wait', f.waitReasons),
     table('gt_go_stw', f.stwReasons),
@@ -109,9 +110,7 @@ export function goRuntimePrograms(hooks: GoHookName[], probes: GoCodegenProbe[])
     const row = HOOK_C[h];
     out.push(prog(row.program, row.body(fire)));
     if (row.ret)
-      out.push(
-        prog(row.ret, `struct gt_call c = {};\n\tif (!gt_go_newproc_ret(ctx, &c))\n\t\treturn 0;${fire('goroutine_create', 'c')}`),
-      );
+      out.push(prog(row.ret, `struct gt_call c = {};\n\tif (!gt_go_newproc_ret(ctx, &c))\n\t\treturn 0;${fire('goroutine_create', 'c')}`));
   }
   return out;
 }

@@ -21,8 +21,8 @@ export interface GoHook {
 /**
  * The hooks, by the name the BPF side (bpf-templates/goruntime.bpf.h) gives their programs.
  * Register ABI (amd64): integer arguments in AX BX CX DI SI R8 R9 R10 R11.
- *  newproc1(fn *funcval, callergp *g, callerpc uintptr, ...) *g: AX BX CX; the new g in AX at
- *    RET. N.B. it runs on the system stack: R14 is g0 there, so the creator is callergp.
+ *  newproc1(fn *funcval, callergp *g, callerpc uintptr, ...) *g: AX BX CX (1.17: AX DI SI,
+ *    see newprocOldAbi); the new g in AX at RET. N.B. it runs on the system stack: R14 is g0 there, so the creator is callergp.
  *  goexit0(gp *g): mcall passes the exiting g in AX (asm_amd64.s, runtime·mcall); runs on g0.
  *  gopark(unlockf, lock, reason waitReason, ...): reason (a uint8) in CL; on the parking g.
  *  casgstatus(gp *g, oldval, newval uint32): AX BX CX; every scheduler state change of gp.
@@ -174,11 +174,28 @@ export function stwReasonIsArg(minor: number | undefined): boolean {
 
 /**
  * runtime.m's `p` (the P the M holds) for args.p of sched_run, when the binary has no DWARF.
- * m begins g0 *g | morebuf gobuf | divmod uint32 | _ uint32 | procid uint64 | gsignal *g |
- * goSigStack gsignalStack | sigmask sigset | tls [tlsSlots]uintptr | mstartfn func() | curg *g |
- * caughtsig guintptr | p puintptr. Only the releases checked against DWARF are listed: a
- * release absent here reads args.p as -1 (said by GT3102).
+ * m begins g0 *g 8 | morebuf gobuf | divmod uint32 4 (+4 to align) | procid 8 | gsignal 8 |
+ * goSigStack gsignalStack 40 | sigmask sigset 8 | tls [6]uintptr 48 | mstartfn 8 | curg 8 |
+ * caughtsig 8 | p, so p = 152 + sizeof(gobuf): 56 until 1.24, 48 in 1.25 (gobuf.ret
+ * removed, see goid.ts). N.B. 1.26 moved something before p (200 reads no P there): 1.26 and
+ * 1.27 are left out until their layout is worked out. 1.19's 208 is DWARF's; the e2e tests check on every release's
+ * stripped binary that the P ids read this way are below the process's GOMAXPROCS.
+ * A release absent here reads args.p as -1 (said by GT3102).
  */
 export const M_P_OFFSET_BY_MINOR: Record<number, number> = {
+  17: 208,
+  18: 208,
   19: 208,
+  20: 208,
+  21: 208,
+  22: 208,
+  23: 208,
+  24: 208,
+  25: 200,
 };
+
+/** Go 1.17's newproc1 took (fn, argp, narg, callergp, callerpc): callergp and callerpc in DI
+ *  and SI; 1.18 dropped argp and narg (go statements with arguments became closures). */
+export function newprocOldAbi(minor: number | undefined): boolean {
+  return minor === 17;
+}

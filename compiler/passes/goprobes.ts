@@ -8,7 +8,16 @@ import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { some } from '../../grammar/walk.js';
 import { goRuntimeDecls, goRuntimePrograms, hookFunc, hookPrograms, type GoCodegenProbe } from '../codegen/go-runtime.js';
 import type { GoBinary } from '../go/binary.js';
-import { GO_HOOKS, goMinor, goProbe, hookInRelease, M_P_OFFSET_BY_MINOR, stwReasonIsArg, type GoHookName } from '../go/goruntime.js';
+import {
+  GO_HOOKS,
+  goMinor,
+  goProbe,
+  hookInRelease,
+  M_P_OFFSET_BY_MINOR,
+  newprocOldAbi,
+  stwReasonIsArg,
+  type GoHookName,
+} from '../go/goruntime.js';
 import { reasonTables } from '../go/runtime-strings.js';
 import type { AttachSpec, UprobeAttach } from '../manifest.js';
 import type { BlockInfo } from './semantic.js';
@@ -82,7 +91,8 @@ export function lowerGoRuntime(
     // Each hook counts as a probe attached only through the specs: see runtime/attach/go.ts.
     const entry: UprobeAttach = { ...common, at: 'entry', program: prog.entry, probe: 0, sites: [site(binary, sites.entrySite)] };
     attach.push(entry);
-    if (prog.ret) attach.push({ ...common, at: 'return', program: prog.ret, probe: 0, sites: sites.returnSites.map((r) => site(binary, r)) });
+    if (prog.ret)
+      attach.push({ ...common, at: 'return', program: prog.ret, probe: 0, sites: sites.returnSites.map((r) => site(binary, r)) });
   }
   if (attach[0]) (attach[0] as UprobeAttach).counts = probes.length;
   const facts = runtimeFacts(binary, minor, release, dropSlot, probes, diagnostics);
@@ -124,6 +134,7 @@ function runtimeFacts(
     parentGoidOffset: off('runtime.g', 'parentGoid') ?? -1,
     mpOffset: mp ?? -1,
     stwReasonArg: stwArg,
+    newprocOldAbi: newprocOldAbi(minor),
     waitReasons: tables.wait,
     // Before 1.21 GC's own pauses are named as 1.21 names them (goruntime.bpf.h, gt_go_stw_start).
     stwReasons: stwArg ? tables.stw : ['unknown', 'GC mark termination', 'GC sweep termination'],

@@ -82,7 +82,7 @@ export const binaryCodes = {
   },
   GT3102: {
     severity: 'warning',
-    message: "{path} ({release}) has no DWARF and the m.p offset of its release is not known: args.p reads -1",
+    message: '{path} ({release}) has no DWARF and the m.p offset of its release is not known: args.p reads -1',
   },
   // ---- build ----
   GT4001: { severity: 'error', message: 'clang not found', hint: 'install it: apt-get install clang (or run npm run setup)' },

@@ -139,7 +139,7 @@ export const checkCodes = {
   GT2201: { severity: 'error', message: "go:{probe} has no field '{field}'" },
   GT2202: {
     severity: 'error',
-    message: "args.{field} is not the same field in every probe of this block ({probes})",
+    message: 'args.{field} is not the same field in every probe of this block ({probes})',
     hint: 'give each probe a block of its own',
   },
 } as const;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import type { Code } from '../../grammar/catalog/index.js';
 import { buildGo } from '../helpers/go.js';
-import { funcTypesUndescribed, greetWithoutDwarf, strippedFromGo } from './synthetic.js';
+import { funcTypesUndescribed, greetWithoutDwarf, strippedFromGo, withoutGopark, withoutWaitReasons } from './synthetic.js';
 
 export type Case =
   /** Parse and check, no binary. */
@@ -161,6 +161,12 @@ export const cases: { readonly [C in Code]: Case } = {
   },
   GT2150: { compile: `uprobe:main.greet { @[${Array(40).fill('args.name').join(', ')}] = count(); }`, binary: values, strlen: 1024 },
 
+  GT2200: { check: 'go:goroutine_crate { @x = count() }' },
+  GT2201: { check: 'go:block { @x[args.reson] = count() }' },
+  GT2202: { check: 'go:block, go:stw_start { @x[args.reason] = count() }' },
+  GT3100: { compile: 'go:block { @x = count() }', binary: withoutGopark },
+  GT3101: { compile: 'go:block { @x[args.reason] = count() }', binary: withoutWaitReasons },
+  GT3102: { compile: 'go:sched_run { @x[args.p] = count() }', binary: () => strippedFromGo('22') },
   GT3001: { compile: 'uprobe:main.f { @x = 1 }' },
   GT3002: { compile: 'uprobe:/etc/passwd:main.f { @x = 1 }' },
   GT3003: { compile: () => `uprobe:${values()}:main.greet { @x = 1 } uprobe:${abi()}:main.ints { @y = 1 }` },

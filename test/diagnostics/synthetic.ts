@@ -90,3 +90,22 @@ export function funcTypesUndescribed(): string {
     return n;
   });
 }
+
+/** Every copy of `from` in the stripped basic fixture's bytes overwritten with `to` (as long). */
+function renamedInBasic(name: string, from: string, to: string): string {
+  return patched(name, buildGo('basic', { ldflags: '-s -w' }), (buf) => {
+    let n = 0;
+    for (let i = buf.indexOf(from); i >= 0; i = buf.indexOf(from, i + 1), n++) buf.write(to, i, 'latin1');
+    return n;
+  });
+}
+
+/** runtime.gopark renamed in the function table: a release without the hook go:block needs. */
+export function withoutGopark(): string {
+  return renamedInBasic('no-gopark', 'runtime.gopark\0', 'runtime.goparX\0');
+}
+
+/** The anchor of waitReasonStrings ("GC assist marking") changed: the table is not found. */
+export function withoutWaitReasons(): string {
+  return renamedInBasic('no-wait-reasons', 'GC assist marking', 'GC assist markinX');
+}

@@ -5,9 +5,10 @@
 // attach and fire with sane values.
 import t from 'tap';
 import os from 'node:os';
+import path from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace } from '../helpers/cli.js';
-import { buildGo } from '../helpers/go.js';
+import { buildGo, repoRoot } from '../helpers/go.js';
 import { NPM_GO_BINARIES, npmGoBinary } from '../compiler/go/npm-binaries.js';
 import { M_P_OFFSET_BY_MINOR, goMinor } from '../../compiler/go/goruntime.js';
 
@@ -103,3 +104,43 @@ for (const b of NPM_GO_BINARIES) {
     if (get('@gc').get('')) t.ok(get('@stw').has('GC sweep termination'), 'GC pauses named');
   });
 }
+
+const script = (name: string) => path.join(repoRoot, 'scripts', name);
+
+t.test('scripts: leaks by creation site, GC pauses, scheduler latency, blocked time', async (t) => {
+  if (!requireBpf(t)) return;
+  const bin = buildGo('goroutines');
+  const leaks = await runGotrace([script('goroutine-leaks.gt'), '-c', bin]);
+  t.equal(leaks.code, 0, leaks.stderr);
+  const n = own(leaks.stdout);
+  const alive = parseMapLines(leaks.stdout, '@alive');
+  t.equal(alive.get('main.spawnLeaked'), n.leaked, 'the leaked goroutines are alive at exit');
+  for (const site of ['main.spawnWorkers', 'main.spawnReceiver', 'main.spawnLocker', 'main.spawnSleeper'])
+    t.equal(alive.get(site), 0n, `none of ${site}'s`);
+  t.equal(parseMapLines(leaks.stdout, '@created').get('main.spawnWorkers'), n.workers);
+
+  const gc = await runGotrace([script('gc-pauses.gt'), '-c', bin]);
+  t.equal(gc.code, 0, gc.stderr);
+  t.equal(parseMapLines(gc.stdout, '@gc_cycles').get(''), own(gc.stdout).numgc, 'GC cycles = NumGC');
+  t.equal(parseMapLines(gc.stdout, '@stw_pauses').get('GC sweep termination'), own(gc.stdout).numgc);
+
+  const lat = await runGotrace([script('sched-latency.gt'), '-c', bin]);
+  t.equal(lat.code, 0, lat.stderr);
+  t.match(lat.stdout, /^@all: \n\[/m, 'an overall histogram');
+  t.match(lat.stdout, /^@by_goroutine\[1\]: \n\[/m, 'one per goroutine');
+
+  const blocked = await runGotrace([script('blocked.gt'), '-c', bin]);
+  t.equal(blocked.code, 0, blocked.stderr);
+  // 20 receivers parked for ~100 ms each.
+  t.ok((parseMapLines(blocked.stdout, '@blocked_ns').get('chan receive') ?? 0n) >= 20n * 50_000_000n, 'time by reason');
+  t.match(blocked.stdout, /^\s+main\.spawnReceiver\.func1\+0x[0-9a-f]+\n(?:.*\n)*?, chan receive\]: 20$/m, 'parks by stack');
+});
+
+t.test('scripts: panics.gt counts the panics the program recovered', async (t) => {
+  if (!requireBpf(t)) return;
+  const r = await runGotrace([script('panics.gt'), '-c', buildGo('panicky')]);
+  t.equal(r.code, 0, r.stderr);
+  const total = [...r.stdout.matchAll(/^\]: (\d+)$/gm)].reduce((a, m) => a + BigInt(m[1]!), 0n);
+  t.ok(total > 0n, `panics seen: ${total}`);
+  t.match(r.stdout, /runtime\.gopanic/, 'with their stacks');
+});

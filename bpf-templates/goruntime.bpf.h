@@ -414,4 +414,14 @@ static __always_inline int gt_go_stw_done(struct gt_regs *ctx, struct gt_call *c
 	return 1;
 }
 
+/* runtime.gopanic(e any) entry, on the panicking goroutine: the interface's two words where a
+ * Go value of type any in RAX, RBX is read from (args[0], args[1], as gt_fill_call puts them). */
+static __always_inline void gt_go_panic(struct gt_regs *ctx, struct gt_call *c)
+{
+	c->start_ns = bpf_ktime_get_ns();
+	gt_go_self(c, ctx->r14);
+	c->args[0] = ctx->ax;
+	c->args[1] = ctx->bx;
+}
+
 #endif

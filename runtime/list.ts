@@ -120,7 +120,8 @@ export function listGoProbes(pattern: string, verbose: boolean): string[] {
   const out: string[] = [];
   for (const p of GO_PROBES.filter((x) => re.test(x.name))) {
     out.push(`go:${p.name}`);
-    for (const f of p.fields) out.push(`${INDENT}args.${f.name} ${f.type === 'reason' ? 'string' : 'int64'}  ${f.doc}`);
+    for (const f of p.fields)
+      out.push(`${INDENT}args.${f.name} ${f.type === 'reason' ? 'string' : f.type === 'any' ? 'any' : 'int64'}  ${f.doc}`);
     if (!verbose) continue;
     out.push(`${INDENT}# ${p.doc}; goid, pgoid, gostart: ${p.self}`);
     for (const h of p.hooks) out.push(`${INDENT}# hooks ${GO_HOOKS[h].func}: ${GO_HOOKS[h].heat}`);

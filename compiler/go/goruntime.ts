@@ -48,7 +48,8 @@ export type GoHookName = keyof typeof GO_HOOKS;
 /** A field of `args` in a go: probe: an integer, or one of the runtime's reason strings. */
 export interface GoField {
   name: string;
-  type: 'int' | 'reason';
+  /** 'any': a Go interface value in the first two slots, printed by print()/%v as Go values are. */
+  type: 'int' | 'reason' | 'any';
   doc: string;
 }
 
@@ -144,6 +145,13 @@ export const GO_PROBES: readonly GoProbe[] = [
     ],
     hooks: ['startTheWorldWithSema', 'stopTheWorldWithSema', 'stopTheWorld', 'startCycle', 'gcMarkTermination'],
     self: 'the goroutine restarting it',
+  },
+  {
+    name: 'panic',
+    doc: 'a goroutine panics (recovered or not)',
+    fields: [{ name: 'value', type: 'any', doc: 'the value passed to panic(): print(args.value) or %v' }],
+    hooks: ['gopanic'],
+    self: 'the panicking goroutine',
   },
 ];
 

@@ -29,7 +29,7 @@ t.test('the lexer, the parser and completion know every kind', async (t) => {
     t.ok(probeStartTokens.includes(probeKeywords.get(r.kind)!), `${r.kind}: starts a probe`);
     if (r.form === 'rate') t.ok(r.units && Object.keys(r.units).length, `${r.kind}: has units`);
   }
-  t.same(PROBE_STARTS, ['uprobe:', 'uretprobe:', 'BEGIN', 'END', 'interval:', 'profile:'], 'REPL completion lists every kind');
+  t.same(PROBE_STARTS, ['uprobe:', 'uretprobe:', 'go:', 'BEGIN', 'END', 'interval:', 'profile:'], 'REPL completion lists every kind');
 });
 
 t.test("each kind's example parses, checks and lowers to a program of its kind", async (t) => {

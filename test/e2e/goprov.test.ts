@@ -78,7 +78,7 @@ t.test('-l go:* lists the probes and their fields', async (t) => {
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /^go:goroutine_create\n {4}args\.goid int64/m);
   t.match(r.stdout, /^go:unblock\n(?: {4}.*\n)*? {4}args\.reason string/m);
-  t.equal((r.stdout.match(/^go:/gm) ?? []).length, 9);
+  t.equal((r.stdout.match(/^go:/gm) ?? []).length, 10);
 });
 
 for (const b of NPM_GO_BINARIES) {
@@ -143,4 +143,12 @@ t.test('scripts: panics.gt counts the panics the program recovered', async (t) =
   const total = [...r.stdout.matchAll(/^\]: (\d+)$/gm)].reduce((a, m) => a + BigInt(m[1]!), 0n);
   t.ok(total > 0n, `panics seen: ${total}`);
   t.match(r.stdout, /runtime\.gopanic/, 'with their stacks');
+});
+
+t.test('go:panic prints each panic value as print() prints an any', async (t) => {
+  if (!requireBpf(t)) return;
+  const r = await runGotrace(['-e', 'go:panic { print(args.value); @n[goid] = count(); }', '-c', buildGo('panicvalues')]);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /^"boom"\n42\nbad thing\n\{A: 1, B: 2\}\nwrapped: inner$/m, 'a string, an int, errors, a struct');
+  t.equal(parseMapLines(r.stdout, '@n').get('1'), 5n, 'five panics, on the main goroutine');
 });

@@ -88,6 +88,8 @@ export abstract class GoChecker extends CheckerBase {
       this.err('GT2202', e.fieldSpan, { field: e.field, probes: probes.map((p) => 'go:' + p.name).join(', ') });
       return undefined;
     }
+    // A Go value (panic's): typed and read as Go values are, from the slots of RAX and RBX.
+    if (types[0] === 'any') return this.goValue(e, { access: { root: PANIC_VALUE, steps: [], type: PANIC_VALUE.type } });
     const reason = types[0] === 'reason';
     this.r.goFields.set(e, { slot: slots[0], reason });
     return reason ? str(Math.min(this.strlen, REASON_LEN)) : INT;
@@ -95,8 +97,16 @@ export abstract class GoChecker extends CheckerBase {
 
   /** A Go value captured whole for print()/%v. */
   protected goCapture(e: ast.Expr): Ty | undefined {
-    // go: probes' fields are integers and strings, printed as such.
-    if (this.block.context === 'go') return this.expr(e);
+    // go: probes' fields are integers and strings, printed as such, but for panic's value.
+    if (this.block.context === 'go') {
+      const t = this.expr(e);
+      if (!this.r.goAccess.has(e)) return t;
+      const g = goFormat(this.r.goAccess.get(e)!.type, this.strlen);
+      if ('code' in g) return t;
+      const cap: Ty = { k: 'go', fmt: g.fmt, size: g.size };
+      this.r.types.set(e, cap);
+      return cap;
+    }
     if (e.kind === 'Ident') {
       // retval without DWARF (or before resolution) is the raw RAX.
       const info = this.opts.goInfo?.(this.block.block);
@@ -183,4 +193,18 @@ const CAST_ROOT: AbiValue = {
   type: { kind: 'unknown', name: '?', size: 8, tag: 0 },
   isResult: false,
   location: { kind: 'unknown', reason: 'a cast' },
+};
+
+/** go:panic's args.value: runtime.gopanic's `e any`, in RAX (type) and RBX (data). */
+const PANIC_VALUE: AbiValue = {
+  name: 'value',
+  type: { kind: 'interface', name: 'interface {}', size: 16, empty: true },
+  isResult: false,
+  location: {
+    kind: 'regs',
+    pieces: [
+      { reg: 'RAX', offset: 0, size: 8 },
+      { reg: 'RBX', offset: 8, size: 8 },
+    ],
+  },
 };

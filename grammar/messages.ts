@@ -28,7 +28,7 @@ interface ParserView {
 const PROBE_LIST = (() => {
   const forms = PROBE_KINDS.map((r) =>
     r.form === 'function'
-      ? `${r.kind}:FUNC${r.aliases.length ? ` (${r.aliases.map((a) => a + ':').join(', ')})` : ''}`
+      ? `${r.kind}:${r.target ?? 'FUNC'}${r.aliases.length ? ` (${r.aliases.map((a) => a + ':').join(', ')})` : ''}`
       : r.form === 'none'
         ? r.kind
         : r.example.replace(/[^:]*$/, 'N'),

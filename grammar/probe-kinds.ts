@@ -34,6 +34,8 @@ export interface ProbeKindRow {
   atReturn: 'never' | 'when-read' | 'always';
   /** An example spec, for hints and completion. */
   example: string;
+  /** For function-form kinds: what follows `KIND:` in hints (FUNC when absent). */
+  target?: string;
 }
 
 // N.B. interval and profile accept the same units today, each scaled the same way (an hz value
@@ -45,7 +47,7 @@ export const PROBE_KINDS: readonly ProbeKindRow[] = [
   { kind: 'uretprobe', aliases: ['ur'], form: 'function', context: 'function', atReturn: 'always', example: 'uretprobe:main.handle' },
   // The Go runtime as a provider, written `go:[PATH:]NAME` like a function target; NAME is a row
   // of compiler/go/goruntime.ts (GO_PROBES), not a Go function.
-  { kind: 'go', aliases: [], form: 'function', context: 'go', atReturn: 'never', example: 'go:goroutine_create' },
+  { kind: 'go', aliases: [], form: 'function', context: 'go', atReturn: 'never', example: 'go:goroutine_create', target: 'NAME' },
   { kind: 'BEGIN', aliases: [], form: 'none', token: 'Begin', context: 'special', atReturn: 'never', example: 'BEGIN' },
   { kind: 'END', aliases: [], form: 'none', token: 'End', context: 'special', atReturn: 'never', example: 'END' },
   {

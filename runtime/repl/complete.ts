@@ -1,6 +1,7 @@
 // TAB completion: probe types at the start of a probe, the target's function names after
 // `uprobe:` (grouped by the next package or type boundary when there are many), builtins and
 // functions inside blocks, map names after `@`, dot-commands and their arguments.
+import { GO_PROBES, goProbe, type GoProbe } from '../../compiler/go/goruntime.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AGGREGATIONS, BUILTINS } from '../../compiler/passes/semantic.js';
@@ -74,6 +75,12 @@ function probeFunction(line: string): string | undefined {
   return probe && !isGlob(probe[1]) ? probe[1] : undefined;
 }
 
+/** The go: probe of the last probe spec in `line`, when it is one. */
+function lastGoProbe(line: string): GoProbe | undefined {
+  const spec = [...line.matchAll(/(?:^|[\s,}>])(uprobe|uretprobe|u|ur|go):([^\s,{}<>;]*)/g)].pop();
+  return spec?.[1] === 'go' ? goProbe(spec[2]!) : undefined;
+}
+
 /** `typed` is `args.`, `args.na` or `args.o.C`: parameters first, then fields. */
 function goValueCandidates(line: string, typed: string, kind: 'args' | 'rets', path: string, src: CompletionSource): string[] {
   const func = probeFunction(line.slice(0, line.length - typed.length));
@@ -112,6 +119,13 @@ export function complete(line: string, src: CompletionSource): [string[], string
   // After a probe type: the target's functions.
   m = /(?:^|[\s,{};>])(?:uprobe|uretprobe|u|ur):([^\s,{}<>;:]*)$/.exec(line);
   if (m) return [functionCandidates(src.functions(), m[1]), m[1]];
+
+  // After go:, the provider's probes; args. in a go: block, its fields (compiler/go/goruntime.ts).
+  m = /(?:^|[\s,{};>])go:([A-Za-z_]*)$/.exec(line);
+  if (m) return [GO_PROBES.map((p) => p.name).filter((n) => n.startsWith(m![1])), m[1]];
+  m = /\bargs\.([A-Za-z0-9_]*)$/.exec(line);
+  const go = m && lastGoProbe(line);
+  if (m && go) return [go.fields.map((f) => `args.${f.name}`).filter((n) => n.startsWith(m![0])), m[0]];
 
   // args.NAME, rets.NAME and their fields, of the function of the probe being typed.
   m = /\b((args|rets)((?:\.[A-Za-z0-9_]+)*)\.[A-Za-z0-9_]*)$/.exec(line);

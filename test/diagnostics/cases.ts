@@ -166,7 +166,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2202: { check: 'go:block, go:stw_start { @x[args.reason] = count() }' },
   GT3100: { compile: 'go:block { @x = count() }', binary: withoutGopark },
   GT3101: { compile: 'go:block { @x[args.reason] = count() }', binary: withoutWaitReasons },
-  GT3102: { compile: 'go:sched_run { @x[args.p] = count() }', binary: () => strippedFromGo('22') },
+  GT3102: { compile: 'go:sched_run { @x[args.p] = count() }', binary: () => strippedFromGo('26') },
   GT3001: { compile: 'uprobe:main.f { @x = 1 }' },
   GT3002: { compile: 'uprobe:/etc/passwd:main.f { @x = 1 }' },
   GT3003: { compile: () => `uprobe:${values()}:main.greet { @x = 1 } uprobe:${abi()}:main.ints { @y = 1 }` },

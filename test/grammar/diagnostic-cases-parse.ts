@@ -273,7 +273,7 @@ HINT: write uprobe:PATH:FUNC, e.g. uprobe:/usr/bin/app:main.handle
 stdin:1:1-7: ERROR: unknown probe type 'kprobe'
 kprobe:do_sys_open { }
 ~~~~~~
-HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), BEGIN, END, interval:s:N and profile:hz:N
+HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), go:NAME, BEGIN, END, interval:s:N and profile:hz:N
 `,
   ],
   [
@@ -283,7 +283,7 @@ HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), BEGIN, END, int
 stdin:1:1-11: ERROR: unknown probe type 'tracepoint'
 tracepoint:syscalls:sys_enter_open { }
 ~~~~~~~~~~
-HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), BEGIN, END, interval:s:N and profile:hz:N
+HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), go:NAME, BEGIN, END, interval:s:N and profile:hz:N
 `,
   ],
   [

@@ -397,7 +397,7 @@ t.test('completion candidates', async (t) => {
   t.same(complete('uprobe:net/http.(*', src), [['net/http.(*conn).serve', 'net/http.(*conn).close'], 'net/http.(*']);
   t.same(complete('uprobe:main.tick, ur:main.w', src), [['main.work'], 'main.w']);
   t.same(complete('uprobe:main.tick { @lat = el', src), [['elapsed'], 'el']);
-  t.same(complete('uprobe:main.tick { @x[go', src), [['goid'], 'go']);
+  t.same(complete('uprobe:main.tick { @x[go', src), [['goid', 'gostart'], 'go']);
   t.same(
     complete('uprobe:main.tick { @x = co', src)[0].filter((w) => w === 'count' || w === 'comm'),
     ['comm', 'count'],

@@ -12,6 +12,8 @@ const V = (what: string, example: string): HelpEntry => ({ what, example });
 /** Builtin values (compiler/passes/semantic.ts BUILTINS). */
 export const BUILTIN_HELP: Record<string, HelpEntry> = {
   goid: V('the goroutine id of the traced call', 'uprobe:main.handle { @per[goid] = count(); }'),
+  pgoid: V("the goroutine's parent (its creator's goid; 0 when unknown)", 'go:goroutine_exit { @by_parent[pgoid] = count(); }'),
+  gostart: V('the PC of the go statement that created the goroutine', 'go:block { @parks[usym(gostart)] = count(); }'),
   pid: V('the process id (tgid)', 'uprobe:main.handle { @p[pid] = count(); }'),
   tid: V('the thread id', 'uprobe:main.handle { @t[tid] = count(); }'),
   uid: V('the user id of the process', 'uprobe:main.handle { @u[uid] = count(); }'),
@@ -65,6 +67,7 @@ export const PROBE_HELP: Record<string, HelpEntry> = {
   uretprobe: V('a Go function at return', 'uretprobe:main.handle { @r[retval] = count(); }'),
   BEGIN: V('runs once when attached', 'BEGIN { printf("tracing\\n"); }'),
   END: V('runs once when detached (or at exit)', 'END { print(@calls); }'),
+  go: V("a Go runtime event (gotrace -l 'go:*' lists them)", 'go:sched_run { @latency = hist(args.runnable_ns); }'),
   interval: V('runs every period, on one CPU', 'interval:s:1 { print(@calls); clear(@calls); }'),
   profile: V('samples at a rate on every CPU', 'profile:hz:99 { @cpu[cpu] = count(); }'),
 };

@@ -17,7 +17,7 @@ import { NotRegularFileError, readRegularText } from '../compiler/files.js';
 import { diagnosticToJson, renderDiagnostics } from '../grammar/render.js';
 import { SourceFile } from '../grammar/source.js';
 import { setLibbpfVerbose } from './libbpf/index.js';
-import { listGoProbes, listFunctions } from './list.js';
+import { listGoProbes, writeLines, listFunctions } from './list.js';
 import { createPrinter, DEFAULT_FORMAT, isFormat, printerNames, PRINTERS } from './printers/index.js';
 import { OutputSink } from './sink.js';
 import { Target, TargetError, resolveCommand, splitCommand, type TargetPlan } from './target.js';
@@ -413,14 +413,7 @@ function isFileArg(a: string): boolean {
 async function list(opts: CliOptions, io: Io): Promise<number> {
   let pattern = opts.list!;
   // The go: provider's probes are the same in every release: no binary needed.
-  if (pattern.startsWith('go:')) {
-    io.out.write(
-      listGoProbes(pattern, opts.verbose)
-        .map((l) => l + '\n')
-        .join(''),
-    );
-    return 0;
-  }
+  if (pattern.startsWith('go:')) return writeLines(io, listGoProbes(pattern, opts.verbose));
   // `-l PATH` (no pattern, no `:`): every function of PATH.
   if (!pattern.includes(':') && isFileArg(pattern)) {
     opts.positional.unshift(pattern);

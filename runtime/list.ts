@@ -128,3 +128,9 @@ export function listGoProbes(pattern: string, verbose: boolean): string[] {
   }
   return out;
 }
+
+/** Lines to the output; status 0. */
+export function writeLines(io: { out: { write(s: string): unknown } }, lines: string[]): number {
+  io.out.write(lines.map((l) => l + '\n').join(''));
+  return 0;
+}

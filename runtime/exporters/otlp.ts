@@ -1,10 +1,11 @@
 // --otlp URL: the same metrics as --prometheus, pushed over OTLP/HTTP every --otlp-interval by
-// the OpenTelemetry SDK (a periodic reader and the OTLP HTTP exporter). The maps are not SDK
+// the OpenTelemetry SDK (a periodic reader and the OTLP/HTTP exporter in protobuf, the
+// encoding OTLP/HTTP receivers must accept). The maps are not SDK
 // instruments (they are read, not recorded, and the API has no asynchronous histogram): a
 // MetricProducer hands the reader one snapshot per push, with cumulative temporality.
 import os from 'node:os';
 import { ValueType } from '@opentelemetry/api';
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AggregationTemporality,

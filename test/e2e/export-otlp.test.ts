@@ -1,13 +1,14 @@
-// --otlp against a receiver of our own on 127.0.0.1: it decodes what the OpenTelemetry SDK
-// pushes in OTLP/HTTP's JSON encoding (the protobuf definitions' JSON mapping: resourceMetrics,
-// scopeMetrics, sum/gauge/histogram, attributes as {key, value: {stringValue}}) and checks the
-// names, types, attributes and values against the maps gotrace prints at exit.
+// --otlp against a receiver of our own on 127.0.0.1: it decodes what the OpenTelemetry SDK's
+// OTLP/HTTP protobuf exporter pushes (application/x-protobuf, read against the OTLP protobuf
+// definitions' field numbers: test/helpers/otlp-proto.ts) and checks the names, types,
+// attributes and values against the maps gotrace prints at exit.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
+import { decodeMetricsRequest } from '../helpers/otlp-proto.js';
 import { GoBinary } from '../../compiler/go/binary.js';
 
 type KeyValue = { key: string; value: { stringValue?: string; intValue?: string; doubleValue?: number } };
@@ -37,20 +38,23 @@ const attrs = (kvs: KeyValue[] = []) =>
 const num = (p: OtlpPoint) => p.asDouble ?? Number(p.asInt);
 
 /** An OTLP/HTTP metrics receiver: every request body, decoded. */
-async function receiver(): Promise<{ url: string; got: Request[]; close(): Promise<void> }> {
+async function receiver(): Promise<{ url: string; got: Request[]; types: string[]; close(): Promise<void> }> {
   const got: Request[] = [];
+  const types: string[] = [];
   const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
+    const body: Buffer[] = [];
+    req.on('data', (d: Buffer) => body.push(d));
     req.on('end', () => {
-      if (req.url === '/v1/metrics' && req.method === 'POST' && /json/.test(req.headers['content-type'] ?? ''))
-        got.push(JSON.parse(body) as Request);
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
+      types.push(req.headers['content-type'] ?? '');
+      if (req.url === '/v1/metrics' && req.method === 'POST' && req.headers['content-type'] === 'application/x-protobuf')
+        got.push(decodeMetricsRequest(Buffer.concat(body)) as unknown as Request);
+      // An empty ExportMetricsServiceResponse: full success.
+      res.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/metrics`;
-  return { url, got, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return { url, got, types, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
 t.test('--otlp pushes counters, histograms and gauges with the session as resource', async (t) => {
@@ -63,6 +67,7 @@ t.test('--otlp pushes counters, histograms and gauges with the session as resour
   const r = await runGotrace(['--otlp', rx.url, '--otlp-interval', '300', '-e', script, '-c', `${exe} -n ${rounds} -every 2ms`]);
   t.equal(r.code, 0, `gotrace exits 0 (${r.stderr.slice(-300)})`);
   t.ok(rx.got.length >= 2, `pushed at the interval and at the end (${rx.got.length} requests)`);
+  t.same([...new Set(rx.types)], ['application/x-protobuf'], 'every push is OTLP protobuf');
 
   const last = rx.got[rx.got.length - 1].resourceMetrics[0];
   const res = attrs(last.resource.attributes);

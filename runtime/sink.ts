@@ -8,6 +8,8 @@ import type { Sink } from './printers/index.js';
 export class OutputSink implements Sink {
   error?: NodeJS.ErrnoException;
   private failHandlers: ((e: NodeJS.ErrnoException) => void)[] = [];
+  /** Text held while batching (see batch()). */
+  private held?: string[];
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -27,6 +29,29 @@ export class OutputSink implements Sink {
 
   write(s: string): void {
     if (this.error) return;
+    if (this.held) {
+      this.held.push(s);
+      return;
+    }
+    this.out(s);
+  }
+
+  /** Runs `f` with its writes held, then writes them as one: a poll of the ring that shows
+   *  thousands of events costs one write(2), not one each (stdout on a pipe or a file is
+   *  written synchronously by Node). */
+  batch<T>(f: () => T): T {
+    if (this.held) return f();
+    this.held = [];
+    try {
+      return f();
+    } finally {
+      const text = this.held.join('');
+      this.held = undefined;
+      if (text && !this.error) this.out(text);
+    }
+  }
+
+  private out(s: string): void {
     try {
       this.stream.write(s);
     } catch (e) {

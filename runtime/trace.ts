@@ -81,7 +81,7 @@ export async function runTrace(t: TraceInput): Promise<number> {
   // session cleanly (END, maps, detach) instead of killing Node mid-way.
   const watch = new EndWatch(t.target, t.output);
   let live: LiveProgram | undefined;
-  let keepAlive: NodeJS.Timeout | undefined;
+  let keepAlive: { stop(): void } | undefined;
   try {
     const mismatch = checkBeforeAttach(t.binary, t.target.tracedFiles());
     if (mismatch) {
@@ -104,8 +104,7 @@ export async function runTrace(t: TraceInput): Promise<number> {
     program.onEvents(eventHandler(program, t, watch));
     t.printer.attached(program.attach());
     program.runBegin();
-    // Events are consumed on a timer: ring_buffer__consume never blocks Node's event loop.
-    keepAlive = setInterval(() => program.pollEvents(), 20);
+    keepAlive = eventPump(program, t.output);
     t.target.release();
     const why = await watch.ended;
     return finish(program, t, watch, why);
@@ -115,12 +114,37 @@ export async function runTrace(t: TraceInput): Promise<number> {
     t.report([diag('GT5100', undefined, { reason: e.message }, hint)]);
     return 1;
   } finally {
-    clearInterval(keepAlive);
+    keepAlive?.stop();
     watch.release();
     await stopExporters(t);
     live?.dispose();
     t.target.close();
   }
+}
+
+/** Events are consumed without blocking Node's event loop (ring_buffer__consume): every 20 ms
+ *  while the ring is quiet, and again at once (setImmediate: I/O and signals still run between)
+ *  after a poll that found events, so a busy ring drains as fast as its events can be shown;
+ *  one poll's output is one write. */
+function eventPump(program: LiveProgram, output: OutputSink): { stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let soon: NodeJS.Immediate | undefined;
+  let stopped = false;
+  const poll = () => {
+    timer = soon = undefined;
+    if (stopped) return;
+    const n = output.batch(() => program.pollEvents());
+    if (n > 0) soon = setImmediate(poll);
+    else timer = setTimeout(poll, 20);
+  };
+  timer = setTimeout(poll, 20);
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+      if (soon) clearImmediate(soon);
+    },
+  };
 }
 
 /** The exporters listen before anything is loaded: a port already taken costs nothing. */

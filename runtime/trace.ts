@@ -126,7 +126,7 @@ export async function runTrace(t: TraceInput): Promise<number> {
  *  while the ring is quiet, and again at once (setImmediate: I/O and signals still run between)
  *  after a poll that found events, so a busy ring drains as fast as its events can be shown;
  *  one poll's output is one write. */
-function eventPump(program: LiveProgram, output: OutputSink): { stop(): void } {
+export function eventPump(program: Pick<LiveProgram, 'pollEvents'>, output: Pick<OutputSink, 'batch'>): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   let soon: NodeJS.Immediate | undefined;
   let stopped = false;

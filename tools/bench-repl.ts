@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
-import { buildGo } from '../test/helpers/go.js';
+import path from 'node:path';
+import { buildGo, repoRoot } from '../test/helpers/go.js';
 import { trustedTempDir } from '../test/helpers/tmp.js';
 import { startRepl } from '../runtime/repl/server.js';
 import { Target } from '../runtime/target.js';
@@ -69,12 +70,18 @@ async function main(): Promise<void> {
       const q = (p: number) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
       return `median ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms (${s.length} runs)`;
     };
-    console.log(`typed probe -> attached, ${bin} (pid ${ticker.pid}), ${os.cpus().length} CPUs`);
-    console.log(`first probe of the session, empty cache: ${first.toFixed(1)} ms`);
-    console.log(`cold cache (clang runs):                 ${stats(cold)}`);
-    console.log(`warm cache:                              ${stats(warm)}`);
-    console.log(`elapsed probe, cold cache (clang runs):  ${stats(elCold)}`);
-    console.log(`elapsed probe, warm cache:               ${stats(elWarm)}`);
+    const lines = [
+      `typed probe -> attached, the ticker fixture (-p), ${os.cpus().length} CPUs, Linux ${os.release()}`,
+      `first probe of the session, empty cache: ${first.toFixed(1)} ms`,
+      `cold cache (clang runs):                 ${stats(cold)}`,
+      `warm cache:                              ${stats(warm)}`,
+      `elapsed probe, cold cache (clang runs):  ${stats(elCold)}`,
+      `elapsed probe, warm cache:               ${stats(elWarm)}`,
+    ];
+    console.log(lines.join('\n'));
+    // Committed beside bench/scale.md: a regression shows as a diff.
+    const note = `${new Date().toISOString().slice(0, 10)}, \`node dist/tools/bench-repl.js\` (goal: ≤ 100 ms median, elapsed included)`;
+    fs.writeFileSync(path.join(repoRoot, 'bench', 'repl.md'), `# REPL: typed probe to attached\n\n    ${lines.join('\n    ')}\n\n${note}\n`);
   } finally {
     input.end();
     await session.done;

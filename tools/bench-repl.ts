@@ -81,7 +81,10 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
     // Committed beside bench/scale.md: a regression shows as a diff.
     const note = `${new Date().toISOString().slice(0, 10)}, \`node dist/tools/bench-repl.js\` (goal: ≤ 100 ms median, elapsed included)`;
-    fs.writeFileSync(path.join(repoRoot, 'bench', 'repl.md'), `# REPL: typed probe to attached\n\n    ${lines.join('\n    ')}\n\n${note}\n`);
+    fs.writeFileSync(
+      path.join(repoRoot, 'bench', 'repl.md'),
+      `# REPL: typed probe to attached\n\n    ${lines.join('\n    ')}\n\n${note}\n`,
+    );
   } finally {
     input.end();
     await session.done;

@@ -42,7 +42,12 @@ function toMarkdown(lines: string[]): string {
     if (/^ {2,}\S/.test(l) || (code && l.trim() === '')) (code ??= []).push(l.replace(/^ {2}/, ''));
     else {
       flush();
-      out.push(l);
+      // A parameter (`$1  what it is`) is a list item; an N.B., and the line after a parameter,
+      // start a paragraph of their own, as they do in the header.
+      const param = /^\$([0-9]+|#)\s+(.*)$/.exec(l);
+      const prevParam = out.length > 0 && out[out.length - 1].startsWith('- `$');
+      if ((param && !prevParam) || /^N\.B\./.test(l) || (prevParam && !param)) if (out.length && out[out.length - 1] !== '') out.push('');
+      out.push(param ? `- \`$${param[1]}\` ${param[2]}` : l);
     }
   }
   flush();
@@ -57,7 +62,7 @@ export function parseHeader(name: string, text: string): ToolHeader {
     .join(' ')
     .replace(new RegExp(`^${name.replace(/[.]/g, '\\.')}:\\s*`), '')
     .trim();
-  return { name, summary: summary.charAt(0).toUpperCase() + summary.slice(1), body: toMarkdown(blank < 0 ? [] : lines.slice(blank + 1)) };
+  return { name, summary: /^[a-z]+ /.test(summary) ? summary[0].toUpperCase() + summary.slice(1) : summary, body: toMarkdown(blank < 0 ? [] : lines.slice(blank + 1)) };
 }
 
 const HEADER = `# Tools

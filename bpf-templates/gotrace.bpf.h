@@ -201,6 +201,16 @@ static __always_inline __u64 gt_goid(struct gt_regs *ctx)
 	return goid;
 }
 
+/* goidof(g): the goroutine id of the runtime.g at `g`, for probes that see a goroutine other
+ * than the one running (runtime.newproc1 runs on the system stack, R14 = g0, and is handed the
+ * creating goroutine as callergp). An unreadable address reads 0. */
+static __always_inline __s64 gt_goid_of(__s64 g)
+{
+	__u64 goid = 0;
+	bpf_probe_read_user(&goid, sizeof(goid), (void *)(g + gt_cfg.goid_offset));
+	return goid;
+}
+
 /* Distance from the top of the goroutine's stack to SP. At the entry site (before the frame is
  * built) and at each RET (after it is torn down) SP points at the return address, so entry and
  * return of one call agree, recursion levels differ, and stack copying (which moves stack.hi and

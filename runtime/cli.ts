@@ -25,6 +25,10 @@ import { runTrace } from './trace.js';
 import type { Sizes } from './drops.js';
 import type { ExportOptions } from './exporters/index.js';
 import { labelDirectives } from './exporters/labels.js';
+import { GRAPH_USAGE, graphFlags, graphUsageProblem, prepareGraph } from './graph/cli.js';
+import type { GraphOptions } from './graph/options.js';
+import { graphDiagnostics, GraphSession } from './graph/session.js';
+import type { GraphScript } from './graph/script.js';
 import { defaultExportOptions, EXPORT_USAGE, exportFlags, wantsExport } from './exporters/options.js';
 
 import { VERSION } from './version.js';
@@ -69,7 +73,7 @@ OPTIONS:
                    objcopy --only-keep-debug file (the Go build ID must match)
     --ring-size N  bytes of the event ring buffer, a power of two, K/M suffixes (default 8M)
     --max-functions N  refuse a script matching more than N functions (default: no limit)
-${EXPORT_USAGE}    --json-diagnostics  errors as JSON lines (also with -f json)
+${GRAPH_USAGE}${EXPORT_USAGE}    --json-diagnostics  errors as JSON lines (also with -f json)
     -h, --help     show this help
     -V, --version  show the version
 
@@ -78,6 +82,7 @@ A closed output (gotrace ... | head) ends the session quietly with status 0.
 EXAMPLES:
     gotrace -e 'uprobe:main.handle < @lat[goid] = elapsed >' -p 4242
     gotrace -e 'uprobe:main.handle { @calls = count(); }' -c ./server
+    gotrace --graph main.handle --under 'main.*' --min 10ms -p 4242
 `;
 
 export class UsageError extends Error {}
@@ -106,6 +111,8 @@ export interface CliOptions {
   maxFunctions?: number;
   /** --prometheus, --otlp, --max-series (runtime/exporters/). */
   export: ExportOptions;
+  /** --graph and its options (runtime/graph/). */
+  graph?: GraphOptions;
   jsonDiagnostics?: boolean;
   help: boolean;
   version: boolean;
@@ -154,6 +161,7 @@ export const FLAGS: Record<string, Flag> = {
   '--ring-size': { value: true, set: (o, v) => (o.ringBytes = ringArg(v)) },
   '--max-functions': { value: true, set: (o, v) => (o.maxFunctions = sizeArg('--max-functions', v)) },
   ...exportFlags((m) => new UsageError(m)),
+  ...graphFlags((m) => new UsageError(m)),
   '--json-diagnostics': { value: false, set: (o) => (o.jsonDiagnostics = true) },
   '-h': { value: false, set: (o) => (o.help = true) },
   '--help': { value: false, set: (o) => (o.help = true) },
@@ -209,6 +217,8 @@ export function parseArgs(argv: string[]): CliOptions {
     else o.positional.push(a);
   }
   if (o.pid !== undefined && o.command !== undefined) throw new UsageError('give -p or -c, not both');
+  const graph = graphUsageProblem(o);
+  if (graph) throw new UsageError(graph);
   return o;
 }
 
@@ -247,11 +257,12 @@ export async function main(argv: string[]): Promise<number> {
   if (
     opts.program === undefined &&
     opts.file === undefined &&
+    !opts.graph &&
     (opts.pid !== undefined || opts.command !== undefined) &&
     process.stdin.isTTY
   )
     return (await import('./repl.js')).replMain(argv);
-  if (opts.program === undefined && opts.file === undefined) {
+  if (opts.program === undefined && opts.file === undefined && !opts.graph) {
     io.err.write(`ERROR: no program given: use -e 'program' or a file.gt\n${USAGE()}`);
     return 1;
   }
@@ -276,6 +287,8 @@ function writeAndExit(io: Io, text: string): number {
 
 /** The steps of a trace, each stopping at the first error. */
 async function trace(opts: CliOptions, io: Io): Promise<number> {
+  const graph = opts.graph ? graphFor(opts, opts.graph, io) : false;
+  if (graph === undefined) return 1;
   const source = readSource(opts, io);
   if (!source) return 1;
   const copts = { unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional };
@@ -292,7 +305,8 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
   const output = opts.dryRun ? undefined : openOutput(opts, io);
   if (!opts.dryRun && !output) return 1;
   try {
-    const compiled = hit || (await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io, key));
+    const filter = graph ? (ds: Diagnostic[]) => graphDiagnostics(ds, graph) : undefined;
+    const compiled = hit || (await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io, key, filter));
     // The exporters' label names, checked with --dry-run too, and before a -c command starts.
     const labels = compiled && labelDirectives(source, compiled.manifest.maps);
     if (labels && wantsExport(opts.export) && labels.diagnostics.length) return (report(io, labels.diagnostics), 1);
@@ -313,7 +327,8 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
       ? (await import('./exporters/index.js')).sessionExporters(opts.export, { ...ctx, labelNames: labels.names })
       : undefined;
     const run = { sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1, exporters };
-    return await runTrace({ ...compiled, target, printer, output, ...run });
+    const session = graph ? new GraphSession(opts.graph!, graph, output, opts.format === 'json') : undefined;
+    return await runTrace({ ...compiled, target, printer: session?.wrap(printer) ?? printer, output, ...run, graph: session });
   } finally {
     await output?.close();
   }
@@ -340,7 +355,19 @@ function fromScriptCache(key: ScriptKey): Compiled | undefined {
   return { object: entry.object, manifest: entry.manifest, binary };
 }
 
+/** --graph: its script for the target's binary (set as the program), or undefined after an
+ *  error (reported). */
+function graphFor(opts: CliOptions, o: GraphOptions, io: Io): GraphScript | undefined {
+  const plan = checkTarget(opts);
+  if (plan instanceof TargetError) return void report(io, [plan.diagnostic]);
+  const r = prepareGraph(o, plan.binary!);
+  report(io, r.diagnostics);
+  if (r.script) opts.program = r.script.text;
+  return r.script;
+}
+
 function readSource(opts: CliOptions, io: Io): SourceFile | undefined {
+  if (opts.graph) return new SourceFile('--graph', opts.program!);
   if (opts.program !== undefined) return new SourceFile('stdin', opts.program);
   try {
     return new SourceFile(opts.file!, readRegularText(opts.file!));
@@ -386,10 +413,11 @@ async function compileFor(
   opts: CliOptions,
   io: Io,
   key: ScriptKey | undefined,
+  filter = (ds: Diagnostic[]) => ds,
 ): Promise<Compiled | undefined> {
   const { compile } = await import('../compiler/index.js');
   const compiled = await compile(source, { ...copts, binary: plan.binary, verbose: opts.verbose, maxFunctions: opts.maxFunctions });
-  report(io, compiled.diagnostics);
+  report(io, filter(compiled.diagnostics));
   if (key && compiled.object && compiled.manifest && compiled.diagnostics.length === 0)
     storeScript(key, { manifest: compiled.manifest, object: compiled.object, dwarfSource: compiled.binary?.dwarfSource });
   if (hasErrors(compiled.diagnostics)) return undefined;

@@ -16,6 +16,7 @@ import type { Target } from './target.js';
 import type { Sizes } from './drops.js';
 import { checkBeforeAttach } from './identity.js';
 import type { Exporter, LiveSource } from './exporters/index.js';
+import type { GraphSession } from './graph/session.js';
 
 export interface TraceInput {
   object: Uint8Array;
@@ -33,6 +34,8 @@ export interface TraceInput {
   report(ds: Diagnostic[]): void;
   /** --prometheus, --otlp: they read the maps through `source` while the session runs. */
   exporters?: { list: Exporter[]; source: LiveSource; describe: string };
+  /** --graph: takes the graph's events before anything else, says what it left out at the end. */
+  graph?: GraphSession;
 }
 
 type EndReason =
@@ -191,6 +194,9 @@ function eventHandler(program: LiveProgram, t: TraceInput, watch: EndWatch): (e:
   };
   return (e) => {
     if (watch.onlyEnd && !endIds.has(e.probe)) return;
+    const g = t.graph?.event(e);
+    if (g === 'end') own.exit!(e);
+    if (g) return;
     const f = own[e.spec.kind];
     if (f) f(e);
     else showEvent(e, t.printer);
@@ -214,6 +220,7 @@ function finish(program: LiveProgram, t: TraceInput, watch: EndWatch, why: EndRe
   if (lost > 0n) t.printer.lost(lost);
   const drops = program.drops();
   if (drops.length) t.printer.drops(drops);
+  if (t.graph) t.err.write(t.graph.summary());
   return outputStatus(t);
 }
 

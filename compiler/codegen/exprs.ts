@@ -164,6 +164,7 @@ export abstract class ExprWriter extends GoWriter {
       case 'Call':
         if (e.name === 'len') return this.goLen(e.args[0]);
         if (e.name === 'hex' || e.name === 'usym') return this.expr(e.args[0]);
+        if (e.name === 'goidof') return `gt_goid_of(${this.expr(e.args[0])})`;
         throw new Error(`codegen: ${e.name}() has no integer value`);
       case 'VarRef':
         return this.vref(e.name);

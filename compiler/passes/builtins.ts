@@ -60,4 +60,4 @@ export const AGGREGATIONS: Record<string, MapKind> = {
 export const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'execv', 'cat'];
 /** Known but belonging to a later part of the language. */
 export const LATER = ['usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
-export const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym'];
+export const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym', 'goidof'];

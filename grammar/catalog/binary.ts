@@ -84,6 +84,21 @@ export const binaryCodes = {
     severity: 'warning',
     message: '{path} ({release}) has no DWARF and the m.p offset of its release is not known: args.p reads -1',
   },
+  // ---- call graphs (--graph, .graph) ----
+  GT3150: {
+    severity: 'error',
+    message: "no function in {path} that returns matches {what} '{pattern}'",
+    hint: "list candidates with: gotrace -l 'uprobe:{pattern}' {path}",
+  },
+  GT3151: {
+    severity: 'warning',
+    message: '{count} traced functions are also inlined ({sites} call sites, such as {names}): those calls are not in the graphs',
+    hint: 'build the target with -gcflags=-l to see every call',
+  },
+  GT3152: {
+    severity: 'warning',
+    message: '{count} matching functions have names uprobe: cannot write and are left out: {names}',
+  },
   // ---- build ----
   GT4001: { severity: 'error', message: 'clang not found', hint: 'install it: apt-get install clang (or run npm run setup)' },
   GT4002: {

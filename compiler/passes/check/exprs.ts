@@ -57,6 +57,8 @@ export class ExprChecker extends GoChecker {
     // Integers shown another way in user space: 0x1f, or the Go function at an address.
     hex: (c, e) => c.shownAs(e, 'hex'),
     usym: (c, e) => c.shownAs(e, 'usym'),
+    // The goroutine id of the runtime.g at an address (runtime.newproc1's callergp, say).
+    goidof: (c, e) => c.goidOf(e),
   };
 
   expr(e: ast.Expr): Ty | undefined {
@@ -163,6 +165,16 @@ export class ExprChecker extends GoChecker {
     }
     this.intExpr(e.args[0], `${e.name}()'s argument`);
     return { k };
+  }
+
+  /** goidof(g): one integer argument, the address of a runtime.g. */
+  private goidOf(e: Call): Ty | undefined {
+    if (e.args.length !== 1) {
+      this.err('GT2023', e.span, { fn: e.name, expected: '1 argument', count: e.args.length });
+      return undefined;
+    }
+    this.intExpr(e.args[0], `${e.name}()'s argument`);
+    return INT;
   }
 
   /** A Binary node's type from its operands' types (both checked already). */

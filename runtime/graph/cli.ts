@@ -33,7 +33,13 @@ export function graphFlags(bad: (m: string) => Error): Record<string, GraphFlag>
     '--graph': { value: true, set: (o, v) => (g(o).root = v) },
     '--under': {
       value: true,
-      set: (o, v) => g(o).under.push(...v.split(',').map((s) => s.trim()).filter(Boolean)),
+      set: (o, v) =>
+        g(o).under.push(
+          ...v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
     },
     '--min': {
       value: true,
@@ -58,7 +64,13 @@ export function graphFlags(bad: (m: string) => Error): Record<string, GraphFlag>
 }
 
 /** Why the graph's options cannot be used together with the rest, or undefined. */
-export function graphUsageProblem(o: { graph?: GraphOptions; program?: string; file?: string; pid?: number; command?: string }): string | undefined {
+export function graphUsageProblem(o: {
+  graph?: GraphOptions;
+  program?: string;
+  file?: string;
+  pid?: number;
+  command?: string;
+}): string | undefined {
   if (!o.graph) return undefined;
   if (!o.graph.root) return '--under, --min, --max-trees, --sample, --show and --depth go with --graph FUNC';
   if (o.program !== undefined || o.file !== undefined) return '--graph writes its own program: give no -e or script file';

@@ -88,7 +88,7 @@ export const binaryCodes = {
   GT3150: {
     severity: 'error',
     message: "no function in {path} that returns matches {what} '{pattern}'",
-    hint: "list candidates with: gotrace -l 'uprobe:{pattern}' {path}",
+    hint: "list candidates with: gotrace -l 'uprobe:{glob}' {path}",
   },
   GT3151: {
     severity: 'warning',

@@ -88,7 +88,12 @@ export function prepareGraph(o: GraphOptions, path: string): { script?: GraphScr
     return { diagnostics: [binaryDiagnostic(e, path)] };
   }
   const diagnostics = script.unmatched.map((u) =>
-    diag('GT3150', undefined, { path, what: u.what === 'root' ? '--graph' : `--${u.what}`, pattern: u.pattern }),
+    diag('GT3150', undefined, {
+      path,
+      what: u.what === 'root' ? '--graph' : `--${u.what}`,
+      pattern: u.pattern,
+      glob: u.pattern.replace(/[^.]*$/, '*'),
+    }),
   );
   if (diagnostics.length) return { diagnostics };
   return { script, diagnostics };

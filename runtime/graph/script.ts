@@ -32,6 +32,9 @@ export interface GraphScript {
   unmatched: { what: 'root' | 'under' | 'show'; pattern: string }[];
   /** Functions left out because uprobe: cannot name them (spaces or ':' in the name). */
   unnameable: string[];
+  /** Where each --show expression sits in `text`, and in the --show text it came from: a
+   *  mistake in it is reported against what the user wrote. */
+  shown: { at: number; length: number; show: string; offset: number }[];
 }
 
 /** Runtime functions behind the goroutine-creation events; see spawnBlocks. */
@@ -84,7 +87,19 @@ export function graphScript(bin: GoBinary, o: GraphOptions): GraphScript {
     ...groups(under, labels).map((g) => underBlocks(g.funcs, g.exprs, o)),
     spawnBlocks(),
   ];
-  return { text: blocks.join('\n'), labels, roots, traced: roots.length + under.length, unmatched, unnameable: [...unnameable] };
+  const text = blocks.join('\n');
+  const shown = o.show.flatMap((s) => s.exprs.flatMap((e) => placesOf(text, e, s.text)));
+  return { text, labels, roots, traced: roots.length + under.length, unmatched, unnameable: [...unnameable], shown };
+}
+
+/** Each place of `(expr)` in the script (returnNested wraps every expression so, and nothing
+ *  else it writes looks like that), with expr's offset in the --show text. */
+function placesOf(text: string, expr: string, show: string): GraphScript['shown'] {
+  const offset = show.indexOf(expr, show.indexOf(':') + 1);
+  const out: GraphScript['shown'] = [];
+  for (let at = text.indexOf(`(${expr})`); at >= 0; at = text.indexOf(`(${expr})`, at + 1))
+    out.push({ at: at + 1, length: expr.length, show, offset });
+  return out;
 }
 
 /** Functions with the same --show expressions share their blocks. */

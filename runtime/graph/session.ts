@@ -3,6 +3,7 @@
 // not shown, counted. The CLI and the REPL hand it their events before anything else.
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { diag } from '../../grammar/catalog/index.js';
+import { SourceFile, span } from '../../grammar/source.js';
 import type { NamedMap, Printer, Sink } from '../printers/index.js';
 import type { LiveEvent } from '../session.js';
 import { valueText, type Value } from '../values.js';
@@ -94,8 +95,19 @@ export class GraphSession {
   }
 }
 
-/** The compiler's per-function inlining warnings for the graph's many functions, as one. */
-export function graphDiagnostics(ds: Diagnostic[], script: GraphScript): Diagnostic[] {
+/** A diagnostic inside a --show expression, located in the --show text the user wrote. */
+function located(d: Diagnostic, script: GraphScript): Diagnostic {
+  const s = d.span && script.shown.find((p) => d.span!.start >= p.at && d.span!.start < p.at + p.length);
+  if (!s || !d.span) return d;
+  const file = new SourceFile('--show', s.show);
+  const start = s.offset + d.span.start - s.at;
+  return { ...d, span: span(file, start, Math.min(start + d.span.end - d.span.start, s.offset + s.length)) };
+}
+
+/** The compiler's diagnostics for the graph's script: those in --show's expressions located in
+ *  the --show text; the per-function inlining warnings of its many functions as one. */
+export function graphDiagnostics(all: Diagnostic[], script: GraphScript): Diagnostic[] {
+  const ds = all.map((d) => located(d, script));
   const inl = ds.filter((d) => d.code === 'GT3013');
   const rest = ds.filter((d) => d.code !== 'GT3013' && d.code !== 'GT3012');
   if (script.unnameable.length) {

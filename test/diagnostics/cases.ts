@@ -182,6 +182,9 @@ export const cases: { readonly [C in Code]: Case } = {
   GT3015: onValues('uretprobe:runtime.goexit* { @x = count() }'),
   GT3016: onValues('uprobe:sync.* { @n = count(); }'),
   GT3017: onValues('uprobe:sync.* { @s = sum(arg1); }'),
+  GT3150: { cli: () => ['--dry-run', '--graph', 'main.nothing', '-c', buildGo('callgraph')] },
+  GT3151: { cli: () => ['--dry-run', '--graph', 'main.main', '--under', 'main.add', '-c', buildGo('pairing')] },
+  GT3152: { cli: () => ['--dry-run', '--graph', 'main.handle', '--under', 'type..eq.*', '-c', buildGo('callgraph')] },
   GT4001: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], noClang: true },
   GT4002: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], fakeClang: true },
 

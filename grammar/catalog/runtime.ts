@@ -79,5 +79,10 @@ export const runtimeCodes = {
   },
   GT5633: { severity: 'error', message: 'usage: .types NAME' },
   GT5635: { severity: 'error', message: 'usage: .watch @MAP [SECONDS] [top N]' },
+  GT5280: {
+    severity: 'error',
+    message: '.graph: {reason}',
+    hint: "usage: .graph FUNC [--under PATTERNS] [--min 10ms] [--max-trees N] [--sample N] [--show 'FUNC: EXPR'] [--depth N]",
+  },
   GT5634: { severity: 'error', message: 'no type {name} in {path}', hint: 'a package-qualified name: main.Server, net/http.Request' },
 } as const;

@@ -63,6 +63,23 @@ export function graphFlags(bad: (m: string) => Error): Record<string, GraphFlag>
   };
 }
 
+/** `.graph FUNC [--under P] [--min D] ...` (the REPL's words): the options, or `bad`'s error. */
+export function parseGraphArgs(words: string[], bad: (m: string) => Error): GraphOptions {
+  const holder: { graph?: GraphOptions } = {};
+  const flags = graphFlags(bad);
+  for (let i = 0; i < words.length; i++) {
+    const f = flags[words[i]];
+    if (f) {
+      if (words[i + 1] === undefined) throw bad(`option ${words[i]} needs a value`);
+      f.set(holder, words[++i]);
+    } else if (words[i].startsWith('-')) throw bad(`unknown option '${words[i]}'`);
+    else if (!holder.graph?.root) g(holder).root = words[i];
+    else throw bad(`one root function, not also '${words[i]}'`);
+  }
+  if (!holder.graph?.root) throw bad('the root function is missing');
+  return holder.graph;
+}
+
 /** Why the graph's options cannot be used together with the rest, or undefined. */
 export function graphUsageProblem(o: {
   graph?: GraphOptions;

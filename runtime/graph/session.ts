@@ -73,11 +73,14 @@ export class GraphSession {
    *  summed up in summary(). */
   wrap(p: Printer): Printer {
     return Object.assign(Object.create(p) as Printer, {
-      finalMaps: (maps: NamedMap[]) => {
-        for (const m of maps) if (m.spec.name === '@gt_cut' && m.entries[0]?.value.type === 'int') this.cut = m.entries[0].value.value;
-      },
+      finalMaps: (maps: NamedMap[]) => this.noteMaps(maps),
       map: () => {},
     });
+  }
+
+  /** The graph's maps at the end: the count of calls cut by --depth. */
+  noteMaps(maps: NamedMap[]): void {
+    for (const m of maps) if (m.spec.name === '@gt_cut' && m.entries[0]?.value.type === 'int') this.cut = m.entries[0].value.value;
   }
 
   /** What the trees did not show, one line each, for stderr. */

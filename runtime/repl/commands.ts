@@ -12,6 +12,7 @@ import { listFunctions } from '../list.js';
 import type { ReplCore } from './core.js';
 import { describeSpec } from './core.js';
 import { watchMap } from './watch.js';
+import { startGraph } from './graph.js';
 import { typeLines } from './gotypes.js';
 import { helpFor, helpNames } from './help.js';
 import { suggest } from '../../compiler/passes/suggest.js';
@@ -234,6 +235,11 @@ export const COMMANDS: Record<string, Command> = {
       if (again.length) return plainError(core, 'GT5631', { file, ids: again.join(', ') });
       await core.addProbes(new SourceFile(file, text));
     },
+  },
+  graph: {
+    usage: 'FUNC [--under P]...',
+    help: 'Call graphs of FUNC: --under, --min, --max-trees, --sample, --show, --depth (docs/graphs.md)',
+    run: (core, rest) => startGraph(core, rest),
   },
   save: {
     usage: 'FILE.gt',

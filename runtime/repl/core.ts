@@ -314,6 +314,16 @@ export class ReplCore {
     return id;
   }
 
+  /** A probe attached outside addProbes (.graph): `make` attaches it under its id, or throws. */
+  adopt(make: (id: number) => LiveProbe): number {
+    const id = this.nextId;
+    this.probes.set(id, make(id));
+    this.nextId++;
+    this.startPolling();
+    if (this.target.release()) this.out.write(`released ${this.target.describe}\n`);
+    return id;
+  }
+
   private onEvent(id: number, e: LiveEvent): void {
     switch (e.spec.kind) {
       case 'exit':
@@ -361,6 +371,7 @@ export class ReplCore {
       if (lost > 0n) this.out.notify(`probe ${id} lost ${lost} events (the ring buffer was full)\n`);
       p.handle.detach?.();
       for (const d of p.handle.drops?.() ?? []) this.out.notify(`probe ${id}: ${dropText(d)}\n`);
+      p.onDetach?.();
     } finally {
       p.handle.dispose();
     }

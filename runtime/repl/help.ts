@@ -56,6 +56,7 @@ export const FUNCTION_HELP: Record<string, HelpEntry> = {
   str: V('a Go string, []byte or C string as a string', '@paths[str(args.path)] = count()'),
   len: V('the length of a Go string, slice or map', '@sizes = hist(len(args.b))'),
   hex: V('an integer printed in hex', 'printf("%s\\n", hex(arg0))'),
+  goidof: V('the goroutine id of the runtime.g at an address', 'uprobe:runtime.newproc1 { @creators[goidof(arg1)] = count(); }'),
   system: V('runs a shell command (needs --unsafe)', 'system("date")'),
   execv: V('runs a program without a shell (needs --unsafe)', 'execv("/bin/date")'),
   cat: V('prints a file (needs --unsafe)', 'cat("/proc/loadavg")'),

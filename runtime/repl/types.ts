@@ -62,6 +62,8 @@ export interface LiveProbe {
   attachMs: number;
   /** Attached to the target's process (not to a binary named in the spec). */
   onTarget: boolean;
+  /** Runs when it is detached, before its kernel objects are released (.graph's summary). */
+  onDetach?: () => void;
 }
 
 export type InputKind = 'empty' | 'incomplete' | 'probes' | 'statements';

@@ -185,6 +185,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT3150: { cli: () => ['--dry-run', '--graph', 'main.nothing', '-c', buildGo('callgraph')] },
   GT3151: { cli: () => ['--dry-run', '--graph', 'main.main', '--under', 'main.add', '-c', buildGo('pairing')] },
   GT3152: { cli: () => ['--dry-run', '--graph', 'main.handle', '--under', 'type..eq.*', '-c', buildGo('callgraph')] },
+  GT5280: { repl: ['.graph main.tick --min soon'] },
   GT4001: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], noClang: true },
   GT4002: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], fakeClang: true },
 

@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import t, { type Test } from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
-import { runGotrace, startGotrace, waitForOutput } from '../helpers/cli.js';
+import { cleanEnv, gotraceBin, runGotrace, startGotrace, waitForOutput } from '../helpers/cli.js';
 import { buildGo } from '../helpers/go.js';
 
 const UNDER = 'main.load,main.parse,main.query,main.step,main.child';
@@ -64,7 +64,8 @@ function textTrees(stdout: string): { goid: number; shape: string[]; post: [stri
   return trees;
 }
 
-function checkTrees(t: Test, stdout: string, expected: number, label: string): void {
+/** Checks shape and order; returns the calls whose duration is off (for the caller's retry). */
+function checkTrees(t: Test, stdout: string, expected: number, label: string): string[] {
   const trees = textTrees(stdout);
   const mine = own(stdout);
   t.equal(trees.length, expected, `${label}: one tree per root call (${stdout.slice(-400)})`);
@@ -73,6 +74,7 @@ function checkTrees(t: Test, stdout: string, expected: number, label: string): v
     t.same(tr.shape, SHAPE, `${label}: the tree's shape and order`);
     byGoid.set(tr.goid, [...(byGoid.get(tr.goid) ?? []), ...tr.post]);
   }
+  const off: string[] = [];
   for (const [g, post] of byGoid) {
     const calls = mine.calls.get(g) ?? [];
     t.same(
@@ -80,26 +82,39 @@ function checkTrees(t: Test, stdout: string, expected: number, label: string): v
       calls.map((c) => c[0]),
       `${label}: goroutine ${g}'s calls in the order they returned`,
     );
-    const off = post.filter((p, i) => !calls[i] || !close(p[1], calls[i][1]));
-    t.same(off, [], `${label}: every duration within 2% + 200 µs of the fixture's own`);
+    post.forEach((p, i) => {
+      if (!calls[i] || !close(p[1], calls[i][1])) off.push(`${p[0]}: traced ${p[1]} ns, own ${calls[i]?.[1]} ns`);
+    });
   }
+  return off;
+}
+
+/**
+ * Traces `bin -n N` and checks its trees. N.B. the fixture reads the clock just after the entry
+ * probe and just before the return one: a thread switched out in between by the OS (two cores
+ * shared with a whole test suite) widens the traced duration only. A wrong duration (a return
+ * paired with the wrong entry) is wrong in every run, so one run in three must be all within.
+ */
+async function traceAndCheck(t: Test, bin: string, n: number, label: string): Promise<void> {
+  let off: string[] = [];
+  for (let run = 1; run <= 3; run++) {
+    const r = await runGotrace(['--graph', 'main.handle', '--under', UNDER, '-c', `${bin} -n ${n}`]);
+    t.equal(r.code, 0, r.stderr);
+    t.match(r.stderr, new RegExp(`^${n} call graphs shown$`, 'm'));
+    off = checkTrees(t, r.stdout, n, `${label}, run ${run}`);
+    if (!off.length) break;
+  }
+  t.same(off, [], `${label}: every duration within 2% + 200 µs of the fixture's own`);
 }
 
 t.test('the tree of each root call: shape, order and durations as the fixture measured', async (t) => {
   if (!requireBpf(t)) return;
-  const bin = buildGo('callgraph');
-  const r = await runGotrace(['--graph', 'main.handle', '--under', UNDER, '-c', `${bin} -n 3`]);
-  t.equal(r.code, 0, r.stderr);
-  checkTrees(t, r.stdout, 3, 'DWARF build');
-  t.match(r.stderr, /^3 call graphs shown$/m);
+  await traceAndCheck(t, buildGo('callgraph'), 3, 'DWARF build');
 });
 
 t.test('a stripped PIE build (-s -w, names from .gopclntab) gives the same trees', async (t) => {
   if (!requireBpf(t)) return;
-  const bin = buildGo('callgraph', { ldflags: '-s -w', buildmode: 'pie' });
-  const r = await runGotrace(['--graph', 'main.handle', '--under', UNDER, '-c', `${bin} -n 2`]);
-  t.equal(r.code, 0, r.stderr);
-  checkTrees(t, r.stdout, 2, 'stripped PIE');
+  await traceAndCheck(t, buildGo('callgraph', { ldflags: '-s -w', buildmode: 'pie' }), 2, 'stripped PIE');
 });
 
 interface JNode {
@@ -204,4 +219,26 @@ t.test('mistakes: usage errors and a root that matches nothing, plainly', async 
   const badShow = await runGotrace(['--graph', 'main.handle', '--show', 'main.load', '-c', bin]);
   t.match(badShow.stderr, /ERROR: --show: 'main.load' is not 'FUNC: expression/);
   t.notMatch(none.stderr + noTarget.stderr + badShow.stderr, /at .*\.js:/, 'no stack trace');
+});
+
+t.test('REPL: .graph draws the same trees above the prompt and detaches at --max-trees', async (t) => {
+  if (!requireBpf(t)) return;
+  const bin = buildGo('callgraph');
+  const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, gotraceBin, 'repl', '-c', `${bin} -n 100`], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: cleanEnv(),
+  });
+  let stdout = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stdout += d));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  child.stdin!.write(`.graph main.handle --under ${UNDER} --max-trees 2\n`);
+  await waitForOutput(child.stdout!, /call graphs shown: detached/, 90_000).catch(() => {});
+  child.stdin!.end();
+  await closed;
+  const trees = textTrees(stdout);
+  t.equal(trees.length, 2, `two trees (${stdout.slice(-600)})`);
+  for (const tr of trees) t.same(tr.shape, SHAPE, "the shape and order of the CLI's");
+  t.match(stdout, /^probe 1: 2 call graphs shown: detached$/m);
+  t.match(stdout, /^probe 1 attached: call graphs of main\.handle \(6 functions\)$/m);
 });

@@ -87,6 +87,7 @@ export const COMMAND_EXAMPLES: Record<string, string> = {
   load: '.load tools/lat.gt',
   save: '.save session.gt',
   watch: '.watch @calls 1 top 10',
+  graph: ".graph main.handle --under 'main.*' --min 10ms --max-trees 5",
   exit: '.exit',
 };
 

@@ -193,6 +193,16 @@ t.test('--min, --max-trees, --sample and --show', async (t) => {
   const max = await runGotrace([...base, '--max-trees', '2', '-c', `${bin} -n 50`]);
   t.equal(graphLines(max.stdout).length, 2, '--max-trees 2: two trees, then the session ends');
   t.equal(max.code, 0, max.stderr);
+  const deep = await runGotrace([...base, '--depth', '1', '-c', `${bin} -n 2`]);
+  t.same(
+    graphLines(deep.stdout).map((tr) => tr.children.map((c) => `${c.func}:${c.children.length}`)),
+    [
+      ['main.load:0', 'main.query:0'],
+      ['main.load:0', 'main.query:0'],
+    ],
+    '--depth 1: the calls one level below the root only',
+  );
+  t.match(deep.stderr, /^6 calls deeper than --depth 1 not shown$/m, 'the others counted (parse and two steps a tree)');
   const shown = await runGotrace([...base, '--show', 'main.load: args.id, rets.0', '--show', 'main.step: args.ms', '-c', `${bin} -n 2`]);
   t.equal(shown.code, 0, shown.stderr);
   const loads = graphLines(shown.stdout).map((tr) => tr.children[0]);

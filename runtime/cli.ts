@@ -25,10 +25,8 @@ import { runTrace } from './trace.js';
 import type { Sizes } from './drops.js';
 import type { ExportOptions } from './exporters/index.js';
 import { labelDirectives } from './exporters/labels.js';
-import { GRAPH_USAGE, graphFlags, graphUsageProblem, prepareGraph } from './graph/cli.js';
-import type { GraphOptions } from './graph/options.js';
-import { graphDiagnostics, GraphSession } from './graph/session.js';
-import type { GraphScript } from './graph/script.js';
+import { GRAPH_USAGE, graphFlags, graphUsageProblem, type GraphOptions } from './graph/options.js';
+import type { GraphRun } from './graph/cli.js';
 import { defaultExportOptions, EXPORT_USAGE, exportFlags, wantsExport } from './exporters/options.js';
 
 import { VERSION } from './version.js';
@@ -82,7 +80,6 @@ A closed output (gotrace ... | head) ends the session quietly with status 0.
 EXAMPLES:
     gotrace -e 'uprobe:main.handle < @lat[goid] = elapsed >' -p 4242
     gotrace -e 'uprobe:main.handle { @calls = count(); }' -c ./server
-    gotrace --graph main.handle --under 'main.*' --min 10ms -p 4242
 `;
 
 export class UsageError extends Error {}
@@ -287,8 +284,8 @@ function writeAndExit(io: Io, text: string): number {
 
 /** The steps of a trace, each stopping at the first error. */
 async function trace(opts: CliOptions, io: Io): Promise<number> {
-  const graph = opts.graph ? graphFor(opts, opts.graph, io) : false;
-  if (graph === undefined) return 1;
+  const graph = opts.graph && (await import('./graph/cli.js')).graphRun(opts, checkTarget(opts), (ds) => report(io, ds));
+  if (opts.graph && !graph) return 1;
   const source = readSource(opts, io);
   if (!source) return 1;
   const copts = { unsafe: opts.unsafe, strlen: opts.strlen, positional: opts.positional };
@@ -305,8 +302,7 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
   const output = opts.dryRun ? undefined : openOutput(opts, io);
   if (!opts.dryRun && !output) return 1;
   try {
-    const filter = graph ? (ds: Diagnostic[]) => graphDiagnostics(ds, graph) : undefined;
-    const compiled = hit || (await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io, key, filter));
+    const compiled = hit || (await compileFor(source, plan, { ...copts, noCache: opts.noCache }, opts, io, key, graph || undefined));
     // The exporters' label names, checked with --dry-run too, and before a -c command starts.
     const labels = compiled && labelDirectives(source, compiled.manifest.maps);
     if (labels && wantsExport(opts.export) && labels.diagnostics.length) return (report(io, labels.diagnostics), 1);
@@ -327,7 +323,7 @@ async function trace(opts: CliOptions, io: Io): Promise<number> {
       ? (await import('./exporters/index.js')).sessionExporters(opts.export, { ...ctx, labelNames: labels.names })
       : undefined;
     const run = { sizes: opts.sizes, ringBytes: opts.ringBytes, err: io.err, verbose: opts.verbose, report: report1, exporters };
-    const session = graph ? new GraphSession(opts.graph!, graph, output, opts.format === 'json') : undefined;
+    const session = graph ? graph.session(output, opts.format === 'json') : undefined;
     return await runTrace({ ...compiled, target, printer: session?.wrap(printer) ?? printer, output, ...run, graph: session });
   } finally {
     await output?.close();
@@ -353,17 +349,6 @@ function fromScriptCache(key: ScriptKey): Compiled | undefined {
   }
   if (binary?.dwarfSource !== entry.dwarfSource) return undefined;
   return { object: entry.object, manifest: entry.manifest, binary };
-}
-
-/** --graph: its script for the target's binary (set as the program), or undefined after an
- *  error (reported). */
-function graphFor(opts: CliOptions, o: GraphOptions, io: Io): GraphScript | undefined {
-  const plan = checkTarget(opts);
-  if (plan instanceof TargetError) return void report(io, [plan.diagnostic]);
-  const r = prepareGraph(o, plan.binary!);
-  report(io, r.diagnostics);
-  if (r.script) opts.program = r.script.text;
-  return r.script;
 }
 
 function readSource(opts: CliOptions, io: Io): SourceFile | undefined {
@@ -413,11 +398,11 @@ async function compileFor(
   opts: CliOptions,
   io: Io,
   key: ScriptKey | undefined,
-  filter = (ds: Diagnostic[]) => ds,
+  graph?: GraphRun,
 ): Promise<Compiled | undefined> {
   const { compile } = await import('../compiler/index.js');
   const compiled = await compile(source, { ...copts, binary: plan.binary, verbose: opts.verbose, maxFunctions: opts.maxFunctions });
-  report(io, filter(compiled.diagnostics));
+  report(io, graph ? graph.filter(compiled.diagnostics) : compiled.diagnostics);
   if (key && compiled.object && compiled.manifest && compiled.diagnostics.length === 0)
     storeScript(key, { manifest: compiled.manifest, object: compiled.object, dwarfSource: compiled.binary?.dwarfSource });
   if (hasErrors(compiled.diagnostics)) return undefined;

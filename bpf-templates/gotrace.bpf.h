@@ -334,6 +334,56 @@ static __always_inline int gt_return(struct gt_regs *ctx, __u64 probe, struct gt
 		}                                                                    \
 	} while (0)
 
+/* Largest values in per-CPU slots: stored as x ^ 2^63 (GT_MAX_BIAS), so that the zero a CPU's
+ * slot starts with is below every value and an unsigned max over the CPUs merges them (user
+ * space undoes the bias; 0 means no value). */
+#define GT_MAX_BIAS(x) ((__u64)(x) ^ (1ULL << 63))
+
+/* hist()/lhist(): a bucket's count, sum and largest value (struct gt_hist), inserted as
+ * GT_PERCPU_ADD inserts. */
+#define GT_PERCPU_HIST(map, key, x, drop)                                           \
+	do {                                                                        \
+		__u64 gt_hb = GT_MAX_BIAS(x);                                        \
+		struct gt_hist *gt_hv = bpf_map_lookup_elem(map, key);               \
+		if (!gt_hv) {                                                        \
+			struct gt_hist gt_init = { 1, (x), gt_hb };                  \
+			if (!bpf_map_update_elem(map, key, &gt_init, BPF_NOEXIST))   \
+				break;                                               \
+			gt_hv = bpf_map_lookup_elem(map, key);                       \
+		}                                                                    \
+		if (gt_hv) {                                                         \
+			gt_hv->count += 1;                                           \
+			gt_hv->sum += (x);                                           \
+			if (gt_hb > gt_hv->maxb)                                     \
+				gt_hv->maxb = gt_hb;                                 \
+		} else {                                                             \
+			gt_count(&gt_drops, drop);                                   \
+		}                                                                    \
+	} while (0)
+
+/* stats(): `zero` points to sizeof(struct gt_stats) zero bytes (scratch space: the struct is
+ * larger than the BPF stack allows) for the first insert. */
+#define GT_PERCPU_STATS(map, key, x, zero, drop)                                    \
+	do {                                                                        \
+		__s64 gt_x = (x);                                                    \
+		struct gt_stats *gt_st = bpf_map_lookup_elem(map, key);              \
+		if (!gt_st) {                                                        \
+			bpf_map_update_elem(map, key, zero, BPF_NOEXIST);            \
+			gt_st = bpf_map_lookup_elem(map, key);                       \
+		}                                                                    \
+		if (gt_st) {                                                         \
+			__s64 gt_bk = gt_log2_bucket(gt_x);                          \
+			gt_st->count += 1;                                           \
+			gt_st->sum += gt_x;                                          \
+			if (GT_MAX_BIAS(gt_x) > gt_st->maxb)                         \
+				gt_st->maxb = GT_MAX_BIAS(gt_x);                     \
+			if (gt_bk >= 0 && gt_bk < GT_LOG2_BUCKETS)                   \
+				gt_st->b[gt_bk] += 1;                                \
+		} else {                                                             \
+			gt_count(&gt_drops, drop);                                   \
+		}                                                                    \
+	} while (0)
+
 /* Go's integer division and remainder: truncated toward zero, the remainder taking the
  * dividend's sign (-7 / 2 == -3, -7 % 2 == -1).
  * N.B. BPF before ISA v4 (which clang 14 cannot emit) divides unsigned only: the magnitudes

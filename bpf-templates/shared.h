@@ -57,4 +57,25 @@ struct gt_avg {
 	__s64 sum;
 };
 
+/* hist() has 66 log2 buckets (every 64-bit value); stats() keeps them too, for its p50/p99. */
+#define GT_LOG2_BUCKETS 66
+
+/* stats(): count and sum as avg(), the largest value (biased: GT_MAX_BIAS), and the log2
+ * buckets of every value, from which user space takes p50/p99 (bucket bounds capped by max). */
+struct gt_stats {
+	__s64 count;
+	__s64 sum;
+	__u64 maxb;
+	__s64 b[GT_LOG2_BUCKETS];
+};
+
+/* hist()/lhist(): one entry per (keys, bucket) holding its count, the sum of its values (the
+ * exporters' exact _sum) and the largest value it saw (biased: GT_MAX_BIAS), so that percentiles
+ * are capped by the exact max and the percentile line prints it, without a key more. */
+struct gt_hist {
+	__s64 count;
+	__s64 sum;
+	__u64 maxb;
+};
+
 #endif

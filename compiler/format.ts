@@ -7,7 +7,7 @@ export interface Conversion {
   flags: string;
   width?: number;
   precision?: number;
-  conv: 'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 's' | 'c' | 'p' | 'v' | 'q';
+  conv: 'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 's' | 'c' | 'p' | 'v' | 'q' | 'D' | 'f' | 'e' | 'g';
   /** Character offset of the `%` in the format. */
   at: number;
 }
@@ -17,6 +17,17 @@ export type FormatPiece = string | Conversion;
 /** Widest field a conversion may ask for. N.B. the formatter pads in memory: `%999999999d` would
  *  build a gigabyte string (a RangeError) for every event. */
 export const MAX_WIDTH = 4096;
+
+/** C's integer and string conversions, %v %+v %q (a Go value as Go prints it), %D (nanoseconds as a
+ *  duration: durationText) and the float conversions %f %e %g (Go floats, or integers). */
+const CONVERSIONS = 'diuxXoscpvqDfeg';
+
+/** The kind of argument a conversion takes. */
+export function conversionWants(conv: Conversion['conv']): 'int' | 'float' | 'str' | 'any' {
+  if (conv === 'v') return 'any';
+  if (conv === 's' || conv === 'q') return 'str';
+  return 'feg'.includes(conv) ? 'float' : 'int';
+}
 
 const RE = /%([-+ 0#]*)(\d+)?(?:\.(\d+))?(hh|h|ll|l|z|j|t)?([a-zA-Z%])?/y;
 
@@ -42,7 +53,7 @@ export function parseFormat(fmt: string): {
       i += 2;
       continue;
     }
-    if (!conv || !'diuxXoscpvq'.includes(conv))
+    if (!conv || !CONVERSIONS.includes(conv))
       return { pieces, error: { message: `invalid conversion '${m[0] || '%'}' in format`, conv: m[0] || '%', at: i } };
     const big = [m[2], m[3]].find((n) => n !== undefined && Number(n) > MAX_WIDTH);
     if (big !== undefined)
@@ -67,14 +78,81 @@ export function parseFormat(fmt: string): {
 }
 
 /** An argument of a format. `go` spells a Go value as Go's fmt does for a verb: `%v`, `%+v`,
- *  or `%q` (the checker lets `%q` take Go strings only). */
-export type FormatArg = { type: 'int'; value: bigint } | { type: 'str'; value: string; go?: (verb: GoVerb) => string };
+ *  or `%q` (the checker lets `%q` take Go strings only). A float carries Go's %v text for %s. */
+export type FormatArg =
+  | { type: 'int'; value: bigint }
+  | { type: 'str'; value: string; go?: (verb: GoVerb) => string }
+  | { type: 'float'; value: number; text: string };
 export type GoVerb = 'v' | '+v' | 'q';
 
 function goVerb(c: Conversion): GoVerb | undefined {
   if (c.conv === 'q') return 'q';
   if (c.conv === 'v') return c.flags.includes('+') ? '+v' : 'v';
   return undefined;
+}
+
+/** A nanosecond count as %D shows it: 3 significant digits in ns, us, ms or s, without
+ *  trailing zeros (`512ns`, `1.24ms`, `1.05ms`, `2s`); whole seconds from 1000 s up. */
+export function durationText(ns: bigint): string {
+  const sign = ns < 0n ? '-' : '';
+  const a = ns < 0n ? -ns : ns;
+  if (a < 1000n) return `${sign}${a}ns`;
+  const units: [number, string][] = [
+    [1e3, 'us'],
+    [1e6, 'ms'],
+    [1e9, 's'],
+  ];
+  let u = 0;
+  while (u < units.length - 1 && Number(a) >= units[u + 1][0]) u++;
+  for (;;) {
+    const [f, name] = units[u];
+    const x = Number(a) / f;
+    const text = x >= 1000 && name === 's' ? Math.round(x).toString() : x.toPrecision(3);
+    // Rounding up to 1000 (999.7us) shows in the next unit (1ms).
+    if (Number(text) >= 1000 && name !== 's') {
+      u++;
+      continue;
+    }
+    return `${sign}${text.includes('.') ? text.replace(/\.?0+$/, '') : text}${name}`;
+  }
+}
+
+/** %f %e %g as C prints a double (precision 6 unless given). */
+function floatConv(c: Conversion, x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  const p = c.precision ?? 6;
+  let s: string;
+  // N.B. toFixed switches to an exponent from 1e21 on; such doubles are integers, exactly.
+  if (c.conv === 'f') s = Math.abs(x) >= 1e21 ? `${BigInt(x)}${p > 0 ? '.' + '0'.repeat(p) : ''}` : cFixed(x, Math.min(p, 99));
+  else if (c.conv === 'e') s = cExp(x.toExponential(Math.min(p, 100)));
+  else {
+    // %g: %e when the exponent is below -4 or at least the precision, trailing zeros dropped.
+    const P = p === 0 ? 1 : p;
+    const e = x === 0 ? 0 : Math.floor(Math.log10(Math.abs(Number(x.toExponential(P - 1)))));
+    s = e < -4 || e >= P ? cExp(x.toExponential(P - 1)) : x.toFixed(Math.max(0, P - 1 - e));
+    if (!c.flags.includes('#')) s = s.replace(/\.?0+(e|$)/, '$1');
+  }
+  if (x >= 0 && c.flags.includes('+')) s = '+' + s;
+  else if (x >= 0 && c.flags.includes(' ')) s = ' ' + s;
+  return s;
+}
+
+/** %.Nf as C rounds: to nearest, a tie to the even digit (2.5 -> "2"), where toFixed takes the
+ *  tie away from zero. A tie is a value whose exact decimal digits end right after digit N with
+ *  a 5 (toFixed(100) shows the exact digits of every double that can be one). */
+function cFixed(x: number, p: number): string {
+  const s = x.toFixed(p);
+  const exact = x.toFixed(100);
+  const dot = exact.indexOf('.');
+  const frac = exact.slice(dot + 1);
+  if (frac[p] !== '5' || !/^0*$/.test(frac.slice(p + 1))) return s;
+  const kept = exact.slice(0, p === 0 ? dot : dot + 1 + p);
+  return Number(kept[kept.length - 1]) % 2 === 0 ? kept : s;
+}
+
+/** JavaScript's exponent (e+5) as C writes it (e+05). */
+function cExp(s: string): string {
+  return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
 function pad(s: string, c: Conversion): string {
@@ -91,13 +169,16 @@ function pad(s: string, c: Conversion): string {
 
 /** C's conversions on 64-bit integers and strings. */
 export function formatOne(c: Conversion, a: FormatArg): string {
+  if ('feg'.includes(c.conv)) return pad(floatConv(c, a.type === 'float' ? a.value : a.type === 'int' ? Number(a.value) : NaN), c);
+  if (c.conv === 'D') return pad(durationText(a.type === 'int' ? a.value : 0n), c);
   if (c.conv === 's' || c.conv === 'v' || c.conv === 'q') {
     const verb = goVerb(c);
-    let s = a.type === 'int' ? a.value.toString() : verb && a.go ? a.go(verb) : a.value;
+    let s = a.type === 'int' ? a.value.toString() : a.type === 'float' ? a.text : verb && a.go ? a.go(verb) : a.value;
     if (c.precision !== undefined && c.conv === 's') s = s.slice(0, c.precision);
     return pad(s, c);
   }
-  const v = a.type === 'int' ? a.value : BigInt(a.value.length);
+  const v =
+    a.type === 'int' ? a.value : a.type === 'str' ? BigInt(a.value.length) : Number.isFinite(a.value) ? BigInt(Math.trunc(a.value)) : 0n;
   const u = BigInt.asUintN(64, v);
   let s: string;
   switch (c.conv) {
@@ -122,7 +203,7 @@ export function formatOne(c: Conversion, a: FormatArg): string {
     case 'c':
       s = String.fromCharCode(Number(u & 0xffn));
       break;
-    case 'p':
+    default: // p
       s = '0x' + u.toString(16);
       break;
   }

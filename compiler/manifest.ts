@@ -25,6 +25,9 @@ export interface MapSpec {
   perCpu: boolean;
   /** lhist parameters. */
   lhist?: { min: number; max: number; step: number };
+  /** hist/lhist/stats of durations (nanoseconds): bucket labels and percentiles in time units
+   *  (compiler/passes/types.ts says which values are durations). */
+  duration?: boolean;
 }
 
 export interface ProbeSite {

@@ -1,14 +1,19 @@
 // Reading maps back: raw (key, per-CPU value) pairs from the kernel become typed entries, with
 // per-CPU slots merged the way bpftrace merges them (sums add, min/max compare, avg divides).
 import type { MapSpec } from '../compiler/manifest.js';
+import { LOG2_BUCKETS, STATS_VALUE_SIZE } from '../compiler/passes/types.js';
+import { maxBiased, unbias } from './percentiles.js';
 import { compareValues, decodeField, type DecodeContext, type Value } from './values.js';
 
 export type MapValue =
-  | { type: 'int'; value: bigint }
+  /** `avg`: what avg()'s truncated value came from, for its decimals (--avg-decimals). */
+  | { type: 'int'; value: bigint; avg?: { count: bigint; total: bigint } }
   | { type: 'scalar'; value: Value }
-  | { type: 'stats'; count: bigint; average: bigint; total: bigint }
-  /** `sum`: of every value counted (BPF keeps it beside each bucket's count), when known. */
-  | { type: 'hist'; buckets: bigint[]; sum?: bigint };
+  /** `buckets` (log2) and `max` feed p50/p99 (runtime/percentiles.ts). */
+  | { type: 'stats'; count: bigint; average: bigint; total: bigint; max?: bigint; buckets?: bigint[] }
+  /** `sum`: of every value counted (BPF keeps it beside each bucket's count), when known;
+   *  `max`: the exact largest value (struct gt_hist keeps one per bucket). */
+  | { type: 'hist'; buckets: bigint[]; sum?: bigint; max?: bigint };
 
 export interface MapEntry {
   keys: Value[];
@@ -23,7 +28,7 @@ export interface RawEntry {
 /** Number of buckets a hist/lhist value has (hist: 66 covers every 64-bit value). */
 export function bucketCount(m: MapSpec): number {
   if (m.kind === 'lhist') return Math.floor((m.lhist!.max - m.lhist!.min) / m.lhist!.step) + 2;
-  return 66;
+  return LOG2_BUCKETS;
 }
 
 const NO_CTX: DecodeContext = {
@@ -43,7 +48,7 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
   const sum = (xs: bigint[]) => xs.reduce((a, b) => a + b, 0n);
 
   if (m.kind === 'hist' || m.kind === 'lhist') {
-    const groups = new Map<string, { keys: Value[]; buckets: bigint[]; sum: bigint }>();
+    const groups = new Map<string, { keys: Value[]; buckets: bigint[]; sum: bigint; maxb: bigint }>();
     const n = bucketCount(m);
     const bucketField = m.keys[m.keyCount];
     for (const r of raw) {
@@ -51,16 +56,18 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
       const bucket = Number(r.key.readBigInt64LE(bucketField.offset));
       const id = r.key.subarray(0, bucketField.offset).toString('hex');
       let g = groups.get(id);
-      if (!g) groups.set(id, (g = { keys, buckets: new Array<bigint>(n).fill(0n), sum: 0n }));
+      if (!g) groups.set(id, (g = { keys, buckets: new Array<bigint>(n).fill(0n), sum: 0n, maxb: 0n }));
       if (bucket < 0 || bucket >= n) continue;
       g.buckets[bucket] += sum(perCpu(r.value, 0));
-      // N.B. an object compiled before buckets had sums has 8-byte values: no sum then.
+      // struct gt_hist: count, sum, largest value. N.B. an object compiled before buckets had
+      // sums has 8-byte values (no sum), one before they had maxima 16-byte ones (no max).
       if (m.valueSize >= 16) g.sum += sum(perCpu(r.value, 8));
+      if (m.valueSize >= 24) g.maxb = maxBiased(perCpu(r.value, 16), g.maxb);
     }
     const exact = m.valueSize >= 16;
     return [...groups.values()].map((g) => ({
       keys: g.keys,
-      value: { type: 'hist', buckets: g.buckets, ...(exact ? { sum: g.sum } : {}) },
+      value: { type: 'hist', buckets: g.buckets, ...(exact ? { sum: g.sum } : {}), max: unbias(g.maxb) },
     }));
   }
 
@@ -82,7 +89,8 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
         const count = sum(perCpu(r.value, 0));
         const total = sum(perCpu(r.value, 8));
         const average = count === 0n ? 0n : total / count;
-        out.push({ keys, value: m.kind === 'avg' ? { type: 'int', value: average } : { type: 'stats', count, average, total } });
+        if (m.kind === 'avg') out.push({ keys, value: { type: 'int', value: average, avg: { count, total } } });
+        else out.push({ keys, value: { type: 'stats', count, average, total, ...statsExtra(m, perCpu, r.value) } });
         break;
       }
       case 'min':
@@ -97,6 +105,13 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
     }
   }
   return out;
+}
+
+/** stats()'s exact max and log2 buckets (struct gt_stats), when its value has them. */
+function statsExtra(m: MapSpec, perCpu: (v: Buffer, off: number) => bigint[], v: Buffer): { max?: bigint; buckets?: bigint[] } {
+  if (m.valueSize < STATS_VALUE_SIZE) return {};
+  const buckets = Array.from({ length: LOG2_BUCKETS }, (_, i) => perCpu(v, 24 + 8 * i).reduce((a, b) => a + b, 0n));
+  return { max: unbias(maxBiased(perCpu(v, 16), 0n)), buckets };
 }
 
 /** bpftrace's order: by value ascending (hist by total count, stats by total), ties by key. */
@@ -120,7 +135,8 @@ export function sortEntries(entries: MapEntry[]): MapEntry[] {
     const wa = weight(a);
     const wb = weight(b);
     if (wa !== undefined && wb !== undefined && wa !== wb) return wa < wb ? -1 : 1;
-    if (a.value.type === 'scalar' && b.value.type === 'scalar') {
+    // Tuples are not ordered by value: bpftrace lists them by key.
+    if (a.value.type === 'scalar' && b.value.type === 'scalar' && a.value.value.type !== 'tuple') {
       const c = compareValues(a.value.value, b.value.value);
       if (c) return c;
     }

@@ -20,6 +20,8 @@ import { setLibbpfVerbose } from './libbpf/index.js';
 import { listGoProbes, writeLines, listFunctions } from './list.js';
 import { createPrinter, DEFAULT_FORMAT, isFormat, printerNames, PRINTERS } from './printers/index.js';
 import { OutputSink } from './sink.js';
+import { TEXT_OPTIONS, TEXT_USAGE, textFlags, type TextOptions } from './printers/text.js';
+import { ringArg, sizeArg, UsageError } from './cli-args.js';
 import { Target, TargetError, resolveCommand, splitCommand, type TargetPlan } from './target.js';
 import { runTrace } from './trace.js';
 import type { Sizes } from './drops.js';
@@ -71,7 +73,7 @@ OPTIONS:
                    objcopy --only-keep-debug file (the Go build ID must match)
     --ring-size N  bytes of the event ring buffer, a power of two, K/M suffixes (default 8M)
     --max-functions N  refuse a script matching more than N functions (default: no limit)
-${GRAPH_USAGE}${EXPORT_USAGE}    --json-diagnostics  errors as JSON lines (also with -f json)
+${GRAPH_USAGE}${TEXT_USAGE}${EXPORT_USAGE}    --json-diagnostics  errors as JSON lines (also with -f json)
     -h, --help     show this help
     -V, --version  show the version
 
@@ -82,7 +84,7 @@ EXAMPLES:
     gotrace -e 'uprobe:main.handle { @calls = count(); }' -c ./server
 `;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface CliOptions {
   program?: string;
@@ -106,6 +108,8 @@ export interface CliOptions {
   ringBytes?: number;
   /** --max-functions: a cap on the functions a script's probes match (none by default). */
   maxFunctions?: number;
+  /** --bpftrace-text, --avg-decimals: how the text output shows maps. */
+  text: Partial<TextOptions>;
   /** --prometheus, --otlp, --max-series (runtime/exporters/). */
   export: ExportOptions;
   /** --graph and its options (runtime/graph/). */
@@ -157,6 +161,7 @@ export const FLAGS: Record<string, Flag> = {
   '--debug-file': { value: true, set: (o, v) => (o.debugFile = path.resolve(v)) },
   '--ring-size': { value: true, set: (o, v) => (o.ringBytes = ringArg(v)) },
   '--max-functions': { value: true, set: (o, v) => (o.maxFunctions = sizeArg('--max-functions', v)) },
+  ...textFlags((m) => new UsageError(m)),
   ...exportFlags((m) => new UsageError(m)),
   ...graphFlags((m) => new UsageError(m)),
   '--json-diagnostics': { value: false, set: (o) => (o.jsonDiagnostics = true) },
@@ -165,23 +170,6 @@ export const FLAGS: Record<string, Flag> = {
   '-V': { value: false, set: (o) => (o.version = true) },
   '--version': { value: false, set: (o) => (o.version = true) },
 };
-
-/** --ring-size: bytes (K and M suffixes), a power of two from 4 KiB (a page) to 1 GiB, as the
- *  kernel wants a ring buffer. */
-function ringArg(v: string): number {
-  const m = /^([1-9][0-9]*)([KkMm]?)$/.exec(v);
-  const n = m ? Number(m[1]) * (m[2] ? (m[2].toUpperCase() === 'K' ? 1024 : 1 << 20) : 1) : 0;
-  if (!m || n < 4096 || n > 1 << 30 || (n & (n - 1)) !== 0)
-    throw new UsageError(`--ring-size wants a power of two from 4K to 1024M, not '${v}'`);
-  return n;
-}
-
-/** A map size: at least 1, at most 2^24 (16M entries; the kernel refuses far less memory). */
-function sizeArg(flag: string, v: string): number {
-  if (!/^[1-9][0-9]*$/.test(v) || Number(v) > 1 << 24)
-    throw new UsageError(`${flag} wants a number of entries from 1 to ${1 << 24}, not '${v}'`);
-  return Number(v);
-}
 
 export function parseArgs(argv: string[]): CliOptions {
   const o: CliOptions = {
@@ -193,6 +181,7 @@ export function parseArgs(argv: string[]): CliOptions {
     version: false,
     positional: [],
     sizes: {},
+    text: {},
     export: defaultExportOptions(),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -247,6 +236,7 @@ export async function main(argv: string[]): Promise<number> {
   if (opts.help) return writeAndExit(io, USAGE());
   if (opts.version) return writeAndExit(io, `gotrace v${VERSION}\n`);
   io.json = opts.jsonDiagnostics || PRINTERS[opts.format].jsonDiagnostics;
+  Object.assign(TEXT_OPTIONS, opts.text);
   setLibbpfVerbose(opts.verbose);
   useDebugFile(opts.debugFile);
   if (opts.list !== undefined) return list(opts, io);

@@ -11,9 +11,11 @@ import { decodeEntries, sortEntries, type MapEntry } from './aggregations.js';
 import { probeKind, type ProbeKind } from '../grammar/probe-kinds.js';
 import { ATTACH, type AttachContext } from './attach/index.js';
 import { BpfObject, clearMap, mapKeys, possibleCpus, readMap, RingBuffer } from './libbpf/index.js';
+import { libbpf } from './libbpf/ffi.js';
 import { BPF_TRACE_UPROBE_MULTI, uprobeMultiReason, uprobeMultiSupported } from './libbpf/multi.js';
 import { collectDrops, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_MAP_KEYS, type Drop, type Sizes } from './drops.js';
 import { decodeField, type DecodeContext, type Value } from './values.js';
+import { percentileValue } from './percentiles.js';
 
 export interface LoadOptions {
   /** Trace only this process (its tgid as the kernel sees it); 0 = every process of the binary. */
@@ -80,6 +82,16 @@ export function readEntries(fd: number, spec: MapSpec, ctx: DecodeContext): MapE
   return sortEntries(decodeEntries(spec, raw, possibleCpus(), ctx));
 }
 
+const BPF_EXIST = 2;
+
+/** Every value of a map set to zero bytes, each key kept. N.B. BPF_EXIST: a key deleted
+ *  meanwhile stays deleted. A per-CPU value is zeroed on every CPU. */
+export function zeroMap(fd: number, spec: MapSpec): void {
+  const slot = spec.perCpu ? Math.ceil(spec.valueSize / 8) * 8 * possibleCpus() : spec.valueSize;
+  const zeros = Buffer.alloc(slot);
+  for (const k of mapKeys(fd, spec.keySize)) libbpf().map_update_elem(fd, k, zeros, BPF_EXIST);
+}
+
 /** The bytes of `.rodata.gotrace` (struct gt_config) with the given values. */
 export function rodataBytes(m: Manifest, values: Record<string, bigint>): Buffer {
   const b = Buffer.alloc(m.rodata.size);
@@ -106,7 +118,26 @@ export class LiveProgram {
       symbolize: makeSymbolizer(opts.binary, () => this.loadBias()),
       typeName: guarded(makeTypeNamer(opts.binary, () => this.loadBias())),
       goType: guarded(makeTypeFinder(opts.binary)),
+      percentile: (map, keys, p) => this.percentile(map, keys, p),
     };
+  }
+
+  /** percentile(@map[keys], p) now (runtime/percentiles.ts); 0 for an empty or unknown map. */
+  private percentile(map: string, keys: Buffer, p: number): bigint {
+    const spec = this.mapSpec(map);
+    if (!spec) return 0n;
+    const n = spec.keyCount ? spec.keys[spec.keyCount - 1].offset + spec.keys[spec.keyCount - 1].size : 0;
+    const raw = readMap(this.mapFd(spec), spec.keySize, spec.valueSize, spec.perCpu).filter((r) =>
+      r.key.subarray(0, n).equals(keys.subarray(0, n)),
+    );
+    const e = decodeEntries(spec, raw, possibleCpus(), this.ctx)[0]?.value;
+    const v =
+      e?.type === 'hist'
+        ? percentileValue(spec, e.buckets, e.max, p)
+        : e?.type === 'stats' && e.buckets
+          ? percentileValue({ kind: 'hist' }, e.buckets, e.max, p)
+          : undefined;
+    return v ?? 0n;
   }
 
   /** Open and load (verify) the object. Nothing is attached yet. */
@@ -201,6 +232,11 @@ export class LiveProgram {
 
   clearMap(spec: MapSpec): void {
     clearMap(this.mapFd(spec), spec.keySize);
+  }
+
+  /** zero(@m): every value back to zero, the keys kept (bpftrace's zero()). */
+  zeroMap(spec: MapSpec): void {
+    zeroMap(this.mapFd(spec), spec);
   }
 
   /** A PIE binary's load address in the traced process, as the entry programs noted it. */

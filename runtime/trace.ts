@@ -190,7 +190,7 @@ function eventHandler(program: LiveProgram, t: TraceInput, watch: EndWatch): (e:
     },
     print_map: (e) => onMap(e, (spec) => t.printer.map(spec, topEntries(program.readMap(spec), e.spec.top, e.spec.div))),
     clear: (e) => onMap(e, (spec) => program.clearMap(spec)),
-    zero: (e) => onMap(e, (spec) => program.clearMap(spec)),
+    zero: (e) => onMap(e, (spec) => program.zeroMap(spec)),
   };
   return (e) => {
     if (watch.onlyEnd && !endIds.has(e.probe)) return;

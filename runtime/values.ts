@@ -3,7 +3,7 @@
 import type { Field, Manifest } from '../compiler/manifest.js';
 import type { FormatArg } from '../compiler/format.js';
 import { bareText, bufferBytes } from './escape.js';
-import { goText, type GoStyle, type TypeContext } from './govalue-text.js';
+import { floatText, goText, type GoStyle, type TypeContext } from './govalue-text.js';
 
 export type Value =
   | { type: 'int'; value: bigint }
@@ -12,7 +12,10 @@ export type Value =
   | { type: 'ustack'; frames: string[] }
   /** A Go value captured for print()/%v: `text` in gotrace's form (print, keys), `styled` in
    *  Go's `%v`/`%+v` (printf) when the value was captured whole. */
-  | { type: 'go'; text: string; styled?: (style: GoStyle) => string };
+  | { type: 'go'; text: string; styled?: (style: GoStyle) => string }
+  /** A Go float32/float64 (`size` bytes). */
+  | { type: 'float'; value: number; size: number }
+  | { type: 'tuple'; elems: Value[] };
 
 /** Turns return addresses into `func+off` names; the session provides one from the binary. */
 export type Symbolizer = (pc: bigint) => string;
@@ -20,6 +23,9 @@ export type Symbolizer = (pc: bigint) => string;
 export interface DecodeContext extends TypeContext {
   manifest: Manifest;
   symbolize: Symbolizer;
+  /** percentile(@m[keys], p) now: `keys` are the map key's bytes before the bucket (a live
+   *  session reads its map; without one, 0). */
+  percentile?: (map: string, keys: Buffer, p: number) => bigint;
 }
 
 export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeContext): Value {
@@ -44,6 +50,16 @@ export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeCont
       return { type: 'go', text: `0x${buf.readBigUInt64LE(off).toString(16)}` };
     case 'usym':
       return { type: 'go', text: ctx.symbolize(buf.readBigUInt64LE(off)).replace(/\+\d+$/, '') };
+    case 'float': {
+      const size = f.go?.kind === 'float' ? f.go.size : 8;
+      return { type: 'float', size, value: size === 4 ? buf.readFloatLE(off) : buf.readDoubleLE(off) };
+    }
+    case 'tuple':
+      return { type: 'tuple', elems: f.elems!.map((e) => decodeField(buf, off, e, ctx)) };
+    case 'pctl': {
+      const keys = buf.subarray(off, off + f.size);
+      return { type: 'int', value: ctx.percentile?.(f.pctl!.map, keys, f.pctl!.p) ?? 0n };
+    }
     case 'ustack': {
       const frames: string[] = [];
       for (let i = 0; i < f.size / 8; i++) {
@@ -69,7 +85,20 @@ export function valueText(v: Value): string {
       return '\n' + v.frames.map((f) => `        ${f}\n`).join('');
     case 'go':
       return v.text;
+    case 'float':
+      return goFloatText(v.value, v.size);
+    case 'tuple':
+      // As bpftrace prints tuples: strings bare.
+      return `(${v.elems.map(valueText).join(', ')})`;
   }
+}
+
+/** A float as Go's %v prints it (govalue-text.ts's floatText, from the number). */
+export function goFloatText(x: number, size: number): string {
+  const b = Buffer.alloc(8);
+  if (size === 4) b.writeFloatLE(x);
+  else b.writeDoubleLE(x);
+  return floatText(b, 0, size);
 }
 
 export function valueJson(v: Value): unknown {
@@ -86,11 +115,16 @@ export function valueJson(v: Value): unknown {
       return v.frames;
     case 'go':
       return v.text;
+    case 'float':
+      return Number.isFinite(v.value) ? v.value : goFloatText(v.value, v.size);
+    case 'tuple':
+      return v.elems.map(valueJson);
   }
 }
 
 export function formatArg(v: Value): FormatArg {
   if (v.type === 'int') return { type: 'int', value: v.value };
+  if (v.type === 'float') return { type: 'float', value: v.value, text: goFloatText(v.value, v.size) };
   const styled = v.type === 'go' ? v.styled : undefined;
   // %q is Go's quoting of a Go string: gotrace's own form of a string is exactly that.
   return { type: 'str', value: valueText(v), go: styled && ((verb) => styled(verb === 'q' ? 'gotrace' : verb)) };
@@ -98,6 +132,14 @@ export function formatArg(v: Value): FormatArg {
 
 export function compareValues(a: Value, b: Value): number {
   if (a.type === 'int' && b.type === 'int') return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  if (a.type === 'float' && b.type === 'float') return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+  if (a.type === 'tuple' && b.type === 'tuple') {
+    for (let i = 0; i < Math.min(a.elems.length, b.elems.length); i++) {
+      const c = compareValues(a.elems[i], b.elems[i]);
+      if (c) return c;
+    }
+    return a.elems.length - b.elems.length;
+  }
   const x = valueText(a);
   const y = valueText(b);
   return x < y ? -1 : x > y ? 1 : 0;

@@ -90,7 +90,10 @@ if (process.getuid && process.getuid() !== 0) {
 }
 const rel = path.relative(process.cwd(), bin) || bin;
 process.stderr.write(`demo: tracing ${rel} (100 goroutines on 2 threads) for about 3 s...\n`);
-const r = spawnSync(process.execPath, [path.join(root, 'bin', 'gotrace'), '-e', PROGRAM, '-c', bin], { encoding: 'utf8' });
+// --bpftrace-text: the screen reads the histogram's rows in bpftrace's nanosecond labels.
+const r = spawnSync(process.execPath, [path.join(root, 'bin', 'gotrace'), '--bpftrace-text', '-e', PROGRAM, '-c', bin], {
+  encoding: 'utf8',
+});
 if (r.status !== 0) {
   process.stderr.write(r.stderr);
   process.exit(r.status ?? 1);

@@ -2,7 +2,7 @@
 // wrapper gt_blockN holds the scratch guard: scratch.ts, blockWrapper), its variables, map
 // updates (aggregations per CPU), events and bounded loops.
 import type * as ast from '../../grammar/ast.js';
-import { INT, type Ty } from '../passes/types.js';
+import { INT, STATS_VALUE_SIZE } from '../passes/types.js';
 import { ExprWriter } from './exprs.js';
 import { blockBodyHead } from './scratch.js';
 import { binary, varC, WHILE_LIMIT } from './writer.js';
@@ -118,19 +118,23 @@ export class BlockWriter extends ExprWriter {
         case 'sum':
           return this.line(`GT_PERCPU_ADD(&${m.cName}, ${this.key(ref, m)}, ${x}, ${this.dropSlot(m)});`);
         case 'avg':
-        case 'stats':
           return this.line(`GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m)}, ${x}, ${this.dropSlot(m)});`);
+        case 'stats': {
+          const z = this.scratchTemp('struct gt_stats', 'gt_z', STATS_VALUE_SIZE);
+          this.zero(z, STATS_VALUE_SIZE);
+          return this.line(`GT_PERCPU_STATS(&${m.cName}, ${this.key(ref, m)}, ${x}, ${z}, ${this.dropSlot(m)});`);
+        }
         case 'min':
           return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, <, ${this.dropSlot(m)});`);
         case 'max':
           return this.line(`GT_PERCPU_MINMAX(&${m.cName}, ${this.key(ref, m)}, ${x}, >, ${this.dropSlot(m)});`);
         // A bucket counts its values and sums them (GT_PERCPU_AVG): exact Prometheus/OTLP _sum.
         case 'hist':
-          return this.line(`GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, ${x}, ${this.dropSlot(m)});`);
+          return this.line(`GT_PERCPU_HIST(&${m.cName}, ${this.key(ref, m, `gt_log2_bucket(${x})`)}, ${x}, ${this.dropSlot(m)});`);
         case 'lhist': {
           const { min, max, step } = m.lhist!;
           return this.line(
-            `GT_PERCPU_AVG(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, ${x}, ${this.dropSlot(m)});`,
+            `GT_PERCPU_HIST(&${m.cName}, ${this.key(ref, m, `gt_linear_bucket(${x}, ${min}, ${max}, ${step})`)}, ${x}, ${this.dropSlot(m)});`,
           );
         }
         default:
@@ -138,9 +142,9 @@ export class BlockWriter extends ExprWriter {
       }
     }
     const k = this.key(ref, m);
-    if (m.value?.type === 'str') {
+    if (m.value?.type === 'str' || m.value?.type === 'tuple') {
       const v = this.scratchTemp(`struct gt_val_${m.cName}`, 'gt_sv', m.value.size);
-      this.fill(value, { k: 'str', size: m.value.size }, `${v}->v`);
+      this.fill(value, m.value.type === 'str' ? { k: 'str', size: m.value.size } : this.ty(value), `${v}->v`);
       this.line(`if (bpf_map_update_elem(&${m.cName}, ${k}, ${v}, BPF_ANY))`);
       this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
       return;
@@ -171,8 +175,8 @@ export class BlockWriter extends ExprWriter {
         const a = args[i];
         const dest = `${e}->a${i}`;
         if (f.type === 'go') this.goCaptureInto(this.sem.goAccess.get(a)!, f.go!, dest);
-        else if (f.type === 'str' || f.type === 'ustack')
-          this.fill(a, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, dest);
+        else if (f.type === 'str' || f.type === 'ustack' || f.type === 'tuple' || f.type === 'pctl')
+          this.fill(a, this.bufferTy(a, f), dest);
         else this.line(`${dest} = ${this.expr(a)};`);
       });
       this.line(`bpf_ringbuf_submit(${e}, 0);`);

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DropSpec, EventSpec, MapKind, MapSpec } from '../manifest.js';
 import type { MapInfo, SemanticResult } from '../passes/semantic.js';
-import { INT, layout } from '../passes/types.js';
+import { INT, STATS_VALUE_SIZE, layout } from '../passes/types.js';
 import { templatesDir } from '../paths.js';
 import { BlockWriter } from './block.js';
 import { PROBE_CODEGEN, type CodegenProbe } from './probe-kinds.js';
@@ -36,16 +36,27 @@ function isHist(k: MapKind): boolean {
   return k === 'hist' || k === 'lhist';
 }
 
+/** Bytes of an aggregation's value per CPU (bpf-templates/shared.h); 8 for the others. */
+const VALUE_SIZES: Partial<Record<MapKind, number>> = { avg: 16, min: 16, max: 16, hist: 24, lhist: 24, stats: STATS_VALUE_SIZE };
+/** ... and its C type. */
+const AGG_VALUE_C: Partial<Record<MapKind, string>> = {
+  avg: 'struct gt_avg',
+  min: 'struct gt_avg',
+  max: 'struct gt_avg',
+  hist: 'struct gt_hist',
+  lhist: 'struct gt_hist',
+  stats: 'struct gt_stats',
+};
+
 /** The manifest's description of every map: key and value layouts, per-CPU or not. */
 export function mapSpecs(maps: Map<string, MapInfo>): MapSpec[] {
   return [...maps.values()].map((m, i) => {
     const keyTypes = [...m.keyTypes, ...(isHist(m.kind) ? [INT] : [])];
     const keys = layout(keyTypes.length ? keyTypes : [INT]);
     const value = m.valueType ? layout([m.valueType]).fields[0] : undefined;
-    // N.B. hist/lhist buckets are (count, sum) like avg's: the sum makes the exporters' _sum
-    // exact (runtime/exporters/metrics.ts); the text output shows counts only, as bpftrace.
-    const pair = m.kind === 'avg' || m.kind === 'stats' || m.kind === 'min' || m.kind === 'max' || isHist(m.kind);
-    const valueSize = value ? value.size : pair ? 16 : 8;
+    // N.B. hist/lhist buckets are (count, sum, max): the sum makes the exporters' _sum exact
+    // (runtime/exporters/metrics.ts), the max the percentile line's; bpftrace's text shows counts.
+    const valueSize = value ? value.size : (VALUE_SIZES[m.kind] ?? 8);
     return {
       name: m.name,
       cName: mapCName(m.name, i),
@@ -57,6 +68,7 @@ export function mapSpecs(maps: Map<string, MapInfo>): MapSpec[] {
       valueSize,
       perCpu: m.kind !== 'int' && m.kind !== 'str',
       ...(m.lhist ? { lhist: m.lhist } : {}),
+      ...(m.duration ? { duration: true } : {}),
     };
   });
 }
@@ -101,11 +113,11 @@ export function generateC(
   const decls: string[] = extra ? [extra.decls] : [];
   for (const m of maps) {
     const type = m.perCpu ? 'BPF_MAP_TYPE_PERCPU_HASH' : 'BPF_MAP_TYPE_HASH';
-    const value = m.valueSize === 16 && m.perCpu ? 'struct gt_avg' : m.value?.type === 'str' ? `struct gt_val_${m.cName}` : '__s64';
+    const value = AGG_VALUE_C[m.kind] ?? (m.value?.type === 'str' || m.value?.type === 'tuple' ? `struct gt_val_${m.cName}` : '__s64');
     decls.push(
       `/* ${m.name}: ${m.kind} */`,
       `struct gt_key_${m.cName} { ${m.keys.map((f, i) => cField(f, `f${i}`)).join(' ')} };`,
-      ...(m.value?.type === 'str' ? [`struct gt_val_${m.cName} { char v[${m.value.size}]; };`] : []),
+      ...(m.value?.type === 'str' || m.value?.type === 'tuple' ? [`struct gt_val_${m.cName} { char v[${m.value.size}]; };`] : []),
       // Not preallocated: --map-keys can be large and costs memory only for keys that exist.
       `struct {\n\t__uint(type, ${type});\n\t__uint(map_flags, BPF_F_NO_PREALLOC);\n\t__uint(max_entries, ${maxEntries});\n\t__type(key, struct gt_key_${m.cName});\n\t__type(value, ${value});\n} ${m.cName} SEC(".maps");\n`,
     );

@@ -1,9 +1,9 @@
 // Expressions in C: integers as C expressions (lines they need written before), strings and
 // stacks filled into buffers, map keys built in scratch space, builtins by a table.
 import type * as ast from '../../grammar/ast.js';
-import type { MapSpec } from '../manifest.js';
+import type { Field, MapSpec } from '../manifest.js';
 import { underlying } from '../passes/govalues.js';
-import { storageSize, type Ty } from '../passes/types.js';
+import { layout, storageSize, type Ty } from '../passes/types.js';
 import { GoWriter } from './go-values.js';
 import { EXPR_DEPTH_PER_LINE } from './scratch.js';
 import { binary, castType } from './writer.js';
@@ -42,7 +42,8 @@ export abstract class ExprWriter extends GoWriter {
       this.line(`gt_ustack(ctx, (__u64 *)&${dest});`);
       return;
     }
-    if (t.k !== 'str') {
+    if ((t.k === 'tuple' && e.kind === 'Tuple') || t.k === 'pctl') return this.fillFields(e, t, dest);
+    if (t.k !== 'str' && t.k !== 'tuple') {
       this.line(`*(__s64 *)&${dest} = ${this.expr(e)};`);
       return;
     }
@@ -93,6 +94,19 @@ export abstract class ExprWriter extends GoWriter {
     }
   }
 
+  /** A tuple's elements, or percentile()'s keys, each at its offset in `dest` (already zeroed). */
+  private fillFields(e: ast.Expr, t: Ty & { k: 'tuple' | 'pctl' }, dest: string): void {
+    const [exprs, types] =
+      t.k === 'tuple'
+        ? [(e as ast.Expr & { kind: 'Tuple' }).elements, t.elems]
+        : [((e as ast.Expr & { kind: 'Call' }).args[0] as ast.MapRef).keys, t.keys];
+    layout(types).fields.forEach((f, i) => {
+      const at = `((char *)&${dest})[${f.offset}]`;
+      if (f.type === 'str') this.fill(exprs[i], types[i], at);
+      else this.line(`*(__s64 *)&${at} = ${this.expr(exprs[i])};`);
+    });
+  }
+
   /** Builds a map key in scratch space; returns a pointer to it. */
   protected key(ref: ast.MapRef, m: MapSpec, bucket?: string): string {
     const k = this.scratchTemp(`struct gt_key_${m.cName}`, 'gt_k', m.keySize);
@@ -101,12 +115,17 @@ export abstract class ExprWriter extends GoWriter {
     if (ref.keys.length === 0) this.zero(k, m.keySize);
     ref.keys.forEach((e, i) => {
       const f = m.keys[i];
-      if (f.type === 'str' || f.type === 'ustack')
-        this.fill(e, { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty, `${k}->f${i}`);
+      if (f.type === 'str' || f.type === 'ustack' || f.type === 'tuple') this.fill(e, this.bufferTy(e, f), `${k}->f${i}`);
       else this.line(`${k}->f${i} = ${this.expr(e)};`);
     });
     if (bucket !== undefined) this.line(`${k}->f${ref.keys.length} = ${bucket};`);
     return k;
+  }
+
+  /** The type a buffer field of a key, value or event is filled as. */
+  protected bufferTy(e: ast.Expr, f: Field): Ty {
+    if (f.type === 'tuple' || f.type === 'pctl') return this.ty(e);
+    return { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty;
   }
 
   /**

@@ -98,7 +98,7 @@ export abstract class CWriter {
 }
 
 export function cField(f: Field, name: string): string {
-  if (f.type === 'str' || f.type === 'go') return `char ${name}[${f.size}];`;
+  if (f.type === 'str' || f.type === 'go' || f.type === 'tuple' || f.type === 'pctl') return `char ${name}[${f.size}];`;
   if (f.type === 'ustack') return `__u64 ${name}[${USTACK_DEPTH}];`;
   return `__s64 ${name};`;
 }

@@ -4,7 +4,7 @@
 import type { ProbeContext } from '../../grammar/probe-kinds.js';
 import type { MapKind } from '../manifest.js';
 import type { Options } from './semantic.js';
-import { COMM_SIZE, INT, PROBE, USTACK, str, type Ty } from './types.js';
+import { COMM_SIZE, DUR, INT, PROBE, USTACK, str, type Ty } from './types.js';
 
 export interface Builtin {
   ty: (o: Options) => Ty;
@@ -32,7 +32,7 @@ export const BUILTINS: Record<string, Builtin> = {
   cpu: { ty: () => INT, where: ALL },
   nsecs: { ty: () => INT, where: ALL },
   comm: { ty: () => str(COMM_SIZE), where: ALL },
-  elapsed: { ty: () => INT, where: ALL, returnTime: true },
+  elapsed: { ty: () => DUR, where: ALL, returnTime: true },
   retval: { ty: () => INT, where: ALL, returnTime: true },
   func: { ty: () => PROBE, where: GOROUTINE },
   probe: { ty: () => PROBE, where: GOROUTINE },
@@ -60,4 +60,4 @@ export const AGGREGATIONS: Record<string, MapKind> = {
 export const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'execv', 'cat'];
 /** Known but belonging to a later part of the language. */
 export const LATER = ['usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
-export const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym', 'goidof'];
+export const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym', 'goidof', 'percentile'];

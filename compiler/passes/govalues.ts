@@ -9,7 +9,7 @@ import type { AbiValue } from '../go/abi.js';
 import { typeString } from '../go/abi.js';
 import type { GoType } from '../go/dwarf-types.js';
 import { suggest } from './suggest.js';
-import { INT, str, type Ty } from './types.js';
+import { DUR, INT, str, type Ty } from './types.js';
 
 /** What a block may read: its function's parameters and results, or why it cannot (a
  *  diagnostic without its span: each use places it). A block over functions of different
@@ -48,8 +48,11 @@ export function goTy(t: GoType, strlen: number): Ty | Diagnostic {
   const u = underlying(t);
   switch (u.kind) {
     case 'base':
-      if (u.encoding === 'float' || u.encoding === 'complex') return diag('GT2123', undefined, { type: typeString(t) });
-      return INT;
+      if (u.encoding === 'complex') return diag('GT2123', undefined, { type: typeString(t) });
+      if (u.encoding === 'float') return { k: 'float', size: u.size };
+      // Go's own durations (a base type of that name in Go's DWARF, or a named one); Go values
+      // named like one are durations too (check/go.ts).
+      return t.name === 'time.Duration' ? DUR : INT;
     case 'pointer':
     case 'map':
     case 'chan':

@@ -28,6 +28,8 @@ export interface MapInfo {
   valueType?: Ty;
   firstUse: ast.Span;
   lhist?: { min: number; max: number; step: number };
+  /** A hist/lhist/stats of durations (check/exprs.ts, durationOf). */
+  duration?: boolean;
 }
 
 export type EventKind = 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat';
@@ -86,6 +88,8 @@ export interface SemanticResult {
   untypedMaps?: Set<string>;
   /** The value of each positional parameter used ($1 → its text, $# → the count). */
   positional: Map<ast.Expr, string>;
+  /** The maps percentile() reads, checked once every block is. */
+  percentiles: ast.MapRef[];
   /** Go value reads: args.x.y, rets.err, retval, args.b[i], and the operand of len()/str(). */
   goAccess: Map<ast.Expr, GoAccess>;
   /** go: probes' fields (args.goid, args.reason): their slot in the block's gt_call. */
@@ -105,6 +109,7 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
     eventOf: new Map(),
     types: new Map(),
     namedMaps: [],
+    percentiles: [],
     positional: new Map(),
     goAccess: new Map(),
     goFields: new Map(),
@@ -132,7 +137,25 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
       r.diagnostics.push(diag('GT2029', ref.span, { name: ref.name }, near ? [`did you mean '${near}'?`] : []));
     }
   }
+  checkPercentiles(r);
   return r;
+}
+
+/** percentile()'s maps: hist, lhist or stats, with as many keys as the call gives. */
+function checkPercentiles(r: SemanticResult): void {
+  for (const ref of r.percentiles) {
+    const m = r.maps.get(ref.name);
+    if (!m) {
+      if (!r.untypedMaps?.has(ref.name)) r.diagnostics.push(diag('GT2029', ref.span, { name: ref.name }));
+    } else if (m.kind !== 'hist' && m.kind !== 'lhist' && m.kind !== 'stats') {
+      r.diagnostics.push(
+        diag('GT2241', ref.span, { name: ref.name, kind: m.kind === 'int' || m.kind === 'str' ? 'values' : `${m.kind}()` }),
+      );
+    } else if (m.keyTypes.length !== ref.keys.length) {
+      const n = ref.keys.length;
+      r.diagnostics.push(diag('GT2040', ref.span, { name: ref.name, keys: `${n} key${n === 1 ? '' : 's'}`, count: m.keyTypes.length }));
+    }
+  }
 }
 
 /** Does the block read anything that exists only at return? Then it runs at return. */

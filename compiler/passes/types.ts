@@ -4,7 +4,18 @@
 /** int: 64-bit signed. str: a bounded string buffer. probe: which (block, function) fired,
  *  printed as the function's name. ustack: a user stack of return addresses. */
 export type Ty =
-  | { k: 'int' }
+  /** `dur`: a duration in nanoseconds (elapsed, time.Duration, nsecs - t, $x_ns, @x_ns):
+   *  histograms of it get time-unit labels (see durationOf in check/exprs.ts). */
+  | { k: 'int'; dur?: boolean }
+  /** A Go float32/float64 read from memory: its bits, printed as Go prints the float. BPF has
+   *  no floating point: floats are printed and stored, never computed. */
+  | { k: 'float'; size: number }
+  /** `(a, "b")`: a map's value or key, or print()'s argument; elements laid out one after
+   *  another as fields are. */
+  | { k: 'tuple'; elems: Ty[] }
+  /** percentile(@h[k], p) as print()/printf()'s argument: the event carries the keys, user
+   *  space reads the map (runtime/percentiles.ts). */
+  | { k: 'pctl'; map: string; p: number; keys: Ty[] }
   | { k: 'str'; size: number }
   | { k: 'probe' }
   | { k: 'ustack' }
@@ -40,9 +51,14 @@ export type GoFormat =
   | { kind: 'slice'; slot: number; elemSize: number; elems: GoFormat[] };
 
 export const INT: Ty = { k: 'int' };
+export const DUR: Ty = { k: 'int', dur: true };
 export const PROBE: Ty = { k: 'probe' };
 export const USTACK: Ty = { k: 'ustack' };
 export const USTACK_DEPTH = 16;
+/** hist() buckets (GT_LOG2_BUCKETS in shared.h): every 64-bit value has one. */
+export const LOG2_BUCKETS = 66;
+/** Bytes of struct gt_stats (shared.h): count, sum, biased max, then the log2 buckets. */
+export const STATS_VALUE_SIZE = 8 * (3 + LOG2_BUCKETS);
 export const COMM_SIZE = 16;
 
 export function str(size: number): Ty {
@@ -63,11 +79,24 @@ export function storageSize(t: Ty): number {
       return 8 * USTACK_DEPTH;
     case 'go':
       return Math.ceil(t.size / 8) * 8;
+    case 'float':
+      return 8;
+    case 'tuple':
+      return layout(t.elems).size;
+    case 'pctl':
+      return layout(t.keys).size;
   }
 }
 
+const TY_NAMES: Partial<Record<Ty['k'], string>> = { str: 'string', go: 'Go value', pctl: 'percentile' };
+
 export function tyName(t: Ty): string {
-  return t.k === 'str' ? 'string' : t.k === 'probe' ? 'probe' : t.k === 'go' ? 'Go value' : t.k;
+  return TY_NAMES[t.k] ?? t.k;
+}
+
+/** A type's shape for comparing two uses of a map: `int`, `(int, string)`. */
+export function tySig(t: Ty): string {
+  return t.k === 'tuple' ? `(${t.elems.map(tySig).join(', ')})` : tyName(t);
 }
 
 /** With its article, for messages: "an integer", "a string". */
@@ -77,20 +106,40 @@ export function aTy(t: Ty): string {
 
 /** A field of a key, value or event: JSON-safe for the manifest. */
 export interface Field {
-  type: 'int' | 'str' | 'probe' | 'ustack' | 'go' | 'hex' | 'usym';
+  type: 'int' | 'str' | 'probe' | 'ustack' | 'go' | 'hex' | 'usym' | 'float' | 'tuple' | 'pctl';
   offset: number;
   size: number;
-  /** For 'go' fields: how to print the capture. */
+  /** For 'go' fields: how to print the capture; for 'float' ones, the float's size. */
   go?: GoFormat;
+  /** A tuple's elements, or a percentile's keys (offsets within the field). */
+  elems?: Field[];
+  /** For 'pctl' fields: the map and the percentile. */
+  pctl?: { map: string; p: number };
 }
 
 /** Lay out fields one after another, each 8-aligned. */
 export function layout(types: Ty[]): { fields: Field[]; size: number } {
   let off = 0;
   const fields = types.map((t) => {
-    const f: Field = { type: t.k, offset: off, size: storageSize(t), ...(t.k === 'go' ? { go: t.fmt } : {}) };
+    const f: Field = { type: t.k, offset: off, size: storageSize(t), ...fieldExtra(t) };
     off += f.size;
     return f;
   });
   return { fields, size: off };
+}
+
+/** What a field needs beyond its type and place to be decoded. */
+function fieldExtra(t: Ty): Partial<Field> {
+  switch (t.k) {
+    case 'go':
+      return { go: t.fmt };
+    case 'float':
+      return { go: { kind: 'float', size: t.size } };
+    case 'tuple':
+      return { elems: layout(t.elems).fields };
+    case 'pctl':
+      return { elems: layout(t.keys).fields, pctl: { map: t.map, p: t.p } };
+    default:
+      return {};
+  }
 }

@@ -13,7 +13,6 @@ export const checkCodes = {
   GT2005: { severity: 'error', message: 'retval exists only where a call returns' },
   GT2010: { severity: 'error', message: '{fn}() is not supported yet' },
   GT2011: { severity: 'error', message: 'uprobe and {other} specs cannot share a block', hint: 'give each its own block' },
-  GT2012: { severity: 'error', message: 'tuples are not supported yet' },
   // ---- calls: where they go and how many arguments ----
   GT2020: { severity: 'error', message: '{fn}() must be assigned to a map' },
   GT2021: { severity: 'error', message: '{fn}() can only be assigned to a map, not to a variable' },
@@ -141,5 +140,24 @@ export const checkCodes = {
     severity: 'error',
     message: 'args.{field} is not the same field in every probe of this block ({probes})',
     hint: 'give each probe a block of its own',
+  },
+  // ---- aggregations, values and output formats (percentiles, tuples, floats) ----
+  GT2240: {
+    severity: 'error',
+    message: 'percentile() is read from the map in user space: it can only be an argument of print() or printf()',
+    hint: 'print(percentile(@h, 99)) or printf("%d\\n", percentile(@h, 99))',
+  },
+  GT2241: { severity: 'error', message: 'percentile() needs a hist(), lhist() or stats() map, and {name} holds {kind}' },
+  GT2242: {
+    severity: 'error',
+    message: 'percentile() takes a map and a percentile from 0 to 100 (an integer literal)',
+    hint: 'percentile(@h, 99), or percentile(@h[key], 50)',
+  },
+  GT2243: { severity: 'error', message: "a tuple can be a map's value or key, or printed; not {use}" },
+  GT2244: { severity: 'error', message: 'a tuple holds integers, strings and floats, not {type}' },
+  GT2245: {
+    severity: 'error',
+    message: 'cannot use {op} on a float',
+    hint: 'BPF has no floating point: floats are printed (print, %f, %v) and stored in maps, not computed',
   },
 } as const;

@@ -30,6 +30,7 @@ export type Code = keyof typeof catalog;
 
 /** Codes that once existed and must never be reused, with what they meant. */
 export const retired: Record<string, string> = {
+  GT2012: 'tuples are not supported yet (tuples are map values and keys now; other uses: GT2243)',
   GT2030: 'unroll count must be between 1 and 100 (the parser checks it now: GT1010)',
   GT3008: 'one warning per function a wildcard matched without RET (now one summary: GT3015)',
   GT2126: 'print() shows slices of numbers and pointers only (slices of every element type print now)',

@@ -10,9 +10,9 @@ import type * as ast from '../../grammar/ast.js';
 import type { SourceFile } from '../../grammar/source.js';
 import type { MapEntry } from '../aggregations.js';
 import { libbpf } from '../libbpf/ffi.js';
-import { clearMap, closeFd, dupFd, mapKeys, possibleCpus } from '../libbpf/index.js';
+import { clearMap, closeFd, dupFd, mapKeys } from '../libbpf/index.js';
 import type { Drop } from '../drops.js';
-import { LiveProgram, readEntries, type LiveEvent, type LoadOptions } from '../session.js';
+import { LiveProgram, readEntries, zeroMap, type LiveEvent, type LoadOptions } from '../session.js';
 import type { DecodeContext } from '../values.js';
 
 /** A loaded probe object (LiveProgram fits). */
@@ -57,8 +57,6 @@ export interface Backend {
   maps: MapStore;
 }
 
-const BPF_EXIST = 2;
-
 /** A kernel key as the BPF side builds it: 8-byte integers, zero-padded strings. */
 function keyBuffer(spec: MapSpec, keys: (bigint | string)[]): Buffer {
   const b = Buffer.alloc(spec.keySize);
@@ -80,12 +78,7 @@ export const realMaps: MapStore = {
   clear(fd, spec) {
     clearMap(fd, spec.keySize);
   },
-  zero(fd, spec) {
-    const ffi = libbpf();
-    const slot = spec.perCpu ? Math.ceil(spec.valueSize / 8) * 8 * possibleCpus() : spec.valueSize;
-    const zeros = Buffer.alloc(slot);
-    for (const k of mapKeys(fd, spec.keySize)) ffi.map_update_elem(fd, k, zeros, BPF_EXIST);
-  },
+  zero: (fd, spec) => zeroMap(fd, spec),
   delete(fd, spec, keys) {
     const ffi = libbpf();
     if (spec.kind !== 'hist' && spec.kind !== 'lhist') return ffi.map_delete_elem(fd, keyBuffer(spec, keys.length ? keys : [0n])) === 0;

@@ -31,7 +31,7 @@ export function languageWords(): string[] {
     ...Object.keys(BUILTINS),
     ...Object.keys(AGGREGATIONS),
     ...['goid', 'pid', 'tid', 'comm', 'cpu', 'nsecs', 'elapsed', 'retval', 'args', 'func', 'probe'],
-    ...['count', 'sum', 'avg', 'min', 'max', 'stats', 'hist', 'lhist', 'print', 'clear', 'delete', 'zero', 'printf', 'exit'],
+    ...['count', 'sum', 'avg', 'min', 'max', 'stats', 'hist', 'lhist', 'print', 'clear', 'delete', 'zero', 'printf', 'exit', 'percentile'],
   ]);
   return [...words].sort();
 }

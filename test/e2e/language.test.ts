@@ -30,7 +30,9 @@ t.test('hist, lhist, stats, avg, min, max and keyed maps print as bpftrace print
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-agg-'));
   const script = path.join(dir, 'agg.bt');
   fs.writeFileSync(script, AGG);
-  const r = await runGotrace([script]);
+  // --bpftrace-text: without it, histograms end with their percentile line and stats() with
+  // p50/p99 (test/e2e/aggregations.test.ts).
+  const r = await runGotrace(['--bpftrace-text', script]);
   t.equal(r.code, 0, r.stderr);
   // bpftrace, our peer, on the very same script: its stdout starts with "Attaching 1 probe...",
   // which gotrace writes to stderr.

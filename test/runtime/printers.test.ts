@@ -3,7 +3,10 @@
 import t from 'tap';
 import type { MapSpec } from '../../compiler/manifest.js';
 import { decodeEntries, sortEntries, type MapEntry } from '../../runtime/aggregations.js';
-import { mapText } from '../../runtime/printers/text.js';
+import { BAR_WIDTH, mapText } from '../../runtime/printers/text.js';
+
+/** bpftrace's own text (--bpftrace-text): what these layouts were checked against. */
+const BPFTRACE = { bpftrace: true };
 import { mapJson } from '../../runtime/printers/json.js';
 
 const spec = (name: string, kind: MapSpec['kind'], keyCount: number, extra: Partial<MapSpec> = {}): MapSpec => ({
@@ -41,12 +44,12 @@ t.test('avg and stats end with a blank line', async (t) => {
 t.test('hist rows', async (t) => {
   const buckets = new Array<bigint>(66).fill(0n);
   buckets[14] = 10060n; // [4K, 8K)
-  const out = mapText(spec('@h', 'hist', 0), [{ keys: [], value: { type: 'hist', buckets } }]);
+  const out = mapText(spec('@h', 'hist', 0), [{ keys: [], value: { type: 'hist', buckets } }], BAR_WIDTH, BPFTRACE);
   t.equal(out, '@h: \n[4K, 8K)           10060 |' + '@'.repeat(52) + '|\n\n');
   buckets[1] = 1n; // [0]
   buckets[2] = 2n; // [1]
   buckets[0] = 5030n; // negative
-  const lines = mapText(spec('@h', 'hist', 0), [{ keys: [], value: { type: 'hist', buckets } }]).split('\n');
+  const lines = mapText(spec('@h', 'hist', 0), [{ keys: [], value: { type: 'hist', buckets } }], BAR_WIDTH, BPFTRACE).split('\n');
   t.equal(lines[1], '(..., 0)            5030 |' + '@'.repeat(26).padEnd(52) + '|');
   t.equal(lines[2], '[0]                    1 |' + ' '.repeat(52) + '|');
   t.equal(lines[3], '[1]                    2 |' + ' '.repeat(52) + '|');
@@ -56,7 +59,7 @@ t.test('hist rows', async (t) => {
 t.test('lhist labels with under- and overflow', async (t) => {
   const m = spec('@l', 'lhist', 0, { lhist: { min: 0, max: 2048, step: 1024 } });
   const buckets = [1n, 0n, 3n, 2n];
-  const out = mapText(m, [{ keys: [], value: { type: 'hist', buckets } }]);
+  const out = mapText(m, [{ keys: [], value: { type: 'hist', buckets } }], BAR_WIDTH, BPFTRACE);
   t.equal(
     out,
     '@l: \n' +
@@ -82,7 +85,11 @@ t.test('per-CPU values merge: counts add, min and max ignore unset CPUs, avg div
   // min: (set, value) pairs per CPU; CPU 1 never set.
   t.same(decodeEntries(spec('@m', 'min', 0), [{ key, value: v8(1, 7, 0, 0) }], 2)[0].value, { type: 'int', value: 7n });
   t.same(decodeEntries(spec('@M', 'max', 0), [{ key, value: v8(1, -7, 1, -9) }], 2)[0].value, { type: 'int', value: -7n });
-  t.same(decodeEntries(spec('@a', 'avg', 0), [{ key, value: v8(2, 10, 1, 5) }], 2)[0].value, { type: 'int', value: 5n });
+  t.same(decodeEntries(spec('@a', 'avg', 0), [{ key, value: v8(2, 10, 1, 5) }], 2)[0].value, {
+    type: 'int',
+    value: 5n,
+    avg: { count: 3n, total: 15n },
+  });
   t.same(decodeEntries(spec('@s', 'stats', 0), [{ key, value: v8(2, 10, 1, 5) }], 2)[0].value, {
     type: 'stats',
     count: 3n,

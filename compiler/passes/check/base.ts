@@ -4,7 +4,7 @@ import type * as ast from '../../../grammar/ast.js';
 import { diag, type Code, type DiagArgs } from '../../../grammar/catalog/index.js';
 import type { MapKind } from '../../manifest.js';
 import type { BlockInfo, EventInfo, MapInfo, Options, SemanticResult } from '../semantic.js';
-import { aTy, str, type Ty } from '../types.js';
+import { aTy, str, tySig, type Ty } from '../types.js';
 
 export abstract class CheckerBase {
   protected readonly strlen: number;
@@ -54,6 +54,9 @@ export abstract class CheckerBase {
       });
     } else if (prev.kind !== kind) {
       this.err('GT2041', ref.span, { name: ref.name, before: describe(prev.kind), now: describe(kind) });
+    } else if (prev.valueType && valueType && valueSig(prev.valueType) !== valueSig(valueType)) {
+      // Tuples and floats are 'int' maps with another value type: their layouts must agree.
+      this.err('GT2041', ref.span, { name: ref.name, before: valueSig(prev.valueType), now: valueSig(valueType) });
     } else if (kind === 'lhist' && lhist && prev.lhist && JSON.stringify(lhist) !== JSON.stringify(prev.lhist)) {
       this.err('GT2045', ref.span, { name: ref.name });
     }
@@ -75,6 +78,12 @@ export abstract class CheckerBase {
     this.r.events.push({ id, ...ev });
     this.r.eventOf.set(e, id);
   }
+}
+
+/** How a map's value type reads in GT2041: tuples by their elements; the other int-map values
+ *  (integers, probes, hex, Go values...) as before, all alike. */
+function valueSig(t: Ty): string {
+  return t.k === 'tuple' ? `tuples ${tySig(t)}` : t.k === 'float' ? 'floats' : 'integers';
 }
 
 function describe(k: MapKind): string {

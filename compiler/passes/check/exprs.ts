@@ -3,7 +3,7 @@
 import type * as ast from '../../../grammar/ast.js';
 import { ACTIONS, AGGREGATIONS, BUILTINS, KNOWN_CALLS, LATER } from '../builtins.js';
 import { suggest } from '../suggest.js';
-import { INT, aTy, str, tyName, type Ty } from '../types.js';
+import { DUR, INT, aTy, str, tyName, type Ty } from '../types.js';
 import { GoChecker, isGoCast } from './go.js';
 
 type ByKind<K extends ast.Expr['kind']> = Extract<ast.Expr, { kind: K }>;
@@ -21,7 +21,7 @@ export class ExprChecker extends GoChecker {
     VarRef: (c, e) => {
       const t = c.block.vars.get(e.name);
       if (!t && !c.untyped.has(e.name)) c.err('GT2002', e.span, { name: e.name });
-      return t;
+      return t && namedDuration(e.name, t);
     },
     MapRef: (c, e) => c.mapValue(e),
     Call: (c, e) => c.call(e),
@@ -46,7 +46,7 @@ export class ExprChecker extends GoChecker {
     },
     Field: (c, e) => (c.block.context === 'go' ? c.goProbeField(e) : c.goValue(e, c.goPath(e))),
     Index: (c, e) => c.goValue(e, c.goPath(e)),
-    Tuple: (c, e) => void c.err('GT2012', e.span),
+    Tuple: (c, e) => c.tuple(e),
     Positional: (c, e) => c.positional(e),
   };
 
@@ -59,6 +59,8 @@ export class ExprChecker extends GoChecker {
     usym: (c, e) => c.shownAs(e, 'usym'),
     // The goroutine id of the runtime.g at an address (runtime.newproc1's callergp, say).
     goidof: (c, e) => c.goidOf(e),
+    // Only as print()'s or printf()'s argument (statements.ts): the map is read in user space.
+    percentile: (c, e) => void c.err('GT2240', e.span),
   };
 
   expr(e: ast.Expr): Ty | undefined {
@@ -134,7 +136,19 @@ export class ExprChecker extends GoChecker {
       return INT;
     }
     this.useMap(e, m.kind, keys, m.valueType);
-    return m.valueType;
+    return m.valueType && namedDuration(e.name, m.valueType);
+  }
+
+  /** `(a, "b", ...)`: integers, strings (as long as any string: --strlen) and floats. */
+  tuple(e: ByKind<'Tuple'>): Ty | undefined {
+    const elems = e.elements.map((x) => this.expr(x));
+    if (elems.some((t) => !t)) return undefined;
+    const bad = e.elements.findIndex((_, i) => !['int', 'str', 'float'].includes(elems[i]!.k));
+    if (bad >= 0) {
+      this.err('GT2244', e.elements[bad].span, { type: aTy(elems[bad]!) });
+      return undefined;
+    }
+    return { k: 'tuple', elems: elems.map((t) => (t!.k === 'str' ? str(this.strlen) : t!.k === 'int' ? INT : t!)) };
   }
 
   private call(e: Call): Ty | undefined {
@@ -183,6 +197,10 @@ export class ExprChecker extends GoChecker {
     if ((e.op === '==' || e.op === '!=') && a.k === 'str' && b.k === 'str') return INT;
     if (a.k !== 'int' || b.k !== 'int') {
       const bad = a.k !== 'int' ? a : b;
+      if (bad.k === 'float') {
+        this.err('GT2245', e.span, { op: `'${e.op}'` });
+        return undefined;
+      }
       this.err(
         'GT2060',
         e.span,
@@ -195,7 +213,7 @@ export class ExprChecker extends GoChecker {
       this.err('GT2050', e.right.span);
       return undefined;
     }
-    return INT;
+    return durationOf(e, a, b);
   }
 
   private ternary(e: ByKind<'Ternary'>): Ty | undefined {
@@ -238,4 +256,23 @@ export class ExprChecker extends GoChecker {
     this.r.positional.set(e, n.toString());
     return INT;
   }
+}
+
+/** Which integers are durations (nanoseconds), for time-unit histogram labels: `elapsed`, Go's
+ *  time.Duration and Go fields named *_ns or *Ns (govalues.ts), `nsecs - t`, variables and maps
+ *  named *_ns, and what + - of a duration, or * / of one by a number, give. Everything else is
+ *  a plain number. N.B. a guess from names and sources, never from values: a wrong guess changes
+ *  only labels, and --bpftrace-text turns them off. */
+function durationOf(e: ByKind<'Binary'>, a: Ty, b: Ty): Ty {
+  const da = a.k === 'int' && !!a.dur;
+  const db = b.k === 'int' && !!b.dur;
+  if (e.op === '-' && e.left.kind === 'Ident' && e.left.name === 'nsecs') return DUR;
+  if ((e.op === '+' || e.op === '-') && (da || db)) return DUR;
+  if ((e.op === '*' || e.op === '/') && da !== db) return DUR;
+  return INT;
+}
+
+/** $x_ns, @x_ns: their integers are durations (see durationOf). */
+function namedDuration(name: string, t: Ty): Ty {
+  return t.k === 'int' && !t.dur && name.endsWith('_ns') ? DUR : t;
 }

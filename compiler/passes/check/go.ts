@@ -6,7 +6,7 @@ import { diag } from '../../../grammar/catalog/index.js';
 import { typeString, type AbiValue } from '../../go/abi.js';
 import { suggest } from '../suggest.js';
 import { fieldAccess, goFormat, goTy, indexAccess, rootAccess, underlying, type AccessResult } from '../govalues.js';
-import { INT, aTy, str, type Ty } from '../types.js';
+import { DUR, INT, aTy, str, type Ty } from '../types.js';
 import { CheckerBase } from './base.js';
 import { goProbe } from '../../go/goruntime.js';
 
@@ -61,6 +61,8 @@ export abstract class GoChecker extends CheckerBase {
       this.r.diagnostics.push({ ...t, span: e.span });
       return undefined;
     }
+    // A field named like a nanosecond count (start_ns, WaitNs) is a duration (exprs.ts).
+    if (t.k === 'int' && !t.dur && e.kind === 'Field' && /(_ns|Ns|NS)$/.test(e.field)) return DUR;
     return t;
   }
 

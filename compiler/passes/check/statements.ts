@@ -2,7 +2,7 @@
 // ...), each by a handler in ACTION_CALLS. The Checker is the whole checker: its parents check
 // expressions (exprs.ts), Go values (go.ts) and keep maps and events (base.ts).
 import type * as ast from '../../../grammar/ast.js';
-import { MAX_WIDTH, parseFormat } from '../../format.js';
+import { conversionWants, MAX_WIDTH, parseFormat } from '../../format.js';
 import { AGGREGATIONS } from '../builtins.js';
 import type { EventKind, MapInfo } from '../semantic.js';
 import { INT, aTy, str, type Ty } from '../types.js';
@@ -11,6 +11,23 @@ import { ExprChecker } from './exprs.js';
 import { isGoPath } from './go.js';
 
 type Call = Extract<ast.Expr, { kind: 'Call' }>;
+
+const isPercentile = (e: ast.Expr): e is Call => e.kind === 'Call' && e.name === 'percentile';
+
+/** Which value types each kind of conversion takes (format.ts, conversionWants): %s shows any
+ *  value as text, the float conversions take integers too. */
+const CONVERSION_TAKES: Record<ReturnType<typeof conversionWants>, (k: Ty['k']) => boolean> = {
+  any: () => true,
+  str: (k) => k !== 'int',
+  int: (k) => k === 'int',
+  float: (k) => k === 'int' || k === 'float',
+};
+const WANTED: Record<ReturnType<typeof conversionWants>, string> = {
+  any: 'a value',
+  str: 'a string',
+  int: 'an integer',
+  float: 'a number',
+};
 
 export class Checker extends ExprChecker {
   /** Calls used as statements, by name. */
@@ -91,6 +108,7 @@ export class Checker extends ExprChecker {
         return;
       }
       const t = this.expr(v);
+      if (t?.k === 'tuple') return this.err('GT2243', v.span, { use: `held in a variable (${s.target.name})` });
       if (!t) {
         // Its value was wrong (reported) or is a Go value typed only in the second look: its
         // uses say nothing more until then.
@@ -143,7 +161,8 @@ export class Checker extends ExprChecker {
       );
       return;
     }
-    if (call.args[0]) this.intExpr(call.args[0], `${call.name}()'s argument`);
+    const argTy = call.args[0] && this.expr(call.args[0]);
+    if (argTy && argTy.k !== 'int') this.err('GT2061', call.args[0].span, { what: `${call.name}()'s argument`, type: aTy(argTy) });
     let lhist: MapInfo['lhist'];
     if (kind === 'lhist') {
       const nums = call.args.slice(1).map((a) => (a.kind === 'IntLit' ? Number(a.value) : NaN));
@@ -160,6 +179,9 @@ export class Checker extends ExprChecker {
       lhist = { min, max, step };
     }
     this.useMap(target, kind, keys, undefined, lhist);
+    // A histogram of durations gets time-unit labels (check/exprs.ts, durationOf).
+    const info = this.r.maps.get(target.name);
+    if (info && argTy?.k === 'int' && argTy.dur) info.duration = true;
   }
 
   /** Calls that are statements: printf, print, exit, clear, ... */
@@ -202,6 +224,7 @@ export class Checker extends ExprChecker {
     // Go quotes it: both captured whole.
     const argTypes = c.args.slice(1).map((a, i) => {
       const cv = convs[i];
+      if (c.name === 'printf' && isPercentile(a)) return this.percentileArg(a);
       return cv && typeof cv !== 'string' && (cv.conv === 'v' || cv.conv === 'q') && isGoPath(a) ? this.goCapture(a) : this.expr(a);
     });
     if (convs.length !== argTypes.length) {
@@ -220,15 +243,14 @@ export class Checker extends ExprChecker {
         this.err('GT2074', c.args[i + 1].span, { conv: cv.text, wanted: 'a Go string', index: i + 1, type: aTy(t) }, ["use '%s'"]);
         return;
       }
-      const wantsStr = cv.conv === 's' || cv.conv === 'q';
-      const isStrish = t.k !== 'int';
-      if (cv.conv !== 'v' && wantsStr !== isStrish) {
+      const wants = conversionWants(cv.conv);
+      if (!CONVERSION_TAKES[wants](t.k === 'pctl' ? 'int' : t.k)) {
         ok = false;
         this.err(
           'GT2074',
           c.args[i + 1].span,
-          { conv: cv.text, wanted: wantsStr ? 'a string' : 'an integer', index: i + 1, type: aTy(t) },
-          wantsStr ? [] : ["use '%s'"],
+          { conv: cv.text, wanted: WANTED[wants], index: i + 1, type: aTy(t) },
+          wants === 'str' ? [] : t.k === 'float' ? ["use '%f' or '%v'"] : ["use '%s'"],
         );
       }
     });
@@ -245,8 +267,22 @@ export class Checker extends ExprChecker {
       this.r.namedMaps.push(a);
       return this.event(c, { kind: 'print_map', map: a.name, argTypes: [], top, div });
     }
-    const t = isGoPath(a) ? this.goCapture(a) : this.expr(a);
+    const t = isPercentile(a) ? this.percentileArg(a) : isGoPath(a) ? this.goCapture(a) : this.expr(a);
     if (t) this.event(c, { kind: 'print_value', argTypes: [t] });
+  }
+
+  /** percentile(@h, P) or percentile(@h[k...], P): the keys are computed in the probe, the
+   *  percentile read from the map in user space. The map is checked once every block is
+   *  (semantic.ts), as it may be written by a later one. */
+  private percentileArg(c: Call): Ty | undefined {
+    const [m, p] = c.args;
+    if (c.args.length !== 2 || m.kind !== 'MapRef' || p.kind !== 'IntLit' || p.value > 100n) return void this.err('GT2242', c.span);
+    const keys = m.keys.map((k) => this.keyExpr(k));
+    if (keys.some((k) => !k)) return undefined;
+    this.r.percentiles.push(m);
+    const t: Ty = { k: 'pctl', map: m.name, p: Number(p.value), keys: keys as Ty[] };
+    this.r.types.set(c, t);
+    return t;
   }
 
   private clearOrZero(c: Call): void {

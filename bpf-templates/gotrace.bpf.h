@@ -512,4 +512,6 @@ static __always_inline __s64 gt_linear_bucket(__s64 v, __s64 min, __s64 max, __s
 	return (__s64)((__u64)(v - min) / (__u64)step) + 1;
 }
 
+#include "functions.bpf.h"
+
 #endif

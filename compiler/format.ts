@@ -7,7 +7,7 @@ export interface Conversion {
   flags: string;
   width?: number;
   precision?: number;
-  conv: 'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 's' | 'c' | 'p' | 'v' | 'q' | 'D' | 'f' | 'e' | 'g';
+  conv: 'd' | 'i' | 'u' | 'x' | 'X' | 'o' | 's' | 'c' | 'p' | 'v' | 'q' | 'D' | 'f' | 'e' | 'g' | 'r';
   /** Character offset of the `%` in the format. */
   at: number;
 }
@@ -20,7 +20,7 @@ export const MAX_WIDTH = 4096;
 
 /** C's integer and string conversions, %v %+v %q (a Go value as Go prints it), %D (nanoseconds as a
  *  duration: durationText) and the float conversions %f %e %g (Go floats, or integers). */
-const CONVERSIONS = 'diuxXoscpvqDfeg';
+const CONVERSIONS = 'diuxXoscpvqDfegr';
 
 /** The kind of argument a conversion takes. */
 export function conversionWants(conv: Conversion['conv']): 'int' | 'float' | 'str' | 'any' {
@@ -171,7 +171,8 @@ function pad(s: string, c: Conversion): string {
 export function formatOne(c: Conversion, a: FormatArg): string {
   if ('feg'.includes(c.conv)) return pad(floatConv(c, a.type === 'float' ? a.value : a.type === 'int' ? Number(a.value) : NaN), c);
   if (c.conv === 'D') return pad(durationText(a.type === 'int' ? a.value : 0n), c);
-  if (c.conv === 's' || c.conv === 'v' || c.conv === 'q') {
+  // %r: a buf() value, already shown by its rule (runtime/functions-text.ts).
+  if (c.conv === 's' || c.conv === 'v' || c.conv === 'q' || c.conv === 'r') {
     const verb = goVerb(c);
     let s = a.type === 'int' ? a.value.toString() : a.type === 'float' ? a.text : verb && a.go ? a.go(verb) : a.value;
     if (c.precision !== undefined && c.conv === 's') s = s.slice(0, c.precision);

@@ -85,7 +85,7 @@ export type AttachSpec = UprobeAttach | SpecialAttach | TimerAttach;
 
 export interface EventSpec {
   id: number;
-  kind: 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat';
+  kind: 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat' | 'join';
   format?: string;
   /** Fields after the 16-byte header (event id, probe id). */
   args: Field[];
@@ -118,6 +118,8 @@ export interface Manifest {
   rodata: { section: '.rodata.gotrace'; size: number; fields: RodataField[] };
   /** Per-target values found at compile time; the runtime adds the pid and start time. */
   params: { goid_offset: number; stack_hi_offset: number };
+  /** Scripts the program imported (absolute paths): the script cache re-checks them. */
+  scripts?: string[];
 }
 
 export const RODATA_LAYOUT: Manifest['rodata'] = {

@@ -113,6 +113,7 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
   const generated = generate(typed, lowered, binary);
   if (stop(generated.diagnostics) || !generated.cSource) return { diagnostics, program };
   const { cSource, manifest } = generated;
+  if (program.importedFiles) manifest.scripts = program.importedFiles;
   if (opts.skipBuild) return { diagnostics, program, cSource, manifest, binary };
 
   const built = await build(cSource, { noCache: opts.noCache });
@@ -180,7 +181,13 @@ function goTypes(
   // N.B. before the ids are counted: a wildcard reading rets.error leaves some functions out.
   const kept = keepErrorReturning(binary, probes);
   const infos = goValueInfos(binary, probes, base);
-  const typed = analyze(program, { ...opts, goInfo: (b) => infos.get(b), goType: (name) => goTypeNamed(binary, name) });
+  const typed = analyze(program, {
+    ...opts,
+    goInfo: (b) => infos.get(b),
+    goType: (name) => goTypeNamed(binary, name),
+    // N.B. a PIE's addresses move: ntop() then tells netip's families apart without them.
+    variable: (name) => (binary.pie ? undefined : binary.elfFile().symbol(name)?.value),
+  });
   typed.diagnostics.unshift(...kept);
   return typed;
 }
@@ -191,6 +198,8 @@ function usesGoValues(program: ast.Program): boolean {
     program,
     (n) =>
       (n.kind === 'Ident' && (n.name === 'args' || n.name === 'rets' || n.name === 'retval')) ||
+      // str(argN) reads a Go string by its length when argN holds one's pointer (check/go.ts).
+      (n.kind === 'Call' && n.name === 'str' && n.args.length === 1 && n.args[0].kind === 'Ident' && /^arg\d$/.test(n.args[0].name)) ||
       (n.kind === 'Cast' && n.type.startsWith('*')),
   );
 }

@@ -86,12 +86,15 @@ function entryKey(k: ScriptKey): string {
   return 'script-' + crypto.createHash('sha256').update(parts.join('\0')).digest('hex');
 }
 
-/** The files an entry depends on: every binary the manifest attaches to, and --debug-file. */
+/** The files an entry depends on: every binary the manifest attaches to, --debug-file, and the
+ *  scripts the script imported. */
 function dependencies(k: ScriptKey, manifest: Manifest): string[] {
   const files = new Set<string>();
   if (manifest.target.binary) files.add(manifest.target.binary);
   for (const a of manifest.attach) if ('binary' in a && a.binary) files.add(a.binary);
   if (k.debugFile) files.add(k.debugFile);
+  // Imported scripts: the key holds only the importing script's text.
+  for (const f of manifest.scripts ?? []) files.add(f);
   return [...files];
 }
 

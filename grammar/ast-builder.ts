@@ -84,7 +84,37 @@ export class AstBuilder extends BaseVisitor {
       span: span(this.file, 0, this.file.text.length),
       probes: this.nodes(c, 'probe').map((n) => this.visit(n) as ast.Probe),
     };
+    const macros = this.nodes(c, 'macroDef').map((n) => this.visit(n) as ast.MacroDef);
+    const imports = this.nodes(c, 'importDecl').map((n) => this.visit(n) as ast.Import);
+    if (macros.length) p.macros = macros;
+    if (imports.length) p.imports = imports;
     return p;
+  }
+
+  importDecl(c: Children): ast.Import {
+    const s = this.tok(c, 'StringLit');
+    return { kind: 'Import', span: this.whole(c), path: typeof s?.payload === 'string' ? s.payload : '' };
+  }
+
+  macroDef(c: Children): ast.MacroDef {
+    const name = this.tok(c, 'name');
+    const body = this.node(c, 'body');
+    // Valued when the last statement is an expression with no `;` after it (bpftrace's rule).
+    const last = body && this.nodes(body.children, 'statement').at(-1)?.children;
+    const end = last && this.node(last, 'stmtEnd');
+    const params = (c.param ?? []).filter(isToken).map((t): ast.MacroParam => {
+      const kind = t.tokenType === T.VarName ? 'var' : t.tokenType === T.MapName ? 'map' : 'expr';
+      return { kind, name: t.image, span: this.tokSpan(t) };
+    });
+    return {
+      kind: 'MacroDef',
+      span: this.whole(c),
+      name: name?.image ?? '',
+      nameSpan: this.tokSpan(name),
+      params,
+      body: body ? (this.visit(body) as ast.Stmt[]) : [],
+      valued: !!last?.simpleStmt && !!end && !end.children.Semi,
+    };
   }
 
   probe(c: Children): ast.Probe {

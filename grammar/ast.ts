@@ -13,6 +13,38 @@ export interface Program {
   /** The `#!...` first line, if any. */
   shebang?: string;
   probes: Probe[];
+  /** `macro` definitions (expanded into the probes by grammar/macros.ts), imported ones too. */
+  macros?: MacroDef[];
+  /** `import "file.gt"` lines, as written (grammar/imports.ts merges the files). */
+  imports?: Import[];
+  /** Absolute paths of every file imported, directly or not: what the program was made of
+   *  besides its own text (the script cache checks them). */
+  importedFiles?: string[];
+}
+
+export interface Import {
+  kind: 'Import';
+  span: Span;
+  /** The path as written, relative to the importing script's folder. */
+  path: string;
+}
+
+/** A macro parameter: `$x` takes a variable, `@m` a map, a bare name any expression. */
+export interface MacroParam {
+  kind: 'var' | 'map' | 'expr';
+  name: string;
+  span: Span;
+}
+
+export interface MacroDef {
+  kind: 'MacroDef';
+  span: Span;
+  name: string;
+  nameSpan: Span;
+  params: MacroParam[];
+  body: Stmt[];
+  /** The body ends with an expression and no `;`: the macro's value. */
+  valued: boolean;
 }
 
 /** One block with the probe specs that share it: `uprobe:a, uprobe:b /pred/ { ... }`. */

@@ -10,7 +10,9 @@ import { AstBuilder } from './ast-builder.js';
 import { diag } from './catalog/index.js';
 import type { Diagnostic } from './diagnostics.js';
 import { checkNesting, checkProgramSize, checkSourceSize } from './limits.js';
+import { resolveImports, type ImportState } from './imports.js';
 import { lex } from './lexer.js';
+import { expandMacros } from './macros.js';
 import { decodeMessage } from './messages.js';
 import { parser } from './parser.js';
 import { span, type SourceFile } from './source.js';
@@ -29,9 +31,9 @@ export interface ParseResult {
 /** Parses a script: source text to an AST, with every lexical, syntax and AST-builder
  *  diagnostic of one run. Never throws (a grammar bug comes back as GT1999); the AST is only
  *  returned when there is no error. */
-export function parse(file: SourceFile): ParseResult {
+export function parse(file: SourceFile, imports: ImportState = { chain: [], seen: new Set() }): ParseResult {
   try {
-    return parseOrThrow(file);
+    return parseOrThrow(file, imports);
   } catch (e) {
     // A bug in the grammar, never a user mistake: report it rather than crash the REPL.
     const detail = e instanceof Error ? e.message : String(e);
@@ -39,7 +41,7 @@ export function parse(file: SourceFile): ParseResult {
   }
 }
 
-function parseOrThrow(file: SourceFile): ParseResult {
+function parseOrThrow(file: SourceFile, imports: ImportState): ParseResult {
   const tooLarge = checkSourceSize(file);
   if (tooLarge) return { diagnostics: [tooLarge], incomplete: false };
   const lexed = lex(file);
@@ -79,6 +81,10 @@ function parseOrThrow(file: SourceFile): ParseResult {
     program = builder.visit(cst) as Program;
     if (lexed.shebang !== undefined) program.shebang = lexed.shebang;
     diagnostics.push(...builder.diagnostics, ...checkProgramSize(program));
+    // Then the code-reuse passes: imported files (parsed by this function, after this file's
+    // parse is done with the parser), then macros expanded into the probes.
+    if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...resolveImports(program, file, imports, parse));
+    if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...expandMacros(program));
   }
   diagnostics.sort((a, b) => (a.span?.start ?? 0) - (b.span?.start ?? 0));
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -69,7 +69,41 @@ export class GotraceParser extends CstParser {
   // ---- Probes ----
 
   program = this.RULE('program', () => {
-    this.MANY(() => this.SUBRULE(this.probe));
+    this.MANY(() =>
+      // N.B. `import` and `macro` are keyword tokens, not names with a GATE: a name in this
+      // repetition's first set would stop its error recovery from skipping stray words
+      // between probes (`} garbage here uprobe:h {`).
+      this.OR([
+        { ALT: () => this.SUBRULE(this.importDecl) },
+        { ALT: () => this.SUBRULE(this.macroDef) },
+        { ALT: () => this.SUBRULE(this.probe) },
+      ]),
+    );
+  });
+
+  /** `import "file.gt"`: another script's probes and macros (grammar/imports.ts). */
+  importDecl = this.RULE('importDecl', () => {
+    this.CONSUME(T.Import);
+    this.CONSUME(T.StringLit);
+    this.OPTION(() => this.CONSUME(T.Semi));
+  });
+
+  /** `macro name($var, @map, expr) { ... }`, as bpftrace's (grammar/macros.ts). */
+  macroDef = this.RULE('macroDef', () => {
+    this.CONSUME(T.Macro);
+    this.CONSUME2(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.LParen);
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.CONSUME(T.VarName, { LABEL: 'param' }) },
+          { ALT: () => this.CONSUME(T.MapName, { LABEL: 'param' }) },
+          { ALT: () => this.CONSUME3(T.Identifier, { LABEL: 'param' }) },
+        ]),
+    });
+    this.CONSUME(T.RParen);
+    this.SUBRULE(this.braceBlock, { LABEL: 'body' });
   });
 
   probe = this.RULE('probe', () => {

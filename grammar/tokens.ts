@@ -151,6 +151,9 @@ export const Else = keyword('Else', 'else');
 export const While = keyword('While', 'while');
 export const Unroll = keyword('Unroll', 'unroll');
 export const Return = keyword('Return', 'return');
+/** Code reuse at the top level (grammar/imports.ts, grammar/macros.ts): words bpftrace reserves. */
+export const Import = keyword('Import', 'import');
+export const Macro = keyword('Macro', 'macro');
 export const True = keyword('True', 'true', [Atom]);
 export const False = keyword('False', 'false', [Atom]);
 export const Nil = keyword('Nil', 'nil', [Atom]);
@@ -236,6 +239,8 @@ export const allTokens: TokenType[] = [
   While,
   Unroll,
   Return,
+  Import,
+  Macro,
   True,
   False,
   Nil,

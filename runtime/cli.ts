@@ -62,7 +62,7 @@ OPTIONS:
     -v             verbose: show the generated C, the manifest and libbpf's log
     --dry-run      compile only, do not load or attach
     --no-cache     do not use the compiled-object cache
-    --unsafe       allow system(), execv() and cat(). WARNING: system("...%s", x)
+    --unsafe       allow system(), execv(), cat(), signal(). WARNING: system("...%s", x)
                    runs its text through /bin/sh as root, so a string from the
                    target can inject commands; execv("PROG", a, b) runs PROG with
                    each argument as one argv element and no shell

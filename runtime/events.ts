@@ -5,6 +5,7 @@ import type { EventSpec } from '../compiler/manifest.js';
 import { runEffect, formatted } from './effects.js';
 import type { Printer } from './printers/index.js';
 import type { LiveEvent } from './session.js';
+import { valueText } from './values.js';
 
 /** strftime for the conversions scripts use. */
 export function strftime(fmt: string, d: Date): string {
@@ -26,6 +27,8 @@ const SHOWN: Partial<Record<EventSpec['kind'], (e: LiveEvent, p: Printer) => voi
   printf: (e, p) => p.printf(formatted(e)),
   time: (e, p) => p.time(strftime(e.spec.format!, new Date())),
   print_value: (e, p) => p.value(e.args[0]),
+  // join(): its strings on one line (values.ts joins them).
+  join: (e, p) => p.printf(valueText(e.args[0]) + '\n'),
 };
 
 /** Shows or runs `e`; false when it is one the session handles itself. */

@@ -14,7 +14,7 @@ import { BpfObject, clearMap, mapKeys, possibleCpus, readMap, RingBuffer } from 
 import { libbpf } from './libbpf/ffi.js';
 import { BPF_TRACE_UPROBE_MULTI, uprobeMultiReason, uprobeMultiSupported } from './libbpf/multi.js';
 import { collectDrops, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_MAP_KEYS, type Drop, type Sizes } from './drops.js';
-import { decodeField, type DecodeContext, type Value } from './values.js';
+import { decodeField, type DecodeContext, type FrameSymbolizer, type Value } from './values.js';
 import { percentileValue } from './percentiles.js';
 
 export interface LoadOptions {
@@ -117,6 +117,7 @@ export class LiveProgram {
       manifest,
       symbolize: makeSymbolizer(opts.binary, () => this.loadBias()),
       typeName: guarded(makeTypeNamer(opts.binary, () => this.loadBias())),
+      frames: makeFrameSymbolizer(opts.binary, () => this.loadBias()),
       goType: guarded(makeTypeFinder(opts.binary)),
       percentile: (map, keys, p) => this.percentile(map, keys, p),
     };
@@ -366,5 +367,20 @@ function makeSymbolizer(bin: GoBinary | undefined, bias: () => number): (pc: big
     base ??= bin.pie ? bias() : 0;
     const s = bin.symbolize(Number(pc) - base);
     return s ? `${s.func}+${s.offset}` : `0x${pc.toString(16)}`;
+  };
+}
+
+/** The frames at a code address with the functions inlined there, innermost first (Go's
+ *  traceback's view); a return address is looked up at pc - 1, inside the call instruction. */
+function makeFrameSymbolizer(bin: GoBinary | undefined, bias: () => number): FrameSymbolizer | undefined {
+  if (!bin) return undefined;
+  let base: number | undefined;
+  return (pc, ret) => {
+    base ??= bin.pie ? bias() : 0;
+    const at = Number(pc) - base;
+    const s = bin.symbolize(at);
+    if (!s) return [`0x${pc.toString(16)}`];
+    const inl = (bin.inlineTrees()?.inlinedAt(ret ? at - 1 : at) ?? []).map((n) => `${n} [inlined]`);
+    return [...inl, `${s.func}+${s.offset}`];
   };
 }

@@ -3,13 +3,15 @@
 import type { Field, Manifest } from '../compiler/manifest.js';
 import type { FormatArg } from '../compiler/format.js';
 import { bareText, bufferBytes } from './escape.js';
+import { bufText, inetText, joinText, strftimeText } from './functions-text.js';
 import { floatText, goText, type GoStyle, type TypeContext } from './govalue-text.js';
 
 export type Value =
   | { type: 'int'; value: bigint }
   | { type: 'str'; value: string }
   | { type: 'probe'; id: number; name: string }
-  | { type: 'ustack'; frames: string[] }
+  /** raw: addresses, printed without indentation as bpftrace's ustack(raw). */
+  | { type: 'ustack'; frames: string[]; raw?: boolean }
   /** A Go value captured for print()/%v: `text` in gotrace's form (print, keys), `styled` in
    *  Go's `%v`/`%+v` (printf) when the value was captured whole. */
   | { type: 'go'; text: string; styled?: (style: GoStyle) => string }
@@ -20,12 +22,19 @@ export type Value =
 /** Turns return addresses into `func+off` names; the session provides one from the binary. */
 export type Symbolizer = (pc: bigint) => string;
 
+/** The frames at a code address, innermost first: the functions inlined there (`name
+ *  [inlined]`), then the function itself (`func+off`). `ret`: the address is a return address,
+ *  looked up at the call instruction before it (pc - 1), as Go's traceback does. */
+export type FrameSymbolizer = (pc: bigint, ret: boolean) => string[];
+
 export interface DecodeContext extends TypeContext {
   manifest: Manifest;
   symbolize: Symbolizer;
   /** percentile(@m[keys], p) now: `keys` are the map key's bytes before the bucket (a live
    *  session reads its map; without one, 0). */
   percentile?: (map: string, keys: Buffer, p: number) => bigint;
+  /** Inlined frames too (the session gives one from the binary's inline trees). */
+  frames?: FrameSymbolizer;
 }
 
 export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeContext): Value {
@@ -41,6 +50,7 @@ export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeCont
       return { type: 'probe', id, name: ctx.manifest.probes.find((p) => p.id === id)?.func ?? `probe#${id}` };
     }
     case 'go': {
+      if (f.join !== undefined) return { type: 'str', value: joinText(buf, off, f.go!, f.join) };
       // N.B. an event's buffer is the ring's memory, reused once the callback returns: a value
       // spelled later (printf's %v) reads its own copy.
       const own = Buffer.from(buf.subarray(off, off + f.size));
@@ -60,16 +70,33 @@ export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeCont
       const keys = buf.subarray(off, off + f.size);
       return { type: 'int', value: ctx.percentile?.(f.pctl!.map, keys, f.pctl!.p) ?? 0n };
     }
-    case 'ustack': {
-      const frames: string[] = [];
-      for (let i = 0; i < f.size / 8; i++) {
-        const pc = buf.readBigUInt64LE(off + i * 8);
-        if (pc === 0n) break;
-        frames.push(ctx.symbolize(pc));
-      }
-      return { type: 'ustack', frames };
+    case 'ustack':
+      return { type: 'ustack', frames: stackFrames(buf, off, f, ctx), ...(f.raw ? { raw: true } : {}) };
+    case 'caller': {
+      const pc = buf.readBigUInt64LE(off);
+      const name = ctx.frames?.(pc, true)[0] ?? ctx.symbolize(pc - 1n);
+      return { type: 'go', text: pc === 0n ? '<none>' : name.replace(/( \[inlined\]|\+\d+)$/, '') };
     }
+    case 'strftime':
+      return { type: 'str', value: strftimeText(f.fmt ?? '', buf.readBigInt64LE(off)) };
+    case 'buf':
+      return { type: 'str', value: bufText(buf, off, f.size) };
+    case 'inet':
+      return { type: 'str', value: inetText(buf, off) };
   }
+}
+
+/** A stack's frames: addresses (ustack(raw)), or names with the functions inlined at each. */
+function stackFrames(buf: Buffer, off: number, f: Field, ctx: DecodeContext): string[] {
+  const frames: string[] = [];
+  for (let i = 0; i < f.size / 8; i++) {
+    const pc = buf.readBigUInt64LE(off + i * 8);
+    if (pc === 0n) break;
+    if (f.raw) frames.push(pc.toString(16));
+    else if (ctx.frames) frames.push(...ctx.frames(pc, i > 0));
+    else frames.push(ctx.symbolize(pc));
+  }
+  return frames;
 }
 
 /** bpftrace's text for a value: strings bare, stacks one frame a line. */
@@ -82,7 +109,7 @@ export function valueText(v: Value): string {
     case 'probe':
       return v.name;
     case 'ustack':
-      return '\n' + v.frames.map((f) => `        ${f}\n`).join('');
+      return '\n' + v.frames.map((f) => `${v.raw ? '' : '        '}${f}\n`).join('');
     case 'go':
       return v.text;
     case 'float':

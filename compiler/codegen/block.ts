@@ -5,7 +5,7 @@ import type * as ast from '../../grammar/ast.js';
 import { INT, STATS_VALUE_SIZE } from '../passes/types.js';
 import { ExprWriter } from './exprs.js';
 import { blockBodyHead } from './scratch.js';
-import { binary, varC, WHILE_LIMIT } from './writer.js';
+import { binary, fieldTy, isBuffer, isBufferField, varC, WHILE_LIMIT } from './writer.js';
 
 /** Writes one block's body, `gt_blockN_body(ctx, call, now, probe, gt_s)`. */
 export class BlockWriter extends ExprWriter {
@@ -39,6 +39,7 @@ export class BlockWriter extends ExprWriter {
     switch (s.kind) {
       case 'ExprStmt':
         if (this.sem.eventOf.has(s.expr)) return this.nested('{', () => this.emitEvent(s.expr));
+        if (s.expr.kind === 'Call' && s.expr.name === 'signal') return this.signal(s.expr);
         if (s.expr.kind === 'Call' && s.expr.name === 'delete') {
           const ref = s.expr.args[0] as ast.MapRef;
           return this.nested('{', () => {
@@ -51,7 +52,7 @@ export class BlockWriter extends ExprWriter {
         if (s.target.kind === 'VarRef') {
           const name = this.vref(s.target.name);
           const t = this.info.vars.get(s.target.name)!;
-          if (t.k === 'str' || t.k === 'ustack') return this.nested('{', () => this.fill(s.value, t, name));
+          if (isBuffer(t)) return this.nested('{', () => this.fill(s.value, t, name));
           return this.nested('{', () => {
             const v = this.expr(s.value);
             if (s.op === '=') this.line(`${name} = ${v};`);
@@ -142,9 +143,9 @@ export class BlockWriter extends ExprWriter {
       }
     }
     const k = this.key(ref, m);
-    if (m.value?.type === 'str' || m.value?.type === 'tuple') {
-      const v = this.scratchTemp(`struct gt_val_${m.cName}`, 'gt_sv', m.value.size);
-      this.fill(value, m.value.type === 'str' ? { k: 'str', size: m.value.size } : this.ty(value), `${v}->v`);
+    if (isBufferField(m.value) || m.value?.type === 'tuple') {
+      const v = this.scratchTemp(`struct gt_val_${m.cName}`, 'gt_sv', m.value!.size);
+      this.fill(value, m.value!.type === 'tuple' ? this.ty(value) : fieldTy(m.value!), `${v}->v`);
       this.line(`if (bpf_map_update_elem(&${m.cName}, ${k}, ${v}, BPF_ANY))`);
       this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
       return;
@@ -162,7 +163,8 @@ export class BlockWriter extends ExprWriter {
 
   private emitEvent(call: ast.Expr): void {
     const ev = this.events[this.sem.eventOf.get(call)!];
-    const args = call.kind === 'Call' ? (ev.kind === 'print_value' || ev.kind === 'exit' ? call.args : call.args.slice(1)) : [];
+    const whole = ev.kind === 'print_value' || ev.kind === 'exit' || ev.kind === 'join';
+    const args = call.kind === 'Call' ? (whole ? call.args : call.args.slice(1)) : [];
     const e = `gt_e${this.tmp++}`;
     // Reserve first and fill the record in place: strings and captured Go values can be far
     // larger than the 512-byte BPF stack. Nothing below returns early, so the record is always
@@ -175,8 +177,7 @@ export class BlockWriter extends ExprWriter {
         const a = args[i];
         const dest = `${e}->a${i}`;
         if (f.type === 'go') this.goCaptureInto(this.sem.goAccess.get(a)!, f.go!, dest);
-        else if (f.type === 'str' || f.type === 'ustack' || f.type === 'tuple' || f.type === 'pctl')
-          this.fill(a, this.bufferTy(a, f), dest);
+        else if (isBufferField(f) || f.type === 'tuple' || f.type === 'pctl') this.fill(a, this.bufferTy(a, f), dest);
         else this.line(`${dest} = ${this.expr(a)};`);
       });
       this.line(`bpf_ringbuf_submit(${e}, 0);`);

@@ -21,7 +21,7 @@ import { templatesDir } from '../paths.js';
 import { BlockWriter } from './block.js';
 import { PROBE_CODEGEN, type CodegenProbe } from './probe-kinds.js';
 import { blockWrapper, scratchDecl } from './scratch.js';
-import { cField } from './writer.js';
+import { cField, isBufferField } from './writer.js';
 
 export type { CodegenProbe } from './probe-kinds.js';
 
@@ -113,11 +113,12 @@ export function generateC(
   const decls: string[] = extra ? [extra.decls] : [];
   for (const m of maps) {
     const type = m.perCpu ? 'BPF_MAP_TYPE_PERCPU_HASH' : 'BPF_MAP_TYPE_HASH';
-    const value = AGG_VALUE_C[m.kind] ?? (m.value?.type === 'str' || m.value?.type === 'tuple' ? `struct gt_val_${m.cName}` : '__s64');
+    const stored = isBufferField(m.value) || m.value?.type === 'tuple';
+    const value = AGG_VALUE_C[m.kind] ?? (stored ? `struct gt_val_${m.cName}` : '__s64');
     decls.push(
       `/* ${m.name}: ${m.kind} */`,
       `struct gt_key_${m.cName} { ${m.keys.map((f, i) => cField(f, `f${i}`)).join(' ')} };`,
-      ...(m.value?.type === 'str' || m.value?.type === 'tuple' ? [`struct gt_val_${m.cName} { char v[${m.value.size}]; };`] : []),
+      ...(stored ? [`struct gt_val_${m.cName} { char v[${m.value!.size}]; };`] : []),
       // Not preallocated: --map-keys can be large and costs memory only for keys that exist.
       `struct {\n\t__uint(type, ${type});\n\t__uint(map_flags, BPF_F_NO_PREALLOC);\n\t__uint(max_entries, ${maxEntries});\n\t__type(key, struct gt_key_${m.cName});\n\t__type(value, ${value});\n} ${m.cName} SEC(".maps");\n`,
     );

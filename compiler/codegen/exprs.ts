@@ -4,9 +4,9 @@ import type * as ast from '../../grammar/ast.js';
 import type { Field, MapSpec } from '../manifest.js';
 import { underlying } from '../passes/govalues.js';
 import { layout, storageSize, type Ty } from '../passes/types.js';
-import { GoWriter } from './go-values.js';
+import { FnWriter } from './functions.js';
 import { EXPR_DEPTH_PER_LINE } from './scratch.js';
-import { binary, castType } from './writer.js';
+import { binary, castType, fieldTy, isBufferField } from './writer.js';
 
 /** Builtins as C, by name. */
 const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
@@ -26,6 +26,8 @@ const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
   func: () => '(__s64)probe',
   probe: () => '(__s64)probe',
   ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, () => `(__s64)call->args[${i}]`])),
+  caller: () => 'gt_caller_pc(ctx)',
+  caller_pc: () => 'gt_caller_pc(ctx)',
 };
 
 /** The g and goid of a block's goroutine, for the goruntime.bpf.h helpers. */
@@ -33,15 +35,12 @@ function selfG(w: { context: string }): string {
   return w.context === 'go' ? 'call->args[GT_GO_SELF_G], call->args[GT_GO_SELF_GOID]' : 'ctx->r14, gt_goid(ctx)';
 }
 
-export abstract class ExprWriter extends GoWriter {
+export abstract class ExprWriter extends FnWriter {
   /** Fill a buffer of type t (a string or a stack) from an expression. */
   protected fill(e: ast.Expr, t: Ty, dest: string): void {
     const size = storageSize(t);
     this.zero(`&${dest}`, size);
-    if (t.k === 'ustack') {
-      this.line(`gt_ustack(ctx, (__u64 *)&${dest});`);
-      return;
-    }
+    if (this.fillFunction(e, t, dest)) return;
     if ((t.k === 'tuple' && e.kind === 'Tuple') || t.k === 'pctl') return this.fillFields(e, t, dest);
     if (t.k !== 'str' && t.k !== 'tuple') {
       this.line(`*(__s64 *)&${dest} = ${this.expr(e)};`);
@@ -115,7 +114,7 @@ export abstract class ExprWriter extends GoWriter {
     if (ref.keys.length === 0) this.zero(k, m.keySize);
     ref.keys.forEach((e, i) => {
       const f = m.keys[i];
-      if (f.type === 'str' || f.type === 'ustack' || f.type === 'tuple') this.fill(e, this.bufferTy(e, f), `${k}->f${i}`);
+      if (isBufferField(f) || f.type === 'tuple') this.fill(e, this.bufferTy(e, f), `${k}->f${i}`);
       else this.line(`${k}->f${i} = ${this.expr(e)};`);
     });
     if (bucket !== undefined) this.line(`${k}->f${ref.keys.length} = ${bucket};`);
@@ -125,7 +124,7 @@ export abstract class ExprWriter extends GoWriter {
   /** The type a buffer field of a key, value or event is filled as. */
   protected bufferTy(e: ast.Expr, f: Field): Ty {
     if (f.type === 'tuple' || f.type === 'pctl') return this.ty(e);
-    return { k: f.type === 'str' ? 'str' : 'ustack', size: f.size } as Ty;
+    return fieldTy(f);
   }
 
   /**
@@ -184,7 +183,7 @@ export abstract class ExprWriter extends GoWriter {
         if (e.name === 'len') return this.goLen(e.args[0]);
         if (e.name === 'hex' || e.name === 'usym') return this.expr(e.args[0]);
         if (e.name === 'goidof') return `gt_goid_of(${this.expr(e.args[0])})`;
-        throw new Error(`codegen: ${e.name}() has no integer value`);
+        return this.functionValue(e);
       case 'VarRef':
         return this.vref(e.name);
       case 'MapRef': {

@@ -4,7 +4,7 @@
 import type * as ast from '../../grammar/ast.js';
 import type { DropSpec, EventSpec, MapSpec } from '../manifest.js';
 import type { BlockInfo, SemanticResult } from '../passes/semantic.js';
-import { INT, USTACK_DEPTH, layout, storageSize, type Field, type Ty } from '../passes/types.js';
+import { INT, layout, storageSize, type Field, type Ty } from '../passes/types.js';
 import { ScratchAllocator, zeroLines } from './scratch.js';
 
 /** Largest number of iterations of a `while` loop; more are cut off and counted. */
@@ -98,8 +98,9 @@ export abstract class CWriter {
 }
 
 export function cField(f: Field, name: string): string {
-  if (f.type === 'str' || f.type === 'go' || f.type === 'tuple' || f.type === 'pctl') return `char ${name}[${f.size}];`;
-  if (f.type === 'ustack') return `__u64 ${name}[${USTACK_DEPTH}];`;
+  if (f.type === 'str' || f.type === 'go' || f.type === 'tuple' || f.type === 'pctl' || f.type === 'buf' || f.type === 'inet')
+    return `char ${name}[${f.size}];`;
+  if (f.type === 'ustack') return `__u64 ${name}[${f.size / 8}];`;
   return `__s64 ${name};`;
 }
 
@@ -116,8 +117,21 @@ export function binary(op: ast.BinaryOp, a: string, b: string): string {
   return `((${a}) ${op} (${b}))`;
 }
 
+/** Fields filled in place rather than assigned an integer: strings, stacks, buf(), ntop(). */
+export function isBufferField(f: Field | undefined): boolean {
+  return f?.type === 'str' || f?.type === 'ustack' || f?.type === 'buf' || f?.type === 'inet';
+}
+
+/** The type a buffer field holds, for fill(). */
+export function fieldTy(f: Field): Ty {
+  if (f.type === 'ustack') return { k: 'ustack', depth: f.size / 8 };
+  if (f.type === 'buf') return { k: 'buf', size: f.size - 8 };
+  if (f.type === 'inet') return { k: 'inet' };
+  return { k: 'str', size: f.size };
+}
+
 export function isBuffer(t: Ty | undefined): boolean {
-  return t?.k === 'str' || t?.k === 'ustack';
+  return t?.k === 'str' || t?.k === 'ustack' || t?.k === 'buf' || t?.k === 'inet';
 }
 
 /** Scratch variable `$x` → C local `v_x`. */

@@ -13,7 +13,7 @@ import { directBranchTargets, findProbeSites, ProbeSites } from './sites.js';
 import { Dwarf } from './dwarf.js';
 import { GLayout, gLayoutFor } from './goid.js';
 import { PclnLines } from './pclntab-lines.js';
-import { InlineTrees, type InlinedSite } from './inltree.js';
+import { InlineTrees } from './inltree.js';
 import { FunctionAbi, functionAbiFor } from './func-abi.js';
 import { DebugFile, findDebugFile } from './debugfile.js';
 import { AbiParam, assignAbi, typeString } from './abi.js';
@@ -251,11 +251,10 @@ export class GoBinary {
     return this.guard(() => findProbeSites(this.elf.readVaddr(fn.entry, fn.end - fn.entry), fn.entry));
   }
 
-  /** Where the compiler inlined `fn` into other functions; undefined when this binary's
-   *  inline trees cannot be read (see inltree.ts). */
-  inlinedSites(fn: GoFunc): InlinedSite[] | undefined {
+  /** The inline trees of .gopclntab (inltree.ts); undefined when they cannot be read. */
+  inlineTrees(): InlineTrees | undefined {
     this.inlCache ??= new InlineTrees(this.pcln, this.elf);
-    return this.inlCache.readable ? this.inlCache.sitesOf(fn.name) : undefined;
+    return this.inlCache.readable ? this.inlCache : undefined;
   }
 
   /** Index in functions() of the function containing `pc`, or -1. */

@@ -122,6 +122,75 @@ export class InlineTrees {
     return out;
   }
 
+  /**
+   * The functions inlined at `pc`, innermost first: what Go's
+   * traceback shows above the function itself. Each record's parentPc leads to the call site
+   * in the outer code, whose own index says what that call was inlined into, up to -1 (the
+   * function's own code). Empty when nothing is inlined there or the tables cannot be read.
+   */
+  inlinedAt(pc: number): string[] {
+    const i = this.funcIndex(pc);
+    if (!this.readable || i < 0) return [];
+    try {
+      return this.chain(i, this.t.funcs[i]!.entry, pc);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Index of the function holding `pc`, or -1 (functions are in address order). */
+  private funcIndex(pc: number): number {
+    const fs = this.t.funcs;
+    let lo = 0;
+    let hi = fs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (fs[mid]!.entry <= pc) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && pc < fs[hi]!.end ? hi : -1;
+  }
+
+  private chain(i: number, entry: number, pc: number): string[] {
+    const L = this.L!;
+    const f = L.funcRecord(i);
+    const npcdata = this.b.readUInt32LE(f + L.npcdata);
+    if (npcdata <= PCDATA_INL_TREE_INDEX || this.b[f + L.nfuncdata]! <= FUNCDATA_INL_TREE) return [];
+    const table = this.b.readUInt32LE(f + L.funcSize + 4 * PCDATA_INL_TREE_INDEX);
+    const tree = this.funcdata(f, npcdata, FUNCDATA_INL_TREE);
+    if (!table || tree === undefined) return [];
+    const out: string[] = [];
+    // N.B. bounded: a misread table must not loop (Go's own trees are a few levels deep).
+    for (let idx = this.valueAt(table, entry, pc); idx >= 0 && out.length < 64;) {
+      const rec = this.elf.readVaddr(tree + idx * L.callSize, L.callSize);
+      if (rec.length < L.callSize) break;
+      out.push(this.name(rec.readInt32LE(L.callName)));
+      idx = this.valueAt(table, entry, entry + rec.readInt32LE(L.callPc));
+    }
+    return out;
+  }
+
+  /** The value of a pc-value table at `pc` (see pclntab-lines.ts for the encoding; amd64's
+   *  instruction quantum is 1). */
+  private valueAt(tableOff: number, entry: number, pc: number): number {
+    const b = this.b;
+    const quantum = b[6] || 1;
+    let p = this.L!.pctab + tableOff;
+    let val = -1;
+    let at = entry;
+    for (let first = true; p < b.length; first = false) {
+      let uv: number;
+      [uv, p] = varint(b, p);
+      if (uv === 0 && !first) break;
+      val += uv & 1 ? -((uv + 1) / 2) : uv / 2;
+      let d: number;
+      [d, p] = varint(b, p);
+      at += d * quantum;
+      if (pc < at) return val;
+    }
+    return -1;
+  }
+
   /** (callee, call-site address) for each inlined call in function i. */
   private calls(i: number, entry: number): [string, number][] {
     const L = this.L!;

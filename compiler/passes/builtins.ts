@@ -37,6 +37,10 @@ export const BUILTINS: Record<string, Builtin> = {
   func: { ty: () => PROBE, where: GOROUTINE },
   probe: { ty: () => PROBE, where: GOROUTINE },
   ustack: { ty: () => USTACK, where: GOROUTINE },
+  // The return address into the calling function (at the entry site and at RET both at [SP]),
+  // and that function's name, inlined frames included, as Go's runtime.Caller(1) names it.
+  caller: { ty: () => ({ k: 'caller' }), where: UPROBE },
+  caller_pc: { ty: () => INT, where: UPROBE },
   // Only as the root of a Go value: args.NAME, rets.NAME (see govalues.ts); in go: blocks, the
   // probe's fields (args.goid, args.reason...).
   args: { ty: () => INT, where: GOROUTINE },
@@ -57,7 +61,9 @@ export const AGGREGATIONS: Record<string, MapKind> = {
 };
 
 /** Functions used as statements. */
-export const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'execv', 'cat'];
+export const ACTIONS = ['printf', 'print', 'time', 'exit', 'clear', 'zero', 'delete', 'system', 'execv', 'cat', 'signal', 'join'];
+/** Functions with a value (check/exprs.ts, check/functions.ts). */
+export const VALUE_FUNCTIONS = ['str', 'len', 'hex', 'usym', 'reg', 'strncmp', 'strcontains', 'strftime', 'buf', 'ntop', 'ustack'];
 /** Known but belonging to a later part of the language. */
-export const LATER = ['usym', 'ksym', 'join', 'buf', 'ntop', 'strftime', 'signal', 'override'];
-export const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, 'str', 'len', 'hex', 'usym', 'goidof', 'percentile'];
+export const LATER = ['ksym', 'override'];
+export const KNOWN_CALLS = [...Object.keys(AGGREGATIONS), ...ACTIONS, ...LATER, ...VALUE_FUNCTIONS, 'goidof', 'percentile'];

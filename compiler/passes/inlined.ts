@@ -19,6 +19,9 @@ const NEEDS_A_CALL: Record<string, string> = {
   elapsed: 'the duration',
   ustack: 'the stack',
   usym: 'code addresses',
+  caller: 'the caller',
+  caller_pc: 'the caller',
+  reg: 'registers',
   ...Object.fromEntries([...Array(9).keys()].map((i) => [`arg${i}`, 'arguments'])),
 };
 
@@ -45,7 +48,7 @@ export interface Inlined {
 
 /** The inlined call sites of `func` the block runs at, or undefined when there are none. */
 export function inlinedSites(bin: GoBinary, func: GoFunc, b: BlockInfo): Inlined | undefined {
-  const found = bin.inlinedSites(func) ?? [];
+  const found = bin.inlineTrees()?.sitesOf(func.name) ?? [];
   if (!found.length) return undefined;
   const callers = [...new Set(found.map((s) => s.caller))];
   const why = needsRealCall(b);

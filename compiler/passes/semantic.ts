@@ -32,7 +32,7 @@ export interface MapInfo {
   duration?: boolean;
 }
 
-export type EventKind = 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat';
+export type EventKind = 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat' | 'join';
 
 export interface EventInfo {
   id: number;
@@ -73,6 +73,9 @@ export interface Options {
   /** Maps written elsewhere (the REPL's live probes, compiled as separate objects): known with
    *  their types, so a block may read them without writing them. */
   knownMaps?: ReadonlyMap<string, MapInfo>;
+  /** Link-time addresses of the target's package variables (ntop() of a netip.Addr compares
+   *  with net/netip.z4); absent before probe resolution. */
+  variable?: (name: string) => number | undefined;
 }
 
 export interface SemanticResult {
@@ -94,6 +97,8 @@ export interface SemanticResult {
   goAccess: Map<ast.Expr, GoAccess>;
   /** go: probes' fields (args.goid, args.reason): their slot in the block's gt_call. */
   goFields: Map<ast.Expr, { slot: number; reason: boolean }>;
+  /** Addresses of package variables the code reads (Options.variable). */
+  symbols?: Map<string, number>;
   diagnostics: Diagnostic[];
 }
 

@@ -18,10 +18,20 @@ export type Ty =
   | { k: 'pctl'; map: string; p: number; keys: Ty[] }
   | { k: 'str'; size: number }
   | { k: 'probe' }
-  | { k: 'ustack' }
+  /** depth: frames kept (127 unless ustack(N)); raw: printed as addresses (ustack(raw)). */
+  | { k: 'ustack'; depth?: number; raw?: boolean }
   | { k: 'hex' }
   | { k: 'usym' }
-  | { k: 'go'; fmt: GoFormat; size: number };
+  /** caller: a return address, printed as the innermost (inlined) function it is in. */
+  | { k: 'caller' }
+  /** strftime(fmt, nsecs): the integer, printed as wall-clock time by fmt. */
+  | { k: 'strftime'; fmt: string }
+  /** buf(ptr, len): a length word, then up to `size` bytes, printed by %r. */
+  | { k: 'buf'; size: number }
+  /** ntop(): a family word (0 none, 4, 6), then 16 address bytes, printed as Go prints IPs. */
+  | { k: 'inet' }
+  /** join: printed as join()'s line, its strings joined by this. */
+  | { k: 'go'; fmt: GoFormat; size: number; join?: string };
 
 /** How a Go value captured for print()/%v is laid out and printed (JSON-safe: it travels in the
  *  manifest; compiler/passes/goformat.ts plans it). A capture starts with the value's own bytes
@@ -54,7 +64,8 @@ export const INT: Ty = { k: 'int' };
 export const DUR: Ty = { k: 'int', dur: true };
 export const PROBE: Ty = { k: 'probe' };
 export const USTACK: Ty = { k: 'ustack' };
-export const USTACK_DEPTH = 16;
+/** Frames a ustack keeps unless ustack(N) says otherwise: bpftrace's default. */
+export const USTACK_DEPTH = 127;
 /** hist() buckets (GT_LOG2_BUCKETS in shared.h): every 64-bit value has one. */
 export const LOG2_BUCKETS = 66;
 /** Bytes of struct gt_stats (shared.h): count, sum, biased max, then the log2 buckets. */
@@ -72,11 +83,17 @@ export function storageSize(t: Ty): number {
     case 'probe':
     case 'hex':
     case 'usym':
+    case 'caller':
+    case 'strftime':
       return 8;
+    case 'buf':
+      return 8 + Math.ceil(t.size / 8) * 8;
+    case 'inet':
+      return 24;
     case 'str':
       return Math.ceil(t.size / 8) * 8;
     case 'ustack':
-      return 8 * USTACK_DEPTH;
+      return 8 * (t.depth ?? USTACK_DEPTH);
     case 'go':
       return Math.ceil(t.size / 8) * 8;
     case 'float':
@@ -106,7 +123,7 @@ export function aTy(t: Ty): string {
 
 /** A field of a key, value or event: JSON-safe for the manifest. */
 export interface Field {
-  type: 'int' | 'str' | 'probe' | 'ustack' | 'go' | 'hex' | 'usym' | 'float' | 'tuple' | 'pctl';
+  type: 'int' | 'str' | 'probe' | 'ustack' | 'go' | 'hex' | 'usym' | 'float' | 'tuple' | 'pctl' | 'caller' | 'strftime' | 'buf' | 'inet';
   offset: number;
   size: number;
   /** For 'go' fields: how to print the capture; for 'float' ones, the float's size. */
@@ -115,6 +132,12 @@ export interface Field {
   elems?: Field[];
   /** For 'pctl' fields: the map and the percentile. */
   pctl?: { map: string; p: number };
+  /** For 'strftime' fields: the format. */
+  fmt?: string;
+  /** For a join()'s 'go' field: the separator. */
+  join?: string;
+  /** For 'ustack' fields: printed as raw addresses. */
+  raw?: boolean;
 }
 
 /** Lay out fields one after another, each 8-aligned. */
@@ -132,13 +155,17 @@ export function layout(types: Ty[]): { fields: Field[]; size: number } {
 function fieldExtra(t: Ty): Partial<Field> {
   switch (t.k) {
     case 'go':
-      return { go: t.fmt };
+      return { go: t.fmt, ...(t.join !== undefined ? { join: t.join } : {}) };
     case 'float':
       return { go: { kind: 'float', size: t.size } };
     case 'tuple':
       return { elems: layout(t.elems).fields };
     case 'pctl':
       return { elems: layout(t.keys).fields, pctl: { map: t.map, p: t.p } };
+    case 'strftime':
+      return { fmt: t.fmt };
+    case 'ustack':
+      return t.raw ? { raw: true } : {};
     default:
       return {};
   }

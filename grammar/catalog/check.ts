@@ -160,4 +160,28 @@ export const checkCodes = {
     message: 'cannot use {op} on a float',
     hint: 'BPF has no floating point: floats are printed (print, %f, %v) and stored in maps, not computed',
   },
+  // ---- functions: reg, signal, ntop, join, buf, ustack, string functions (GT2260-2279) ----
+  GT2260: { severity: 'error', message: "unknown register '{name}'", hint: 'x86-64 registers as bpftrace names them: {names}' },
+  GT2261: { severity: 'error', message: "{fn}()'s {what} must be a literal" },
+  GT2262: { severity: 'error', message: "unknown signal '{name}'", hint: 'a name such as SIGUSR1 or USR1, or a number from 1 to 64' },
+  GT2263: {
+    severity: 'error',
+    message: '{fn}() acts on the traced process and works only in uprobe and uretprobe blocks',
+  },
+  GT2264: { severity: 'error', message: 'ntop() of {type}: it takes an integer, a net.IP or a netip.Addr' },
+  GT2265: { severity: 'error', message: 'join() of {type}: it takes a Go []string' },
+  GT2266: { severity: 'error', message: 'buf() of {type}: it takes a pointer and a length, or a Go string or []byte' },
+  GT2267: { severity: 'error', message: "'%r' prints buf() values, argument {index} is {type}" },
+  GT2268: {
+    severity: 'error',
+    message: 'ustack() takes a mode (bpftrace or raw), a depth from 1 to 1024, or both',
+    hint: 'ustack, ustack(8), ustack(raw), ustack(raw, 8)',
+  },
+  GT2269: { severity: 'error', message: '{what} must be a string, not {type}' },
+  GT2270: { severity: 'error', message: 'a buf() value prints with %r, not {conv}' },
+  GT2271: {
+    severity: 'error',
+    message: 'strcontains() of these strings takes up to {steps} steps, more than the {limit} the kernel verifier allows',
+    hint: 'search for a literal, or lower --strlen',
+  },
 } as const;

@@ -91,4 +91,39 @@ export const grammarCodes = {
     message: 'internal parser error: {detail}',
     hint: 'please report this with the script that caused it',
   },
+  // ---- import and macro (GT1220-1229) ----
+  GT1220: { severity: 'error', message: "cannot import '{path}': {reason}" },
+  GT1221: {
+    severity: 'error',
+    message: "'{path}' imports itself: {chain}",
+    hint: 'an import cycle; move what both need into a third file',
+  },
+  GT1222: { severity: 'error', message: "macro '{name}' is defined twice", hint: 'the other definition is at {at}' },
+  GT1223: { severity: 'error', message: "macro '{name}' takes {expected}, found {count}" },
+  GT1224: {
+    severity: 'error',
+    message: "parameter {param} of macro '{name}' takes {want}",
+    hint: '$x takes a variable, @m a map, and a bare name any expression',
+  },
+  GT1225: { severity: 'error', message: "macro '{name}' expands into itself: {chain}" },
+  GT1226: {
+    severity: 'error',
+    message: "macro '{name}' has no value",
+    hint: 'a macro used as a value ends with an expression and no `;`',
+  },
+  GT1227: {
+    severity: 'error',
+    message: "macro '{name}' runs statements and cannot be used in {where}",
+    hint: 'give the value to a variable first: $v = {name}(...);',
+  },
+  GT1228: {
+    severity: 'error',
+    message: "macro '{name}' uses {ref}, which is not one of its parameters",
+    hint: 'macros see only what they are given: add {ref} to its parameters',
+  },
+  GT1229: {
+    severity: 'error',
+    message: 'macros expand into more than {limit} nodes',
+    hint: 'a macro that calls others several times grows fast',
+  },
 } as const;

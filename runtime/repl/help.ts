@@ -25,7 +25,9 @@ export const BUILTIN_HELP: Record<string, HelpEntry> = {
   retval: V('the first result (makes a uprobe block run at return)', 'uretprobe:main.handle { @r[retval] = count(); }'),
   func: V('the traced function', 'uprobe:main.* { @calls[func] = count(); }'),
   probe: V('the probe as written', 'uprobe:main.* { @calls[probe] = count(); }'),
-  ustack: V("the goroutine's user stack", 'uprobe:main.handle { @s[ustack] = count(); }'),
+  ustack: V("the goroutine's user stack, inlined frames included (127 frames)", 'uprobe:main.handle { @s[ustack] = count(); }'),
+  caller: V('the calling function, as runtime.Caller(1) names it (inlined ones included)', 'uprobe:main.handle { @by[caller] = count(); }'),
+  caller_pc: V('the return address into the caller', 'uprobe:main.handle { printf("%x\\n", caller_pc); }'),
   args: V('a parameter by its Go name (.args FUNC lists them), fields with .', 'uprobe:main.handle { @n[args.req.Method] = count(); }'),
   rets: V('a result by name or number (at return)', 'uprobe:main.handle { @errs[rets.1 != 0] = count(); }'),
   ...Object.fromEntries(
@@ -60,6 +62,16 @@ export const FUNCTION_HELP: Record<string, HelpEntry> = {
   system: V('runs a shell command (needs --unsafe)', 'system("date")'),
   execv: V('runs a program without a shell (needs --unsafe)', 'execv("/bin/date")'),
   cat: V('prints a file (needs --unsafe)', 'cat("/proc/loadavg")'),
+  signal: V('sends a signal to the traced process (needs --unsafe)', 'signal("SIGUSR1")'),
+  join: V('prints a Go []string on one line, joined by a separator', 'join(args.argv, ",")'),
+  reg: V('a register at the probe site (x86-64 names: ax, sp, ip, ...)', '@sp = reg("sp")'),
+  strncmp: V('0 when the first n bytes of two strings agree', '@x = strncmp(str(args.s), "GET", 3)'),
+  strcontains: V('1 when a string contains another', 'if (strcontains(args.path, "/api")) { @api++ }'),
+  strftime: V('a time in nanoseconds (nsecs) printed by a strftime format', 'printf("%s\\n", strftime("%H:%M:%S", nsecs))'),
+  buf: V('bytes by pointer and length (or a Go []byte), printed with %r', 'printf("%r\\n", buf(args.b))'),
+  ntop: V('an IP address: a Go net.IP, netip.Addr or IPv4 integer', '@peers[ntop(args.ip)] = count()'),
+  usym: V('the Go function at a code address', '@f[usym(arg0)] = count()'),
+  ustack: V('ustack(N) keeps N frames, ustack(raw) prints addresses', '@s[ustack(raw, 8)] = count()'),
 };
 
 /** Probe kinds (grammar/probe-kinds.ts). */

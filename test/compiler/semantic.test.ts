@@ -33,8 +33,8 @@ const cases: [name: string, source: string, expected: string][] = [
   ],
   [
     'GT2010',
-    'uprobe:main.f { @x = join(arg0); }',
-    'stdin:1:22-26: ERROR: join() is not supported yet\nuprobe:main.f { @x = join(arg0); }\n                     ~~~~\n',
+    'uprobe:main.f { @x = ksym(arg0); }',
+    'stdin:1:22-26: ERROR: ksym() is not supported yet\nuprobe:main.f { @x = ksym(arg0); }\n                     ~~~~\n',
   ],
   [
     'GT2011',

@@ -3,6 +3,8 @@
 // itself. Played by coverage.test.ts; the mapped type makes a code without a case a compile error.
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import type { Code } from '../../grammar/catalog/index.js';
 import { buildGo } from '../helpers/go.js';
 import { funcTypesUndescribed, greetWithoutDwarf, strippedFromGo, withoutGopark, withoutWaitReasons } from './synthetic.js';
@@ -29,6 +31,13 @@ const onAbi = (compile: string): Case => ({ compile, binary: abi });
 const TICK = 'uprobe:main.tick { @m[1] = count() }';
 const onFloats = (compile: string): Case => ({ compile, binary: () => buildGo('floats') });
 const onPairing = (compile: string): Case => ({ compile, binary: () => buildGo('pairing') });
+
+/** A script file in a folder of its own (imports are relative to it). */
+function scriptFile(name: string, text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gotrace-case-'));
+  fs.writeFileSync(path.join(dir, name), text);
+  return path.join(dir, name);
+}
 
 /** A thread of this test's own process that is not its main thread (Node runs several). */
 function threadOfThisProcess(): number {
@@ -85,6 +94,16 @@ export const cases: { readonly [C in Code]: Case } = {
   GT1106: { check: 'uprobe:f { @x = 18446744073709551616 }' },
   GT1107: { check: "uprobe:f { @x = 'a' }" },
   GT1108: { check: ('//' + 'x'.repeat(62) + '\n').repeat(16385) },
+  GT1220: { check: 'import "/nonexistent/gotrace-lib.gt"\nBEGIN { exit() }' },
+  GT1221: { cli: () => [scriptFile('cycle.gt', 'import "cycle.gt"\nBEGIN { exit() }')] },
+  GT1222: { check: 'macro one() { 1 }\nmacro one() { 2 }\nBEGIN { @x = one(); }' },
+  GT1223: { check: 'macro one() { 1 }\nBEGIN { @x = one(2); }' },
+  GT1224: { check: 'macro inc($x) { $x += 1; }\nBEGIN { inc(1); }' },
+  GT1225: { check: 'macro r() { r() }\nBEGIN { r(); }' },
+  GT1226: { check: 'macro set() { @a = 1; }\nBEGIN { @x = set(); }' },
+  GT1227: { check: 'macro two(x) { $y = x; $y * 2 }\nBEGIN { while (two(1) < 3) { exit(); } }' },
+  GT1228: { check: 'macro m() { @hidden = 1; }\nBEGIN { m(); }' },
+  GT1229: { check: 'macro d(x) { x + x }\nBEGIN { @w = d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(1)))))))))))))))))) }' },
   GT1999: { parserCrash: true },
 
   GT2001: { check: 'uprobe:main.f { @x = goidd; }' },
@@ -92,7 +111,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2003: { check: 'BEGIN { @x = goid; }' },
   GT2004: { check: 'uprobe:main.f { @x = cuont(); }' },
   GT2005: { check: 'END { @x = retval; }' },
-  GT2010: { check: 'uprobe:main.f { @x = join(arg0); }' },
+  GT2010: { check: 'uprobe:main.f { @x = ksym(arg0); }' },
   GT2011: { check: 'uprobe:main.f, BEGIN { @x = 1; }' },
 
   GT2020: { check: 'uprobe:main.f { count(); }' },
@@ -137,6 +156,18 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2101: onValues('uprobe:main.(*Server).Handle { @x = args.r.Nope }'),
   GT2102: onValues('uprobe:main.sum { @x = args.xs }'),
   GT2103: onValues('uprobe:main.greet { @x = len(args.times) }'),
+  GT2260: { check: 'uprobe:main.f { @x = reg("rax"); }' },
+  GT2261: { check: 'uprobe:main.f { @x = strftime(comm, nsecs); }' },
+  GT2262: { check: 'uprobe:main.f { signal("SIGNOPE"); }', unsafe: true },
+  GT2263: { check: 'BEGIN { signal("SIGUSR1"); }', unsafe: true },
+  GT2264: { check: 'uprobe:main.f { printf("%s", ntop(comm)); }' },
+  GT2265: onValues('uprobe:main.sum { join(args.xs) }'),
+  GT2266: { check: 'uprobe:main.f { printf("%r", buf(arg0)); }' },
+  GT2267: { check: 'uprobe:main.f { printf("%r", comm); }' },
+  GT2268: { check: 'uprobe:main.f { @[ustack(0)] = count(); }' },
+  GT2269: { check: 'uprobe:main.f { @x = strcontains(comm, arg0); }' },
+  GT2270: { check: 'uprobe:main.f { printf("%s", buf(arg0, 8)); }' },
+  GT2271: { compile: 'uprobe:main.show { @x = strcontains(str(arg0), str(arg2)); }', binary: () => buildGo('langfn'), strlen: 256 },
   GT2104: onAbi('uprobe:main.arrays { print(args.two) }'),
   GT2105: onValues('uprobe:main.greet { @x = args.nosuch }'),
   GT2106: { compile: 'uprobe:sync.(*Once).doSlow { @x = args.f }', binary: funcTypesUndescribed },

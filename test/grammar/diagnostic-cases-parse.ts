@@ -536,4 +536,55 @@ interval:s:99999999999 { exit(); }
            ~~~~~~~~~~~
 `,
   ],
+  // import and macro (grammar/imports.ts, grammar/macros.ts)
+  [
+    'import "/nonexistent/gotrace-lib.gt"\nBEGIN { exit() }',
+    false,
+    'GT1220\nstdin:1:1-37: ERROR: cannot import \'/nonexistent/gotrace-lib.gt\': no such file\nimport "/nonexistent/gotrace-lib.gt"\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n',
+  ],
+  [
+    'import "test/grammar/imports/cycle.gt"',
+    false,
+    'GT1221\ntest/grammar/imports/cycle.gt:2:1-18: ERROR: \'cycle.gt\' imports itself: test/grammar/imports/cycle.gt \u2192 test/grammar/imports/cycle.gt\nimport "cycle.gt"\n~~~~~~~~~~~~~~~~~\nHINT: an import cycle; move what both need into a third file\n',
+  ],
+  [
+    'macro one() { 1 }\nmacro one() { 2 }\nBEGIN { @x = one(); }',
+    false,
+    "GT1222\nstdin:2:7-10: ERROR: macro 'one' is defined twice\nmacro one() { 2 }\n      ~~~\nHINT: the other definition is at stdin:1:7\n",
+  ],
+  [
+    'macro one() { 1 }\nBEGIN { @x = one(2); }',
+    false,
+    "GT1223\nstdin:2:14-20: ERROR: macro 'one' takes 0 arguments, found 1\nBEGIN { @x = one(2); }\n             ~~~~~~\n",
+  ],
+  [
+    'macro inc($x) { $x += 1; }\nBEGIN { inc(1); }',
+    false,
+    "GT1224\nstdin:2:13-14: ERROR: parameter $x of macro 'inc' takes a variable ($name)\nBEGIN { inc(1); }\n            ~\nHINT: $x takes a variable, @m a map, and a bare name any expression\n",
+  ],
+  [
+    'macro r() { r() }\nBEGIN { r(); }',
+    false,
+    "GT1225\nstdin:1:13-16: ERROR: macro 'r' expands into itself: r \u2192 r\nmacro r() { r() }\n            ~~~\n",
+  ],
+  [
+    'macro set() { @a = 1; }\nBEGIN { @x = set(); }',
+    false,
+    "GT1226\nstdin:2:14-17: ERROR: macro 'set' has no value\nBEGIN { @x = set(); }\n             ~~~\nHINT: a macro used as a value ends with an expression and no `;`\n",
+  ],
+  [
+    'macro two(x) { $y = x; $y * 2 }\nBEGIN { while (two(1) < 3) { exit(); } }',
+    false,
+    "GT1227\nstdin:2:16-22: ERROR: macro 'two' runs statements and cannot be used in a while condition\nBEGIN { while (two(1) < 3) { exit(); } }\n               ~~~~~~\nHINT: give the value to a variable first: $v = two(...);\n",
+  ],
+  [
+    'macro m() { @hidden = 1; }\nBEGIN { m(); }',
+    false,
+    "GT1228\nstdin:1:13-20: ERROR: macro 'm' uses @hidden, which is not one of its parameters\nmacro m() { @hidden = 1; }\n            ~~~~~~~\nHINT: macros see only what they are given: add @hidden to its parameters\n",
+  ],
+  [
+    'macro d(x) { x + x }\nBEGIN { @w = d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(1)))))))))))))))))) }',
+    false,
+    'GT1229\nstdin:2:9-69: ERROR: macros expand into more than 100000 nodes\nBEGIN { @w = d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(1)))))))))))))))))) }\n        ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\nHINT: a macro that calls others several times grows fast\n',
+  ],
 ];

@@ -4,12 +4,13 @@ import type * as ast from '../../../grammar/ast.js';
 import { ACTIONS, AGGREGATIONS, BUILTINS, KNOWN_CALLS, LATER } from '../builtins.js';
 import { suggest } from '../suggest.js';
 import { DUR, INT, aTy, str, tyName, type Ty } from '../types.js';
-import { GoChecker, isGoCast } from './go.js';
+import { FnChecker } from './functions.js';
+import { isGoCast } from './go.js';
 
 type ByKind<K extends ast.Expr['kind']> = Extract<ast.Expr, { kind: K }>;
 type Call = ByKind<'Call'>;
 
-export class ExprChecker extends GoChecker {
+export class ExprChecker extends FnChecker {
   /** The type of every expression kind. */
   private static readonly EXPR: { [K in ast.Expr['kind']]: (c: ExprChecker, e: ByKind<K>) => Ty | undefined } = {
     IntLit: () => INT,
@@ -53,7 +54,7 @@ export class ExprChecker extends GoChecker {
   /** Functions with a value, by name. */
   static readonly VALUE_CALLS: Record<string, (c: ExprChecker, e: Call) => Ty | undefined> = {
     len: (c, e) => c.lenOrStr(e),
-    str: (c, e) => c.lenOrStr(e),
+    str: (c, e) => (e.args.length === 2 ? c.strN(e) : (c.argString(e) ?? c.lenOrStr(e))),
     // Integers shown another way in user space: 0x1f, or the Go function at an address.
     hex: (c, e) => c.shownAs(e, 'hex'),
     usym: (c, e) => c.shownAs(e, 'usym'),
@@ -61,6 +62,7 @@ export class ExprChecker extends GoChecker {
     goidof: (c, e) => c.goidOf(e),
     // Only as print()'s or printf()'s argument (statements.ts): the map is read in user space.
     percentile: (c, e) => void c.err('GT2240', e.span),
+    ...FnChecker.FN_CALLS,
   };
 
   expr(e: ast.Expr): Ty | undefined {

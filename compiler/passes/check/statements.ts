@@ -9,6 +9,8 @@ import { INT, aTy, str, type Ty } from '../types.js';
 import { lhistBoundsError } from './base.js';
 import { ExprChecker } from './exprs.js';
 import { isGoPath } from './go.js';
+import { typeString } from '../../go/abi.js';
+import { underlying } from '../govalues.js';
 
 type Call = Extract<ast.Expr, { kind: 'Call' }>;
 
@@ -45,6 +47,8 @@ export class Checker extends ExprChecker {
     print: (c, call) => c.print(call),
     clear: (c, call) => c.clearOrZero(call),
     zero: (c, call) => c.clearOrZero(call),
+    signal: (c, call) => void c.signal(call),
+    join: (c, call) => c.join(call),
     delete: (c, call) => {
       const a = call.args[0];
       if (call.args.length !== 1 || a.kind !== 'MapRef') return c.err('GT2034', call.span);
@@ -145,7 +149,9 @@ export class Checker extends ExprChecker {
       this.err('GT2043', v.span);
       return;
     }
-    this.useMap(s.target, t.k === 'str' ? 'str' : 'int', keys, t.k === 'str' ? str(this.strlen) : t);
+    // buf() and ntop() values are buffers, stored as strings are.
+    const stored = t.k === 'str' || t.k === 'buf' || t.k === 'inet';
+    this.useMap(s.target, stored ? 'str' : 'int', keys, t.k === 'str' ? str(this.strlen) : t);
   }
 
   private aggregation(target: ast.MapRef, call: Extract<ast.Expr, { kind: 'Call' }>, keys: (Ty | undefined)[]): void {
@@ -238,6 +244,12 @@ export class Checker extends ExprChecker {
     convs.forEach((cv, i) => {
       const t = argTypes[i];
       if (!t || typeof cv === 'string') return;
+      if ((cv.conv === 'r') !== (t.k === 'buf')) {
+        ok = false;
+        if (t.k === 'buf') this.err('GT2270', c.args[i + 1].span, { conv: cv.text });
+        else this.err('GT2267', c.args[i + 1].span, { index: i + 1, type: aTy(t) });
+        return;
+      }
       if (cv.conv === 'q' && !(t.k === 'go' && t.fmt.kind === 'str')) {
         ok = false;
         this.err('GT2074', c.args[i + 1].span, { conv: cv.text, wanted: 'a Go string', index: i + 1, type: aTy(t) }, ["use '%s'"]);
@@ -290,6 +302,28 @@ export class Checker extends ExprChecker {
     if (c.args.length !== 1 || a.kind !== 'MapRef' || a.keys.length !== 0) return this.err('GT2033', c.span, { fn: c.name });
     this.r.namedMaps.push(a);
     this.event(c, { kind: c.name as 'clear' | 'zero', map: a.name, argTypes: [] });
+  }
+
+  /** join(args.strs [, "sep"]): a Go []string printed as one line, its strings joined by sep
+   *  (a space unless given), as bpftrace's join() prints an argv. */
+  private join(c: Call): void {
+    if (!this.arity(c, 1, 2)) return;
+    const [a, sep] = c.args;
+    if (sep && sep.kind !== 'StrLit') return this.err('GT2261', sep.span, { fn: 'join', what: 'separator' });
+    if (!isGoPath(a)) {
+      const t = this.expr(a);
+      if (t) this.err('GT2265', a.span, { type: aTy(t) });
+      return;
+    }
+    const u = this.goComposite(a);
+    if (!u) return;
+    if (u.kind !== 'slice' || underlying(u.elem!).kind !== 'string')
+      return this.err('GT2265', a.span, { type: typeString(this.r.goAccess.get(a)!.type) });
+    const t = this.goCapture(a);
+    if (t?.k !== 'go') return;
+    const joined: Ty = { ...t, join: sep?.kind === 'StrLit' ? sep.value : ' ' };
+    this.r.types.set(a, joined);
+    this.event(c, { kind: 'join', argTypes: [joined] });
   }
 
   /** execv("PROG", a, b, ...): PROG run with each further argument as one argv element, no

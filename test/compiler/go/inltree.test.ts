@@ -16,19 +16,19 @@ for (const [name, opts] of [
 ] as const) {
   t.test(`main.add inlined once in main.main (${name})`, async (t) => {
     const bin = GoBinary.open(buildGo('pairing', opts));
-    const sites = bin.inlinedSites(bin.func('main.add')!);
+    const sites = bin.inlineTrees()!.sitesOf('main.add');
     t.equal(sites?.length, 1, JSON.stringify(sites));
     t.equal(sites?.[0].caller, 'main.main');
     const at = bin.symbolize(sites![0].vaddr);
     t.same([at?.func, at?.line], ['main.main', callLine], 'the site is on the line of the call');
-    t.same(bin.inlinedSites(bin.func('main.f')!), [], 'main.f is never inlined (go:noinline)');
+    t.same(bin.inlineTrees()!.sitesOf('main.f'), [], 'main.f is never inlined (go:noinline)');
   });
 }
 
 for (const b of NPM_GO_BINARIES) {
   t.test(`${b.goVersion}: inlined calls of sync.(*Mutex).Lock`, async (t) => {
     const bin = GoBinary.open(npmGoBinary(b));
-    const sites = bin.inlinedSites(bin.func('sync.(*Mutex).Lock')!);
+    const sites = bin.inlineTrees()?.sitesOf('sync.(*Mutex).Lock');
     if (b.goVersion.startsWith('go1.27')) {
       // Its moduledata layout is not known yet and the binary has no symbols: unknown, not wrong.
       t.equal(sites, undefined, 'not readable');

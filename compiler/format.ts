@@ -25,7 +25,7 @@ const CONVERSIONS = 'diuxXoscpvqDfegr';
 /** The kind of argument a conversion takes. */
 export function conversionWants(conv: Conversion['conv']): 'int' | 'float' | 'str' | 'any' {
   if (conv === 'v') return 'any';
-  if (conv === 's' || conv === 'q') return 'str';
+  if (conv === 's' || conv === 'q' || conv === 'r') return 'str';
   return 'feg'.includes(conv) ? 'float' : 'int';
 }
 

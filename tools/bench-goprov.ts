@@ -39,6 +39,7 @@ const LOOP: Record<string, string> = {
   gc_done: 'gc',
   stw_start: 'gc',
   stw_done: 'gc',
+  panic: 'panic',
 };
 
 function main(): void {
@@ -56,7 +57,9 @@ function main(): void {
     '# go: probes: cost per runtime event',
     '',
     'spawn: a goroutine created, run and exited; pingpong: a channel round trip (two parks and',
-    'wake-ups); gc: a forced GC cycle. GOMAXPROCS 1, median of 3 runs.',
+    'wake-ups); gc: a forced GC cycle; panic: a panic and its recover. GOMAXPROCS 1, median of 3',
+    'runs. A uprobe hit costs ~25 us on this machine (bench/scale.md): the rows are that cost',
+    "times the hits a probe's hooks take per event.",
     '',
     ...rows,
     '',

@@ -1,6 +1,6 @@
 // The manifest: everything the runtime needs besides the BPF object. Inert data (JSON-safe), so
 // it can be printed (-v), cached next to the object, and inspected in tests.
-import type { FunctionKind, KeywordKind, RateKind } from '../grammar/probe-kinds.js';
+import type { FunctionKind, KeywordKind, RateKind, TracepointKind } from '../grammar/probe-kinds.js';
 import type { Field } from './passes/types.js';
 export type { Field } from './passes/types.js';
 
@@ -81,7 +81,23 @@ export interface TimerAttach {
   period: number;
 }
 
-export type AttachSpec = UprobeAttach | SpecialAttach | TimerAttach;
+/** A kernel tracepoint, attached by category and name (a perf event of the tracepoint). */
+export interface TracepointAttach {
+  kind: TracepointKind;
+  block: number;
+  /** `tracepoint:CATEGORY:NAME`, the wildcard expanded. */
+  spec: string;
+  program: string;
+  category: string;
+  name: string;
+  /** The probe id, in the attachment's BPF cookie (low 32 bits). */
+  probe: number;
+  /** Offset in the record of the pid of the task the event is about, when it is not the current
+   *  task (sched_switch's next_pid): cookie's high 32 bits, plus one. */
+  taskField?: number;
+}
+
+export type AttachSpec = UprobeAttach | SpecialAttach | TimerAttach | TracepointAttach;
 
 export interface EventSpec {
   id: number;

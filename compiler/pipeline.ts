@@ -11,7 +11,7 @@ import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { parse } from '../grammar/index.js';
 import { probeKind } from '../grammar/probe-kinds.js';
 import type { SourceFile } from '../grammar/source.js';
-import { some } from '../grammar/walk.js';
+import { some, walk } from '../grammar/walk.js';
 import { build } from './clang.js';
 import { dropSpecs, eventSpecs, generateC, mapSpecs } from './codegen/c.js';
 import { PROBE_CODEGEN, type CodegenProbe } from './codegen/probe-kinds.js';
@@ -25,6 +25,7 @@ import { expandTargets } from './passes/positional-targets.js';
 import { openCached, resolve, type ResolvedProbe } from './passes/resolve.js';
 import { goSpecs, lowerGoRuntime, type GoRuntimeLowered } from './passes/goprobes.js';
 import { GO_TABLE_DROP } from './codegen/go-runtime.js';
+import { resolveTracepoints, type ResolvedTracepoint } from './passes/tracepoints.js';
 import { analyze, type MapInfo, type Options as AnalyzeOptions, type SemanticResult } from './passes/semantic.js';
 
 export interface CompileOptions {
@@ -82,17 +83,26 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
   const program = parsed.program;
   if (stop(expandTargets(program, opts.positional))) return { diagnostics, program };
 
-  const checked = analyze(program, opts);
+  // Tracepoints first: the check types args.FIELD from their formats.
+  const tps = program.probes.some((p) => p.specs.some((s) => s.kind === 'TracepointSpec'))
+    ? resolveTracepoints(program)
+    : { byBlock: new Map(), diagnostics: [] };
+  if (stop(tps.diagnostics)) return { diagnostics, program };
+
+  const aopts: CompileOptions & AnalyzeOptions = { ...opts, tracepoints: tps.byBlock };
+  const checked = analyze(program, aopts);
   if (stop(checked.diagnostics)) return { diagnostics, program };
   if (program.probes.length === 0) return { diagnostics, program };
 
   const res = resolveProbes(checked, opts.binary, opts.verbose, opts.maxFunctions);
   if (stop(res.diagnostics)) return { diagnostics, program };
-  const binary = res.binary;
+  const kernel = kernelThreadBinary(checked, res.binary, opts.binary);
+  if (stop(kernel.diagnostics)) return { diagnostics, program };
+  const binary = kernel.binary;
 
   let typed: SemanticResult;
   try {
-    typed = goTypes(program, checked, res.probes, binary, opts, opts.probeIdBase ?? 0);
+    typed = goTypes(program, checked, res.probes, binary, aopts, opts.probeIdBase ?? 0);
   } catch (e) {
     // A corrupt binary's DWARF or tables fail when first read (GoBinary turns that into a
     // GoBinaryError), which may be here.
@@ -107,7 +117,7 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
     if (stop(typed.diagnostics)) return { diagnostics, program };
   }
 
-  const lowered = lower(program, typed, res.probes, binary, opts.probeIdBase ?? 0);
+  const lowered = lower(program, typed, res.probes, binary, opts.probeIdBase ?? 0, tps.byBlock);
   if (stop(lowered.diagnostics)) return { diagnostics, program };
 
   const generated = generate(typed, lowered, binary);
@@ -232,6 +242,7 @@ export function lower(
   resolved: ResolvedProbe[],
   binary: GoBinary | undefined,
   base = 0,
+  tracepoints: ReadonlyMap<ast.Probe, ResolvedTracepoint[]> = new Map(),
 ): LowerResult {
   const out: LowerResult = { probes: [], attach: [], names: [], params: { goid_offset: 0, stack_hi_offset: 8 }, diagnostics: [] };
   // Stacks and symbols of a PIE binary need its load address in the process, and so do Go
@@ -245,13 +256,14 @@ export function lower(
         (n.kind === 'Call' && n.name === 'usym') ||
         n.kind === 'Cast',
     );
-  const add = (spec: ast.ProbeSpec, block: SemanticResult['blocks'][number], r?: ResolvedProbe) => {
-    const text = input(spec);
+  const add = (spec: ast.ProbeSpec, block: SemanticResult['blocks'][number], r?: ResolvedProbe, tp?: ResolvedTracepoint) => {
+    const text = tp ? `tracepoint:${tp.category}:${tp.name}` : input(spec);
     const l = PROBE_CODEGEN[spec.type].lower(spec, {
       id: base + out.probes.length,
       block,
       text,
       resolved: r,
+      tracepoint: tp,
       binary: binary?.path,
       noteBias,
     });
@@ -261,7 +273,13 @@ export function lower(
   };
   // Function probes first (one per resolved function, in resolution order), then the others.
   for (const r of resolved) add(r.spec, r.block, r);
-  for (const b of sem.blocks) for (const s of b.block.specs) if (probeKind(s.type).form !== 'function') add(s, b);
+  // A tracepoint spec is a probe per tracepoint it matched (its wildcard expanded).
+  for (const b of sem.blocks)
+    for (const s of b.block.specs) {
+      const tps = s.kind === 'TracepointSpec' ? (tracepoints.get(b.block) ?? []).filter((tp) => tp.spec === s) : [];
+      for (const tp of tps) add(s, b, undefined, tp);
+      if (s.kind !== 'TracepointSpec' && probeKind(s.type).form !== 'function') add(s, b);
+    }
   // go: probes run from the programs of the runtime functions they hook.
   const gos = goSpecs(sem.blocks);
   const firstGo = out.probes.length;
@@ -294,6 +312,36 @@ export function lower(
   return out;
 }
 
+/** Builtins that read the current thread's goroutine or user stack in a kernel block. */
+const THREAD_READS = new Set(['goid', 'pgoid', 'gostart', 'ustack', 'func']);
+
+/** Kernel blocks (tracepoint, profile) that read the thread's goroutine or stack need the target:
+ *  its binary gives the goroutine layout and the symbols, its pid keeps other processes out. The
+ *  binary of the function probes if any, else the target's, opened here. */
+function kernelThreadBinary(
+  sem: SemanticResult,
+  resolved: GoBinary | undefined,
+  target: string | undefined,
+): { binary?: GoBinary; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  let reads = false;
+  for (const b of sem.blocks) {
+    if (b.context !== 'kernel') continue;
+    let found: ast.Node | undefined;
+    walk(b.block, (n) => void (found ??= n.kind === 'Ident' && THREAD_READS.has(n.name) ? n : undefined));
+    if (!found || found.kind !== 'Ident') continue;
+    reads = true;
+    if (!target) diagnostics.push(diag('GT2224', found.span, { name: found.name, kind: b.kind }));
+  }
+  if (diagnostics.length || resolved || !target || !reads) return { binary: resolved, diagnostics };
+  try {
+    return { binary: openCached(target), diagnostics };
+  } catch (e) {
+    if (!(e instanceof GoBinaryError)) throw e;
+    return { diagnostics: [binaryDiagnostic(e, target)] };
+  }
+}
+
 /** The spec as written: `uprobe:/bin/app:main.f`, `BEGIN`, `interval:s:1`. */
 function input(s: ast.ProbeSpec): string {
   switch (s.kind) {
@@ -303,6 +351,8 @@ function input(s: ast.ProbeSpec): string {
       return s.type;
     case 'IntervalSpec':
       return `${s.type}:${s.unit}:${s.value}`;
+    case 'TracepointSpec':
+      return `${s.type}:${s.category}:${s.name}`;
   }
 }
 

@@ -13,6 +13,7 @@
 // HMAC'd), and only a compile with no diagnostic at all is stored: a hit has nothing to report.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ObjectCache } from './cache.js';
@@ -70,9 +71,11 @@ function codeIdentity(): string {
 }
 
 function entryKey(k: ScriptKey): string {
-  const env = ['GOTRACE_DEBUG_ROOT'].map((v) => process.env[v] ?? '');
+  const env = ['GOTRACE_DEBUG_ROOT', 'GOTRACE_TRACEFS'].map((v) => process.env[v] ?? '');
   const parts = [
     'gotrace-script-v1',
+    // Tracepoint formats are the running kernel's.
+    os.release(),
     codeIdentity(),
     findClang()?.identity ?? '',
     process.cwd(),

@@ -136,6 +136,7 @@ export class AstBuilder extends BaseVisitor {
     const target = this.tok(c, 'ProbeTarget');
     if (target) {
       const p = target.payload as TargetPayload;
+      if ('category' in p) return { kind: 'TracepointSpec', span: this.tokSpan(target), type: p.type, category: p.category, name: p.name };
       const s: ast.ProbeSpec = { kind: 'UprobeSpec', span: this.tokSpan(target), type: p.type, func: p.func };
       if (p.path !== undefined) s.path = p.path;
       return s;

@@ -1,7 +1,7 @@
 // The gotrace abstract syntax tree: discriminated unions, every node carrying its source span.
 // The parser (CST) is Chevrotain's; ast-builder.ts turns the CST into these nodes, and every pass
 // after it reads only this file's types.
-import type { FunctionKind, KeywordKind, RateKind } from './probe-kinds.js';
+import type { FunctionKind, KeywordKind, RateKind, TracepointKind } from './probe-kinds.js';
 import type { Span } from './source.js';
 
 /** Re-exported so passes can write `ast.Span`. */
@@ -62,7 +62,9 @@ export interface Probe {
 export type ProbeSpec =
   | { kind: 'UprobeSpec'; span: Span; type: FunctionKind; path?: string; func: string }
   | { kind: 'SpecialSpec'; span: Span; type: KeywordKind }
-  | { kind: 'IntervalSpec'; span: Span; type: RateKind; unit: string; value: number };
+  | { kind: 'IntervalSpec'; span: Span; type: RateKind; unit: string; value: number }
+  /** `tracepoint:CATEGORY:NAME`; NAME may hold `*` wildcards. */
+  | { kind: 'TracepointSpec'; span: Span; type: TracepointKind; category: string; name: string };
 
 export type Stmt =
   | { kind: 'ExprStmt'; span: Span; expr: Expr }

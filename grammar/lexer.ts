@@ -9,14 +9,10 @@ import { diag } from './catalog/index.js';
 import type { Diagnostic } from './diagnostics.js';
 import { decodeInt, decodeString } from './literals.js';
 import { span, type SourceFile } from './source.js';
-import { functionKindOf, type FunctionKind } from './probe-kinds.js';
+import { functionKindOf, tracepointKindOf, type FunctionKind, type TracepointKind } from './probe-kinds.js';
 import * as T from './tokens.js';
 
-export interface TargetPayload {
-  type: FunctionKind;
-  path?: string;
-  func: string;
-}
+export type TargetPayload = { type: FunctionKind; path?: string; func: string } | { type: TracepointKind; category: string; name: string };
 
 export interface Lexed {
   tokens: IToken[];
@@ -91,6 +87,8 @@ export function lex(file: SourceFile): Lexed {
 function checkTarget(t: IToken, where: Diagnostic['span'], out: Diagnostic[]): TargetPayload {
   const colon = t.image.indexOf(':');
   const word = t.image.slice(0, colon);
+  const tp = tracepointKindOf(word);
+  if (tp) return checkTracepoint(tp, t.image.slice(colon + 1), where, out);
   const type = functionKindOf(word) ?? 'uprobe';
   const target = t.image.slice(colon + 1);
   const last = target.lastIndexOf(':');
@@ -111,6 +109,17 @@ function checkTarget(t: IToken, where: Diagnostic['span'], out: Diagnostic[]): T
     out.push(diag('GT1012', where, { func }, hints));
   }
   return path === undefined ? { type, func } : { type, path, func };
+}
+
+/** Split `tracepoint:CATEGORY:NAME`: both parts present, a category without wildcards (tracefs
+ *  names them with letters, digits and `_`), a name of those and `*` wildcards. */
+function checkTracepoint(type: TracepointKind, target: string, where: Diagnostic['span'], out: Diagnostic[]): TargetPayload {
+  const colon = target.indexOf(':');
+  const category = colon >= 0 ? target.slice(0, colon) : '';
+  const name = colon >= 0 ? target.slice(colon + 1) : '';
+  if (!category || !name) out.push(diag('GT1205', where, { target }));
+  else if (!/^\w+$/.test(category) || !/^[\w*]+$/.test(name)) out.push(diag('GT1206', where, { target }));
+  return { type, category, name };
 }
 
 /** `main.f/pid==1/` → [`main.f`, `/pid==1/`]: the first `/` after which the rest looks like a predicate. */

@@ -27,7 +27,7 @@ interface ParserView {
 /** `gotrace probes are uprobe:FUNC (u:), ..., BEGIN, END, interval:s:N and profile:hz:N`. */
 const PROBE_LIST = (() => {
   const forms = PROBE_KINDS.map((r) =>
-    r.form === 'function'
+    r.form === 'function' || r.form === 'tracepoint'
       ? `${r.kind}:${r.target ?? 'FUNC'}${r.aliases.length ? ` (${r.aliases.map((a) => a + ':').join(', ')})` : ''}`
       : r.form === 'none'
         ? r.kind

@@ -126,7 +126,7 @@ export class GotraceParser extends CstParser {
   probeSpec = this.RULE('probeSpec', () => {
     this.specAlts ??= [
       { ALT: () => this.CONSUME(T.ProbeTarget) },
-      ...PROBE_KINDS.filter((r) => r.form !== 'function').map((r, i) => ({
+      ...PROBE_KINDS.filter((r) => r.token !== undefined).map((r, i) => ({
         ALT: () => {
           // N.B. each alternative consumes with its own occurrence index (Chevrotain tells
           // occurrences of one token in a rule apart by it).

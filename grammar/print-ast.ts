@@ -31,6 +31,8 @@ export function printSpec(s: ast.ProbeSpec): string {
       return s.type;
     case 'IntervalSpec':
       return `(${s.type} ${s.unit} ${s.value})`;
+    case 'TracepointSpec':
+      return `(${s.type} ${s.category} ${s.name})`;
   }
 }
 

@@ -5,18 +5,22 @@
 // How to add a kind: grammar/README.md, "Adding a probe kind".
 
 /** The kind of a probe, as written: the one vocabulary for it from the AST to the manifest. */
-export type ProbeKind = FunctionKind | KeywordKind | RateKind;
-/** Kinds by spec form (the AST's UprobeSpec, SpecialSpec and IntervalSpec nodes). */
+export type ProbeKind = FunctionKind | KeywordKind | RateKind | TracepointKind;
+/** Kinds by spec form (the AST's UprobeSpec, SpecialSpec, IntervalSpec and TracepointSpec nodes). */
 export type FunctionKind = 'uprobe' | 'uretprobe' | 'go';
+export type TracepointKind = 'tracepoint';
 export type KeywordKind = 'BEGIN' | 'END';
 export type RateKind = 'interval' | 'profile';
 
-/** What follows the kind: `KIND:[PATH:]FUNC`, nothing, or `KIND:UNIT:N`. */
-export type SpecForm = 'function' | 'none' | 'rate';
+/** What follows the kind: `KIND:[PATH:]FUNC`, nothing, `KIND:UNIT:N`, or `KIND:CATEGORY:NAME`. */
+export type SpecForm = 'function' | 'none' | 'rate' | 'tracepoint';
 
 /** Where a block runs, which decides the builtins that mean something there (compiler/passes
  *  builtins name the contexts they allow). Specs of one context may share a block. */
-export type ProbeContext = 'function' | 'special' | 'timer' | 'go';
+export type ProbeContext = 'function' | 'special' | 'timer' | 'go' | 'kernel';
+// N.B. 'kernel' is a kernel event on a thread (a tracepoint, a profile sample): the current task
+// is the one the event is about, so goid, ustack and func come from the thread (its g through
+// TLS, its user registers), not from a uprobe's registers. interval ticks belong to no thread.
 
 export interface ProbeKindRow {
   kind: ProbeKind;
@@ -34,7 +38,7 @@ export interface ProbeKindRow {
   atReturn: 'never' | 'when-read' | 'always';
   /** An example spec, for hints and completion. */
   example: string;
-  /** For function-form kinds: what follows `KIND:` in hints (FUNC when absent). */
+  /** For function- and tracepoint-form kinds: what follows `KIND:` in hints (FUNC when absent). */
   target?: string;
 }
 
@@ -66,9 +70,18 @@ export const PROBE_KINDS: readonly ProbeKindRow[] = [
     form: 'rate',
     token: 'Profile',
     units: RATE_UNITS,
-    context: 'timer',
+    context: 'kernel',
     atReturn: 'never',
     example: 'profile:hz:99',
+  },
+  {
+    kind: 'tracepoint',
+    aliases: ['t'],
+    form: 'tracepoint',
+    context: 'kernel',
+    atReturn: 'never',
+    example: 'tracepoint:syscalls:sys_enter_write',
+    target: 'CATEGORY:NAME',
   },
 ];
 
@@ -82,6 +95,12 @@ export function probeKind(kind: ProbeKind): ProbeKindRow {
 /** The kind a function-target prefix (`uprobe`, `u`, ...) names, if any. */
 export function functionKindOf(word: string): FunctionKind | undefined {
   return PROBE_KINDS.find((r) => r.form === 'function' && (r.kind === word || r.aliases.includes(word)))?.kind as FunctionKind | undefined;
+}
+
+/** The kind a tracepoint-target prefix (`tracepoint`, `t`) names, if any. */
+export function tracepointKindOf(word: string): TracepointKind | undefined {
+  return PROBE_KINDS.find((r) => r.form === 'tracepoint' && (r.kind === word || r.aliases.includes(word)))?.kind as
+    TracepointKind | undefined;
 }
 
 /** Every unit any rate kind accepts (for the hint of GT1006). */

@@ -42,7 +42,8 @@ export const Shebang = createToken({
 // ---- Probe targets ----
 
 /** `uprobe:`, `u:`, ... from grammar/probe-kinds.ts, longest first; aliases are the short forms. */
-const PROBE_PREFIXES = PROBE_KINDS.filter((r) => r.form === 'function')
+// N.B. tracepoint targets (`tracepoint:CAT:NAME`) are lexed the same way: one token.
+const PROBE_PREFIXES = PROBE_KINDS.filter((r) => r.form === 'function' || r.form === 'tracepoint')
   .flatMap((r) => [{ text: r.kind + ':', alias: false }, ...r.aliases.map((a) => ({ text: a + ':', alias: true }))])
   .sort((a, b) => b.text.length - a.text.length);
 const PREFIX_STARTS = [...new Set(PROBE_PREFIXES.map((p) => p.text[0]))];
@@ -142,7 +143,7 @@ function keyword(name: string, word: string | RegExp, categories: TokenType[] = 
 /** One keyword token per probe kind written without a function target (BEGIN, interval, ...),
  *  named by its row's `token`. */
 export const probeKeywords: ReadonlyMap<ProbeKind, TokenType> = new Map(
-  PROBE_KINDS.filter((r) => r.form !== 'function').map((r) => [r.kind, keyword(r.token!, r.kind)]),
+  PROBE_KINDS.filter((r) => r.token !== undefined).map((r) => [r.kind, keyword(r.token!, r.kind)]),
 );
 /** Tokens that start a probe spec. */
 export const probeStartTokens: readonly TokenType[] = [ProbeTarget, ...probeKeywords.values()];

@@ -15,6 +15,7 @@ const CHILDREN: { [K in ast.Node['kind']]: (n: ByKind<K>) => readonly Child[] } 
   UprobeSpec: () => [],
   SpecialSpec: () => [],
   IntervalSpec: () => [],
+  TracepointSpec: () => [],
   ExprStmt: (n) => [n.expr],
   AssignStmt: (n) => [n.target, n.value],
   IncDecStmt: (n) => [n.target],

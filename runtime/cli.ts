@@ -17,7 +17,7 @@ import { NotRegularFileError, readRegularText } from '../compiler/files.js';
 import { diagnosticToJson, renderDiagnostics } from '../grammar/render.js';
 import { SourceFile } from '../grammar/source.js';
 import { setLibbpfVerbose } from './libbpf/index.js';
-import { listGoProbes, writeLines, listFunctions } from './list.js';
+import { listGoProbes, writeLines, listFunctions, listKernel } from './list.js';
 import { createPrinter, DEFAULT_FORMAT, isFormat, printerNames, PRINTERS } from './printers/index.js';
 import { OutputSink } from './sink.js';
 import { TEXT_OPTIONS, TEXT_USAGE, textFlags, type TextOptions } from './printers/text.js';
@@ -56,9 +56,9 @@ OPTIONS:
     --keep-target  leave the -c command running when gotrace ends
     -o FILE        write output to FILE instead of stdout
     -f FORMAT      output format: ${formatList()}
-    -l [PATTERN]   list functions matching PATTERN (uprobe:main.*)
+    -l [PATTERN]   list functions matching PATTERN (uprobe:main.*, 'tracepoint:syscalls:*')
     -lv [PATTERN]  the same with each function's parameters, results, their ABI
-                   locations and its probe sites
+                   locations and its probe sites (a tracepoint's fields)
     -v             verbose: show the generated C, the manifest and libbpf's log
     --dry-run      compile only, do not load or attach
     --no-cache     do not use the compiled-object cache
@@ -414,6 +414,8 @@ function isFileArg(a: string): boolean {
 }
 
 async function list(opts: CliOptions, io: Io): Promise<number> {
+  const kernel = listKernel(opts.list!, opts.verbose);
+  if (kernel) return 'error' in kernel ? (report(io, [kernel.error]), 1) : (io.out.write(kernel.text), 0);
   let pattern = opts.list!;
   // The go: provider's probes are the same in every release: no binary needed.
   if (pattern.startsWith('go:')) return writeLines(io, listGoProbes(pattern, opts.verbose));

@@ -13,6 +13,9 @@
 import { GoBinary, GoFunc, locationString, typeString } from '../compiler/go/binary.js';
 import type { AbiValue } from '../compiler/go/binary.js';
 import { GO_HOOKS, GO_PROBES } from '../compiler/go/goruntime.js';
+import { diag } from '../grammar/catalog/index.js';
+import type { Diagnostic } from '../grammar/diagnostics.js';
+import { findTracepoints, readFormat, tracefsRoot, type TracepointField } from '../compiler/kernel/tracefs.js';
 
 const PROBE_TYPES: Record<string, string> = { uprobe: 'uprobe', u: 'uprobe', uretprobe: 'uretprobe', ur: 'uretprobe' };
 
@@ -133,4 +136,39 @@ export function listGoProbes(pattern: string, verbose: boolean): string[] {
 export function writeLines(io: { out: { write(s: string): unknown } }, lines: string[]): number {
   io.out.write(lines.map((l) => l + '\n').join(''));
   return 0;
+}
+
+/** `-l 'tracepoint:CATEGORY:NAME'` (`t:` too; `*` wildcards in both, a missing NAME is `*`):
+ *  the kernel's tracepoints, and with -lv their fields as bpftrace's -lv shows them. Undefined
+ *  when the pattern is not a tracepoint pattern. Throws when tracefs cannot be read. */
+export function listTracepoints(pattern: string, verbose: boolean): string[] | undefined {
+  const m = /^(?:tracepoint|t):([^:]*)(?::(.*))?$/s.exec(pattern);
+  if (!m) return undefined;
+  const root = tracefsRoot();
+  const out: string[] = [];
+  for (const tp of findTracepoints(root, m[1] || '*', m[2] || '*')) {
+    out.push(`tracepoint:${tp}`);
+    if (!verbose) continue;
+    const [c, n] = tp.split(':') as [string, string];
+    for (const f of readFormat(root, c, n).fields) out.push(`${INDENT}${fieldDecl(f)}`);
+  }
+  return out;
+}
+
+/** `-l 'tracepoint:...'` for the CLI: the listing's text, a located error (tracefs cannot be
+ *  read), or undefined when the pattern is not a tracepoint pattern. */
+export function listKernel(pattern: string, verbose: boolean): { text: string } | { error: Diagnostic } | undefined {
+  try {
+    const lines = listTracepoints(pattern, verbose);
+    return lines && { text: lines.map((l) => l + '\n').join('') };
+  } catch (e) {
+    return { error: diag('GT3120', undefined, { reason: (e as Error).message }) };
+  }
+}
+
+/** A field as the format declares it: `const char * buf`, `char prev_comm[16]`. */
+function fieldDecl(f: TracepointField): string {
+  if (f.kind === 'data_loc') return `__data_loc ${f.type} ${f.name}`;
+  const arr = /^(.*)(\[\w*\])$/.exec(f.type);
+  return arr ? `${arr[1]} ${f.name}${arr[2]}` : `${f.type} ${f.name}`;
 }

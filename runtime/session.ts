@@ -5,6 +5,7 @@
 import { GO_TABLE_DROP } from '../compiler/codegen/go-runtime.js';
 import type { EventSpec, Manifest, MapSpec } from '../compiler/manifest.js';
 import type { GoBinary } from '../compiler/go/binary.js';
+import { ElfFile } from '../compiler/go/elf.js';
 import type { GoType } from '../compiler/go/dwarf-types.js';
 import { RuntimeTypes } from '../compiler/go/rtype.js';
 import { decodeEntries, sortEntries, type MapEntry } from './aggregations.js';
@@ -242,8 +243,14 @@ export class LiveProgram {
 
   /** A PIE binary's load address in the traced process, as the entry programs noted it. */
   loadBias(): number {
-    const raw = readMap(this.obj.map('gt_bias').fd, 4, 8, false);
-    return raw.length ? Number(raw[0].value.readBigUInt64LE(0)) : 0;
+    const noted = (map: string) => {
+      const raw = readMap(this.obj.map(map).fd, 4, 8, false);
+      return raw.length ? Number(raw[0].value.readBigUInt64LE(0)) : 0;
+    };
+    // N.B. only uprobe entries note the bias itself; kernel events note where the code starts
+    // (kernel.bpf.h, gt_note_start_code), which is the bias plus the code's linked address.
+    const start = noted('gt_bias') ? 0 : noted('gt_start_code');
+    return start && this.opts.binary ? start - execVaddr(this.opts.binary.path) : noted('gt_bias');
   }
 
   /** Events that found the ring buffer full, over all CPUs. */
@@ -356,6 +363,20 @@ function makeTypeFinder(bin: GoBinary | undefined): (name: string) => GoType | u
     if (!cache.has(name)) cache.set(name, bin?.dwarf()?.findType(name) ?? bin?.descriptorTypes()?.byName(name));
     return cache.get(name);
   };
+}
+
+/** The binary's lowest executable address as linked (compiler/go/elf.ts), 0 if unreadable. */
+function execVaddr(path: string): number {
+  try {
+    const elf = ElfFile.open(path);
+    try {
+      return elf.execVaddr();
+    } finally {
+      elf.close();
+    }
+  } catch {
+    return 0;
+  }
 }
 
 /** `func+off` for a return address, from the binary's function table. A PIE binary is mapped

@@ -6,6 +6,7 @@
 #        bpftrace (our peer: tests compare output layouts side by side), tmux (REPL e2e),
 #        prometheus (the exporter e2e scrapes gotrace with a real server; promtool lints),
 #        golang-google-grpc-dev (grpc-go's sources: scripts/grpc-server.gt's e2e builds a server)
+#   tracefs: mounted at /sys/kernel/tracing when missing (tracepoint: probes)
 #   npm: the package's dependencies;  tsc: dist/ when a source is newer than the last build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,12 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+fi
+
+# tracefs (tracepoint: probes read the kernel's event formats there): mounted when missing, as
+# root; gotrace also mounts it itself, this only saves the first run the step.
+if [ ! -d /sys/kernel/tracing/events ] && [ "$(id -u)" = 0 ]; then
+  mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || echo "setup: could not mount tracefs at /sys/kernel/tracing" >&2
 fi
 
 # npm packages: install when node_modules is missing or older than the manifests.

@@ -7,12 +7,23 @@ import { layout, storageSize, type Ty } from '../passes/types.js';
 import { FnWriter } from './functions.js';
 import { EXPR_DEPTH_PER_LINE } from './scratch.js';
 import { binary, castType, fieldTy, isBufferField } from './writer.js';
+import { TARGET_VAR } from '../passes/builtins.js';
+import type { TracepointField } from '../kernel/tracefs.js';
+
+/** A tracepoint's string field into the zeroed buffer `dest` of `size` bytes. */
+function tracepointString(f: TracepointField, dest: string, size: number): string {
+  if (f.kind === 'data_loc') return `gt_tp_data_loc(ctx, ${f.offset}, (char *)&${dest}, ${size});`;
+  return `gt_tp_chars(ctx, ${f.offset}, (char *)&${dest}, ${Math.min(size, f.size)});`;
+}
 
 /** Builtins as C, by name. */
 const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
   // In a go: block the goroutine is the probe's (in its gt_call: goruntime.bpf.h), in a uprobe
   // block R14's.
-  goid: (w) => (w.context === 'go' ? '(__s64)call->args[GT_GO_SELF_GOID]' : '(__s64)gt_goid(ctx)'),
+  // In a kernel block (tracepoint, profile) ctx is not a uprobe's registers: the goroutine, func
+  // and ustack are the current thread's (bpf-templates/kernel.bpf.h).
+  goid: (w) =>
+    w.context === 'go' ? '(__s64)call->args[GT_GO_SELF_GOID]' : w.context === 'kernel' ? '(__s64)gt_thread_goid()' : '(__s64)gt_goid(ctx)',
   pgoid: (w) => `gt_go_pgoid(${selfG(w)})`,
   gostart: (w) => `gt_go_gostart(${selfG(w)})`,
   pid: () => '(__s64)(bpf_get_current_pid_tgid() >> 32)',
@@ -23,7 +34,7 @@ const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
   nsecs: () => '(__s64)bpf_ktime_get_ns()',
   elapsed: (w) => (w.context === 'function' ? '(__s64)(now - call->start_ns)' : '(__s64)(now - gt_cfg.start_ns)'),
   retval: () => '(__s64)ctx->ax',
-  func: () => '(__s64)probe',
+  func: (w) => (w.context === 'kernel' ? '(__s64)gt_thread_ip(ctx)' : '(__s64)probe'),
   probe: () => '(__s64)probe',
   ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, () => `(__s64)call->args[${i}]`])),
   caller: () => 'gt_caller_pc(ctx)',
@@ -32,6 +43,7 @@ const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
 
 /** The g and goid of a block's goroutine, for the goruntime.bpf.h helpers. */
 function selfG(w: { context: string }): string {
+  if (w.context === 'kernel') return 'gt_thread_g(), gt_thread_goid()';
   return w.context === 'go' ? 'call->args[GT_GO_SELF_G], call->args[GT_GO_SELF_GOID]' : 'ctx->r14, gt_goid(ctx)';
 }
 
@@ -40,6 +52,12 @@ export abstract class ExprWriter extends FnWriter {
   protected fill(e: ast.Expr, t: Ty, dest: string): void {
     const size = storageSize(t);
     this.zero(`&${dest}`, size);
+    if (t.k === 'ustack' && this.info.context === 'kernel') {
+      this.line(`gt_thread_ustack(ctx, (__u64 *)&${dest}, ${size});`);
+      return;
+    }
+    const tpf = this.sem.tracepointArgs.get(e);
+    if (tpf) return this.line(tracepointString(tpf, dest, size));
     if (this.fillFunction(e, t, dest)) return;
     if ((t.k === 'tuple' && e.kind === 'Tuple') || t.k === 'pctl') return this.fillFields(e, t, dest);
     if (t.k !== 'str' && t.k !== 'tuple') {
@@ -173,10 +191,12 @@ export abstract class ExprWriter extends FnWriter {
         if (this.sem.goAccess.has(e)) return this.goScalar(this.sem.goAccess.get(e)!);
         return this.builtin(e.name);
       case 'Field':
+      case 'Index': {
         if (this.sem.goFields.has(e)) return `(__s64)call->args[${this.sem.goFields.get(e)!.slot}]`;
+        const tpf = this.sem.tracepointArgs.get(e);
+        if (tpf) return `gt_tp_int(ctx, ${tpf.offset}, ${Math.min(tpf.size, 8)}, ${tpf.signed ? 1 : 0})`;
         return this.goScalar(this.sem.goAccess.get(e)!);
-      case 'Index':
-        return this.goScalar(this.sem.goAccess.get(e)!);
+      }
       case 'NilLit':
         return '0';
       case 'Call':
@@ -185,7 +205,7 @@ export abstract class ExprWriter extends FnWriter {
         if (e.name === 'goidof') return `gt_goid_of(${this.expr(e.args[0])})`;
         return this.functionValue(e);
       case 'VarRef':
-        return this.vref(e.name);
+        return e.name === TARGET_VAR ? '(__s64)gt_cfg.target_tgid' : this.vref(e.name);
       case 'MapRef': {
         const m = this.maps.get(e.name)!;
         const k = this.key(e, m);

@@ -6,6 +6,7 @@ import { probeKind, type ProbeKind } from '../../grammar/probe-kinds.js';
 import type { AttachSpec, Manifest } from '../manifest.js';
 import type { ResolvedProbe } from '../passes/resolve.js';
 import type { BlockInfo } from '../passes/semantic.js';
+import type { ResolvedTracepoint } from '../passes/tracepoints.js';
 
 /** One probe as the code generator sees it: a block's programs for one spec (and, for function
  *  kinds, one resolved function). */
@@ -29,6 +30,8 @@ export interface LowerContext {
   text: string;
   /** Function kinds: the function this probe traces and the binary. */
   resolved?: ResolvedProbe;
+  /** Tracepoint kinds: the tracepoint (one of those the spec matched). */
+  tracepoint?: ResolvedTracepoint;
   binary?: string;
   /** Function kinds: note the load bias at entry (a PIE binary whose stacks are read). */
   noteBias?: boolean;
@@ -139,6 +142,56 @@ const goProbe: KindCodegen = {
   programs: () => [],
 };
 
+/** The field of a tracepoint's record that names the task an event is about when that task is
+ *  not the current one: a thread of the target switched in (sched_switch's current task is the
+ *  one switched out) or woken by another process. With -p/-c such an event passes the target
+ *  filter when that field is a thread of the target (gt_tp_pid_ok in kernel.bpf.h). */
+const TASK_FIELDS: Readonly<Record<string, string>> = {
+  'sched:sched_switch': 'next_pid',
+  'sched:sched_wakeup': 'pid',
+  'sched:sched_waking': 'pid',
+  'sched:sched_wakeup_new': 'pid',
+  'sched:sched_migrate_task': 'pid',
+};
+
+/** tracepoint: the tracepoints of a block share one program (a wildcard over 300 syscalls is
+ *  one program for clang and the verifier); each attachment's BPF cookie says which fired: its
+ *  low 32 bits are the probe id, its high 32 bits the offset of TASK_FIELDS's field plus one
+ *  (0: none). */
+const tracepoint: KindCodegen = {
+  lower(spec, c) {
+    const tp = c.tracepoint!;
+    const program = `b${c.block.index}_tp`;
+    const probe: CodegenProbe = { id: c.id, block: c.block, kind: spec.type, entryProgram: program };
+    const taskField = tp.fields.find((f) => f.name === TASK_FIELDS[`${tp.category}:${tp.name}`] && f.size === 4);
+    const attach: AttachSpec = {
+      kind: 'tracepoint',
+      block: c.block.index,
+      spec: c.text,
+      program,
+      category: tp.category,
+      name: tp.name,
+      probe: c.id,
+      ...(taskField ? { taskField: taskField.offset } : {}),
+    };
+    return { probe, attach: [attach], name: { id: c.id, func: c.text, spec: c.text } };
+  },
+  programs(p) {
+    return [
+      `SEC("tracepoint")
+int ${p.entryProgram}(void *ctx)
+{
+	struct gt_call c = {};
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	if (!gt_tp_pid_ok(ctx, cookie))
+		return 0;
+	gt_block${p.block.index}((struct gt_regs *)ctx, &c, bpf_ktime_get_ns(), cookie & 0xffffffffULL);
+	return 0;
+}`,
+    ];
+  },
+};
+
 /** Code generation of every probe kind. */
 export const PROBE_CODEGEN: Record<ProbeKind, KindCodegen> = {
   uprobe: functionProbe,
@@ -148,4 +201,5 @@ export const PROBE_CODEGEN: Record<ProbeKind, KindCodegen> = {
   END: special,
   interval: timer(false),
   profile: timer(true),
+  tracepoint,
 };

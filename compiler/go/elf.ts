@@ -188,6 +188,13 @@ export class ElfFile {
     return raw;
   }
 
+  /** The lowest address of an executable segment as linked: what the kernel records as a
+   *  process's start_code, less a PIE's load bias (bpf-templates/kernel.bpf.h notes it). */
+  execVaddr(): number {
+    const xs = this.segments.filter((p) => p.type === PT_LOAD && (p.flags & 1) !== 0).map((p) => p.vaddr);
+    return xs.length ? Math.min(...xs) : 0;
+  }
+
   /** The PT_LOAD segment whose file-backed part holds `vaddr`. */
   loadSegmentFor(vaddr: number): ElfSegment | undefined {
     return this.segments.find((p) => p.type === PT_LOAD && vaddr >= p.vaddr && vaddr < p.vaddr + p.filesz);

@@ -14,10 +14,14 @@ export interface Builtin {
   returnTime?: boolean;
 }
 
-const ALL: ProbeContext[] = ['function', 'special', 'timer', 'go'];
+const ALL: ProbeContext[] = ['function', 'special', 'timer', 'go', 'kernel'];
 const UPROBE: ProbeContext[] = ['function'];
-/** Where a goroutine is at hand: uprobes, and go: probes (their goroutine: goruntime.ts). */
-const GOROUTINE: ProbeContext[] = ['function', 'go'];
+/** Where a goroutine is at hand: uprobes, go: probes (their goroutine: goruntime.ts), and kernel
+ *  events on a thread of the target (the thread's g, read through TLS: kernel.bpf.h). */
+const GOROUTINE: ProbeContext[] = ['function', 'go', 'kernel'];
+
+/** `$target`: the traced process's id, -p's or -c's (0 without), as DTrace's. Read-only. */
+export const TARGET_VAR = '$target';
 
 /** Builtins the code generator implements, with where they may be used. */
 export const BUILTINS: Record<string, Builtin> = {
@@ -42,7 +46,8 @@ export const BUILTINS: Record<string, Builtin> = {
   caller: { ty: () => ({ k: 'caller' }), where: UPROBE },
   caller_pc: { ty: () => INT, where: UPROBE },
   // Only as the root of a Go value: args.NAME, rets.NAME (see govalues.ts); in go: blocks, the
-  // probe's fields (args.goid, args.reason...).
+  // probe's fields (args.goid, args.reason...); in tracepoint blocks, the record's fields
+  // (args.FIELD: tracepoints.ts).
   args: { ty: () => INT, where: GOROUTINE },
   rets: { ty: () => INT, where: UPROBE, returnTime: true },
   ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`arg${i}`, { ty: () => INT, where: UPROBE }])),

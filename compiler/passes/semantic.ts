@@ -16,6 +16,8 @@ import { suggest } from './suggest.js';
 import type { Ty } from './types.js';
 import type { GoType } from '../go/dwarf-types.js';
 import { GO_PROBES, goProbe } from '../go/goruntime.js';
+import type { TracepointField } from '../kernel/tracefs.js';
+import type { ResolvedTracepoint } from './tracepoints.js';
 
 export { AGGREGATIONS, BUILTINS } from './builtins.js';
 export { lhistBoundsError } from './check/base.js';
@@ -76,6 +78,9 @@ export interface Options {
   /** Link-time addresses of the target's package variables (ntop() of a netip.Addr compares
    *  with net/netip.z4); absent before probe resolution. */
   variable?: (name: string) => number | undefined;
+  /** The tracepoints of each tracepoint block (passes/tracepoints.ts); absent before they are
+   *  resolved (args.FIELD stays untyped then). */
+  tracepoints?: ReadonlyMap<ast.Probe, ResolvedTracepoint[]>;
 }
 
 export interface SemanticResult {
@@ -99,6 +104,8 @@ export interface SemanticResult {
   goFields: Map<ast.Expr, { slot: number; reason: boolean }>;
   /** Addresses of package variables the code reads (Options.variable). */
   symbols?: Map<string, number>;
+  /** Tracepoint fields read: args.FIELD in a tracepoint block. */
+  tracepointArgs: Map<ast.Expr, TracepointField>;
   diagnostics: Diagnostic[];
 }
 
@@ -118,6 +125,7 @@ export function analyze(program: ast.Program, options: Options = {}): SemanticRe
     positional: new Map(),
     goAccess: new Map(),
     goFields: new Map(),
+    tracepointArgs: new Map(),
     diagnostics: [],
   };
   program.probes.forEach((probe, index) => {

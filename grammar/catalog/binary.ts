@@ -106,4 +106,11 @@ export const binaryCodes = {
     message: 'clang failed to compile the generated BPF program (a gotrace bug)',
     hint: 'run with -v to see the generated C',
   },
+  // ---- tracepoints (ktrace) ----
+  GT3120: {
+    severity: 'error',
+    message: 'cannot read tracepoints: {reason}',
+    hint: 'as root: mount -t tracefs nodev /sys/kernel/tracing',
+  },
+  GT3121: { severity: 'error', message: 'no tracepoint matches {tracepoint}', hint: "gotrace -l '{pattern}' lists them" },
 } as const;

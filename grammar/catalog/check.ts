@@ -184,4 +184,27 @@ export const checkCodes = {
     message: 'strcontains() of these strings takes up to {steps} steps, more than the {limit} the kernel verifier allows',
     hint: 'search for a literal, or lower --strlen',
   },
+  // ---- tracepoint blocks (ktrace) ----
+  GT2220: {
+    severity: 'error',
+    message: 'args.FIELD reads a tracepoint record: every probe of this block must be a tracepoint, not {spec}',
+    hint: 'give the {spec} probe a block of its own',
+  },
+  GT2221: { severity: 'error', message: "tracepoint {tracepoint} has no field '{field}'" },
+  GT2222: {
+    severity: 'error',
+    message: 'args.{field} differs between the tracepoints of this block: {a} and {b}',
+    hint: 'the tracepoints of a block share one program: give them blocks of their own, or read fields they share',
+  },
+  GT2223: { severity: 'error', message: 'args.{field} is an array of {type}: only integers, pointers and strings are read' },
+  GT2224: {
+    severity: 'error',
+    message: '{name} in a {kind} block needs the traced process: give -p PID or -c CMD',
+    hint: "a kernel event's goroutine comes from the thread's g, read with the target binary's goroutine layout",
+  },
+  GT2225: { severity: 'error', message: '$target is the traced process (-p/-c): it cannot be assigned' },
+  GT2226: {
+    severity: 'error',
+    message: '{name} is only available in blocks that run on a thread: uprobe, uretprobe, tracepoint and profile',
+  },
 } as const;

@@ -85,6 +85,17 @@ export const grammarCodes = {
     message: 'script too large: {bytes} bytes, the limit is {limit}',
     hint: 'split the script, or trace fewer things at once',
   },
+  // ---- tracepoint targets (lexer) ----
+  GT1205: {
+    severity: 'error',
+    message: "tracepoint target '{target}' needs a category and a name",
+    hint: "write tracepoint:CATEGORY:NAME, e.g. tracepoint:syscalls:sys_enter_write (gotrace -l 'tracepoint:*' lists them)",
+  },
+  GT1206: {
+    severity: 'error',
+    message: "invalid tracepoint target '{target}'",
+    hint: 'categories and names are letters, digits and _; a name may hold * wildcards (tracepoint:syscalls:sys_enter_*)',
+  },
   // ---- internal ----
   GT1999: {
     severity: 'error',

@@ -6,6 +6,7 @@ import type { AttachSpec } from '../../compiler/manifest.js';
 import type { BpfObject } from '../libbpf/index.js';
 import { special } from './special.js';
 import { timer } from './timer.js';
+import { tracepoint } from './tracepoint.js';
 import { uprobe } from './uprobe.js';
 import { goRuntime } from './go.js';
 
@@ -40,4 +41,5 @@ export const ATTACH: Record<ProbeKind, KindAttach> = {
   END: special('libbpf_minor_version', (obj) => obj.ffi.minor_version()),
   interval: timer('interval'),
   profile: timer('profile'),
+  tracepoint,
 };

@@ -25,6 +25,7 @@ export interface LibbpfFfi {
   find_program: (obj: unknown, name: string) => unknown;
   attach_uprobe: (prog: unknown, ret: boolean, pid: number, path: string, off: number) => unknown;
   attach_perf_event: (prog: unknown, pfd: number) => unknown;
+  attach_tracepoint_opts: (prog: unknown, category: string, name: string, opts: object) => unknown;
   link_destroy: (link: unknown) => number;
   map_get_next_key: (fd: number, key: Buffer | null, next: Buffer) => number;
   map_lookup_elem: (fd: number, key: Buffer, value: Buffer) => number;
@@ -84,6 +85,7 @@ export function libbpf(): LibbpfFfi {
     retprobe: 'bool',
     func_name: 'const char *',
   });
+  koffi.struct('bpf_tracepoint_opts', { sz: 'size_t', bpf_cookie: 'uint64_t' });
   // libbpf_print_fn_t: int (*)(enum libbpf_print_level, const char *, va_list). On x86-64 a
   // va_list argument travels as a pointer, which vsnprintf below accepts as such.
   // N.B. Debian's UAPI headers and libbpf 1.1 predate uprobe_multi (Linux 6.6): the attrs are
@@ -139,6 +141,9 @@ export function libbpf(): LibbpfFfi {
       'bpf_link *bpf_program__attach_uprobe(bpf_program *prog, bool retprobe, int pid, const char *path, size_t off)',
     ),
     attach_perf_event: lib.func('bpf_link *bpf_program__attach_perf_event(bpf_program *prog, int pfd)'),
+    attach_tracepoint_opts: lib.func(
+      'bpf_link *bpf_program__attach_tracepoint_opts(bpf_program *prog, const char *category, const char *name, bpf_tracepoint_opts *opts)',
+    ),
     link_destroy: lib.func('int bpf_link__destroy(bpf_link *link)'),
     map_get_next_key: lib.func('int bpf_map_get_next_key(int fd, const void *key, _Out_ void *next)'),
     map_lookup_elem: lib.func('int bpf_map_lookup_elem(int fd, const void *key, _Out_ void *value)'),

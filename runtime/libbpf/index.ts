@@ -216,6 +216,19 @@ export class BpfObject {
     this.links.push(link);
   }
 
+  /** Attach at a kernel tracepoint (a perf event of it: libbpf finds its id in tracefs), with a
+   *  BPF cookie. */
+  attachTracepoint(program: string, category: string, name: string, cookie: bigint): void {
+    const prog = this.program(program);
+    takeLog();
+    const link = this.ffi.attach_tracepoint_opts(prog, category, name, { sz: 16, bpf_cookie: cookie });
+    if (!link) {
+      const e = this.ffi.errno();
+      throw new BpfError(`cannot attach tracepoint ${category}:${name}: ${errnoName(e)}`, e, takeLog());
+    }
+    this.links.push(link);
+  }
+
   /** Attach to a perf event fd (timers); the link owns the fd from then on. */
   attachPerfEvent(program: string, pfd: number): void {
     const prog = this.ffi.find_program(this.obj, program);

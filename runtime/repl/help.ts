@@ -82,7 +82,11 @@ export const PROBE_HELP: Record<string, HelpEntry> = {
   END: V('runs once when detached (or at exit)', 'END { print(@calls); }'),
   go: V("a Go runtime event (gotrace -l 'go:*' lists them)", 'go:sched_run { @latency = hist(args.runnable_ns); }'),
   interval: V('runs every period, on one CPU', 'interval:s:1 { print(@calls); clear(@calls); }'),
-  profile: V('samples at a rate on every CPU', 'profile:hz:99 { @cpu[cpu] = count(); }'),
+  profile: V('samples at a rate on every CPU; goid and ustack of the sampled thread', 'profile:hz:99 { @[goid, ustack] = count(); }'),
+  tracepoint: V(
+    "a kernel tracepoint; args.FIELD from its format, goid from the thread's g",
+    'tracepoint:syscalls:sys_enter_write { @[goid] = count(); }',
+  ),
 };
 
 /** Extra examples for the dot-commands (their text is in commands.ts). */

@@ -18,8 +18,13 @@ const cases: [name: string, source: string, expected: string][] = [
   ],
   [
     'GT2003',
-    'BEGIN { @x = goid; }',
-    'stdin:1:14-18: ERROR: goid is only available in uprobe and uretprobe blocks\nBEGIN { @x = goid; }\n             ~~~~\n',
+    'BEGIN { @x = arg0; }',
+    'stdin:1:14-18: ERROR: arg0 is only available in uprobe and uretprobe blocks\nBEGIN { @x = arg0; }\n             ~~~~\n',
+  ],
+  [
+    'GT2226',
+    'interval:s:1 { @x = goid; }',
+    'stdin:1:21-25: ERROR: goid is only available in blocks that run on a thread: uprobe, uretprobe, tracepoint and profile\ninterval:s:1 { @x = goid; }\n                    ~~~~\n',
   ],
   [
     'GT2004',

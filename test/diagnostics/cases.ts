@@ -16,7 +16,7 @@ export type Case =
   | { compile: string | (() => string); binary?: () => string; strlen?: number; build?: boolean }
   /** bin/gotrace --json-diagnostics ARGS; `fakeClang` puts GOTRACE_CLANG on a script that fails,
    *  `noClang` hides clang, `noBpf` drops the capabilities BPF needs. */
-  | { cli: string[] | (() => string[]); fakeClang?: boolean; noClang?: boolean; noBpf?: boolean }
+  | { cli: string[] | (() => string[]); fakeClang?: boolean; noClang?: boolean; noBpf?: boolean; env?: NodeJS.ProcessEnv }
   /** Lines typed at a REPL on the ticker fixture (or no target), with a fake kernel; the code must
    *  come from the last line. `{tmp}` is a scratch folder. */
   | { repl: string[]; noTarget?: boolean; /** -p on a process that has exited since. */ deadTarget?: boolean }
@@ -104,11 +104,13 @@ export const cases: { readonly [C in Code]: Case } = {
   GT1227: { check: 'macro two(x) { $y = x; $y * 2 }\nBEGIN { while (two(1) < 3) { exit(); } }' },
   GT1228: { check: 'macro m() { @hidden = 1; }\nBEGIN { m(); }' },
   GT1229: { check: 'macro d(x) { x + x }\nBEGIN { @w = d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(d(1)))))))))))))))))) }' },
+  GT1205: { check: 'tracepoint:syscalls { @n = count() }' },
+  GT1206: { check: 'tracepoint:sys*:sys_enter_write { @n = count() }' },
   GT1999: { parserCrash: true },
 
   GT2001: { check: 'uprobe:main.f { @x = goidd; }' },
   GT2002: { check: 'uprobe:main.f { @x = $y; }' },
-  GT2003: { check: 'BEGIN { @x = goid; }' },
+  GT2003: { check: 'BEGIN { @x = arg0; }' },
   GT2004: { check: 'uprobe:main.f { @x = cuont(); }' },
   GT2005: { check: 'END { @x = retval; }' },
   GT2010: { check: 'uprobe:main.f { @x = ksym(arg0); }' },
@@ -191,6 +193,13 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2125: onValues('uprobe:runtime.send { print(args.sg.g) }'),
   GT2127: { compile: 'uprobe:main.greet { @x = args.name }', binary: greetWithoutDwarf },
   GT2128: { compile: 'uprobe:main.greet { @x = args.name }', binary: valuesStripped },
+  GT2220: { compile: 'tracepoint:syscalls:sys_enter_write, profile:hz:99 { @[args.fd] = count() }' },
+  GT2221: { compile: 'tracepoint:syscalls:sys_enter_write { @[args.fdd] = count() }' },
+  GT2222: { compile: 'tracepoint:sched:sched_wakeup, tracepoint:sched:sched_process_exec { @[args.pid] = count() }' },
+  GT2223: { compile: 'tracepoint:sock:inet_sock_set_state { @[args.saddr] = count() }' },
+  GT2224: { compile: 'profile:hz:99 { @[goid] = count() }' },
+  GT2225: { check: 'BEGIN { $target = 1 }' },
+  GT2226: { check: 'BEGIN { @x = goid }' },
   GT2129: { compile: 'uprobe:main.greet { @x = (*main.Nope)(arg0) }', binary: valuesStripped },
   GT2151: {
     compile: `uprobe:main.show { unroll(100) { @[${Array(8).fill('args.s').join(', ')}] = count(); } }`,
@@ -228,6 +237,8 @@ export const cases: { readonly [C in Code]: Case } = {
   GT4001: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], noClang: true },
   GT4002: { cli: ['--no-cache', '-e', 'BEGIN { exit() }'], fakeClang: true },
 
+  GT3120: { cli: ['-e', 'tracepoint:syscalls:sys_enter_write { @n = count() }'], env: { GOTRACE_TRACEFS: '/nonexistent' } },
+  GT3121: { compile: 'tracepoint:syscalls:sys_enter_wirte { @n = count() }' },
   GT5001: { cli: ['/nonexistent/script.gt'] },
   GT5002: { cli: ['-p', '999999999', '-e', 'BEGIN { exit() }'] },
   GT5003: { cli: () => ['-p', String(processWithoutExe()), '-e', 'BEGIN { exit() }'] },

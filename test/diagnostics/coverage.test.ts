@@ -39,6 +39,7 @@ type Run = (c: Case) => Promise<Diagnostic['code'][]>;
 async function cliCodes(c: Extract<Case, { cli: unknown }>): Promise<string[]> {
   const env: NodeJS.ProcessEnv = { ...cleanEnv(), GOTRACE_CACHE: path.join(tmp, 'cache') };
   if (c.fakeClang) env.GOTRACE_CLANG = fakeClang;
+  Object.assign(env, c.env);
   if (c.noClang) Object.assign(env, { GOTRACE_CLANG: path.join(tmp, 'no-clang'), PATH: path.join(tmp, 'empty-bin') });
   const args = typeof c.cli === 'function' ? c.cli() : c.cli;
   const cmd = ['/usr/bin/env', '-u', 'NODE_OPTIONS', process.execPath, gotraceBin, '--json-diagnostics', ...args];

@@ -273,17 +273,17 @@ HINT: write uprobe:PATH:FUNC, e.g. uprobe:/usr/bin/app:main.handle
 stdin:1:1-7: ERROR: unknown probe type 'kprobe'
 kprobe:do_sys_open { }
 ~~~~~~
-HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), go:NAME, BEGIN, END, interval:s:N and profile:hz:N
+HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), go:NAME, BEGIN, END, interval:s:N, profile:hz:N and tracepoint:CATEGORY:NAME (t:)
 `,
   ],
   [
-    'tracepoint:syscalls:sys_enter_open { }',
+    'kfunc:vfs_read { }',
     false,
     `GT1003
-stdin:1:1-11: ERROR: unknown probe type 'tracepoint'
-tracepoint:syscalls:sys_enter_open { }
-~~~~~~~~~~
-HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), go:NAME, BEGIN, END, interval:s:N and profile:hz:N
+stdin:1:1-6: ERROR: unknown probe type 'kfunc'
+kfunc:vfs_read { }
+~~~~~
+HINT: gotrace probes are uprobe:FUNC (u:), uretprobe:FUNC (ur:), go:NAME, BEGIN, END, interval:s:N, profile:hz:N and tracepoint:CATEGORY:NAME (t:)
 `,
   ],
   [
@@ -314,6 +314,26 @@ stdin:1:1-13: ERROR: probe target './app' is a path; the probe also needs a func
 uprobe:./app { }
 ~~~~~~~~~~~~
 HINT: write uprobe:./app:FUNC, e.g. uprobe:./app:main.main
+`,
+  ],
+  [
+    'tracepoint:syscalls { }',
+    false,
+    `GT1205
+stdin:1:1-20: ERROR: tracepoint target 'syscalls' needs a category and a name
+tracepoint:syscalls { }
+~~~~~~~~~~~~~~~~~~~
+HINT: write tracepoint:CATEGORY:NAME, e.g. tracepoint:syscalls:sys_enter_write (gotrace -l 'tracepoint:*' lists them)
+`,
+  ],
+  [
+    't:sys*:sys_enter_write { }',
+    false,
+    `GT1206
+stdin:1:1-23: ERROR: invalid tracepoint target 'sys*:sys_enter_write'
+t:sys*:sys_enter_write { }
+~~~~~~~~~~~~~~~~~~~~~~
+HINT: categories and names are letters, digits and _; a name may hold * wildcards (tracepoint:syscalls:sys_enter_*)
 `,
   ],
   [

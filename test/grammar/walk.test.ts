@@ -14,7 +14,7 @@ const sources = [
     .filter((f) => f.endsWith('.gt'))
     .sort()
     .map((f) => readFileSync(dir + f, 'utf8')),
-  'uprobe:/bin/app:main.f, uretprobe:main.g { @x = 1 } profile:hz:99 { @p = count() }',
+  'uprobe:/bin/app:main.f, uretprobe:main.g { @x = 1 } profile:hz:99 { @p = count() } tracepoint:sched:sched_switch { @s = count() }',
 ];
 const programs = sources.map((src) => {
   const r = parseText(src);

@@ -388,7 +388,7 @@ t.test('completion candidates', async (t) => {
     commands: () => ['args', 'detach', 'exit', 'funcs', 'help', 'load', 'maps', 'probes', 'run', 'save', 'target'],
   };
   t.same(complete('', src), [
-    ['uprobe:', 'uretprobe:', 'go:', 'BEGIN', 'END', 'interval:', 'profile:', 'print(', 'clear(', 'delete(', 'zero('],
+    ['uprobe:', 'uretprobe:', 'go:', 'BEGIN', 'END', 'interval:', 'profile:', 'tracepoint:', 'print(', 'clear(', 'delete(', 'zero('],
     '',
   ]);
   t.same(complete('u', src), [['uprobe:', 'uretprobe:'], 'u']);

@@ -6,6 +6,8 @@ import { suggest } from '../suggest.js';
 import { DUR, INT, aTy, str, tyName, type Ty } from '../types.js';
 import { FnChecker } from './functions.js';
 import { isGoCast } from './go.js';
+import { TARGET_VAR } from '../builtins.js';
+import { fieldTy, tracepointField } from '../tracepoints.js';
 
 type ByKind<K extends ast.Expr['kind']> = Extract<ast.Expr, { kind: K }>;
 type Call = ByKind<'Call'>;
@@ -20,6 +22,8 @@ export class ExprChecker extends FnChecker {
     NilLit: () => INT,
     Ident: (c, e) => c.ident(e),
     VarRef: (c, e) => {
+      // $target: the traced process's id (0 without -p/-c); never assigned (GT2225).
+      if (e.name === TARGET_VAR) return INT;
       const t = c.block.vars.get(e.name);
       if (!t && !c.untyped.has(e.name)) c.err('GT2002', e.span, { name: e.name });
       return t && namedDuration(e.name, t);
@@ -45,7 +49,7 @@ export class ExprChecker extends FnChecker {
       }
       return t && INT;
     },
-    Field: (c, e) => (c.block.context === 'go' ? c.goProbeField(e) : c.goValue(e, c.goPath(e))),
+    Field: (c, e) => (c.block.context === 'go' ? c.goProbeField(e) : c.isTracepointArg(e) ? c.tracepointArg(e) : c.goValue(e, c.goPath(e))),
     Index: (c, e) => c.goValue(e, c.goPath(e)),
     Tuple: (c, e) => c.tuple(e),
     Positional: (c, e) => c.positional(e),
@@ -103,13 +107,16 @@ export class ExprChecker extends FnChecker {
       return undefined;
     }
     if (!b.where.includes(this.block.context)) {
-      this.err('GT2003', e.span, { name: e.name });
+      if (b.where.includes('kernel')) this.err('GT2226', e.span, { name: e.name });
+      else this.err('GT2003', e.span, { name: e.name });
       return undefined;
     }
     if (e.name === 'retval' && this.block.context !== 'function') {
       this.err('GT2005', e.span);
       return undefined;
     }
+    // N.B. in a kernel block func is where the thread was in user space, shown as usym().
+    if (e.name === 'func' && this.block.context === 'kernel') return { k: 'usym' };
     if (e.name === 'args' || e.name === 'rets') {
       this.err('GT2100', e.span, { name: e.name }, e.name === 'rets' ? ['rets.NAME, or rets.0 for the first result'] : []);
       return undefined;
@@ -122,6 +129,22 @@ export class ExprChecker extends FnChecker {
       if (info && 'values' in info && info.values.some((v) => v.isResult)) return this.goValue(e, this.goPath(e));
     }
     return b.ty(this.opts);
+  }
+
+  /** args.FIELD in a kernel block: a field of the tracepoint's record. */
+  isTracepointArg(e: ast.Expr): e is ByKind<'Field'> {
+    return this.block.context === 'kernel' && e.kind === 'Field' && e.object.kind === 'Ident' && e.object.name === 'args';
+  }
+
+  tracepointArg(e: ByKind<'Field'>): Ty | undefined {
+    const r = tracepointField(this.block.block, this.opts.tracepoints?.get(this.block.block), e);
+    if (!r) return undefined;
+    if ('error' in r) {
+      this.r.diagnostics.push(r.error);
+      return undefined;
+    }
+    this.r.tracepointArgs.set(e, r.field);
+    return fieldTy(r.field, this.strlen);
   }
 
   private mapValue(e: ast.MapRef): Ty | undefined {

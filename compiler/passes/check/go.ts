@@ -99,6 +99,8 @@ export abstract class GoChecker extends CheckerBase {
 
   /** A Go value captured whole for print()/%v. */
   protected goCapture(e: ast.Expr): Ty | undefined {
+    // A tracepoint's field (args.FIELD in a kernel block) is a plain integer or string.
+    if (this.block.context === 'kernel') return this.expr(e);
     // go: probes' fields are integers and strings, printed as such, but for panic's value.
     if (this.block.context === 'go') {
       const t = this.expr(e);
@@ -137,7 +139,13 @@ export abstract class GoChecker extends CheckerBase {
       this.err('GT2023', e.span, { fn: e.name, expected: '1 argument', count: e.args.length });
       return undefined;
     }
-    if (a.kind === 'Field' || a.kind === 'Index' || (a.kind === 'Ident' && a.name === 'retval') || (a.kind === 'Cast' && isGoCast(a))) {
+    const tracepointArg = this.block.context === 'kernel' && a.kind === 'Field';
+    if (
+      (a.kind === 'Field' && !tracepointArg) ||
+      a.kind === 'Index' ||
+      (a.kind === 'Ident' && a.name === 'retval') ||
+      (a.kind === 'Cast' && isGoCast(a))
+    ) {
       const r = this.goPath(a);
       if (!r) return e.name === 'len' ? INT : str(this.strlen);
       if (this.goValue(a, r, true) === undefined) return undefined;

@@ -11,6 +11,7 @@ import { ExprChecker } from './exprs.js';
 import { isGoPath } from './go.js';
 import { typeString } from '../../go/abi.js';
 import { underlying } from '../govalues.js';
+import { TARGET_VAR } from '../builtins.js';
 
 type Call = Extract<ast.Expr, { kind: 'Call' }>;
 
@@ -73,8 +74,10 @@ export class Checker extends ExprChecker {
         this.expr(s.expr);
         return;
       case 'AssignStmt':
+        if (s.target.kind === 'VarRef' && s.target.name === TARGET_VAR) return this.err('GT2225', s.target.span);
         return this.assign(s);
       case 'IncDecStmt':
+        if (s.target.kind === 'VarRef' && s.target.name === TARGET_VAR) return this.err('GT2225', s.target.span);
         if (s.target.kind === 'VarRef') {
           const t = this.block.vars.get(s.target.name);
           // A variable holding a Go value is typed in the second look only (see assign).

@@ -98,3 +98,19 @@ t.test('sql.gt: query latency by query text and the queries that failed', async 
   // The 3 ms queries take at least 3 ms each.
   t.notMatch(r.stdout.split('@query_ns[SELECT x FROM t WHERE sleep 3ms]: \n')[1]?.split('\n\n')[0] ?? '', /^\[\d+K?,/m);
 });
+
+t.test('the tools whose header says they need DWARF fail on a stripped build with a located error', async (t) => {
+  if (!requireBpf(t)) return;
+  const stripped = buildGo('tools', { ldflags: '-s -w' });
+  for (const name of ['errors.gt', 'sql.gt', 'gc.gt']) {
+    t.match(fs.readFileSync(script(name), 'utf8').split('\n\n')[0], /Needs DWARF/, `${name}'s header says so`);
+    const r = await runGotrace(['--dry-run', script(name), '-c', stripped, '--', 'main.*']);
+    t.equal(r.code, 1, name);
+    t.match(
+      r.stderr,
+      new RegExp(`^\\S*scripts/${name.replace('.', '\\.')}:\\d+:\\d+-\\d+: ERROR: .*(DWARF|debug information)`, 'm'),
+      `${name}: located, says why`,
+    );
+    t.notMatch(r.stderr, /\n\s+at /, `${name}: no stack trace`);
+  }
+});

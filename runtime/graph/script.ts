@@ -32,6 +32,8 @@ export interface GraphScript {
   unmatched: { what: 'root' | 'under' | 'show'; pattern: string }[];
   /** Functions left out because uprobe: cannot name them (spaces or ':' in the name). */
   unnameable: string[];
+  /** Functions a pattern matched that are left out because they have no RET to end a call. */
+  noReturn: { pattern: string; matched: number; names: string[] }[];
   /** Where each --show expression sits in `text`, and in the --show text it came from: a
    *  mistake in it is reported against what the user wrote. */
   shown: { at: number; length: number; show: string; offset: number }[];
@@ -41,15 +43,20 @@ export interface GraphScript {
 const SPAWN = ['runtime.newproc1', 'runtime.runqput', 'runtime.goexit1'];
 
 /** The functions of `bin` that `pattern` matches and that can be traced to their return. */
-function traceable(bin: GoBinary, pattern: string, unnameable: Set<string>): string[] {
+function traceable(bin: GoBinary, pattern: string, unnameable: Set<string>, noReturn: GraphScript['noReturn']): string[] {
   const out: string[] = [];
-  for (const f of bin.findFunctions(pattern)) {
+  const none: string[] = [];
+  const found = bin.findFunctions(pattern);
+  for (const f of found) {
     if (/[\s:"]/.test(f.name.replace(/\[.*\]/, '[]'))) {
       unnameable.add(f.name);
       continue;
     }
     if (bin.probeSites(f).returnSites.length) out.push(f.name);
+    else none.push(f.name);
   }
+  // N.B. left out, never silently: the session warns (GT3015) with their names.
+  if (none.length) noReturn.push({ pattern, matched: found.length, names: none });
   return out;
 }
 
@@ -62,18 +69,19 @@ export function specOf(name: string): string {
 /** The script for `o` against `bin`. */
 export function graphScript(bin: GoBinary, o: GraphOptions): GraphScript {
   const unnameable = new Set<string>();
+  const noReturn: GraphScript['noReturn'] = [];
   const unmatched: GraphScript['unmatched'] = [];
-  const roots = traceable(bin, o.root, unnameable);
+  const roots = traceable(bin, o.root, unnameable, noReturn);
   if (!roots.length) unmatched.push({ what: 'root', pattern: o.root });
   const traced = new Set<string>();
   for (const p of o.under) {
-    const fs = traceable(bin, p, unnameable);
+    const fs = traceable(bin, p, unnameable, noReturn);
     if (!fs.length) unmatched.push({ what: 'under', pattern: p });
     fs.forEach((f) => traced.add(f));
   }
   const labels = new Map<string, string[]>();
   for (const s of o.show) {
-    const fs = traceable(bin, s.func, unnameable);
+    const fs = traceable(bin, s.func, unnameable, noReturn);
     if (!fs.length) unmatched.push({ what: 'show', pattern: s.func });
     for (const f of fs) {
       traced.add(f);
@@ -89,7 +97,7 @@ export function graphScript(bin: GoBinary, o: GraphOptions): GraphScript {
   ];
   const text = blocks.join('\n');
   const shown = o.show.flatMap((s) => s.exprs.flatMap((e) => placesOf(text, e, s.text)));
-  return { text, labels, roots, traced: roots.length + under.length, unmatched, unnameable: [...unnameable], shown };
+  return { text, labels, roots, traced: roots.length + under.length, unmatched, unnameable: [...unnameable], noReturn, shown };
 }
 
 /** Each place of `(expr)` in the script (returnNested wraps every expression so, and nothing

@@ -117,6 +117,10 @@ export function graphDiagnostics(all: Diagnostic[], script: GraphScript): Diagno
     const names = script.unnameable.slice(0, 3).join(', ') + (script.unnameable.length > 3 ? ', ...' : '');
     rest.push(diag('GT3152', undefined, { count: script.unnameable.length, names }));
   }
+  for (const n of script.noReturn) {
+    const names = n.names.slice(0, 3).join(', ') + (n.names.length > 3 ? `, and ${n.names.length - 3} more` : '');
+    rest.push(diag('GT3015', undefined, { count: n.names.length, matched: n.matched, pattern: n.pattern, names }));
+  }
   if (!inl.length) return rest;
   const funcs = [...new Set(inl.map((d) => /of (\S+) not traced/.exec(d.message)?.[1] ?? '?'))];
   const sites = inl.reduce((n, d) => n + Number(/^(\d+)/.exec(d.message)?.[1] ?? 0), 0);

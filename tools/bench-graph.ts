@@ -5,29 +5,14 @@
 // link per block whatever N. Compiled once first: the figure is for the cached object.
 // Prints a Markdown table and writes it to bench/graph.md.
 //   npx tsc -p tsconfig.json && node dist/tools/bench-graph.js
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../test/helpers/go.js';
-import { manySource } from './gen-many.js';
+import { manyTarget as target } from './gen-many.js';
 
-const buildDir = path.join(repoRoot, '.gotrace-build', 'bench');
 const gotrace = [process.execPath, path.join(repoRoot, 'bin', 'gotrace')];
-
-function target(n: number): string {
-  const dir = path.join(buildDir, `many-${n}`);
-  const bin = path.join(dir, 'many');
-  if (fs.existsSync(bin)) return bin;
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'main.go'), manySource(n));
-  execFileSync('go', ['build', '-o', bin, '.'], {
-    cwd: dir,
-    env: { ...process.env, GO111MODULE: 'off', CGO_ENABLED: '0' },
-    stdio: 'inherit',
-  });
-  return bin;
-}
 
 function ms(args: string[]): number {
   const t0 = performance.now();

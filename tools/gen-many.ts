@@ -5,9 +5,11 @@
 // test/fixtures/go/many) and the benchmark (3,000+) trace it.
 //
 //   node dist/tools/gen-many.js N OUT_DIR
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../test/helpers/go.js';
 
 /** The program's source. */
 export function manySource(n: number): string {
@@ -59,6 +61,21 @@ func main() {
 \tfmt.Println("sum", total)
 }
 `;
+}
+
+/** The N-function program built once for the benchmarks (.gotrace-build/bench/many-N/many). */
+export function manyTarget(n: number): string {
+  const dir = path.join(repoRoot, '.gotrace-build', 'bench', `many-${n}`);
+  const bin = path.join(dir, 'many');
+  if (fs.existsSync(bin)) return bin;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'main.go'), manySource(n));
+  execFileSync('go', ['build', '-o', bin, '.'], {
+    cwd: dir,
+    env: { ...process.env, GO111MODULE: 'off', CGO_ENABLED: '0' },
+    stdio: 'inherit',
+  });
+  return bin;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {

@@ -406,13 +406,10 @@ static __always_inline __s64 gt_smod(__s64 a, __s64 b)
 	return (__s64)(a < 0 ? 0 - r : r);
 }
 
-/* A Go integer of `size` bytes at a user address; 0 when unreadable. `size` is a constant at
+/* The integer in the low `size` bytes of `v`, sign- or zero-extended. `size` is a constant at
  * every (inlined) call, so the switch folds away. */
-static __always_inline __s64 gt_read_int(__u64 addr, __u32 size, int sign)
+static __always_inline __s64 gt_extend(__u64 v, __u32 size, int sign)
 {
-	__u64 v = 0;
-	if (size > 8 || bpf_probe_read_user(&v, size, (void *)addr))
-		return 0;
 	switch (size) {
 	case 1:
 		return sign ? (__s64)(__s8)v : (__s64)(__u8)v;
@@ -422,6 +419,15 @@ static __always_inline __s64 gt_read_int(__u64 addr, __u32 size, int sign)
 		return sign ? (__s64)(__s32)v : (__s64)(__u32)v;
 	}
 	return (__s64)v;
+}
+
+/* A Go integer of `size` bytes at a user address; 0 when unreadable. */
+static __always_inline __s64 gt_read_int(__u64 addr, __u32 size, int sign)
+{
+	__u64 v = 0;
+	if (size > 8 || bpf_probe_read_user(&v, size, (void *)addr))
+		return 0;
+	return gt_extend(v, size, sign);
 }
 
 /* A Go string (pointer and length, not NUL-terminated) into a zeroed buffer of `cap` bytes,

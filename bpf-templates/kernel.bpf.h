@@ -150,15 +150,7 @@ static __always_inline __s64 gt_tp_int(void *ctx, __u32 off, __u32 size, int sig
 	__u64 v = 0;
 	if (size > 8 || bpf_probe_read_kernel(&v, size, (char *)ctx + off))
 		return 0;
-	switch (size) {
-	case 1:
-		return sign ? (__s64)(__s8)v : (__s64)(__u8)v;
-	case 2:
-		return sign ? (__s64)(__s16)v : (__s64)(__u16)v;
-	case 4:
-		return sign ? (__s64)(__s32)v : (__s64)(__u32)v;
-	}
-	return (__s64)v;
+	return gt_extend(v, size, sign);
 }
 
 /* A char array field (char prev_comm[16]) into a zeroed buffer: up to its NUL, never past the

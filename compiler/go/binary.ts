@@ -6,7 +6,7 @@
 // so `gotrace -l 'main.*'` on a large binary stays quick.
 import { ElfFile } from './elf.js';
 import { GoBinaryError } from './errors.js';
-import { readPclntab, Pclntab } from './pclntab.js';
+import { funcIndexAt, readPclntab, Pclntab } from './pclntab.js';
 import { readBuildInfo, BuildInfo } from './buildinfo.js';
 import { globMatcher, isGlob, literalName, printName } from './glob.js';
 import { directBranchTargets, findProbeSites, ProbeSites } from './sites.js';
@@ -259,15 +259,7 @@ export class GoBinary {
 
   /** Index in functions() of the function containing `pc`, or -1. */
   private indexAt(pc: number): number {
-    const fs = this.funcs;
-    let lo = 0;
-    let hi = fs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (fs[mid]!.entry <= pc) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return hi >= 0 && pc < fs[hi]!.end ? hi : -1;
+    return funcIndexAt(this.funcs, pc);
   }
 
   private lines(): PclnLines {

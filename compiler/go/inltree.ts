@@ -19,7 +19,7 @@
 // registers are the caller's: the arguments of the inlined call are nowhere in particular, and
 // the call has no RET of its own.
 import type { ElfFile } from './elf.js';
-import type { Pclntab } from './pclntab.js';
+import { funcIndexAt, type Pclntab } from './pclntab.js';
 import { varint } from './pclntab-lines.js';
 
 export interface InlinedSite {
@@ -140,15 +140,7 @@ export class InlineTrees {
 
   /** Index of the function holding `pc`, or -1 (functions are in address order). */
   private funcIndex(pc: number): number {
-    const fs = this.t.funcs;
-    let lo = 0;
-    let hi = fs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (fs[mid]!.entry <= pc) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return hi >= 0 && pc < fs[hi]!.end ? hi : -1;
+    return funcIndexAt(this.t.funcs, pc);
   }
 
   private chain(i: number, entry: number, pc: number): string[] {

@@ -50,6 +50,18 @@ const SCAN_SECTIONS = ['.rodata', '.data.rel.ro', '.noptrdata'];
  * Locates and parses the function table. Throws GoBinaryError when there is
  * none, which is how a non-Go ELF file is recognised.
  */
+/** Index of the function whose code holds `pc`, or -1 (the table is in address order). */
+export function funcIndexAt(funcs: readonly PclnFunc[], pc: number): number {
+  let lo = 0;
+  let hi = funcs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (funcs[mid]!.entry <= pc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi >= 0 && pc < funcs[hi]!.end ? hi : -1;
+}
+
 export function readPclntab(elf: ElfFile): Pclntab {
   for (const name of SECTION_NAMES) {
     const s = elf.section(name);

@@ -57,7 +57,8 @@ export function inlinedSites(bin: GoBinary, func: GoFunc, b: BlockInfo): Inlined
 }
 
 const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-const listed = (xs: string[], shown: number): string =>
+/** The first `shown` names, then how many more: a summary warning's list. */
+export const listed = (xs: readonly string[], shown: number): string =>
   xs.slice(0, shown).join(', ') + (xs.length > shown ? `, and ${xs.length - shown} more` : '');
 
 /** The warning for one function: it runs at its inlined sites (GT3012), or misses them (GT3013). */

@@ -10,7 +10,7 @@ import type { ProbeSite } from '../manifest.js';
 import type { BlockInfo } from './semantic.js';
 import { suggest } from './suggest.js';
 import { isGlob } from '../go/glob.js';
-import { inlinedSites, inlinedSummary, inlinedWarning, type Inlined } from './inlined.js';
+import { inlinedSites, inlinedSummary, inlinedWarning, listed, type Inlined } from './inlined.js';
 
 export interface ResolvedProbe {
   block: BlockInfo;
@@ -137,14 +137,12 @@ const NO_RET_SHOWN = 3;
  * (`main.*` on a server) matches dozens, and a line each buried the output.
  */
 function noReturnWarning(spec: ast.ProbeSpec & { kind: 'UprobeSpec' }, matched: number, names: string[], verbose: boolean): Diagnostic {
-  const shown = verbose ? names : names.slice(0, NO_RET_SHOWN);
-  const more = names.length - shown.length;
-  const list = shown.join(', ') + (more ? `, and ${more} more` : '');
+  const shown = verbose ? names.length : NO_RET_SHOWN;
   return diag(
     'GT3015',
     spec.span,
-    { count: names.length, matched, pattern: spec.func, names: list },
-    more ? ['run with -v to list them all'] : [],
+    { count: names.length, matched, pattern: spec.func, names: listed(names, shown) },
+    names.length > shown ? ['run with -v to list them all'] : [],
   );
 }
 

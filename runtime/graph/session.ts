@@ -3,6 +3,7 @@
 // not shown, counted. The CLI and the REPL hand it their events before anything else.
 import type { Diagnostic } from '../../grammar/diagnostics.js';
 import { diag } from '../../grammar/catalog/index.js';
+import { listed } from '../../compiler/passes/inlined.js';
 import { SourceFile, span } from '../../grammar/source.js';
 import type { NamedMap, Printer, Sink } from '../printers/index.js';
 import type { LiveEvent } from '../session.js';
@@ -118,8 +119,7 @@ export function graphDiagnostics(all: Diagnostic[], script: GraphScript): Diagno
     rest.push(diag('GT3152', undefined, { count: script.unnameable.length, names }));
   }
   for (const n of script.noReturn) {
-    const names = n.names.slice(0, 3).join(', ') + (n.names.length > 3 ? `, and ${n.names.length - 3} more` : '');
-    rest.push(diag('GT3015', undefined, { count: n.names.length, matched: n.matched, pattern: n.pattern, names }));
+    rest.push(diag('GT3015', undefined, { count: n.names.length, matched: n.matched, pattern: n.pattern, names: listed(n.names, 3) }));
   }
   if (!inl.length) return rest;
   const funcs = [...new Set(inl.map((d) => /of (\S+) not traced/.exec(d.message)?.[1] ?? '?'))];

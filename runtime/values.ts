@@ -51,10 +51,19 @@ export function decodeField(buf: Buffer, base: number, f: Field, ctx: DecodeCont
     }
     case 'go': {
       if (f.join !== undefined) return { type: 'str', value: joinText(buf, off, f.go!, f.join) };
-      // N.B. an event's buffer is the ring's memory, reused once the callback returns: a value
-      // spelled later (printf's %v) reads its own copy.
+      // Spelled when asked, in the style asked: a printf `%v` never builds gotrace's form too.
+      // N.B. an event's buffer is the ring's memory, reused once the callback returns: the value
+      // keeps its own copy.
       const own = Buffer.from(buf.subarray(off, off + f.size));
-      return { type: 'go', text: goText(buf, off, f.go!, ctx), styled: (style) => goText(own, 0, f.go!, ctx, 0, 0, style) };
+      const styled = (style: GoStyle) => goText(own, 0, f.go!, ctx, 0, 0, style);
+      let text: string | undefined;
+      return {
+        type: 'go',
+        get text() {
+          return (text ??= styled('gotrace'));
+        },
+        styled,
+      };
     }
     case 'hex':
       return { type: 'go', text: `0x${buf.readBigUInt64LE(off).toString(16)}` };

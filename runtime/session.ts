@@ -59,7 +59,7 @@ let fallbackNoted = false;
 /** Uprobes (function probes, BEGIN and END) use uprobe_multi links when the kernel has them
  *  (runtime/libbpf/multi.ts); their programs must then be loaded for that attach type. */
 function chooseMulti(obj: BpfObject, manifest: Manifest, note?: (line: string) => void): boolean {
-  const uprobes = manifest.attach.filter((a) => probeKind(a.kind).form === 'function' || a.kind === 'BEGIN' || a.kind === 'END');
+  const uprobes = manifest.attach.filter((a) => probeKind(a.kind).form === 'function');
   const programs = new Set(uprobes.map((a) => a.program));
   if (programs.size === 0) return false;
   if (!uprobeMultiSupported()) {
@@ -202,7 +202,7 @@ export class LiveProgram {
     return n;
   }
 
-  /** Run the BEGIN blocks (a call into libbpf that their uprobes catch), then their events. */
+  /** Run the BEGIN blocks (each program run once, in this process), then their events. */
   runBegin(): void {
     this.fire('BEGIN');
   }
@@ -212,7 +212,8 @@ export class LiveProgram {
   }
 
   private fire(kind: ProbeKind): void {
-    if (this.manifest.attach.some((a) => a.kind === kind)) ATTACH[kind].trigger?.(this.obj);
+    const entries = this.manifest.attach.filter((a) => a.kind === kind);
+    if (entries.length) ATTACH[kind].trigger?.(this.obj, entries);
     this.pollEvents();
   }
 

@@ -117,7 +117,8 @@ function oneProgram(
   };
 }
 
-const special = oneProgram('uprobe', false, (spec, c, program) => ({
+// N.B. BEGIN/END are raw tracepoint programs that the runtime runs with BPF_PROG_TEST_RUN (runtime/attach/special.ts).
+const special = oneProgram('raw_tp', false, (spec, c, program) => ({
   kind: spec.type as 'BEGIN',
   block: c.block.index,
   spec: c.text,

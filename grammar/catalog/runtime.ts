@@ -50,11 +50,6 @@ export const runtimeCodes = {
   GT5605: { severity: 'error', message: 'keys at the prompt must be constants', hint: 'write the key itself: @m[42]' },
   GT5606: { severity: 'error', message: '{name} has {keys}, {count} given' },
   GT5607: { severity: 'error', message: '{name} has no entry {key}' },
-  GT5608: {
-    severity: 'error',
-    message: 'only one {type} block can be attached at a time',
-    hint: 'detach the other one first (.probes lists them)',
-  },
   GT5611: { severity: 'error', message: 'no probe to attach' },
   GT5612: { severity: 'error', message: "unexpected '}': no block is open" },
   GT5613: { severity: 'error', message: '{fn}() at the prompt takes one map: {usage}' },

@@ -28,8 +28,8 @@ export interface KindAttach {
   attach(a: AttachSpec, c: AttachContext): number;
   /** After every entry is attached: make what was gathered (the uprobe_multi links). */
   finish?(c: AttachContext): void;
-  /** For kinds gotrace fires itself (BEGIN, END): fire them. */
-  trigger?(obj: BpfObject): void;
+  /** For kinds gotrace fires itself (BEGIN, END): run the programs of these entries. */
+  trigger?(obj: BpfObject, entries: AttachSpec[]): void;
 }
 
 /** How every probe kind is attached. */
@@ -37,8 +37,8 @@ export const ATTACH: Record<ProbeKind, KindAttach> = {
   uprobe,
   uretprobe: uprobe,
   go: goRuntime,
-  BEGIN: special('libbpf_major_version', (obj) => obj.ffi.major_version()),
-  END: special('libbpf_minor_version', (obj) => obj.ffi.minor_version()),
+  BEGIN: special,
+  END: special,
   interval: timer('interval'),
   profile: timer('profile'),
   tracepoint,

@@ -46,10 +46,8 @@ export interface LibbpfFfi {
   link_create_uprobe_multi: (attr: object) => number;
   /** bpf(BPF_PROG_LOAD) of a raw program (the uprobe_multi feature probe): a fd, or -1. */
   prog_load_raw: (attr: object) => number;
-  /** Address of a libbpf function in this process (dlopen RTLD_NOLOAD + dlsym), 0 if absent. */
-  libbpf_symbol_address: (name: string) => bigint;
-  major_version: () => number;
-  minor_version: () => number;
+  /** bpf(BPF_PROG_TEST_RUN) of a raw tracepoint program with zero arguments: 0, or -1 and errno. */
+  prog_test_run: (fd: number) => number;
   perf_event_open: (attr: Buffer, pid: number, cpu: number, group: number, flags: number) => number;
   errno: () => number;
   /** fcntl(fd, F_DUPFD_CLOEXEC, 3): a second fd for the same kernel object. */
@@ -121,7 +119,28 @@ export function libbpf(): LibbpfFfi {
     expected_attach_type: 'uint32_t',
     tail: 'uint64_t',
   });
+  // BPF_PROG_TEST_RUN's attr (bpf_attr.test), up to the fields a raw tracepoint run reads:
+  // ctx_in holds the tracepoint's arguments (all zero: BEGIN/END have none).
+  koffi.struct('gt_test_run_attr', {
+    prog_fd: 'uint32_t',
+    retval: 'uint32_t',
+    data_size_in: 'uint32_t',
+    data_size_out: 'uint32_t',
+    data_in: 'uint64_t',
+    data_out: 'uint64_t',
+    repeat: 'uint32_t',
+    duration: 'uint32_t',
+    ctx_size_in: 'uint32_t',
+    ctx_size_out: 'uint32_t',
+    ctx_in: 'uint8_t *',
+    ctx_out: 'uint64_t',
+    flags: 'uint32_t',
+    cpu: 'uint32_t',
+    batch_size: 'uint32_t',
+    pad: 'uint32_t',
+  });
   const sysBpf = libc.func('long syscall(long nr, ...)');
+  const noArgs = Buffer.alloc(8 * 12 /* MAX_BPF_FUNC_ARGS */);
   const printFn = koffi.proto('int gt_libbpf_print_fn(int level, const char *fmt, void *ap)');
   const sampleFn = koffi.proto('int gt_ring_buffer_sample_fn(void *ctx, void *data, size_t size)');
   cached = {
@@ -163,18 +182,10 @@ export function libbpf(): LibbpfFfi {
     program_fd: lib.func('int bpf_program__fd(bpf_program *prog)'),
     // SYS_bpf = 321 on x86-64; BPF_LINK_CREATE = 28, BPF_PROG_LOAD = 5.
     link_create_uprobe_multi: (attr: object) => Number(sysBpf(321, 'int', 28, 'gt_uprobe_multi_attr *', attr, 'uint32_t', 64)),
+    // BPF_PROG_TEST_RUN = 10.
+    prog_test_run: (fd: number) =>
+      Number(sysBpf(321, 'int', 10, 'gt_test_run_attr *', { prog_fd: fd, ctx_size_in: noArgs.length, ctx_in: noArgs }, 'uint32_t', 80)),
     prog_load_raw: (attr: object) => Number(sysBpf(321, 'int', 5, 'gt_prog_load_attr *', attr, 'uint32_t', 80)),
-    libbpf_symbol_address: (() => {
-      const dlopen = libc.func('void *dlopen(const char *name, int flags)');
-      const dlsym = libc.func('void *dlsym(void *h, const char *name)');
-      return (name: string) => {
-        const h = dlopen('libbpf.so.1', 2 | 4 /* RTLD_NOW | RTLD_NOLOAD: the copy loaded above */);
-        const p = h ? dlsym(h, name) : null;
-        return p ? (koffi.address(p) as bigint) : 0n;
-      };
-    })(),
-    major_version: lib.func('uint32_t libbpf_major_version(void)'),
-    minor_version: lib.func('uint32_t libbpf_minor_version(void)'),
     perf_event_open: (() => {
       const syscall = libc.func('long syscall(long nr, ...)');
       // SYS_perf_event_open on x86-64.

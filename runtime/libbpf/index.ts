@@ -202,18 +202,11 @@ export class BpfObject {
     this.linkFds.push(attachUprobeMulti(fd, path, offsets, cookies, pid));
   }
 
-  /** Attach at a named function of a shared library, in one process only (BEGIN/END). */
-  attachUprobeByName(program: string, path: string, func: string, pid: number): void {
-    const prog = this.ffi.find_program(this.obj, program);
-    if (!prog) throw new BpfError(`BPF object has no program ${program}`);
-    takeLog();
-    const opts = { sz: 40, ref_ctr_offset: 0, bpf_cookie: 0, retprobe: false, func_name: func };
-    const link = this.ffi.attach_uprobe_opts(prog, pid, path, 0, opts);
-    if (!link) {
-      const e = this.ffi.errno();
-      throw new BpfError(`cannot attach uprobe at ${path}:${func}: ${errnoName(e)}`, e, takeLog());
-    }
-    this.links.push(link);
+  /** Run a (raw tracepoint) program once, here and now (BEGIN/END). */
+  testRun(program: string): void {
+    const fd = this.ffi.program_fd(this.program(program));
+    const r = this.ffi.prog_test_run(fd);
+    if (r < 0) throw new BpfError(`cannot run program ${program}: ${errnoName(this.ffi.errno())}`, this.ffi.errno());
   }
 
   /** Attach at a kernel tracepoint (a perf event of it: libbpf finds its id in tracefs), with a

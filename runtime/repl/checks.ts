@@ -1,5 +1,5 @@
 // What the REPL checks of new probes besides the compiler's checks, and the node it adds to
-// each: names it reserves, one BEGIN/END at a time, maps that keep their layout across objects,
+// each: names it reserves, maps that keep their layout across objects,
 // and the hidden hit counter.
 import type * as ast from '../../grammar/ast.js';
 import { diag } from '../../grammar/catalog/index.js';
@@ -12,21 +12,6 @@ export function reservedNames(program: ast.Program): Diagnostic[] {
   return mapRefs(program)
     .filter((ref) => ref.name.startsWith('@__'))
     .map((ref) => diag('GT5603', ref.span));
-}
-
-/** BEGIN and END blocks are triggered by a call every such object sees: two live ones would
- *  run each other's blocks. */
-export function specialBlocks(program: ast.Program, live: ast.Probe[]): Diagnostic[] {
-  const ds: Diagnostic[] = [];
-  const seen = new Set<string>();
-  for (const p of live) for (const s of p.specs) if (s.kind === 'SpecialSpec') seen.add(s.type);
-  for (const probe of program.probes)
-    for (const s of probe.specs) {
-      if (s.kind !== 'SpecialSpec') continue;
-      if (seen.has(s.type)) ds.push(diag('GT5608', s.span, { type: s.type }));
-      seen.add(s.type);
-    }
-  return ds;
 }
 
 /** A map kept from earlier probes keeps its layout (checked on the compiled specs, which also

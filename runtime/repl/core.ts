@@ -34,7 +34,7 @@ import { createPrinter, type Printer } from '../printers/index.js';
 import type { MapInfo } from '../../compiler/passes/semantic.js';
 import { REPL_RING_BYTES, type LiveEvent } from '../session.js';
 import { realBackend, type Backend, type ProbeHandle } from './backend.js';
-import { checkKeptMaps, hitCounter, reservedNames, specialBlocks } from './checks.js';
+import { checkKeptMaps, hitCounter, reservedNames } from './checks.js';
 import { barWidth } from './watch.js';
 import { runStatements, statementIncomplete, type StatementMaps } from './statements.js';
 import type { Target } from '../target.js';
@@ -165,13 +165,7 @@ export class ReplCore {
     const sem = analyze({ ...program, probes: [...live, ...program.probes] }, { knownMaps: this.keptMapInfos(program) });
     // Only its errors: warnings come once, from the compile of each block below.
     const ds = [...parsed.diagnostics, ...sem.diagnostics.filter((d) => d.severity === 'error' && (!d.span || d.span.file === file))];
-    ds.push(
-      ...reservedNames(program),
-      ...specialBlocks(
-        program,
-        [...this.probes.values()].map((p) => p.ast),
-      ),
-    );
+    ds.push(...reservedNames(program));
     if (hasErrors(ds)) return (this.report(ds), []);
     if (!program.probes.length) {
       this.report([...ds, diag('GT5611', undefined)]);

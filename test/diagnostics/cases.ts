@@ -259,7 +259,6 @@ export const cases: { readonly [C in Code]: Case } = {
   GT5605: { repl: [TICK, '@m[pid]'] },
   GT5606: { repl: [TICK, '@m[1, 2]'] },
   GT5607: { repl: [TICK, '@m[42]'] },
-  GT5608: { repl: ['BEGIN { @a = 1 }', 'BEGIN { @b = 1 }'] },
   GT5611: { repl: ['.load {tmp}/empty.gt'] },
   GT5612: { repl: ['}'] },
   GT5613: { repl: ['clear()'] },

@@ -218,3 +218,20 @@ t.test('a probe detached reports what it dropped', async (t) => {
   t.ok(m && BigInt(m[1]) >= n, `every run of the loop cut off was counted (${out})`);
   t.match(out, /probe 1 detached\n$/);
 });
+
+t.test('each BEGIN block runs once when typed, each END block once at exit, several live at once', async (t) => {
+  if (!requireBpf(t)) return;
+  const d = await replOnTicker(t);
+  t.match(await d.type('BEGIN { printf("begin a\\n"); @a = count(); }'), /begin a\n/);
+  t.match(await d.type('BEGIN { printf("begin b\\n"); @b = count(); }'), /begin b\n/);
+  await d.type('END { printf("end c\\n"); @c = count(); }');
+  await d.type('END { printf("end d\\n"); @d = count(); }');
+  t.equal(await d.type('@a'), '@a: 1\n', 'the second BEGIN did not run the first again');
+  const r = await d.end();
+  t.equal(r.code, 0);
+  t.equal(r.text.match(/end c\n/g)?.length, 1, 'the first END ran once');
+  t.equal(r.text.match(/end d\n/g)?.length, 1, 'the second END ran once');
+  t.match(r.text, /@b: 1\n/);
+  t.match(r.text, /@c: 1\n/);
+  t.match(r.text, /@d: 1\n/);
+});

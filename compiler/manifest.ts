@@ -62,8 +62,8 @@ export interface UprobeAttach {
   counts?: number;
 }
 
-/** BEGIN and END run by uprobes on libbpf functions that gotrace calls itself, in its own
- *  process only (bpftrace does the same with functions of its own binary). */
+/** BEGIN and END: raw tracepoint programs that gotrace runs itself (BPF_PROG_TEST_RUN), once,
+ *  in its own process, as bpftrace runs BEGIN in its own (runtime/attach/special.ts). */
 export interface SpecialAttach {
   kind: KeywordKind;
   block: number;

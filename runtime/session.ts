@@ -56,7 +56,7 @@ export function ringBytesFor(manifest: Manifest, asked: number | undefined): num
 
 let fallbackNoted = false;
 
-/** Uprobes (function probes, BEGIN and END) use uprobe_multi links when the kernel has them
+/** Function probes use uprobe_multi links when the kernel has them
  *  (runtime/libbpf/multi.ts); their programs must then be loaded for that attach type. */
 function chooseMulti(obj: BpfObject, manifest: Manifest, note?: (line: string) => void): boolean {
   const uprobes = manifest.attach.filter((a) => probeKind(a.kind).form === 'function');

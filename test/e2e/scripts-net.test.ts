@@ -41,6 +41,27 @@ t.test('http-server.gt: requests by method, path and status, with latency', asyn
   }
 });
 
+t.test('http-server.gt over HTTP/2 (TLS, net/http on both sides): the same counts', async (t) => {
+  if (!requireBpf(t)) return;
+  for (const [what, opts] of BUILDS) {
+    const r = await runGotrace([script('http-server.gt'), '-c', `${buildGo('nettools', opts)} http2`]);
+    t.equal(r.code, 0, r.stderr);
+    t.same(truth(r.stdout, 'proto'), new Map([['HTTP/2.0', 12n]]), 'every request went over HTTP/2');
+    const served = new Map([...truth(r.stdout, 'served')].map(([k, v]) => [k.replace(/ /g, ', '), v]));
+    t.equal(served.size, 4);
+    t.same(parseMapLines(r.stdout, '@requests'), served, `requests by method, path and status (${what})`);
+    t.equal(histCount(r.stdout, '@latency_ns[POST, /ok/5ms]'), 3, `a latency for each POST /ok/5ms (${what})`);
+    t.notMatch(r.stdout, /^@start/m, 'every request ended');
+  }
+  const r = await runGotrace([script('http-requests.gt'), '-c', `${buildGo('nettools')} http2`]);
+  const served = new Map<string, bigint>();
+  for (const [k, v] of truth(r.stdout, 'served')) {
+    const key = k.split(' ').slice(0, 2).join(', ');
+    served.set(key, (served.get(key) ?? 0n) + v);
+  }
+  t.same(parseMapLines(r.stdout, '@requests'), served, 'http-requests.gt counts HTTP/2 requests too');
+});
+
 t.test('http-client.gt: responses by method, host and status; failed requests with their error', async (t) => {
   if (!requireBpf(t)) return;
   for (const [what, opts] of BUILDS) {

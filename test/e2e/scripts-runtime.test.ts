@@ -120,6 +120,22 @@ t.test('syscall.gt: blocking syscalls by goroutine and number', async (t) => {
   }
 });
 
+t.test('syscall.gt on Go 1.17 and 1.18 (syscall.Syscall was assembly there): the write of --version is number 1', async (t) => {
+  if (!requireBpf(t)) return;
+  for (const b of NPM_GO_BINARIES.filter((x) => /^go1\.1[78]/.test(x.goVersion))) {
+    const bin = npmGoBinary(b);
+    const r = await runGotrace([script('syscall.gt'), '-c', `${bin} ${b.pkg.startsWith('lefthook') ? 'version' : '--version'}`]);
+    t.equal(r.code, 0, r.stderr);
+    const writes = [...parseMapLines(r.stdout, '@calls')].filter(([k]) => k.endsWith(', 1'));
+    t.ok(writes.length >= 1 && writes.every(([, n]) => n >= 1n), `${b.goVersion}: the version was written by write (1): ${r.stdout}`);
+    const numbers = [...parseMapLines(r.stdout, '@calls').keys()].map((k) => Number(k.split(', ')[1]));
+    t.ok(
+      numbers.every((n) => [0, 1, 16, 72, 202, 281, 291].includes(n)),
+      `${b.goVersion}: only real syscalls of a --version run: ${numbers}`,
+    );
+  }
+});
+
 t.test('the runtime tools compile against stripped binaries of Go 1.17 to 1.27', async (t) => {
   if (!requireBpf(t)) return;
   for (const b of NPM_GO_BINARIES) {

@@ -520,5 +520,6 @@ static __always_inline __s64 gt_linear_bucket(__s64 v, __s64 min, __s64 max, __s
 
 #include "functions.bpf.h"
 #include "kernel.bpf.h"
+#include "percentile.bpf.h"
 
 #endif

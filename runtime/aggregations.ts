@@ -1,7 +1,7 @@
 // Reading maps back: raw (key, per-CPU value) pairs from the kernel become typed entries, with
 // per-CPU slots merged the way bpftrace merges them (sums add, min/max compare, avg divides).
 import type { MapSpec } from '../compiler/manifest.js';
-import { LOG2_BUCKETS, STATS_VALUE_SIZE } from '../compiler/passes/types.js';
+import { bucketCount, LOG2_BUCKETS, STATS_VALUE_SIZE } from '../compiler/passes/types.js';
 import { maxBiased, unbias } from './percentiles.js';
 import { compareValues, decodeField, type DecodeContext, type Value } from './values.js';
 
@@ -26,10 +26,7 @@ export interface RawEntry {
 }
 
 /** Number of buckets a hist/lhist value has (hist: 66 covers every 64-bit value). */
-export function bucketCount(m: MapSpec): number {
-  if (m.kind === 'lhist') return Math.floor((m.lhist!.max - m.lhist!.min) / m.lhist!.step) + 2;
-  return LOG2_BUCKETS;
-}
+export { bucketCount };
 
 const NO_CTX: DecodeContext = {
   manifest: { probes: [] } as unknown as DecodeContext['manifest'],

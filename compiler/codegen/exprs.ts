@@ -3,7 +3,8 @@
 import type * as ast from '../../grammar/ast.js';
 import type { Field, MapSpec } from '../manifest.js';
 import { underlying } from '../passes/govalues.js';
-import { layout, storageSize, type Ty } from '../passes/types.js';
+import { bucketCount, layout, storageSize, type Ty } from '../passes/types.js';
+import { percentileP } from '../passes/check/exprs.js';
 import { FnWriter } from './functions.js';
 import { EXPR_DEPTH_PER_LINE } from './scratch.js';
 import { binary, castType, fieldTy, isBufferField } from './writer.js';
@@ -15,6 +16,9 @@ function tracepointString(f: TracepointField, dest: string, size: number): strin
   if (f.kind === 'data_loc') return `gt_tp_data_loc(ctx, ${f.offset}, (char *)&${dest}, ${size});`;
   return `gt_tp_chars(ctx, ${f.offset}, (char *)&${dest}, ${Math.min(size, f.size)});`;
 }
+
+/** gt_pct_in's kind of each map kind percentile() reads. */
+const PCT_KIND: Partial<Record<MapSpec['kind'], string>> = { hist: 'GT_PCT_HIST', lhist: 'GT_PCT_LHIST', stats: 'GT_PCT_STATS' };
 
 /** Builtins as C, by name. */
 const BUILTIN_C: Record<string, (w: { context: string }) => string> = {
@@ -203,6 +207,7 @@ export abstract class ExprWriter extends FnWriter {
         if (e.name === 'len') return this.goLen(e.args[0]);
         if (e.name === 'hex' || e.name === 'usym') return this.expr(e.args[0]);
         if (e.name === 'goidof') return `gt_goid_of(${this.expr(e.args[0])})`;
+        if (e.name === 'percentile') return this.percentile(e);
         return this.functionValue(e);
       case 'VarRef':
         return e.name === TARGET_VAR ? '(__s64)gt_cfg.target_tgid' : this.vref(e.name);
@@ -240,6 +245,20 @@ export abstract class ExprWriter extends FnWriter {
       default:
         throw new Error(`codegen: ${e.kind} is rejected by the semantic pass`);
     }
+  }
+
+  /** percentile(@h[keys], P) by gt_percentile (bpf-templates/percentile.bpf.h): the map's key
+   *  built once, its bucket field (hist, lhist) rewritten by the helper for each bucket. */
+  private percentile(e: ast.Expr & { kind: 'Call' }): string {
+    const ref = e.args[0] as ast.MapRef;
+    const m = this.maps.get(ref.name)!;
+    const stats = m.kind === 'stats';
+    const k = this.key(ref, m, stats ? undefined : '0');
+    const shape = `gt_pin${this.tmp++}`;
+    const { min, max, step } = m.lhist ?? { min: 0, max: 0, step: 1 };
+    const p = percentileP(e.args[1], this.sem.positional)!;
+    this.line(`struct gt_pct_in ${shape} = { ${PCT_KIND[m.kind]}, ${bucketCount(m)}, ${p}, ${min}LL, ${max}LL, ${step}LL };`);
+    return this.tmpS64(`gt_percentile(&${m.cName}, ${k}, ${stats ? '0' : `&${k}->f${ref.keys.length}`}, &${shape})`);
   }
 
   private builtin(name: string): string {

@@ -68,6 +68,12 @@ export const USTACK: Ty = { k: 'ustack' };
 export const USTACK_DEPTH = 127;
 /** hist() buckets (GT_LOG2_BUCKETS in shared.h): every 64-bit value has one. */
 export const LOG2_BUCKETS = 66;
+/** Buckets of a hist() map (LOG2_BUCKETS), or of an lhist(): one under min, one per step, one
+ *  from max (gt_linear_bucket in gotrace.bpf.h). */
+export function bucketCount(m: { kind: string; lhist?: { min: number; max: number; step: number } }): number {
+  if (m.kind === 'lhist') return Math.floor((m.lhist!.max - m.lhist!.min) / m.lhist!.step) + 2;
+  return LOG2_BUCKETS;
+}
 /** Bytes of struct gt_stats (shared.h): count, sum, biased max, then the log2 buckets. */
 export const STATS_VALUE_SIZE = 8 * (3 + LOG2_BUCKETS);
 export const COMM_SIZE = 16;

@@ -142,15 +142,10 @@ export const checkCodes = {
     hint: 'give each probe a block of its own',
   },
   // ---- aggregations, values and output formats (percentiles, tuples, floats) ----
-  GT2240: {
-    severity: 'error',
-    message: 'percentile() is read from the map in user space: it can only be an argument of print() or printf()',
-    hint: 'print(percentile(@h, 99)) or printf("%d\\n", percentile(@h, 99))',
-  },
   GT2241: { severity: 'error', message: 'percentile() needs a hist(), lhist() or stats() map, and {name} holds {kind}' },
   GT2242: {
     severity: 'error',
-    message: 'percentile() takes a map and a percentile from 0 to 100 (an integer literal)',
+    message: 'percentile() takes two arguments: a map (@h or @h[keys]) and a percentile from 0 to 100',
     hint: 'percentile(@h, 99), or percentile(@h[key], 50)',
   },
   GT2243: { severity: 'error', message: "a tuple can be a map's value or key, or printed; not {use}" },
@@ -159,6 +154,12 @@ export const checkCodes = {
     severity: 'error',
     message: 'cannot use {op} on a float',
     hint: 'BPF has no floating point: floats are printed (print, %f, %v) and stored in maps, not computed',
+  },
+  // ---- percentile() as a value (GT2330-2349) ----
+  GT2330: {
+    severity: 'error',
+    message: "percentile()'s percentile must be a constant from 0 to 100, not {what}",
+    hint: 'an integer literal or an integer $N: percentile(@h, 99), percentile(@h[key], $1)',
   },
   // ---- functions: reg, signal, ntop, join, buf, ustack, string functions (GT2260-2279) ----
   GT2260: { severity: 'error', message: "unknown register '{name}'", hint: 'x86-64 registers as bpftrace names them: {names}' },

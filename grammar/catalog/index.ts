@@ -34,6 +34,7 @@ export const retired: Record<string, string> = {
   GT2030: 'unroll count must be between 1 and 100 (the parser checks it now: GT1010)',
   GT3008: 'one warning per function a wildcard matched without RET (now one summary: GT3015)',
   GT5608: 'only one BEGIN/END block could be attached at a time in the REPL (each object now runs its own)',
+  GT2240: 'percentile() only as an argument of print() or printf() (it is a value anywhere now, computed in BPF)',
   GT2126: 'print() shows slices of numbers and pointers only (slices of every element type print now)',
 };
 

@@ -183,9 +183,9 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2302: onValues('uprobe:main.*e* /rets.error != nil/ { @x = count() }'),
   // Floats in memory are read now (args.n.one[0] is one); complex numbers are not.
   GT2123: onFloats('uprobe:main.place { @x = args.p.Z }'),
-  GT2240: { check: 'uprobe:main.f { @h = hist(1); @x = percentile(@h, 50); }' },
   GT2241: { check: 'uprobe:main.f { @c = count(); print(percentile(@c, 50)); }' },
-  GT2242: { check: 'uprobe:main.f { @h = hist(1); print(percentile(@h, 101)); }' },
+  GT2242: { check: 'uprobe:main.f { @h = hist(1); print(percentile(@h)); }' },
+  GT2330: { check: 'uprobe:main.f { @h = hist(1); @x = percentile(@h, arg0); }' },
   GT2243: { check: 'uprobe:main.f { $t = (1, "a"); }' },
   GT2244: { check: 'uprobe:main.f { @t = (1, ustack); }' },
   GT2245: onFloats('uprobe:main.manyFloats { @x = args.q * 2 }'),

@@ -64,8 +64,9 @@ export class ExprChecker extends FnChecker {
     usym: (c, e) => c.shownAs(e, 'usym'),
     // The goroutine id of the runtime.g at an address (runtime.newproc1's callergp, say).
     goidof: (c, e) => c.goidOf(e),
-    // Only as print()'s or printf()'s argument (statements.ts): the map is read in user space.
-    percentile: (c, e) => void c.err('GT2240', e.span),
+    // A value computed in BPF from the map's buckets (bpf-templates/percentile.bpf.h); as
+    // print()'s or printf()'s own argument it is read in user space instead (statements.ts).
+    percentile: (c, e) => c.percentileValue(e),
     ...FnChecker.FN_CALLS,
   };
 
@@ -196,6 +197,38 @@ export class ExprChecker extends FnChecker {
     return undefined;
   }
 
+  /** percentile(@h, P) or percentile(@h[k...], P), typed 'pctl': read from the map in user
+   *  space when the event is printed (print()/printf()'s own argument). The map is checked
+   *  once every block is (semantic.ts), as a later block may write it. */
+  protected percentileArg(c: Call): Ty | undefined {
+    const [m, p] = c.args;
+    if (c.args.length !== 2 || m.kind !== 'MapRef') return void this.err('GT2242', c.span);
+    const pv = this.percentileP(p);
+    const keys = m.keys.map((k) => this.keyExpr(k));
+    if (pv === undefined || keys.some((k) => !k)) return undefined;
+    this.r.percentiles.push(m);
+    const t: Ty = { k: 'pctl', map: m.name, p: pv, keys: keys as Ty[] };
+    this.r.types.set(c, t);
+    return t;
+  }
+
+  /** percentile() anywhere else: an integer computed in BPF, from the same buckets by the same
+   *  rule, so both sides give one number (bpf-templates/percentile.bpf.h). */
+  private percentileValue(c: Call): Ty | undefined {
+    const t = this.percentileArg(c);
+    return t && (this.r.maps.get(t.k === 'pctl' ? t.map : '')?.duration ? DUR : INT);
+  }
+
+  /** P: an integer literal or an integer positional parameter ($1), from 0 to 100. */
+  private percentileP(p: ast.Expr): number | undefined {
+    if (p.kind === 'Positional' && !this.expr(p)) return undefined;
+    const v = percentileP(p, this.r.positional);
+    if (v !== undefined) return v;
+    const text = p.kind === 'IntLit' ? p.text : p.kind === 'Positional' ? this.r.positional.get(p) : undefined;
+    this.err('GT2330', p.span, { what: text !== undefined ? `'${text}'` : 'a value computed by the probe' });
+    return undefined;
+  }
+
   /** hex(x), usym(x): an integer that user space shows another way. */
   private shownAs(e: Call, k: 'hex' | 'usym'): Ty | undefined {
     if (e.args.length !== 1) {
@@ -281,6 +314,14 @@ export class ExprChecker extends FnChecker {
     this.r.positional.set(e, n.toString());
     return INT;
   }
+}
+
+/** percentile()'s P when it is a constant from 0 to 100 (the checker and code generation). */
+export function percentileP(p: ast.Expr, positional: ReadonlyMap<ast.Expr, string>): number | undefined {
+  const text = p.kind === 'IntLit' ? String(p.value) : p.kind === 'Positional' ? positional.get(p) : undefined;
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  const v = Number(text);
+  return v <= 100 ? v : undefined;
 }
 
 /** Which integers are durations (nanoseconds), for time-unit histogram labels: `elapsed`, Go's

@@ -286,20 +286,6 @@ export class Checker extends ExprChecker {
     if (t) this.event(c, { kind: 'print_value', argTypes: [t] });
   }
 
-  /** percentile(@h, P) or percentile(@h[k...], P): the keys are computed in the probe, the
-   *  percentile read from the map in user space. The map is checked once every block is
-   *  (semantic.ts), as it may be written by a later one. */
-  private percentileArg(c: Call): Ty | undefined {
-    const [m, p] = c.args;
-    if (c.args.length !== 2 || m.kind !== 'MapRef' || p.kind !== 'IntLit' || p.value > 100n) return void this.err('GT2242', c.span);
-    const keys = m.keys.map((k) => this.keyExpr(k));
-    if (keys.some((k) => !k)) return undefined;
-    this.r.percentiles.push(m);
-    const t: Ty = { k: 'pctl', map: m.name, p: Number(p.value), keys: keys as Ty[] };
-    this.r.types.set(c, t);
-    return t;
-  }
-
   private clearOrZero(c: Call): void {
     const a = c.args[0];
     if (c.args.length !== 1 || a.kind !== 'MapRef' || a.keys.length !== 0) return this.err('GT2033', c.span, { fn: c.name });

@@ -5,6 +5,7 @@ import { valueJson, valueText, type Value } from '../values.js';
 import { dropJson, dropText, type Drop } from '../drops.js';
 import type { EffectKind, NamedMap, Printer, PrinterKind, PrinterSinks } from './printer.js';
 import { attachingLine, lostLine } from './text.js';
+import { HIST_PERCENTILES, percentileValue, STATS_PERCENTILES } from '../percentiles.js';
 
 function num(v: bigint): number | string {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
@@ -24,6 +25,9 @@ export function bucketBounds(m: MapSpec, i: number, n: number): { min?: number |
   return { min: num(1n << BigInt(i - 2)), max: num((1n << BigInt(i - 1)) - 1n) };
 }
 
+/** A key as bpftrace's JSON names it: its values' text, joined by commas. */
+const keyName = (e: MapEntry): string => e.keys.map((k) => valueText(k).trim()).join(',');
+
 export function mapJson(m: MapSpec, entries: MapEntry[]): string {
   const conv = (e: MapEntry): unknown => {
     const v = e.value;
@@ -36,10 +40,36 @@ export function mapJson(m: MapSpec, entries: MapEntry[]): string {
   if (m.keyCount === 0) data = entries.length ? conv(entries[0]) : null;
   else {
     const o: Record<string, unknown> = {};
-    for (const e of entries) o[e.keys.map((k) => valueText(k).trim()).join(',')] = conv(e);
+    for (const e of entries) o[keyName(e)] = conv(e);
     data = o;
   }
   return JSON.stringify({ type: m.kind === 'hist' || m.kind === 'lhist' ? 'hist' : 'map', data: { [m.name]: data } }) + '\n';
+}
+
+/** What the text output adds under a histogram or after stats(), as numbers: one line after the
+ *  map's own (which stays bpftrace's), shaped as it is: {"type": "percentiles", "data": {"@h":
+ *  {"p50": 3, "p90": 1000, "p99": 1000, "max": 1000}}}, one object per key for a keyed map.
+ *  Each pN is what percentile(@h, N) gives: the largest value of the bucket holding it, capped
+ *  by the exact max (runtime/percentiles.ts). hist/lhist give p50, p90, p99 and max, stats()
+ *  p50 and p99; an empty entry (after zero()) has none. Empty when no entry has any. */
+export function percentilesJson(m: MapSpec, entries: MapEntry[]): string {
+  const conv = (e: MapEntry): Record<string, number | string> | undefined => {
+    const v = e.value;
+    const hist = v.type === 'hist';
+    if ((v.type !== 'hist' && v.type !== 'stats') || !v.buckets?.some((b) => b > 0n)) return undefined;
+    const shape = hist ? m : { kind: 'hist' as const };
+    const o: Record<string, number | string> = {};
+    for (const p of hist ? HIST_PERCENTILES : STATS_PERCENTILES) o[`p${p}`] = num(percentileValue(shape, v.buckets, v.max, p)!);
+    if (hist && v.max !== undefined) o.max = num(v.max);
+    return o;
+  };
+  const data: Record<string, unknown> = {};
+  for (const e of entries) {
+    const o = conv(e);
+    if (o) data[keyName(e)] = o;
+  }
+  if (!Object.keys(data).length) return '';
+  return jsonLine('percentiles', { [m.name]: m.keyCount === 0 ? data[''] : data });
 }
 
 export function jsonLine(type: string, data: unknown): string {
@@ -57,7 +87,7 @@ class JsonPrinter implements Printer {
     this.s.out.write(jsonLine('attached_probes', { probes: n }));
   }
   map(spec: MapSpec, entries: MapEntry[]): void {
-    this.s.out.write(mapJson(spec, entries));
+    this.s.out.write(mapJson(spec, entries) + percentilesJson(spec, entries));
   }
   finalMaps(maps: NamedMap[]): void {
     for (const m of maps) if (m.entries.length) this.map(m.spec, m.entries);

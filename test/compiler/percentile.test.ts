@@ -32,7 +32,8 @@ t.test('parse: percentile() in a predicate, arithmetic and a map value', async (
 });
 
 t.test('check: percentile() wherever an integer goes, typed as one', async (t) => {
-  const defs = 'uprobe:main.g { @h = hist(arg0); @l = lhist(arg0, 0, 100, 10); @s = stats(arg0); @k[arg1] = hist(arg0); @d = hist(elapsed); }\n';
+  const defs =
+    'uprobe:main.g { @h = hist(arg0); @l = lhist(arg0, 0, 100, 10); @s = stats(arg0); @k[arg1] = hist(arg0); @d = hist(elapsed); }\n';
   const ok = [
     'uprobe:main.f /percentile(@h, 99) > 1000000/ { @n = count(); }',
     'uprobe:main.f { @p99[arg1] = percentile(@k[arg1], 99); @x = percentile(@l, 0) + percentile(@s, 100) * 2; }',

@@ -63,7 +63,17 @@ t.test('percentile() in BPF: a predicate, and the same number as user space at e
   const cases: [string, (seen: number[]) => bigint][] = [
     ['@p99', (s) => expected(hist, s, 99)],
     ['@p0', (s) => expected(hist, s, 0)],
-    ['@p50n', (s) => expected(hist, s.map((v) => v - 500), 50) * 2n + 1n],
+    [
+      '@p50n',
+      (s) =>
+        expected(
+          hist,
+          s.map((v) => v - 500),
+          50,
+        ) *
+          2n +
+        1n,
+    ],
     ['@p90l', (s) => expected(lhist, s, 90)],
     ['@p50s', (s) => (expected(hist, s, 50) > 100n ? expected(hist, s, 50) : -7n)],
   ];
@@ -84,4 +94,39 @@ t.test('percentile() in BPF: a predicate, and the same number as user space at e
   const bpf = /^bpf (.*)$/m.exec(r.stdout)?.[1];
   t.equal(user, '1000 15 0 999 511', 'user space: p99, p1 (10, in [8, 16)), p50 of v - 500, lhist p90, stats p50');
   t.equal(bpf, user, 'BPF gives the same numbers');
+});
+
+t.test('-f json: the percentiles line after a map gives what percentile() gives', async (t) => {
+  if (!requireBpf(t)) return;
+  const r = await runGotrace([
+    '-f',
+    'json',
+    '-e',
+    'BEGIN { @h[1] = hist(1); @h[1] = hist(2); @h[1] = hist(3); @h[1] = hist(1000); @s = stats(10); @s = stats(20); @s = stats(33);' +
+      ' printf("%d %d %d %d %d %d\\n", percentile(@h[1], 50) + 0, percentile(@h[1], 90) + 0, percentile(@h[1], 99) + 0, percentile(@h[1], 100) + 0,' +
+      ' percentile(@s, 50) + 0, percentile(@s, 99) + 0); exit(); }',
+  ]);
+  t.equal(r.code, 0, r.stderr);
+  const lines = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; data: Record<string, unknown> });
+  const printed = lines.find((l) => l.type === 'printf')?.data as unknown as string;
+  const pct = lines.filter((l) => l.type === 'percentiles').map((l) => l.data);
+  t.same(pct, [{ '@h': { '1': { p50: 3, p90: 1000, p99: 1000, max: 1000 } } }, { '@s': { p50: 31, p99: 33 } }]);
+  t.equal(printed, '3 1000 1000 1000 31 33', 'the numbers percentile() gives in BPF');
+  const hist = lines.find((l) => l.type === 'hist');
+  t.same(
+    hist?.data,
+    {
+      '@h': {
+        '1': [
+          { min: 1, max: 1, count: 1 },
+          { min: 2, max: 3, count: 2 },
+          { min: 512, max: 1023, count: 1 },
+        ],
+      },
+    },
+    "the hist line is bpftrace's",
+  );
 });

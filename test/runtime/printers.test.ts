@@ -7,7 +7,7 @@ import { BAR_WIDTH, mapText } from '../../runtime/printers/text.js';
 
 /** bpftrace's own text (--bpftrace-text): what these layouts were checked against. */
 const BPFTRACE = { bpftrace: true };
-import { mapJson } from '../../runtime/printers/json.js';
+import { mapJson, percentilesJson } from '../../runtime/printers/json.js';
 
 const spec = (name: string, kind: MapSpec['kind'], keyCount: number, extra: Partial<MapSpec> = {}): MapSpec => ({
   name,
@@ -101,4 +101,37 @@ t.test('per-CPU values merge: counts add, min and max ignore unset CPUs, avg div
 t.test('json lines', async (t) => {
   t.equal(mapJson(spec('@lat', 'int', 1), [int([17], 5)]), '{"type":"map","data":{"@lat":{"17":5}}}\n');
   t.equal(mapJson(spec('@x', 'count', 0), [int([], 5)]), '{"type":"map","data":{"@x":5}}\n');
+});
+
+t.test('json: a percentiles line after histograms and stats, the map line left as bpftrace has it', async (t) => {
+  const h = (keys: number[], counts: number[], max: number): MapEntry => ({
+    keys: keys.map((k) => ({ type: 'int' as const, value: BigInt(k) })),
+    value: { type: 'hist', buckets: counts.map(BigInt), max: BigInt(max) },
+  });
+  // 1, 2, 3 and 1000: buckets [1], [2, 4) twice, [512, 1K); the median's bucket top is 3.
+  const hist = [0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 1];
+  const m = spec('@h', 'hist', 0);
+  t.equal(
+    mapJson(m, [h([], hist, 1000)]),
+    '{"type":"hist","data":{"@h":[{"min":1,"max":1,"count":1},{"min":2,"max":3,"count":2},{"min":512,"max":1023,"count":1}]}}\n',
+  );
+  t.equal(percentilesJson(m, [h([], hist, 1000)]), '{"type":"percentiles","data":{"@h":{"p50":3,"p90":1000,"p99":1000,"max":1000}}}\n');
+  // Keyed: one object per key, named as the map line names it; an empty entry (zero()) has none.
+  const keyed = percentilesJson(spec('@k', 'hist', 1), [h([7], [0, 0, 0, 0, 0, 0, 0, 0, 2], 80), h([8], [0, 0, 0], 0)]);
+  t.equal(keyed, '{"type":"percentiles","data":{"@k":{"7":{"p50":80,"p90":80,"p99":80,"max":80}}}}\n');
+  t.equal(percentilesJson(m, [h([], [0, 0, 0], 0)]), '', 'nothing when no entry has a value');
+  // lhist(v, 0, 10, 1) of 5, 5, 9: exact with a step of 1.
+  const l = spec('@l', 'lhist', 0, { lhist: { min: 0, max: 10, step: 1 } });
+  t.equal(
+    percentilesJson(l, [h([], [0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0], 9)]),
+    '{"type":"percentiles","data":{"@l":{"p50":5,"p90":9,"p99":9,"max":9}}}\n',
+  );
+  // stats(): p50 and p99, as its text line; the map line keeps bpftrace's count, average, total.
+  const st: MapEntry = {
+    keys: [],
+    value: { type: 'stats', count: 3n, average: 21n, total: 63n, max: 33n, buckets: [0, 0, 0, 0, 0, 1, 1, 1].map(BigInt) },
+  };
+  t.equal(mapJson(spec('@s', 'stats', 0), [st]), '{"type":"map","data":{"@s":{"count":3,"average":21,"total":63}}}\n');
+  t.equal(percentilesJson(spec('@s', 'stats', 0), [st]), '{"type":"percentiles","data":{"@s":{"p50":31,"p99":33}}}\n');
+  t.equal(percentilesJson(spec('@c', 'count', 0), [int([], 5)]), '', 'other maps: none');
 });

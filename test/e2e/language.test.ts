@@ -56,9 +56,10 @@ t.test('JSON output parses line by line', async (t) => {
   t.equal(r.code, 0, r.stderr);
   const lines = r.stdout.split('\n').filter((l) => l.startsWith('{'));
   const objs = lines.map((l) => JSON.parse(l));
+  // bpftrace's lines, each histogram and stats() followed by its percentiles (docs/aggregations.md).
   t.same(
     objs.map((o) => o.type),
-    ['attached_probes', 'printf', 'hist', 'map', 'map'],
+    ['attached_probes', 'printf', 'hist', 'percentiles', 'map', 'map', 'percentiles'],
   );
   t.equal(objs[1].data, 'start x');
   t.equal(
@@ -70,8 +71,10 @@ t.test('JSON output parses line by line', async (t) => {
     objs[2].data['@h'].every((b: { min: number; max: number }) => b.max === 2 * b.min - 1),
     'bucket bounds like bpftrace',
   );
-  t.same(Object.values(objs[3].data['@n']), [24]);
-  t.equal(objs[4].data['@s'].count, 24);
+  t.same(Object.keys(objs[3].data['@h']), ['p50', 'p90', 'p99', 'max'], "the hist's percentiles");
+  t.same(Object.values(objs[4].data['@n']), [24]);
+  t.equal(objs[5].data['@s'].count, 24);
+  t.same(Object.keys(objs[6].data['@s']), ['p50', 'p99'], "stats()' percentiles");
 });
 
 t.test('exact entry and return counts under stack growth, GC and panics; output unchanged', async (t) => {

@@ -2,6 +2,7 @@
 // it can be printed (-v), cached next to the object, and inspected in tests.
 import type { FunctionKind, KeywordKind, RateKind, TracepointKind } from '../grammar/probe-kinds.js';
 import type { Field } from './passes/types.js';
+import type { EventKind } from './passes/semantic.js';
 export type { Field } from './passes/types.js';
 
 export type MapKind = 'int' | 'str' | 'count' | 'sum' | 'avg' | 'min' | 'max' | 'stats' | 'hist' | 'lhist';
@@ -28,6 +29,9 @@ export interface MapSpec {
   /** hist/lhist/stats of durations (nanoseconds): bucket labels and percentiles in time units
    *  (compiler/passes/types.ts says which values are durations). */
   duration?: boolean;
+  /** Kept in user space, not in BPF: a key is a Go value only user space spells (an error's
+   *  message). Probes send each update as a map_update event; runtime/usermaps.ts aggregates. */
+  user?: boolean;
 }
 
 export interface ProbeSite {
@@ -101,7 +105,7 @@ export type AttachSpec = UprobeAttach | SpecialAttach | TimerAttach | Tracepoint
 
 export interface EventSpec {
   id: number;
-  kind: 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat' | 'join';
+  kind: EventKind;
   format?: string;
   /** Fields after the 16-byte header (event id, probe id). */
   args: Field[];

@@ -17,6 +17,7 @@ import { BPF_TRACE_UPROBE_MULTI, uprobeMultiReason, uprobeMultiSupported } from 
 import { collectDrops, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_MAP_KEYS, type Drop, type Sizes } from './drops.js';
 import { decodeField, type DecodeContext, type FrameSymbolizer, type Value } from './values.js';
 import { percentileValue } from './percentiles.js';
+import { UserMaps } from './usermaps.js';
 
 export interface LoadOptions {
   /** Trace only this process (its tgid as the kernel sees it); 0 = every process of the binary. */
@@ -106,6 +107,8 @@ export class LiveProgram {
   private disposed = false;
   private ring?: RingBuffer;
   readonly ctx: DecodeContext;
+  /** The maps kept in user space (MapSpec.user), updated by their events. */
+  private readonly users: UserMaps;
 
   private constructor(
     private readonly obj: BpfObject,
@@ -114,6 +117,7 @@ export class LiveProgram {
     /** Function sites go into uprobe_multi links. */
     readonly multi: boolean,
   ) {
+    this.users = new UserMaps(manifest.maps, this.sizes.mapKeys);
     this.ctx = {
       manifest,
       symbolize: makeSymbolizer(opts.binary, () => this.loadBias()),
@@ -128,11 +132,7 @@ export class LiveProgram {
   private percentile(map: string, keys: Buffer, p: number): bigint {
     const spec = this.mapSpec(map);
     if (!spec) return 0n;
-    const n = spec.keyCount ? spec.keys[spec.keyCount - 1].offset + spec.keys[spec.keyCount - 1].size : 0;
-    const raw = readMap(this.mapFd(spec), spec.keySize, spec.valueSize, spec.perCpu).filter((r) =>
-      r.key.subarray(0, n).equals(keys.subarray(0, n)),
-    );
-    const e = decodeEntries(spec, raw, possibleCpus(), this.ctx)[0]?.value;
+    const e = spec.user ? this.users.lookup(spec, userKeys(spec, keys, this.ctx)) : this.bpfValue(spec, keys);
     const v =
       e?.type === 'hist'
         ? percentileValue(spec, e.buckets, e.max, p)
@@ -140,6 +140,15 @@ export class LiveProgram {
           ? percentileValue({ kind: 'hist' }, e.buckets, e.max, p)
           : undefined;
     return v ?? 0n;
+  }
+
+  /** The value of one key of a BPF map (its bytes before the bucket). */
+  private bpfValue(spec: MapSpec, keys: Buffer): MapEntry['value'] | undefined {
+    const n = spec.keyCount ? spec.keys[spec.keyCount - 1].offset + spec.keys[spec.keyCount - 1].size : 0;
+    const raw = readMap(this.mapFd(spec), spec.keySize, spec.valueSize, spec.perCpu).filter((r) =>
+      r.key.subarray(0, n).equals(keys.subarray(0, n)),
+    );
+    return decodeEntries(spec, raw, possibleCpus(), this.ctx)[0]?.value;
   }
 
   /** Open and load (verify) the object. Nothing is attached yet. */
@@ -176,7 +185,8 @@ export class LiveProgram {
       const spec = this.manifest.events[id];
       if (!spec) return;
       const probe = Number(data.readBigUInt64LE(8));
-      handler({ spec, probe, args: spec.args.map((f) => decodeField(data, 16, f, this.ctx)) });
+      const e = { spec, probe, args: spec.args.map((f) => decodeField(data, 16, f, this.ctx)) };
+      if (!this.users.take(e)) handler(e);
     });
   }
 
@@ -230,16 +240,18 @@ export class LiveProgram {
   }
 
   readMap(spec: MapSpec): MapEntry[] {
-    return readEntries(this.mapFd(spec), spec, this.ctx);
+    return spec.user ? this.users.entries(spec) : readEntries(this.mapFd(spec), spec, this.ctx);
   }
 
   clearMap(spec: MapSpec): void {
-    clearMap(this.mapFd(spec), spec.keySize);
+    if (spec.user) this.users.clear(spec);
+    else clearMap(this.mapFd(spec), spec.keySize);
   }
 
   /** zero(@m): every value back to zero, the keys kept (bpftrace's zero()). */
   zeroMap(spec: MapSpec): void {
-    zeroMap(this.mapFd(spec), spec);
+    if (spec.user) this.users.zero(spec);
+    else zeroMap(this.mapFd(spec), spec);
   }
 
   /** A PIE binary's load address in the traced process, as the entry programs noted it. */
@@ -279,6 +291,10 @@ export class LiveProgram {
     };
     const stats = sum(this.obj.map('gt_stats').fd, 4);
     const slots = sum(this.obj.map('gt_drops').fd, Math.max(1, this.manifest.drops.length));
+    // A map kept in user space refuses its new keys there, past --map-keys, as BPF would.
+    this.manifest.drops.forEach((d, i) => {
+      if (d.kind === 'map_full') slots[i] += this.users.refusedKeys(d.map);
+    });
     const left = stats[0] > stats[1] ? BigInt(mapKeys(this.obj.map('gt_calls').fd, 32).length) : 0n;
     return collectDrops(this.manifest.drops, slots, { started: stats[0], returned: stats[1], left }, this.sizes);
   }
@@ -305,9 +321,14 @@ export class LiveProgram {
   }
 }
 
+/** The keys of a map kept in user space from their bytes (a percentile() event's). */
+function userKeys(spec: MapSpec, keys: Buffer, ctx: DecodeContext): Value[] {
+  return spec.keys.slice(0, spec.keyCount).map((f) => decodeField(keys, 0, f, ctx));
+}
+
 /** Map sizes are set here, before load, not compiled in: the cached object serves any size. */
 function sizeMaps(obj: BpfObject, manifest: Manifest, sizes: Partial<Sizes> = {}): void {
-  for (const m of manifest.maps) obj.setMaxEntries(m.cName, sizes.mapKeys ?? DEFAULT_MAP_KEYS);
+  for (const m of manifest.maps) if (!m.user) obj.setMaxEntries(m.cName, sizes.mapKeys ?? DEFAULT_MAP_KEYS);
   // Preallocated (LRU): an object whose blocks never run at return keeps one unused entry.
   const returns = manifest.attach.some((a) => 'at' in a && a.at === 'return');
   obj.setMaxEntries('gt_calls', returns ? (sizes.callsInFlight ?? DEFAULT_CALLS_IN_FLIGHT) : 1);

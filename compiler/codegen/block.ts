@@ -2,6 +2,8 @@
 // wrapper gt_blockN holds the scratch guard: scratch.ts, blockWrapper), its variables, map
 // updates (aggregations per CPU), events and bounded loops.
 import type * as ast from '../../grammar/ast.js';
+import type { EventSpec } from '../manifest.js';
+import { AGGREGATIONS } from '../passes/builtins.js';
 import { INT, STATS_VALUE_SIZE } from '../passes/types.js';
 import { ExprWriter } from './exprs.js';
 import { blockBodyHead } from './scratch.js';
@@ -111,6 +113,7 @@ export class BlockWriter extends ExprWriter {
 
   private mapAssign(ref: ast.MapRef, op: ast.AssignOp, value: ast.Expr): void {
     const m = this.maps.get(ref.name)!;
+    if (m.user) return this.userUpdate(ref, value);
     if (value.kind === 'Call' && m.perCpu) {
       const x = `gt_x${this.tmp++}`;
       this.line(`__s64 ${x} = ${value.args[0] ? this.expr(value.args[0]) : '1'};`);
@@ -161,10 +164,27 @@ export class BlockWriter extends ExprWriter {
     this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
   }
 
+  /** A map kept in user space (MapSpec.user): its keys and value (the aggregation's argument;
+   *  1 for count()) go out as one map_update event, user space aggregates (runtime/usermaps.ts). */
+  private userUpdate(ref: ast.MapRef, value: ast.Expr): void {
+    let v = value;
+    if (value.kind === 'Call' && AGGREGATIONS[value.name] !== undefined) {
+      v = value.args[0] ?? { kind: 'IntLit', span: value.span, value: 1n, text: '1' };
+      this.sem.types.set(v, INT);
+    }
+    this.eventArgs(this.events[this.sem.eventOf.get(ref)!], [...ref.keys, v]);
+  }
+
   private emitEvent(call: ast.Expr): void {
     const ev = this.events[this.sem.eventOf.get(call)!];
     const whole = ev.kind === 'print_value' || ev.kind === 'exit' || ev.kind === 'join';
-    const args = call.kind === 'Call' ? (whole ? call.args : call.args.slice(1)) : [];
+    const args =
+      call.kind !== 'Call' ? [] : ev.kind === 'map_delete' ? (call.args[0] as ast.MapRef).keys : whole ? call.args : call.args.slice(1);
+    this.eventArgs(ev, args);
+  }
+
+  /** Reserves event `ev`, fills its arguments from `args`, submits it. */
+  private eventArgs(ev: EventSpec, args: ast.Expr[]): void {
     const e = `gt_e${this.tmp++}`;
     // Reserve first and fill the record in place: strings and captured Go values can be far
     // larger than the 512-byte BPF stack. Nothing below returns early, so the record is always

@@ -69,6 +69,7 @@ export function mapSpecs(maps: Map<string, MapInfo>): MapSpec[] {
       perCpu: m.kind !== 'int' && m.kind !== 'str',
       ...(m.lhist ? { lhist: m.lhist } : {}),
       ...(m.duration ? { duration: true } : {}),
+      ...(m.user ? { user: true } : {}),
     };
   });
 }
@@ -111,7 +112,8 @@ export function generateC(
   const byName = new Map(maps.map((m) => [m.name, m]));
   // The go: provider's state and helpers (compiler/passes/goprobes.ts), which blocks call.
   const decls: string[] = extra ? [extra.decls] : [];
-  for (const m of maps) {
+  // A map kept in user space has no BPF map: its updates are events.
+  for (const m of maps.filter((x) => !x.user)) {
     const type = m.perCpu ? 'BPF_MAP_TYPE_PERCPU_HASH' : 'BPF_MAP_TYPE_HASH';
     const stored = isBufferField(m.value) || m.value?.type === 'tuple';
     const value = AGG_VALUE_C[m.kind] ?? (stored ? `struct gt_val_${m.cName}` : '__s64');

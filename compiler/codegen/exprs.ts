@@ -124,6 +124,8 @@ export abstract class ExprWriter extends FnWriter {
     layout(types).fields.forEach((f, i) => {
       const at = `((char *)&${dest})[${f.offset}]`;
       if (f.type === 'str') this.fill(exprs[i], types[i], at);
+      // A key of a map kept in user space: the Go value captured as print() captures it.
+      else if (f.type === 'go') this.goCaptureInto(this.sem.goAccess.get(exprs[i])!, f.go!, at);
       else this.line(`*(__s64 *)&${at} = ${this.expr(exprs[i])};`);
     });
   }

@@ -32,9 +32,26 @@ export interface MapInfo {
   lhist?: { min: number; max: number; step: number };
   /** A hist/lhist/stats of durations (check/exprs.ts, durationOf). */
   duration?: boolean;
+  /** Kept in user space: a key is a Go value only user space spells (check/go.ts, keyExpr). */
+  user?: boolean;
 }
 
-export type EventKind = 'printf' | 'print_map' | 'print_value' | 'time' | 'exit' | 'clear' | 'zero' | 'system' | 'execv' | 'cat' | 'join';
+/** map_update, map_delete: a change to a map kept in user space (MapInfo.user), its keys then
+ *  (map_update) the value, 1 for count(). */
+export type EventKind =
+  | 'printf'
+  | 'print_map'
+  | 'print_value'
+  | 'time'
+  | 'exit'
+  | 'clear'
+  | 'zero'
+  | 'system'
+  | 'execv'
+  | 'cat'
+  | 'join'
+  | 'map_update'
+  | 'map_delete';
 
 export interface EventInfo {
   id: number;
@@ -42,7 +59,7 @@ export interface EventInfo {
   /** printf/system/cat/time format. */
   format?: string;
   argTypes: Ty[];
-  /** print/clear/zero: the map. */
+  /** print/clear/zero/map_update/map_delete: the map. */
   map?: string;
   /** print(@m, top, div). */
   top?: number;

@@ -208,4 +208,15 @@ export const checkCodes = {
     severity: 'error',
     message: '{name} is only available in blocks that run on a thread: uprobe, uretprobe, tracepoint and profile',
   },
+  // ---- maps kept in user space: keyed by Go values only user space can spell (GT2350-2369) ----
+  GT2350: {
+    severity: 'error',
+    message: '{name} is kept in user space (its key {index} is a Go {type}, spelled only in user space): a probe cannot read it',
+    hint: 'print({name}) shows it; to read it in a probe, key it by what BPF holds (an integer, a string field, str(), len())',
+  },
+  GT2351: {
+    severity: 'error',
+    message: '{op} reads {name} in the probe, but it is kept in user space (its key {index} is a Go {type})',
+    hint: 'aggregate instead: {name}[...] = count(), or sum(x)',
+  },
 } as const;

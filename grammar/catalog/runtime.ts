@@ -35,6 +35,12 @@ export const runtimeCodes = {
     about: 'libbpf or the kernel refused to open, load or attach the BPF program (the reason says which)',
   },
   // ---- REPL: statements at the prompt ----
+  // ---- maps kept in user space (GT5340-5359) ----
+  GT5340: {
+    severity: 'error',
+    message: '{name} is keyed by a Go value spelled in user space: the REPL does not keep such maps yet',
+    hint: 'run the script with gotrace -e or a file; in the REPL, key it by what BPF holds (str(), len(), a field)',
+  },
   GT5601: { severity: 'error', message: 'unknown map {name}' },
   GT5602: {
     severity: 'error',

@@ -19,6 +19,12 @@ export function reservedNames(program: ast.Program): Diagnostic[] {
 export function checkKeptMaps(m: Manifest, probe: ast.Probe, kept: ReadonlyMap<string, { spec: MapSpec }>): Diagnostic[] {
   const ds: Diagnostic[] = [];
   for (const spec of m.maps) {
+    // N.B. the REPL keeps maps by their BPF fds, shared by the objects of its probes: a map kept
+    // in user space (keyed by a Go value, runtime/usermaps.ts) would be one store per object.
+    if (spec.user) {
+      ds.push(diag('GT5340', mapRefs(probe).find((ref) => ref.name === spec.name)?.span ?? probe.span, { name: spec.name }));
+      continue;
+    }
     const k = kept.get(spec.name);
     if (!k || sameLayout(k.spec, spec)) continue;
     const where = mapRefs(probe).find((ref) => ref.name === spec.name)?.span ?? probe.span;

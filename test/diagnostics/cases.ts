@@ -200,6 +200,8 @@ export const cases: { readonly [C in Code]: Case } = {
   GT2224: { compile: 'profile:hz:99 { @[goid] = count() }' },
   GT2225: { check: 'BEGIN { $target = 1 }' },
   GT2226: { check: 'BEGIN { @x = goid }' },
+  GT2350: onValues('uprobe:main.greet { @e[rets.error] = count(); if (@e[rets.error] > 1) { printf("again\\n"); } }'),
+  GT2351: onValues('uprobe:main.greet { @e[rets.error]++; }'),
   GT2129: { compile: 'uprobe:main.greet { @x = (*main.Nope)(arg0) }', binary: valuesStripped },
   GT2151: {
     compile: `uprobe:main.show { unroll(100) { @[${Array(8).fill('args.s').join(', ')}] = count(); } }`,
@@ -255,6 +257,7 @@ export const cases: { readonly [C in Code]: Case } = {
   GT5601: { repl: ['@nope'] },
   GT5602: { repl: ['interval:s:1 { @x = count() }', '.detach 1', 'interval:s:1 { @x = 5 }'] },
   GT5603: { repl: ['uprobe:main.tick { @__x = 1 }'] },
+  GT5340: { repl: ['uprobe:os.(*File).Write { @e[rets.err] = count() }'] },
   GT5604: { repl: ['$x = 1'] },
   GT5605: { repl: [TICK, '@m[pid]'] },
   GT5606: { repl: [TICK, '@m[1, 2]'] },

@@ -38,7 +38,8 @@ export abstract class CheckerBase {
     const keyTypes = keys as Ty[];
     const prev = this.r.maps.get(ref.name);
     if (!prev) {
-      this.r.maps.set(ref.name, { name: ref.name, kind, keyTypes, valueType, firstUse: ref.span, lhist });
+      const user = keyTypes.some((t) => t.k === 'go') ? { user: true } : {};
+      this.r.maps.set(ref.name, { name: ref.name, kind, keyTypes, valueType, firstUse: ref.span, lhist, ...user });
       return;
     }
     if (prev.keyTypes.length !== keyTypes.length) {

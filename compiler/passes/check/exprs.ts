@@ -150,6 +150,11 @@ export class ExprChecker extends FnChecker {
 
   private mapValue(e: ast.MapRef): Ty | undefined {
     const keys = e.keys.map((k) => this.keyExpr(k));
+    const user = this.userKey(e, keys);
+    if (user) {
+      this.err('GT2350', e.span, { name: e.name, ...user });
+      return undefined;
+    }
     const m = this.r.maps.get(e.name);
     if (m && m.kind !== 'int' && m.kind !== 'str') {
       this.err('GT2026', e.span, { name: e.name, kind: m.kind });

@@ -97,6 +97,37 @@ export abstract class GoChecker extends CheckerBase {
     return reason ? str(Math.min(this.strlen, REASON_LEN)) : INT;
   }
 
+  /** A map key: a Go value only user space can spell (an error or any interface, a struct, a
+   *  slice or array) is captured whole, as print() captures it, and its map is kept in user
+   *  space (MapSpec.user: the BPF side sends each update as an event); any other key as before. */
+  protected override keyExpr(e: ast.Expr): Ty | undefined {
+    const r = this.spelledKey(e);
+    if (r === null) return super.keyExpr(e);
+    if (r && !('error' in r) && USER_KEY_KINDS.has(underlying(r.access.type).kind)) return this.goCapture(e);
+    // The same type the expression has anywhere else (ExprChecker's Field, Index and retval).
+    const t = this.goValue(e, r);
+    if (t) this.r.types.set(e, t);
+    return t?.k === 'str' ? str(this.strlen) : t;
+  }
+
+  /** The first key of a map reference that is a Go value spelled in user space (for messages). */
+  protected userKey(ref: ast.MapRef, keys: (Ty | undefined)[]): { index: number; type: string } | undefined {
+    const i = keys.findIndex((k) => k?.k === 'go');
+    if (i < 0) return undefined;
+    const acc = this.r.goAccess.get(ref.keys[i]);
+    return { index: i + 1, type: acc ? typeString(acc.type) : 'value' };
+  }
+
+  /** The access of a key that may be a Go value user space spells; null when it is not one (or
+   *  its type is not known yet: the first look, a go: probe's field, retval without results). */
+  private spelledKey(e: ast.Expr): AccessResult | undefined | null {
+    if (this.block.context !== 'function' || !isGoPath(e) || e.kind === 'Cast') return null;
+    const info = this.opts.goInfo?.(this.block.block);
+    if (!info || 'error' in info) return null;
+    if (e.kind === 'Ident' && !info.values.some((v) => v.isResult)) return null;
+    return this.goPath(e);
+  }
+
   /** A Go value captured whole for print()/%v. */
   protected goCapture(e: ast.Expr): Ty | undefined {
     // A tracepoint's field (args.FIELD in a kernel block) is a plain integer or string.
@@ -182,6 +213,9 @@ export abstract class GoChecker extends CheckerBase {
     return str(this.strlen);
   }
 }
+
+/** Go values that are map keys only as user space spells them (check/go.ts, keyExpr). */
+const USER_KEY_KINDS = new Set(['interface', 'struct', 'slice', 'array']);
 
 /** args.x..., rets.x..., retval: expressions that denote Go values. */
 export function isGoPath(e: ast.Expr): boolean {

@@ -53,8 +53,10 @@ export class Checker extends ExprChecker {
     delete: (c, call) => {
       const a = call.args[0];
       if (call.args.length !== 1 || a.kind !== 'MapRef') return c.err('GT2034', call.span);
-      a.keys.forEach((k) => c.keyExpr(k));
+      const keys = a.keys.map((k) => c.keyExpr(k));
       c.r.namedMaps.push(a);
+      // A map kept in user space forgets the key there (runtime/usermaps.ts).
+      if (c.userKey(a, keys) && keys.every((k) => k)) c.event(call, { kind: 'map_delete', map: a.name, argTypes: keys as Ty[] });
     },
   };
 
@@ -86,6 +88,8 @@ export class Checker extends ExprChecker {
           } else if (t.k !== 'int') this.err('GT2060', s.span, { op: s.op, type: aTy(t) });
         } else {
           const keys = s.target.keys.map((k) => this.keyExpr(k));
+          const user = this.userKey(s.target, keys);
+          if (user) return this.err('GT2351', s.span, { op: s.op, name: s.target.name, ...user });
           this.useMap(s.target, 'int', keys, INT);
         }
         return;
@@ -135,13 +139,17 @@ export class Checker extends ExprChecker {
       return;
     }
     const keys = s.target.keys.map((k) => this.keyExpr(k));
+    const user = this.userKey(s.target, keys);
     if (isAgg && v.kind === 'Call') {
       if (s.op !== '=') {
         this.err('GT2022', s.span, { fn: v.name, op: s.op });
         return;
       }
-      return this.aggregation(s.target, v, keys);
+      this.aggregation(s.target, v, keys);
+      if (user) this.userUpdate(s.target, keys, INT);
+      return;
     }
+    if (user && s.op !== '=') return this.err('GT2351', s.span, { op: s.op, name: s.target.name, ...user });
     const t = this.expr(v);
     if (!t) return;
     if (s.op !== '=' && t.k !== 'int') {
@@ -154,7 +162,15 @@ export class Checker extends ExprChecker {
     }
     // buf() and ntop() values are buffers, stored as strings are.
     const stored = t.k === 'str' || t.k === 'buf' || t.k === 'inet';
-    this.useMap(s.target, stored ? 'str' : 'int', keys, t.k === 'str' ? str(this.strlen) : t);
+    const value = t.k === 'str' ? str(this.strlen) : t;
+    this.useMap(s.target, stored ? 'str' : 'int', keys, value);
+    if (user) this.userUpdate(s.target, keys, value);
+  }
+
+  /** An update of a map kept in user space: an event with the keys (Go values captured as print()
+   *  captures them) and the value, aggregated by the keys' text in user space. */
+  private userUpdate(target: ast.MapRef, keys: (Ty | undefined)[], value: Ty): void {
+    if (keys.every((k) => k)) this.event(target, { kind: 'map_update', map: target.name, argTypes: [...(keys as Ty[]), value] });
   }
 
   private aggregation(target: ast.MapRef, call: Extract<ast.Expr, { kind: 'Call' }>, keys: (Ty | undefined)[]): void {

@@ -15,6 +15,7 @@ import type { OutputSink } from './sink.js';
 import type { Target } from './target.js';
 import type { Sizes } from './drops.js';
 import { checkBeforeAttach } from './identity.js';
+import { lowerBoundsNote } from './usermaps.js';
 import type { Exporter, LiveSource } from './exporters/index.js';
 import type { GraphSession } from './graph/session.js';
 
@@ -217,7 +218,11 @@ function finish(program: LiveProgram, t: TraceInput, watch: EndWatch, why: EndRe
   program.detach();
   t.printer.finalMaps(program.readAllMaps());
   const lost = program.lostEvents();
-  if (lost > 0n) t.printer.lost(lost);
+  if (lost > 0n) {
+    t.printer.lost(lost);
+    const note = lowerBoundsNote(t.manifest.maps);
+    if (note) t.printer.note(note);
+  }
   const drops = program.drops();
   if (drops.length) t.printer.drops(drops);
   if (t.graph) t.err.write(t.graph.summary());

@@ -189,3 +189,12 @@ export class UserMaps {
     return this.refused.get(name) ?? 0n;
   }
 }
+
+/** Said after the lost-event count: updates of maps kept in user space were among the events
+ *  lost, so what those maps show is short of what happened. */
+export function lowerBoundsNote(maps: readonly MapSpec[]): string | undefined {
+  const names = maps.filter((m) => m.user).map((m) => m.name);
+  if (names.length === 0) return undefined;
+  const one = names.length === 1;
+  return `${names.join(', ')} ${one ? 'is' : 'are'} kept in user space from events, and events were lost: ${one ? 'its' : 'their'} values are lower bounds (counts and sums short, histograms missing values)\n`;
+}

@@ -19,7 +19,7 @@ interface Cell {
   keys: Value[];
   /** Values added (avg, stats). */
   n: bigint;
-  /** Their sum (count: the number of calls; sum, avg, stats, hist: the sum). */
+  /** count: the updates; sum, avg, stats, hist: the sum of the values. */
   total: bigint;
   /** min(), max(), and the largest value of stats/hist/lhist; undefined: none yet. */
   best?: bigint;
@@ -67,7 +67,7 @@ const plain: KindRow = {
 };
 
 const KINDS: Record<MapKind, KindRow> = {
-  count: { add: (c, x) => void (c.total += x), value: (c) => ({ type: 'int', value: c.total }) },
+  count: { add: (c) => void (c.total += 1n), value: (c) => ({ type: 'int', value: c.total }) },
   sum: { add: (c, x) => void (c.total += x), value: (c) => ({ type: 'int', value: c.total }) },
   avg: {
     add: (c, x) => {

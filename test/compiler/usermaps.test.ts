@@ -93,6 +93,13 @@ t.test('reading a map kept in user space in a probe is refused, located, with a 
         'uprobe:main.greet { @e[args.times] = count(); @e[rets.error] = count(); }\n' +
         '                                                 ~~~~~~~~~~\n',
     ],
+    [
+      'uprobe:main.greet { @h[rets.error] = hist(args.times); @p = percentile(@h[rets.error], 50); }',
+      'stdin:1:72-86: ERROR: @h is kept in user space (its key 1 is a Go error, spelled only in user space): a probe cannot read it\n' +
+        'uprobe:main.greet { @h[rets.error] = hist(args.times); @p = percentile(@h[rets.error], 50); }\n' +
+        '                                                                       ~~~~~~~~~~~~~~\n' +
+        'HINT: print(@h) shows it; to read it in a probe, key it by what BPF holds (an integer, a string field, str(), len())\n',
+    ],
   ];
   for (const [src, expected] of cases) {
     const r = await compiled(src);

@@ -221,6 +221,9 @@ export class ExprChecker extends FnChecker {
    *  rule, so both sides give one number (bpf-templates/percentile.bpf.h). */
   private percentileValue(c: Call): Ty | undefined {
     const t = this.percentileArg(c);
+    // A map kept in user space has no buckets in BPF: only print()/printf() read it.
+    const user = t?.k === 'pctl' && this.userKey(c.args[0] as ast.MapRef, t.keys);
+    if (user) return void this.err('GT2350', c.args[0].span, { name: (c.args[0] as ast.MapRef).name, ...user });
     return t && (this.r.maps.get(t.k === 'pctl' ? t.map : '')?.duration ? DUR : INT);
   }
 

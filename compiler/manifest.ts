@@ -115,9 +115,15 @@ export interface EventSpec {
 }
 
 /** One counter slot of gt_drops: updates a full map refused (its size is --map-keys),
- *  executions of a while loop cut off at `limit` iterations (`at`: file:line:col), or events
- *  skipped because the CPU's scratch space was held by a preempted program (gotrace.bpf.h). */
-export type DropSpec = { kind: 'map_full'; map: string } | { kind: 'loop_cut'; at: string; limit: number } | { kind: 'scratch_busy' };
+ *  compound assignments (`@m *= 2`) given up after losing GT_CAS_TRIES compare-and-swaps to
+ *  other CPUs, executions of a while loop cut off at `limit` iterations (`at`: file:line:col),
+ *  or events skipped because the CPU's scratch space was held by a preempted program
+ *  (gotrace.bpf.h). */
+export type DropSpec =
+  | { kind: 'map_full'; map: string }
+  | { kind: 'map_contended'; map: string }
+  | { kind: 'loop_cut'; at: string; limit: number }
+  | { kind: 'scratch_busy' };
 
 export interface RodataField {
   name: 'goid_offset' | 'stack_hi_offset' | 'target_tgid' | 'start_ns';

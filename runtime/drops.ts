@@ -1,5 +1,5 @@
 // What a session lost besides ring-buffer events, read from the BPF side's counters: updates a
-// full map refused (--map-keys), calls whose entry was evicted from the full in-flight table
+// full map refused (--map-keys) or other CPUs kept winning (map_contended), calls whose entry was evicted from the full in-flight table
 // (--calls-in-flight) so that their return went untraced, while loops cut off at their bound,
 // events skipped because a program preempted on the same CPU held the scratch space.
 // Reported at the end on stderr and as one JSON line, never hidden.
@@ -12,6 +12,9 @@ export const DEFAULT_MAP_KEYS = 65536;
  *  a server with a hundred thousand requests in flight. Preallocated (LRU): ~160 bytes each. */
 export const DEFAULT_CALLS_IN_FLIGHT = 131072;
 
+/** GT_CAS_TRIES of gotrace.bpf.h: the tries of an atomic compound assignment (`@m *= 2`). */
+export const CAS_TRIES = 32;
+
 export interface Sizes {
   mapKeys: number;
   callsInFlight: number;
@@ -19,6 +22,7 @@ export interface Sizes {
 
 export type Drop =
   | { kind: 'map_full'; map: string; count: bigint; limit: number }
+  | { kind: 'map_contended'; map: string; count: bigint }
   | { kind: 'loop_cut'; at: string; count: bigint; limit: number }
   | { kind: 'calls_evicted'; count: bigint; limit: number }
   | { kind: 'scratch_busy'; count: bigint };
@@ -37,6 +41,7 @@ export function collectDrops(specs: DropSpec[], slots: bigint[], calls: CallStat
     const count = slots[i] ?? 0n;
     if (count === 0n) return;
     if (d.kind === 'map_full') out.push({ kind: 'map_full', map: d.map, count, limit: sizes.mapKeys });
+    else if (d.kind === 'map_contended') out.push({ kind: 'map_contended', map: d.map, count });
     else if (d.kind === 'loop_cut') out.push({ kind: 'loop_cut', at: d.at, count, limit: d.limit });
     else out.push({ kind: 'scratch_busy', count });
   });
@@ -51,6 +56,8 @@ export function dropText(d: Drop): string {
   switch (d.kind) {
     case 'map_full':
       return `${d.count} map updates dropped (${d.map} full at ${d.limit} keys: raise --map-keys)`;
+    case 'map_contended':
+      return `${d.count} map updates dropped (${d.map}: lost ${CAS_TRIES} compare-and-swaps in a row to other CPUs)`;
     case 'loop_cut':
       return `${d.count} while loops cut off at ${d.limit} iterations (${d.at})`;
     case 'calls_evicted':

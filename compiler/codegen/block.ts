@@ -2,12 +2,22 @@
 // wrapper gt_blockN holds the scratch guard: scratch.ts, blockWrapper), its variables, map
 // updates (aggregations per CPU), events and bounded loops.
 import type * as ast from '../../grammar/ast.js';
-import type { EventSpec } from '../manifest.js';
+import type { EventSpec, MapSpec } from '../manifest.js';
 import { AGGREGATIONS } from '../passes/builtins.js';
 import { INT, STATS_VALUE_SIZE } from '../passes/types.js';
 import { ExprWriter } from './exprs.js';
 import { blockBodyHead } from './scratch.js';
 import { binary, fieldTy, isBuffer, isBufferField, varC, WHILE_LIMIT } from './writer.js';
+
+/** Compound assignments with an atomic instruction of their own; `arg` is what it adds (ands...).
+ *  N.B. -= adds the negation, computed unsigned: -INT64_MIN is undefined in C. */
+const ATOMIC_RMW: Partial<Record<ast.BinaryOp, { fn: string; arg: (x: string) => string }>> = {
+  '+': { fn: '__sync_fetch_and_add', arg: (x) => x },
+  '-': { fn: '__sync_fetch_and_add', arg: (x) => `(__s64)(0ULL - (__u64)${x})` },
+  '&': { fn: '__sync_fetch_and_and', arg: (x) => x },
+  '|': { fn: '__sync_fetch_and_or', arg: (x) => x },
+  '^': { fn: '__sync_fetch_and_xor', arg: (x) => x },
+};
 
 /** Writes one block's body, `gt_blockN_body(ctx, call, now, probe, gt_s)`. */
 export class BlockWriter extends ExprWriter {
@@ -153,13 +163,9 @@ export class BlockWriter extends ExprWriter {
       this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
       return;
     }
+    if (op !== '=') return this.compoundAssign(m, k, op.slice(0, -1) as ast.BinaryOp, value);
     const v = `gt_v${this.tmp++}`;
-    if (op === '=') this.line(`__s64 ${v} = ${this.expr(value)};`);
-    else {
-      const cur = `gt_cur${this.tmp++}`;
-      this.line(`__s64 *${cur} = bpf_map_lookup_elem(&${m.cName}, ${k});`);
-      this.line(`__s64 ${v} = ${binary(op.slice(0, -1) as ast.BinaryOp, `(${cur} ? *${cur} : 0)`, this.expr(value))};`);
-    }
+    this.line(`__s64 ${v} = ${this.expr(value)};`);
     this.line(`if (bpf_map_update_elem(&${m.cName}, ${k}, &${v}, BPF_ANY))`);
     this.line(`\tgt_count(&gt_drops, ${this.dropSlot(m)});`);
   }
@@ -173,6 +179,22 @@ export class BlockWriter extends ExprWriter {
       this.sem.types.set(v, INT);
     }
     this.eventArgs(this.events[this.sem.eventOf.get(ref)!], [...ref.keys, v]);
+  }
+
+  /** `@m[k] op= x` in place, atomically (gotrace.bpf.h, GT_ATOMIC_RMW/CAS): integer maps are
+   *  shared by every CPU, and a lookup then an update loses concurrent updates. */
+  private compoundAssign(m: MapSpec, k: string, op: ast.BinaryOp, value: ast.Expr): void {
+    const x = `gt_x${this.tmp++}`;
+    this.line(`__s64 ${x} = ${this.expr(value)};`);
+    const rmw = ATOMIC_RMW[op];
+    if (rmw) return this.line(`GT_ATOMIC_RMW(&${m.cName}, ${k}, ${rmw.fn}, ${rmw.arg(x)}, ${this.dropSlot(m)});`);
+    this.line(`GT_ATOMIC_CAS(&${m.cName}, ${k}, ${binary(op, 'gt_old', x)}, ${this.dropSlot(m)}, ${this.contendedSlot(m)});`);
+  }
+
+  /** The gt_drops slot counting `m`'s compare-and-swap updates given up, made on first use. */
+  private contendedSlot(m: MapSpec): number {
+    const at = this.drops.findIndex((d) => d.kind === 'map_contended' && d.map === m.name);
+    return at >= 0 ? at : this.drops.push({ kind: 'map_contended', map: m.name }) - 1;
   }
 
   private emitEvent(call: ast.Expr): void {

@@ -83,3 +83,17 @@ t.test('skipped events are reported', async (t) => {
   t.same(ds, [{ kind: 'scratch_busy', count: 3n }]);
   t.equal(dropText(ds[0]), '3 events skipped: scratch space busy (preempted program on the same CPU)');
 });
+
+t.test('compound assignments given up under contention are reported', async (t) => {
+  const ds = collectDrops(
+    [
+      { kind: 'map_full', map: '@m' },
+      { kind: 'map_contended', map: '@m' },
+    ],
+    [0n, 2n],
+    { started: 0n, returned: 0n, left: 0n },
+    { mapKeys: 1, callsInFlight: 1 },
+  );
+  t.same(ds, [{ kind: 'map_contended', map: '@m', count: 2n }]);
+  t.equal(dropText(ds[0]), '2 map updates dropped (@m: lost 32 compare-and-swaps in a row to other CPUs)');
+});

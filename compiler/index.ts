@@ -1,5 +1,6 @@
 // The compiler's entry points: compile() runs the whole pipeline (pipeline.ts) on a script;
 // checkSource() runs the checks that need no binary.
+import { readConfig } from '../grammar/config.js';
 import type * as ast from '../grammar/ast.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { parse } from '../grammar/index.js';
@@ -19,7 +20,7 @@ export function checkSource(
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   if (!parsed.program || hasErrors(diagnostics)) return { diagnostics, incomplete: parsed.incomplete };
   const sem = analyze(parsed.program, opts);
-  diagnostics.push(...sem.diagnostics);
+  diagnostics.push(...readConfig(parsed.program).diagnostics, ...sem.diagnostics);
   return { program: parsed.program, sem, diagnostics };
 }
 

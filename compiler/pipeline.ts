@@ -7,6 +7,7 @@
 // text or from an AST (the REPL adds its hidden hit counter to a probe as a node).
 import type * as ast from '../grammar/ast.js';
 import { diag } from '../grammar/catalog/index.js';
+import { readConfig } from '../grammar/config.js';
 import { hasErrors, type Diagnostic } from '../grammar/diagnostics.js';
 import { parse } from '../grammar/index.js';
 import { probeKind } from '../grammar/probe-kinds.js';
@@ -22,6 +23,7 @@ import { RODATA_LAYOUT, type AttachSpec, type Manifest } from './manifest.js';
 import type { GoType } from './go/dwarf-types.js';
 import { goValueInfos, keepErrorReturning } from './passes/govariants.js';
 import { expandTargets } from './passes/positional-targets.js';
+import { leaveOutMissing } from './passes/missing.js';
 import { openCached, resolve, type ResolvedProbe } from './passes/resolve.js';
 import { goSpecs, lowerGoRuntime, type GoRuntimeLowered } from './passes/goprobes.js';
 import { GO_TABLE_DROP } from './codegen/go-runtime.js';
@@ -82,6 +84,9 @@ export async function runPipeline(input: PipelineInput, opts: CompileOptions = {
   if (stop(parsed.diagnostics) || !parsed.program) return { diagnostics, incomplete: parsed.incomplete };
   const program = parsed.program;
   if (stop(expandTargets(program, opts.positional))) return { diagnostics, program };
+  const { config, diagnostics: configDiagnostics } = readConfig(program);
+  if (stop(configDiagnostics)) return { diagnostics, program };
+  if (stop(leaveOutMissing(program, opts.binary, config.missingProbes, opts.verbose))) return { diagnostics, program };
 
   // Tracepoints first: the check types args.FIELD from their formats.
   const tps = program.probes.some((p) => p.specs.some((s) => s.kind === 'TracepointSpec'))

@@ -5,6 +5,7 @@
 import type { CstElement, CstNode, IToken } from 'chevrotain';
 import type * as ast from './ast.js';
 import { diag } from './catalog/index.js';
+import { configSettings } from './config.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { TargetPayload } from './lexer.js';
 import { PROBE_KINDS, probeKind, type KeywordKind, type RateKind } from './probe-kinds.js';
@@ -86,10 +87,14 @@ export class AstBuilder extends BaseVisitor {
     };
     const macros = this.nodes(c, 'macroDef').map((n) => this.visit(n) as ast.MacroDef);
     const imports = this.nodes(c, 'importDecl').map((n) => this.visit(n) as ast.Import);
+    const config = this.nodes(c, 'configDecl').flatMap((n) => this.visit(n) as ast.ConfigSetting[]);
+    if (config.length) p.config = config;
     if (macros.length) p.macros = macros;
     if (imports.length) p.imports = imports;
     return p;
   }
+
+  configDecl = (c: Children) => configSettings((c.key ?? []).filter(isToken), (c.value ?? []).filter(isToken), (t) => this.tokSpan(t));
 
   importDecl(c: Children): ast.Import {
     const s = this.tok(c, 'StringLit');

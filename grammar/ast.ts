@@ -15,11 +15,23 @@ export interface Program {
   probes: Probe[];
   /** `macro` definitions (expanded into the probes by grammar/macros.ts), imported ones too. */
   macros?: MacroDef[];
+  /** `config = { key = value }` settings, in order (grammar/config.ts reads them). */
+  config?: ConfigSetting[];
   /** `import "file.gt"` lines, as written (grammar/imports.ts merges the files). */
   imports?: Import[];
   /** Absolute paths of every file imported, directly or not: what the program was made of
    *  besides its own text (the script cache checks them). */
   importedFiles?: string[];
+}
+
+/** One `key = value` of a `config = { ... }` block. */
+export interface ConfigSetting {
+  kind: 'ConfigSetting';
+  span: Span;
+  key: string;
+  /** A string's text, a number, or a bare word as written. */
+  value: string | number;
+  valueSpan: Span;
 }
 
 export interface Import {

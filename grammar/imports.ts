@@ -31,6 +31,7 @@ export function resolveImports(program: ast.Program, file: SourceFile, state: Im
   const diagnostics: Diagnostic[] = [];
   const probes: ast.Probe[] = [];
   const macros: ast.MacroDef[] = [];
+  const config: ast.ConfigSetting[] = [];
   const files: string[] = [];
   const self = file.name === 'stdin' ? undefined : path.resolve(file.name);
   const chain = self ? [...state.chain, self] : state.chain;
@@ -56,7 +57,10 @@ export function resolveImports(program: ast.Program, file: SourceFile, state: Im
     files.push(...(r.program.importedFiles ?? []));
     probes.push(...r.program.probes);
     macros.push(...(r.program.macros ?? []));
+    config.push(...(r.program.config ?? []));
   }
+  // N.B. an imported file's settings come first: the importing script's own override them.
+  if (config.length) program.config = [...config, ...(program.config ?? [])];
   program.probes = [...probes, ...program.probes];
   if (macros.length) program.macros = [...macros, ...(program.macros ?? [])];
   if (files.length) program.importedFiles = files;

@@ -76,6 +76,7 @@ export class GotraceParser extends CstParser {
       this.OR([
         { ALT: () => this.SUBRULE(this.importDecl) },
         { ALT: () => this.SUBRULE(this.macroDef) },
+        { ALT: () => this.SUBRULE(this.configDecl) },
         { ALT: () => this.SUBRULE(this.probe) },
       ]),
     );
@@ -86,6 +87,25 @@ export class GotraceParser extends CstParser {
     this.CONSUME(T.Import);
     this.CONSUME(T.StringLit);
     this.OPTION(() => this.CONSUME(T.Semi));
+  });
+
+  /** `config = { key = value; ... }`: the script's settings (grammar/config.ts). */
+  configDecl = this.RULE('configDecl', () => {
+    this.CONSUME(T.Config);
+    this.CONSUME(T.Assign);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => {
+      this.CONSUME(T.AnyName, { LABEL: 'key' });
+      this.CONSUME2(T.Assign);
+      this.OR([
+        { ALT: () => this.CONSUME(T.StringLit, { LABEL: 'value' }) },
+        { ALT: () => this.CONSUME(T.IntLit, { LABEL: 'value' }) },
+        { ALT: () => this.CONSUME2(T.AnyName, { LABEL: 'value' }) },
+      ]);
+      this.OPTION(() => this.CONSUME(T.Semi));
+    });
+    this.CONSUME(T.RCurly);
+    this.OPTION2(() => this.CONSUME2(T.Semi));
   });
 
   /** `macro name($var, @map, expr) { ... }`, as bpftrace's (grammar/macros.ts). */

@@ -155,6 +155,8 @@ export const Return = keyword('Return', 'return');
 /** Code reuse at the top level (grammar/imports.ts, grammar/macros.ts): words bpftrace reserves. */
 export const Import = keyword('Import', 'import');
 export const Macro = keyword('Macro', 'macro');
+/** `config = { missing_probes = "warn" }`, as bpftrace (≥ 0.21) writes a script's settings. */
+export const Config = keyword('Config', 'config');
 export const True = keyword('True', 'true', [Atom]);
 export const False = keyword('False', 'false', [Atom]);
 export const Nil = keyword('Nil', 'nil', [Atom]);
@@ -242,6 +244,7 @@ export const allTokens: TokenType[] = [
   Return,
   Import,
   Macro,
+  Config,
   True,
   False,
   Nil,

@@ -18,6 +18,15 @@ export const binaryCodes = {
     message: "no function in {path} matches '{pattern}'",
     hint: "list candidates with: gotrace -l '{type}:{glob}'",
   },
+  GT3190: {
+    severity: 'warning',
+    message: "no function matches '{pattern}': left out (missing_probes)",
+    hint: "the script's config sets missing_probes: the spec is left out, and a block with no spec left goes too",
+  },
+  GT3191: {
+    severity: 'error',
+    message: 'no probe left: every function spec of the script matches nothing (missing_probes)',
+  },
   GT3005: {
     severity: 'error',
     message: '{func} has no RET instruction (it never returns, or leaves by a tail jump): its returns cannot be traced',

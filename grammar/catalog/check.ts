@@ -219,4 +219,8 @@ export const checkCodes = {
     message: '{op} reads {name} in the probe, but it is kept in user space (its key {index} is a Go {type})',
     hint: 'aggregate instead: {name}[...] = count(), or sum(x)',
   },
+  // ---- config = { ... } (GT2370-2379) ----
+  GT2370: { severity: 'error', message: "unknown config setting '{key}'", hint: 'gotrace knows: {known}' },
+  GT2371: { severity: 'error', message: '{key} is one of {choices}, not {value}' },
+  GT2372: { severity: 'error', message: '{key} is set twice', hint: 'the other setting is at {at}' },
 } as const;

@@ -78,12 +78,13 @@ t.test('every script has a header: what it shows, how to run it, Go releases, a 
   }
 });
 
-t.test('sql.gt: query latency by query text and the queries that failed', async (t) => {
+t.test('sql.gt: query latency by query text and the queries that failed, on a DB, a Tx, a Conn and a Stmt', async (t) => {
   if (!requireBpf(t)) return;
-  const r = await runGotrace([script('sql.gt'), '-c', `${buildGo('tools')} sql`]);
+  const r = await runGotrace([script('sql.gt'), '-c', `${buildGo('tools')} sql all`]);
   t.equal(r.code, 0, r.stderr);
   const own = [...r.stdout.matchAll(/^query "(.*)" n=(\d+) errors=(\d+)$/gm)];
-  t.equal(own.length, 4);
+  t.equal(own.length, 8);
+  t.equal(r.stderr, 'Attaching 6 probes...\n', 'the methods the program never calls are left out, quietly (missing_probes = "ignore")');
   const errors = parseMapLines(r.stdout, '@errors');
   for (const [, q, n, failed] of own) {
     const h = r.stdout.split(`@query_ns[${q}]: \n`)[1]?.split('\n\n')[0] ?? '';
@@ -92,8 +93,10 @@ t.test('sql.gt: query latency by query text and the queries that failed', async 
     t.equal(errors.get(q) ?? 0n, BigInt(failed), `errors of ${q}`);
   }
   t.match(r.stdout, /^error: SELECT x FROM missing: no such table: missing$/m, 'a failure printed with its message');
-  // The 3 ms queries take at least 3 ms each.
-  t.notMatch(r.stdout.split('@query_ns[SELECT x FROM t WHERE sleep 3ms]: \n')[1]?.split('\n\n')[0] ?? '', /^\[\d+K?,/m);
+  // The 3 ms queries take at least 3 ms each: no bucket below [2.1ms, 4.19ms).
+  const slow = r.stdout.split('@query_ns[SELECT x FROM t WHERE sleep 3ms]: \n')[1]?.split('\n\n')[0] ?? '';
+  t.match(slow, /^\[2\.1ms, 4\.19ms\)/m, 'the 3 ms queries are in the 2.1-4.19 ms bucket');
+  t.notMatch(slow, /^\[(\d+|[\d.]+(ns|us)|1\.05ms), /m, 'none below it');
 });
 
 t.test('the tools whose header says they need DWARF fail on a stripped build with a located error', async (t) => {

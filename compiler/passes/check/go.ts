@@ -94,7 +94,9 @@ export abstract class GoChecker extends CheckerBase {
     if (types[0] === 'any') return this.goValue(e, { access: { root: PANIC_VALUE, steps: [], type: PANIC_VALUE.type } });
     const reason = types[0] === 'reason';
     this.r.goFields.set(e, { slot: slots[0], reason });
-    return reason ? str(Math.min(this.strlen, REASON_LEN)) : INT;
+    if (reason) return str(Math.min(this.strlen, REASON_LEN));
+    // A field named *_ns (blocked_ns, pause_ns) is a duration, as a Go field of that name is.
+    return e.field.endsWith('_ns') ? DUR : INT;
   }
 
   /** A map key: a Go value only user space can spell (an error or any interface, a struct, a

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace } from '../helpers/cli.js';
+import { checkSample } from '../helpers/samples.js';
 import { buildGo, repoRoot } from '../helpers/go.js';
 import { NPM_GO_BINARIES, npmGoBinary } from '../compiler/go/npm-binaries.js';
 import { M_P_OFFSET_BY_MINOR, goMinor } from '../../compiler/go/goruntime.js';
@@ -112,6 +113,7 @@ t.test('scripts: leaks by creation site, GC pauses, scheduler latency, blocked t
   const bin = buildGo('goroutines');
   const leaks = await runGotrace([script('goroutine-leaks.gt'), '-c', bin]);
   t.equal(leaks.code, 0, leaks.stderr);
+  checkSample(t, 'goroutine-leaks.gt', leaks.stdout);
   const n = own(leaks.stdout);
   const alive = parseMapLines(leaks.stdout, '@alive');
   t.equal(alive.get('main.spawnLeaked'), n.leaked, 'the leaked goroutines are alive at exit');
@@ -121,16 +123,19 @@ t.test('scripts: leaks by creation site, GC pauses, scheduler latency, blocked t
 
   const gc = await runGotrace([script('gc-pauses.gt'), '-c', bin]);
   t.equal(gc.code, 0, gc.stderr);
+  checkSample(t, 'gc-pauses.gt', gc.stdout);
   t.equal(parseMapLines(gc.stdout, '@gc_cycles').get(''), own(gc.stdout).numgc, 'GC cycles = NumGC');
   t.equal(parseMapLines(gc.stdout, '@stw_pauses').get('GC sweep termination'), own(gc.stdout).numgc);
 
   const lat = await runGotrace([script('sched-latency.gt'), '-c', bin]);
   t.equal(lat.code, 0, lat.stderr);
+  checkSample(t, 'sched-latency.gt', lat.stdout);
   t.match(lat.stdout, /^@all: \n\[/m, 'an overall histogram');
   t.match(lat.stdout, /^@by_goroutine\[1\]: \n\[/m, 'one per goroutine');
 
   const blocked = await runGotrace([script('blocked.gt'), '-c', bin]);
   t.equal(blocked.code, 0, blocked.stderr);
+  checkSample(t, 'blocked.gt', blocked.stdout);
   // 20 receivers parked for ~100 ms each.
   t.ok((parseMapLines(blocked.stdout, '@blocked_ns').get('chan receive') ?? 0n) >= 20n * 50_000_000n, 'time by reason');
   t.match(blocked.stdout, /^\s+main\.spawnReceiver\.func1\+\d+\n(?:.*\n)*?, chan receive\]: 20$/m, 'parks by stack');
@@ -140,6 +145,7 @@ t.test('scripts: panics.gt counts the panics the program recovered', async (t) =
   if (!requireBpf(t)) return;
   const r = await runGotrace([script('panics.gt'), '-c', buildGo('panicky')]);
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'panics.gt', r.stdout);
   const total = [...r.stdout.matchAll(/^\]: (\d+)$/gm)].reduce((a, m) => a + BigInt(m[1]!), 0n);
   t.ok(total > 0n, `panics seen: ${total}`);
   t.match(r.stdout, /runtime\.gopanic/, 'with their stacks');

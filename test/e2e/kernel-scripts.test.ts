@@ -4,6 +4,7 @@ import path from 'node:path';
 import t from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace } from '../helpers/cli.js';
+import { checkSample } from '../helpers/samples.js';
 import { buildGo, repoRoot } from '../helpers/go.js';
 
 const script = (name: string) => path.join(repoRoot, 'scripts', name);
@@ -12,6 +13,7 @@ t.test('syscalls-by-goroutine.gt: 700 and 300 write(2) calls (nr 1) by the gorou
   if (!requireBpf(t)) return;
   const r = await runGotrace([script('syscalls-by-goroutine.gt'), '-c', buildGo('kwrites')]);
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'syscalls-by-goroutine.gt', r.stdout);
   const own = [...r.stdout.matchAll(/^goid=(\d+) writes=(\d+)$/gm)];
   t.equal(own.length, 2, 'the program names its two writers');
   const counts = parseMapLines(r.stdout, '@syscalls');
@@ -24,6 +26,7 @@ t.test('offcpu-by-goroutine.gt: each sleeper off-CPU for its nanosleeps, within 
   const ms = 10;
   const r = await runGotrace([script('offcpu-by-goroutine.gt'), '-c', `${buildGo('kbusy')} -ms 10 -sleeps ${sleeps} -sleep-ms ${ms}`]);
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'offcpu-by-goroutine.gt', r.stdout);
   const own = [...r.stdout.matchAll(/^sleeper=(\d+) slept_ns=(\d+)$/gm)];
   t.equal(own.length, 2, 'the program names its two sleepers');
   const traced = parseMapLines(r.stdout, '@offcpu_ns');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import t from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace } from '../helpers/cli.js';
+import { checkSample } from '../helpers/samples.js';
 import { buildGo, repoRoot, type BuildOpts } from '../helpers/go.js';
 
 const script = (name: string) => path.join(repoRoot, 'scripts', name);
@@ -33,6 +34,7 @@ t.test('http-server.gt: requests by method, path and status, with latency', asyn
   for (const [what, opts] of BUILDS) {
     const r = await runGotrace([script('http-server.gt'), '-c', `${buildGo('nettools', opts)} http`]);
     t.equal(r.code, 0, r.stderr);
+    checkSample(t, 'http-server.gt', r.stdout);
     const served = new Map([...truth(r.stdout, 'served')].map(([k, v]) => [k.replace(/ /g, ', '), v]));
     t.equal(served.size, 4);
     t.same(parseMapLines(r.stdout, '@requests'), served, `requests by method, path and status (${what})`);
@@ -67,6 +69,7 @@ t.test('http-client.gt: responses by method, host and status; failed requests wi
   for (const [what, opts] of BUILDS) {
     const r = await runGotrace([script('http-client.gt'), '-c', `${buildGo('nettools', opts)} http`]);
     t.equal(r.code, 0, r.stderr);
+    checkSample(t, 'http-client.gt', r.stdout);
     const own = truth(r.stdout, 'client');
     const got = parseMapLines(r.stdout, '@responses');
     const byHostStatus = new Map<string, bigint>();
@@ -87,6 +90,7 @@ t.test('dns.gt: lookups by name with latency and failures; a stripped build is a
   if (!requireBpf(t)) return;
   const r = await runGotrace([script('dns.gt'), '-c', `${buildGo('nettools')} dns`]);
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'dns.gt', r.stdout);
   const own = r.stdout.match(/^lookupIPAddr ok=(\d+) failed=(\d+)\nlookupHost ok=(\d+)$/m);
   t.ok(own, r.stdout);
   t.equal(histCount(r.stdout, '@lookup_ns[localhost]'), Number(own![1]) + Number(own![3]), 'each lookup of localhost');
@@ -110,6 +114,7 @@ t.test('tls.gt: client and server handshakes with latency and failures', async (
   for (const [what, opts] of BUILDS) {
     const r = await runGotrace([script('tls.gt'), '-c', `${buildGo('nettools', opts)} tls`]);
     t.equal(r.code, 0, r.stderr);
+    checkSample(t, 'tls.gt', r.stdout);
     const c = r.stdout.match(/^client ok=(\d+) failed=(\d+)$/m)!;
     const s = r.stdout.match(/^server ok=(\d+) failed=(\d+)$/m)!;
     t.equal(histCount(r.stdout, '@client_ns[tools.test]'), Number(c[1]) + Number(c[2]), `client handshakes (${what})`);
@@ -126,6 +131,7 @@ t.test('grpc-server.gt: RPCs by full method and status code, grpc-go from Debian
     const bin = buildGo('grpcserver', { ...opts, gopath: '/usr/share/gocode' });
     const r = await runGotrace([script('grpc-server.gt'), '-c', bin]);
     t.equal(r.code, 0, r.stderr);
+    checkSample(t, 'grpc-server.gt', r.stdout);
     const own = new Map([...truth(r.stdout, 'rpc')].map(([k, v]) => [k.replace(' ', ', '), v]));
     t.equal(own.size, 3);
     t.same(parseMapLines(r.stdout, '@rpcs'), own, `RPCs by method and code (${what})`);

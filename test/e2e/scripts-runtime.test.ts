@@ -11,6 +11,7 @@ import { SourceFile } from '../../grammar/source.js';
 import { NPM_GO_BINARIES, npmGoBinary } from '../compiler/go/npm-binaries.js';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace } from '../helpers/cli.js';
+import { checkSample } from '../helpers/samples.js';
 import { buildGo, repoRoot } from '../helpers/go.js';
 import { parseStackMap, sumThrough } from '../helpers/stacks.js';
 
@@ -38,6 +39,7 @@ t.test('funclatency.gt: per-goroutine counts and per-function histograms of a wi
   if (!requireBpf(t)) return;
   const r = await runTool('funclatency.gt', 'funclat', ['--', 'main.*Work']);
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'funclatency.gt', r.stdout);
   for (const fn of ['fastWork', 'slowWork']) {
     for (const g of truth(r.stdout, fn)) {
       const m = r.stdout.match(new RegExp(`^@by_goroutine\\[main\\.${fn}, ${g.goid}\\]: count (\\d+), average (\\d+)`, 'm'));
@@ -60,6 +62,7 @@ t.test('mutex.gt: waits on a Mutex and an RWMutex by stack, with the time the wa
   if (!requireBpf(t)) return;
   const r = await runTool('mutex.gt', 'mutex');
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'mutex.gt', r.stdout);
   const [mu] = truth(r.stdout, 'mutex');
   const [rw] = truth(r.stdout, 'rwmutex');
   t.equal(sumThrough(parseStackMap(r.stdout, '@mutex_waits'), 'main.waitMutex'), BigInt(mu.waits), 'Mutex waits');
@@ -78,6 +81,7 @@ t.test('chan.gt: blocked sends, receives and selects by stack; operations that d
   if (!requireBpf(t)) return;
   const r = await runTool('chan.gt', 'chan');
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'chan.gt', r.stdout);
   for (const [op, fn] of [
     ['recv', 'main.blockRecv'],
     ['send', 'main.blockSend'],
@@ -98,6 +102,7 @@ t.test('alloc.gt: allocations and bytes by stack', async (t) => {
   if (!requireBpf(t)) return;
   const r = await runTool('alloc.gt', 'alloc');
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'alloc.gt', r.stdout);
   const [own] = truth(r.stdout, 'alloc');
   t.equal(sumThrough(parseStackMap(r.stdout, '@allocs'), 'main.allocBig'), BigInt(own.n), 'allocations in main.allocBig');
   t.equal(sumThrough(parseStackMap(r.stdout, '@bytes'), 'main.allocBig'), BigInt(own.n * own.size), 'bytes in main.allocBig');
@@ -109,6 +114,7 @@ t.test('syscall.gt: blocking syscalls by goroutine and number', async (t) => {
   if (!requireBpf(t)) return;
   const r = await runTool('syscall.gt', 'syscall');
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'syscall.gt', r.stdout);
   const calls = parseMapLines(r.stdout, '@calls');
   const ns = parseMapLines(r.stdout, '@ns');
   const own = truth(r.stdout, 'nanosleep');

@@ -7,6 +7,8 @@ import path from 'node:path';
 import t from 'tap';
 import { requireBpf } from '../helpers/bpf.js';
 import { parseMapLines, runGotrace } from '../helpers/cli.js';
+import { checkSample, headerArgs } from '../helpers/samples.js';
+import { headerSample } from '../../tools/docs/sample-shape.js';
 import { buildGo, repoRoot } from '../helpers/go.js';
 
 const script = (name: string) => path.join(repoRoot, 'scripts', name);
@@ -26,12 +28,23 @@ t.test('every script compiles for its kind of program', async (t) => {
   }
 });
 
+t.test('the tools no other test runs, run as their headers say: live output has the shape of the sample', async (t) => {
+  if (!requireBpf(t)) return;
+  for (const name of ['funccount.gt', 'gc.gt', 'goroutine-latency.gt']) {
+    const s = headerSample(fs.readFileSync(script(name), 'utf8'))!;
+    const r = await runGotrace(headerArgs(s.fixture, s.command));
+    t.equal(r.code, 0, `${name}: ${r.stderr}`);
+    checkSample(t, name, r.stdout);
+  }
+});
+
 t.test('http-requests.gt counts what the server served, with DWARF and stripped', async (t) => {
   if (!requireBpf(t)) return;
   // Stripped (-s -w), the request's type comes from the method table of serverHandler.
   for (const ldflags of ['', '-s -w']) {
     const r = await runGotrace([script('http-requests.gt'), '-c', buildGo('httpserver', ldflags ? { ldflags } : {})]);
     t.equal(r.code, 0, r.stderr);
+    checkSample(t, 'http-requests.gt', r.stdout);
     const served = new Map<string, bigint>();
     for (const m of r.stdout.matchAll(/^served (\S+) (\S+) (\d+)$/gm)) served.set(`${m[1]}, ${m[2]}`, BigInt(m[3]));
     t.equal(served.size, 4);
@@ -46,6 +59,7 @@ t.test('errors.gt: failing calls by function and error for every signature endin
   // whose error the ABI puts on the stack, and 43 that return no error (left out, with a warning).
   const r = await runGotrace([script('errors.gt'), '-c', `${buildGo('tools')} errors`, '--', 'main.*']);
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'errors.gt', r.stdout);
   // The fixture's own count of each (function, error), the error spelled as the key is.
   const own = new Map([...r.stdout.matchAll(/^failed_with (\S+)\t(.*)\t(\d+)$/gm)].map((m) => [`${m[1]}, ${m[2]}`, BigInt(m[3])]));
   t.equal(own.size, 7);
@@ -82,6 +96,7 @@ t.test('sql.gt: query latency by query text and the queries that failed, on a DB
   if (!requireBpf(t)) return;
   const r = await runGotrace([script('sql.gt'), '-c', `${buildGo('tools')} sql all`]);
   t.equal(r.code, 0, r.stderr);
+  checkSample(t, 'sql.gt', r.stdout);
   const own = [...r.stdout.matchAll(/^query "(.*)" n=(\d+) errors=(\d+)$/gm)];
   t.equal(own.length, 8);
   t.equal(r.stderr, 'Attaching 6 probes...\n', 'the methods the program never calls are left out, quietly (missing_probes = "ignore")');

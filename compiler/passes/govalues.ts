@@ -105,7 +105,16 @@ function valueNamed(values: AbiValue[], func: string, results: boolean, name: st
     const names = group.map((x) => x.name);
     const near = suggest(name, names);
     const what = results ? 'result' : 'parameter';
-    const hint = near ? `did you mean '${near}'?` : names.length ? `its ${what}s: ${names.join(', ')}` : `it has no ${what}s`;
+    // N.B. only digits for names: the signature came from the type descriptors of a binary
+    // without DWARF, which know positions, not names.
+    const unnamed = names.length > 0 && names.every((n) => /^\d+$/.test(n));
+    const hint = unnamed
+      ? `without DWARF (stripped?) its ${what}s are known by position only: ${names.map((n) => `${results ? 'rets' : 'args'}.${n}`).join(', ')}; names need its debug information (--debug-file)`
+      : near
+        ? `did you mean '${near}'?`
+        : names.length
+          ? `its ${what}s: ${names.join(', ')}`
+          : `it has no ${what}s`;
     return { error: diag('GT2105', span, { func, what, name }, [hint]) };
   }
   if (v.location.kind === 'unknown') return { error: diag('GT2106', span, { name, func, reason: v.location.reason }) };

@@ -106,6 +106,12 @@ t.test('dns.gt: lookups by name with latency and failures; a stripped build is a
   const s = await runGotrace(['--dry-run', script('dns.gt'), '-c', buildGo('nettools', { ldflags: '-s -w' })]);
   t.equal(s.code, 1);
   t.match(s.stderr, /^.*dns\.gt:\d+:\d+-\d+: ERROR: .*lookupHost.*debug information/m, 'located, and says why');
+  // lookupIPAddr's signature comes from the type descriptors: positions without names.
+  t.match(
+    s.stderr,
+    /ERROR: net\.\(\*Resolver\)\.lookupIPAddr has no parameter 'host'\n.*\n.*\nHINT: without DWARF \(stripped\?\) its parameters are known by position only: args\.0, args\.1, args\.2, args\.3; names need its debug information/,
+    'a name on a stripped binary: says that names need DWARF, and the positions there are',
+  );
   t.notMatch(s.stderr, /\n\s+at /, 'no stack trace');
 });
 

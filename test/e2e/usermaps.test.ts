@@ -59,3 +59,24 @@ t.test('-f json: the keys as their text', async (t) => {
     .map((l) => JSON.parse(l) as { data: Record<string, unknown> });
   t.same(maps.at(-1)?.data, { '@e': { [`main.checkOne,${THREE}`]: 3 } });
 });
+
+t.test('updates lost with their events are counted, and the map is said to be a lower bound', async (t) => {
+  if (!requireBpf(t)) return;
+  // One page of ring holds four ~880-byte updates; the fixture's eleven failures come within
+  // microseconds, long before gotrace's next poll (20 ms).
+  const r = await runGotrace([
+    '--ring-size',
+    '4096',
+    '-e',
+    'uprobe:main.* /rets.error != nil/ { @e[func, rets.error] = count(); }',
+    '-c',
+    `${buildGo('tools')} errors`,
+  ]);
+  t.equal(r.code, 0, r.stderr);
+  const failed = [...r.stdout.matchAll(/^failed \S+ (\d+)$/gm)].reduce((a, m) => a + BigInt(m[1]), 0n);
+  const counted = [...parseMapLines(r.stdout, '@e').values()].reduce((a, n) => a + n, 0n);
+  const lost = BigInt(/^Lost (\d+) events$/m.exec(r.stderr)?.[1] ?? '0');
+  t.ok(lost > 0n, `events lost (${lost})`);
+  t.equal(counted + lost, failed, 'each failure is counted or lost, never both, never neither');
+  t.match(r.stderr, /^@e is kept in user space from events, and events were lost: its values are lower bounds/m, 'said');
+});

@@ -80,3 +80,18 @@ t.test('updates lost with their events are counted, and the map is said to be a 
   t.equal(counted + lost, failed, 'each failure is counted or lost, never both, never neither');
   t.match(r.stderr, /^@e is kept in user space from events, and events were lost: its values are lower bounds/m, 'said');
 });
+
+t.test('structs as keys, spelled as print() spells them', async (t) => {
+  if (!requireBpf(t)) return;
+  // The abi fixture calls structs(..., Pair{4, 5}, ...) once, and Server.Name on its Server{"s"}
+  // (count 2 after Handle(..., 2)) with "!" and, through an interface, on Server{"global"} with "?".
+  const r = await runGotrace([
+    '-e',
+    'uprobe:main.structs { @p[args.p] = sum(args.p.y); } uprobe:main.Server.Name { @s[args.s, args.suffix] = count(); }',
+    '-c',
+    buildGo('abi'),
+  ]);
+  t.equal(r.code, 0, r.stderr);
+  t.same(Object.fromEntries(parseMapLines(r.stdout, '@p')), { '{x: 4, y: 5}': 5n });
+  t.same(Object.fromEntries(parseMapLines(r.stdout, '@s')), { '{name: "s", count: 2}, !': 1n, '{name: "global", count: 0}, ?': 1n });
+});

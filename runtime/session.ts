@@ -11,7 +11,8 @@ import { RuntimeTypes } from '../compiler/go/rtype.js';
 import { decodeEntries, sortEntries, type MapEntry } from './aggregations.js';
 import { probeKind, type ProbeKind } from '../grammar/probe-kinds.js';
 import { ATTACH, type AttachContext } from './attach/index.js';
-import { BpfObject, clearMap, mapKeys, possibleCpus, readMap, RingBuffer } from './libbpf/index.js';
+import { BpfObject, clearMap, mapKeys, mapMaxEntries, possibleCpus, readMap } from './libbpf/index.js';
+import { RingReader } from './libbpf/ring.js';
 import { libbpf } from './libbpf/ffi.js';
 import { BPF_TRACE_UPROBE_MULTI, uprobeMultiReason, uprobeMultiSupported } from './libbpf/multi.js';
 import { collectDrops, DEFAULT_CALLS_IN_FLIGHT, DEFAULT_MAP_KEYS, type Drop, type Sizes } from './drops.js';
@@ -105,7 +106,7 @@ export function rodataBytes(m: Manifest, values: Record<string, bigint>): Buffer
  *  and maps are read through it, `dispose` releases everything it owns, exactly once. */
 export class LiveProgram {
   private disposed = false;
-  private ring?: RingBuffer;
+  private ring?: RingReader;
   readonly ctx: DecodeContext;
   /** The maps kept in user space (MapSpec.user), updated by their events. */
   private readonly users: UserMaps;
@@ -180,12 +181,13 @@ export class LiveProgram {
   /** Start receiving events; the caller consumes them with pollEvents(). */
   onEvents(handler: (e: LiveEvent) => void): void {
     if (this.ring || this.manifest.events.length === 0) return;
-    this.ring = new RingBuffer(this.obj.map('gt_events').fd, (data) => {
-      const id = Number(data.readBigUInt64LE(0));
-      const spec = this.manifest.events[id];
+    const fd = this.obj.map('gt_events').fd;
+    this.ring = new RingReader(fd, mapMaxEntries(fd), (data, at) => {
+      // N.B. the header's u64s are read as two u32s: ids are small, and no BigInt is made.
+      const spec = this.manifest.events[data.readUInt32LE(at)];
       if (!spec) return;
-      const probe = Number(data.readBigUInt64LE(8));
-      const e = { spec, probe, args: spec.args.map((f) => decodeField(data, 16, f, this.ctx)) };
+      const probe = data.readUInt32LE(at + 8);
+      const e = { spec, probe, args: spec.args.map((f) => decodeField(data, at + 16, f, this.ctx)) };
       if (!this.users.take(e)) handler(e);
     });
   }

@@ -126,10 +126,18 @@ export async function runTrace(t: TraceInput): Promise<number> {
   }
 }
 
-/** Events are consumed without blocking Node's event loop (ring_buffer__consume): every 20 ms
- *  while the ring is quiet, and again at once (setImmediate: I/O and signals still run between)
- *  after a poll that found events, so a busy ring drains as fast as its events can be shown;
- *  one poll's output is one write. */
+/** Events needing another poll at once: a poll that found this many is behind the ring. */
+export const BUSY_POLL_EVENTS = 1024;
+/** How often the ring is read otherwise: interactive output is at most this late. */
+export const POLL_MS = 20;
+
+/** Events are consumed without blocking Node's event loop (runtime/libbpf/ring.ts reads the
+ *  ring's memory; the BPF side sends no wakeups): every 20 ms, and again at once (setImmediate:
+ *  I/O and signals still run between) after a poll that found a full batch, so a ring filled
+ *  faster than every 20 ms drains as fast as its events can be shown. N.B. not after every poll
+ *  that found something: at a steady rate of events that loop never rests, and each of its
+ *  polls, a handful of events, costs a write(2) and a wakeup of the reader, CPU taken from the
+ *  traced program on a small machine. One poll's output is one write. */
 export function eventPump(program: Pick<LiveProgram, 'pollEvents'>, output: Pick<OutputSink, 'batch'>): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   let soon: NodeJS.Immediate | undefined;
@@ -138,10 +146,10 @@ export function eventPump(program: Pick<LiveProgram, 'pollEvents'>, output: Pick
     timer = soon = undefined;
     if (stopped) return;
     const n = output.batch(() => program.pollEvents());
-    if (n > 0) soon = setImmediate(poll);
-    else timer = setTimeout(poll, 20);
+    if (n >= BUSY_POLL_EVENTS) soon = setImmediate(poll);
+    else timer = setTimeout(poll, POLL_MS);
   };
-  timer = setTimeout(poll, 20);
+  timer = setTimeout(poll, POLL_MS);
   return {
     stop: () => {
       stopped = true;

@@ -222,7 +222,10 @@ export class BlockWriter extends ExprWriter {
         else if (isBufferField(f) || f.type === 'tuple' || f.type === 'pctl') this.fill(a, this.bufferTy(a, f), dest);
         else this.line(`${dest} = ${this.expr(a)};`);
       });
-      this.line(`bpf_ringbuf_submit(${e}, 0);`);
+      // N.B. no wakeup: user space reads the ring on its own clock (runtime/trace.ts eventPump)
+      // and never sleeps on it, so a wakeup (an irq_work in the target's thread, per event
+      // whenever the reader has caught up) would cost the target and tell no one.
+      this.line(`bpf_ringbuf_submit(${e}, BPF_RB_NO_WAKEUP);`);
     });
   }
 }

@@ -34,10 +34,11 @@ export interface LibbpfFfi {
   num_possible_cpus: () => number;
   set_print: (fn: unknown) => unknown;
   vsnprintf: (buf: Buffer, n: number, fmt: string, ap: unknown) => number;
-  ring_buffer_new: (fd: number, cb: unknown, ctx: null, opts: null) => unknown;
-  ring_buffer_poll: (rb: unknown, timeoutMs: number) => number;
-  ring_buffer_consume: (rb: unknown) => number;
-  ring_buffer_free: (rb: unknown) => void;
+  /** The event ring's pages (ring.ts reads it in place): MAP_FAILED and errno on failure. */
+  mmap: (addr: null, len: number, prot: number, flags: number, fd: number, offset: number) => unknown;
+  munmap: (addr: unknown, len: number) => number;
+  /** struct bpf_map_info of a map fd (max_entries at byte 16); 0 or a negative errno. */
+  obj_get_info_by_fd: (fd: number, info: Buffer, len: number[]) => number;
   attach_uprobe_opts: (prog: unknown, pid: number, path: string, off: number, opts: object) => unknown;
   /** Before load: the attach type the program is verified for (uprobe_multi needs its own). */
   set_expected_attach_type: (prog: unknown, type: number) => number;
@@ -75,7 +76,6 @@ export function libbpf(): LibbpfFfi {
   koffi.opaque('bpf_map');
   koffi.opaque('bpf_program');
   koffi.opaque('bpf_link');
-  koffi.opaque('ring_buffer');
   koffi.struct('bpf_uprobe_opts', {
     sz: 'size_t',
     ref_ctr_offset: 'size_t',
@@ -142,7 +142,6 @@ export function libbpf(): LibbpfFfi {
   const sysBpf = libc.func('long syscall(long nr, ...)');
   const noArgs = Buffer.alloc(8 * 12 /* MAX_BPF_FUNC_ARGS */);
   const printFn = koffi.proto('int gt_libbpf_print_fn(int level, const char *fmt, void *ap)');
-  const sampleFn = koffi.proto('int gt_ring_buffer_sample_fn(void *ctx, void *data, size_t size)');
   cached = {
     koffi,
     open_mem: lib.func('bpf_object *bpf_object__open_mem(const void *buf, size_t size, void *opts)'),
@@ -171,10 +170,9 @@ export function libbpf(): LibbpfFfi {
     num_possible_cpus: lib.func('int libbpf_num_possible_cpus(void)'),
     set_print: lib.func('void *libbpf_set_print(gt_libbpf_print_fn *fn)'),
     vsnprintf: libc.func('int vsnprintf(_Out_ uint8_t *buf, size_t n, const char *fmt, void *ap)'),
-    ring_buffer_new: lib.func('ring_buffer *ring_buffer__new(int fd, gt_ring_buffer_sample_fn *cb, void *ctx, void *opts)'),
-    ring_buffer_poll: lib.func('int ring_buffer__poll(ring_buffer *rb, int timeout_ms)'),
-    ring_buffer_consume: lib.func('int ring_buffer__consume(ring_buffer *rb)'),
-    ring_buffer_free: lib.func('void ring_buffer__free(ring_buffer *rb)'),
+    mmap: libc.func('void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)'),
+    munmap: libc.func('int munmap(void *addr, size_t len)'),
+    obj_get_info_by_fd: lib.func('int bpf_obj_get_info_by_fd(int fd, void *info, _Inout_ uint32_t *len)'),
     attach_uprobe_opts: lib.func(
       'bpf_link *bpf_program__attach_uprobe_opts(bpf_program *prog, int pid, const char *path, size_t off, bpf_uprobe_opts *opts)',
     ),
@@ -198,6 +196,5 @@ export function libbpf(): LibbpfFfi {
     close_fd: libc.func('int close(int fd)'),
   };
   void printFn;
-  void sampleFn;
   return cached;
 }

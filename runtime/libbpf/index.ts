@@ -312,37 +312,13 @@ export function onlineCpus(read: (p: string) => string): number[] {
   return out;
 }
 
-/** A libbpf ring buffer over a map fd, consumed on demand (never blocking Node's loop). */
-export class RingBuffer {
-  private rb: unknown;
-  private cb: unknown;
-  constructor(fd: number, onSample: (data: Buffer) => void) {
-    const ffi = libbpf();
-    this.cb = ffi.koffi.register((_ctx: unknown, data: unknown, size: number) => {
-      onSample(Buffer.from(ffi.koffi.view(data, Number(size)) as ArrayBuffer));
-      return 0;
-    }, ffi.koffi.pointer('gt_ring_buffer_sample_fn'));
-    this.rb = ffi.ring_buffer_new(fd, this.cb, null, null);
-    if (!this.rb) {
-      const e = ffi.errno();
-      ffi.koffi.unregister(this.cb);
-      throw new BpfError(`cannot open the event ring buffer: ${errnoName(e)}`, e);
-    }
-  }
-
-  /** Handle every event waiting now; returns how many. */
-  consume(): number {
-    if (!this.rb) return 0;
-    return libbpf().ring_buffer_consume(this.rb);
-  }
-
-  free(): void {
-    if (!this.rb) return;
-    const ffi = libbpf();
-    ffi.ring_buffer_free(this.rb);
-    ffi.koffi.unregister(this.cb);
-    this.rb = null;
-  }
+/** A map's max_entries, from the kernel (a ring's is its size in bytes). */
+export function mapMaxEntries(fd: number): number {
+  const ffi = libbpf();
+  const info = Buffer.alloc(80);
+  const r = ffi.obj_get_info_by_fd(fd, info, [info.length]);
+  if (r !== 0) throw new BpfError(`cannot read map fd ${fd}'s info: ${errnoName(r === -1 ? ffi.errno() : r)}`, r);
+  return info.readUInt32LE(16);
 }
 
 export function possibleCpus(): number {

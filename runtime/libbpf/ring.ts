@@ -69,12 +69,6 @@ export class RingReader {
     return ptr;
   }
 
-  /** Bytes written and not yet read: how full the ring is. */
-  pending(): number {
-    if (!this.maps.length) return 0;
-    return Number(Atomics.load(this.producer, 0) - Atomics.load(this.consumer, 0));
-  }
-
   /** Handles every submitted record now in the ring, oldest first; returns how many samples. */
   consume(): number {
     if (!this.maps.length) return 0;
@@ -85,6 +79,7 @@ export class RingReader {
       const prod = Number(Atomics.load(this.producer, 0));
       if (cons >= prod) return n;
       while (cons < prod) {
+        // N.B. `&` works on 32 bits: exact, since the ring is at most 1 GiB (--ring-size).
         const at = cons & this.mask;
         const len = Atomics.load(this.lengths, at / 4);
         if (len & BUSY) return n;
@@ -92,14 +87,17 @@ export class RingReader {
         cons += (size + HDR + 7) & ~7;
         // The space is given back once the sample is handled (it is read in place), and even
         // when the handler throws: a record is never handled twice.
-        if (!(len & DISCARD)) {
-          n++;
-          try {
+        try {
+          if (!(len & DISCARD)) {
+            n++;
             this.onSample(this.data, at + HDR, size);
-          } finally {
-            Atomics.store(this.consumer, 0, BigInt(cons));
           }
-        } else Atomics.store(this.consumer, 0, BigInt(cons));
+        } finally {
+          // N.B. a handler may have freed the ring (a session ended from inside it): its pages
+          // are gone then, and touching them would fault.
+          if (this.maps.length) Atomics.store(this.consumer, 0, BigInt(cons));
+        }
+        if (!this.maps.length) return n;
       }
     }
   }

@@ -69,37 +69,38 @@ export class RingReader {
     return ptr;
   }
 
-  /** Handles every submitted record now in the ring, oldest first; returns how many samples. */
+  /** Handles the records submitted when it starts, oldest first; returns how many samples.
+   *  N.B. one pass, up to the producer position read on entry: with programs writing as fast as
+   *  they are read, reading until the ring is empty might never return to Node's event loop
+   *  (signals, exit()). The pump polls again at once after a full batch. */
   consume(): number {
     if (!this.maps.length) return 0;
     let n = 0;
     // N.B. positions are byte counts since the ring was made: exact as numbers up to 2^53.
     let cons = Number(Atomics.load(this.consumer, 0));
-    for (;;) {
-      const prod = Number(Atomics.load(this.producer, 0));
-      if (cons >= prod) return n;
-      while (cons < prod) {
-        // N.B. `&` works on 32 bits: exact, since the ring is at most 1 GiB (--ring-size).
-        const at = cons & this.mask;
-        const len = Atomics.load(this.lengths, at / 4);
-        if (len & BUSY) return n;
-        const size = len & ~(BUSY | DISCARD);
-        cons += (size + HDR + 7) & ~7;
-        // The space is given back once the sample is handled (it is read in place), and even
-        // when the handler throws: a record is never handled twice.
-        try {
-          if (!(len & DISCARD)) {
-            n++;
-            this.onSample(this.data, at + HDR, size);
-          }
-        } finally {
-          // N.B. a handler may have freed the ring (a session ended from inside it): its pages
-          // are gone then, and touching them would fault.
-          if (this.maps.length) Atomics.store(this.consumer, 0, BigInt(cons));
+    const prod = Number(Atomics.load(this.producer, 0));
+    while (cons < prod) {
+      // N.B. `&` works on 32 bits: exact, since the ring is at most 1 GiB (--ring-size).
+      const at = cons & this.mask;
+      const len = Atomics.load(this.lengths, at / 4);
+      if (len & BUSY) break;
+      const size = len & ~(BUSY | DISCARD);
+      cons += (size + HDR + 7) & ~7;
+      // The space is given back once the sample is handled (it is read in place), and even
+      // when the handler throws: a record is never handled twice.
+      try {
+        if (!(len & DISCARD)) {
+          n++;
+          this.onSample(this.data, at + HDR, size);
         }
-        if (!this.maps.length) return n;
+      } finally {
+        // N.B. a handler may have freed the ring (a session ended from inside it): its pages
+        // are gone then, and touching them would fault.
+        if (this.maps.length) Atomics.store(this.consumer, 0, BigInt(cons));
       }
+      if (!this.maps.length) break;
     }
+    return n;
   }
 
   free(): void {

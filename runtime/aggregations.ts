@@ -62,10 +62,13 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
       if (m.valueSize >= 24) g.maxb = maxBiased(perCpu(r.value, 16), g.maxb);
     }
     const exact = m.valueSize >= 16;
-    return [...groups.values()].map((g) => ({
-      keys: g.keys,
-      value: { type: 'hist', buckets: g.buckets, ...(exact ? { sum: g.sum } : {}), max: unbias(g.maxb) },
-    }));
+    return byFunction(
+      m,
+      [...groups.values()].map((g) => ({
+        keys: g.keys,
+        value: { type: 'hist', buckets: g.buckets, ...(exact ? { sum: g.sum } : {}), max: unbias(g.maxb) },
+      })),
+    );
   }
 
   const out: MapEntry[] = [];
@@ -101,7 +104,51 @@ export function decodeEntries(m: MapSpec, raw: RawEntry[], cpus: number, ctx: De
       }
     }
   }
-  return out;
+  return byFunction(m, out);
+}
+
+/** usym() and caller name a function, not an address: an aggregation keyed by them has one
+ *  entry per function, whichever of its addresses each update saw (a function with two go
+ *  statements is one creation site of usym(gostart)). N.B. only aggregations, whose values
+ *  combine; a plain assignment (`@x[usym(pc)] = v`) keeps an entry per address, as bpftrace. */
+function byFunction(m: MapSpec, entries: MapEntry[]): MapEntry[] {
+  if (m.kind === 'int' || m.kind === 'str' || !m.keys.slice(0, m.keyCount).some((f) => f.type === 'usym' || f.type === 'caller')) {
+    return entries;
+  }
+  const merged = new Map<string, MapEntry>();
+  for (const e of entries) {
+    const id = JSON.stringify(e.keys, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    const prev = merged.get(id);
+    merged.set(id, prev ? { keys: prev.keys, value: combine(m, prev.value, e.value) } : e);
+  }
+  return [...merged.values()];
+}
+
+const larger = (a?: bigint, b?: bigint): bigint | undefined => (a === undefined ? b : b === undefined || a > b ? a : b);
+const addAll = (a: bigint[], b: bigint[]): bigint[] => a.map((x, i) => x + (b[i] ?? 0n));
+
+/** Two values of one aggregation as one, as if every update had gone to the same key. */
+function combine(m: MapSpec, a: MapValue, b: MapValue): MapValue {
+  if (a.type === 'hist' && b.type === 'hist') {
+    const sum = a.sum !== undefined && b.sum !== undefined ? { sum: a.sum + b.sum } : {};
+    return { type: 'hist', buckets: addAll(a.buckets, b.buckets), ...sum, max: larger(a.max, b.max) };
+  }
+  if (a.type === 'stats' && b.type === 'stats') {
+    const count = a.count + b.count;
+    const total = a.total + b.total;
+    const buckets = a.buckets && b.buckets ? { buckets: addAll(a.buckets, b.buckets) } : {};
+    const max = a.max !== undefined || b.max !== undefined ? { max: larger(a.max, b.max) } : {};
+    return { type: 'stats', count, average: count === 0n ? 0n : total / count, total, ...max, ...buckets };
+  }
+  if (a.type !== 'int' || b.type !== 'int') return a;
+  if (a.avg && b.avg) {
+    const count = a.avg.count + b.avg.count;
+    const total = a.avg.total + b.avg.total;
+    return { type: 'int', value: count === 0n ? 0n : total / count, avg: { count, total } };
+  }
+  if (m.kind === 'min') return { type: 'int', value: a.value < b.value ? a.value : b.value };
+  if (m.kind === 'max') return { type: 'int', value: a.value > b.value ? a.value : b.value };
+  return { type: 'int', value: a.value + b.value };
 }
 
 /** stats()'s exact max and log2 buckets (struct gt_stats), when its value has them. */

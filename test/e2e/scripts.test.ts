@@ -10,6 +10,7 @@ import { parseMapLines, runGotrace } from '../helpers/cli.js';
 import { checkSample, headerArgs } from '../helpers/samples.js';
 import { headerSample } from '../../tools/docs/sample-shape.js';
 import { buildGo, repoRoot } from '../helpers/go.js';
+import { GO_PROBES } from '../../compiler/go/goruntime.js';
 
 const script = (name: string) => path.join(repoRoot, 'scripts', name);
 
@@ -89,6 +90,20 @@ t.test('every script has a header: what it shows, how to run it, Go releases, a 
     const shown = new Set([...(sample ?? '').matchAll(/^\/\/ {3}(@\w+)[[:]/gm)].map((m) => m[1]));
     t.ok(shown.size > 0, `${name}: the sample shows maps`);
     for (const m of shown) t.match(body, new RegExp(`${m}\\b`), `${name}: ${m} is written by the script`);
+  }
+});
+
+t.test('the tools aggregate a go: time only when its start was seen (-1 otherwise, as with -p)', async (t) => {
+  // gc-pauses.gt once put a pause that began before attaching (-p) in a (..., 0) bucket.
+  const unseen = GO_PROBES.flatMap((p) => p.fields.filter((f) => /-1 when .*not seen/.test(f.doc)).map((f) => [p.name, f.name]));
+  t.ok(unseen.length >= 4, unseen.join(' '));
+  for (const name of fs.readdirSync(path.join(repoRoot, 'scripts')).filter((f) => f.endsWith('.gt'))) {
+    const lines = fs.readFileSync(script(name), 'utf8').split('\n');
+    for (const [probe, field] of unseen) {
+      for (const l of lines.filter((l) => l.startsWith(`go:${probe} `) && l.includes(`(args.${field})`))) {
+        t.match(l, new RegExp(`^go:${probe} /args\\.${field} >= 0/`), `${name}: args.${field} is aggregated only when seen`);
+      }
+    }
   }
 });
 

@@ -6,13 +6,14 @@
 #        bpftrace (our peer: tests compare output layouts side by side), tmux (REPL e2e),
 #        prometheus (the exporter e2e scrapes gotrace with a real server; promtool lints),
 #        golang-google-grpc-dev (grpc-go's sources: scripts/grpc-server.gt's e2e builds a server)
+#        caddy (a real Go server, stripped and cgo: test/e2e/real-servers.test.ts runs the tools on it)
 #   tracefs: mounted at /sys/kernel/tracing when missing (tracepoint: probes)
 #   npm: the package's dependencies;  tsc: dist/ when a source is newer than the last build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in clang llvm libbpf1 libbpf-dev linux-libc-dev golang-go bpftool bpftrace tmux prometheus golang-google-grpc-dev; do
+for pkg in clang llvm libbpf1 libbpf-dev linux-libc-dev golang-go bpftool bpftrace tmux prometheus golang-google-grpc-dev caddy; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

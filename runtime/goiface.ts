@@ -56,6 +56,12 @@ const ERROR_TEXT: Record<string, (v: ObjView) => string | undefined> = {
   '*strconv.NumError': (v) => `strconv.${s(v, 0)}: parsing ${q(v, 16)}: ${v.iface(32)}`,
   '*net.AddrError': (v) => (v.str(16) && s(v, 16) !== '' ? `address ${s(v, 16)}: ${s(v, 0)}` : s(v, 0)),
   'syscall.Errno': (v) => (v.raw.length >= 8 ? errnoText(v.raw.readBigUInt64LE(0)) : undefined),
+  // {Cert *Certificate; hintErr error; hintCert *Certificate}: the hint's text needs the
+  // candidate certificate's name, deeper than a capture goes (then the value prints).
+  'x509.UnknownAuthorityError': (v) =>
+    v.raw.length >= 16 && v.raw.readBigUInt64LE(8) === 0n ? 'x509: certificate signed by unknown authority' : undefined,
+  // {err net.Error}: its Error() is the wrapped error's.
+  '*tls.permanentError': (v) => v.iface(0),
   'context.deadlineExceededError': () => 'context deadline exceeded',
   '*context.deadlineExceededError': () => 'context deadline exceeded',
 };

@@ -2,6 +2,7 @@
 // per-target rodata filled in, attached at the manifest's sites. Owns every kernel object it
 // creates (links, perf events, the ring buffer, maps, programs) and releases them exactly once
 // (dispose), on every exit path.
+import fs from 'node:fs';
 import { GO_TABLE_DROP } from '../compiler/codegen/go-runtime.js';
 import type { EventSpec, Manifest, MapSpec } from '../compiler/manifest.js';
 import type { GoBinary } from '../compiler/go/binary.js';
@@ -122,7 +123,7 @@ export class LiveProgram {
     this.ctx = {
       manifest,
       symbolize: makeSymbolizer(opts.binary, () => this.loadBias()),
-      typeName: guarded(makeTypeNamer(opts.binary, () => this.loadBias())),
+      typeName: guarded(makeTypeNamer(opts.binary, () => this.loadBias(), opts.targetTgid)),
       frames: makeFrameSymbolizer(opts.binary, () => this.loadBias()),
       goType: guarded(makeTypeFinder(opts.binary)),
       percentile: (map, keys, p) => this.percentile(map, keys, p),
@@ -355,10 +356,11 @@ function guarded<A, R>(f: (a: A) => R | undefined): (a: A) => R | undefined {
   };
 }
 
-function makeTypeNamer(bin: GoBinary | undefined, bias: () => number): (addr: bigint) => string | undefined {
+function makeTypeNamer(bin: GoBinary | undefined, bias: () => number, tgid: number): (addr: bigint) => string | undefined {
   let byAddr: Map<bigint, string> | undefined;
   let rtypes: RuntimeTypes | undefined | null;
-  return (runtimeAddr) => {
+  const runtimeItabs = new Map<bigint, string | undefined>();
+  const named = (runtimeAddr: bigint): string | undefined => {
     if (!bin) return undefined;
     // N.B. a type word is a run-time address: in a PIE it is the file's address plus the load bias.
     const addr = runtimeAddr - BigInt(bias());
@@ -377,6 +379,33 @@ function makeTypeNamer(bin: GoBinary | undefined, bias: () => number): (addr: bi
     if (rtypes === undefined) rtypes = RuntimeTypes.open(bin.elfFile(), bin.goVersion) ?? null;
     return rtypes?.dynamicTypeName(Number(addr));
   };
+  // N.B. an itab the runtime made itself (getitab, for a conversion between interface types:
+  // `var e error = rw` where rw is an io.ReadWriter, say) is in its heap, not in the binary.
+  // Its type word (offset 8 in Go 1.17-1.27) is read from the live target: such itabs are
+  // never freed, so reading one after the event is safe; a target gone leaves it unnamed.
+  return (runtimeAddr) => {
+    const name = guarded(named)(runtimeAddr);
+    if (name || tgid <= 0) return name;
+    if (!runtimeItabs.has(runtimeAddr)) {
+      const word = readTargetWord(tgid, runtimeAddr + 8n);
+      runtimeItabs.set(runtimeAddr, word ? guarded(named)(word) : undefined);
+    }
+    return runtimeItabs.get(runtimeAddr);
+  };
+}
+
+/** 8 bytes of the target's memory at `addr` (undefined when unreadable or the target is gone). */
+function readTargetWord(tgid: number, addr: bigint): bigint | undefined {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(`/proc/${tgid}/mem`, 'r');
+    const buf = Buffer.alloc(8);
+    return fs.readSync(fd, buf, 0, 8, Number(addr)) === 8 ? buf.readBigUInt64LE(0) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 /** The Go type of a name, from the binary's DWARF, else its type descriptors (cached, misses

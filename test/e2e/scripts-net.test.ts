@@ -128,6 +128,11 @@ t.test('tls.gt: client and server handshakes with latency and failures', async (
     t.equal(histCount(r.stdout, '@server_ns'), Number(s[1]) + Number(s[2]), 'server handshakes');
     t.equal(parseMapLines(r.stdout, '@server_errors').get(''), BigInt(s[2]), 'failed server handshakes');
     t.equal([...r.stdout.matchAll(/^client handshake with tools\.test: /gm)].length, Number(c[2]), 'each failure printed');
+    t.equal(
+      [...r.stdout.matchAll(/^client handshake with tools\.test: x509: certificate signed by unknown authority$/gm)].length,
+      Number(c[2]),
+      `with Go's message for x509.UnknownAuthorityError (${what})`,
+    );
   }
 });
 

@@ -1,5 +1,6 @@
 // Go values by name: gotrace prints the arguments and results of real calls, and the program
 // prints the same values itself; the two must agree line for line.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -130,4 +131,22 @@ t.test('located errors for Go values', async (t) => {
     const r = await compile(new SourceFile('stdin', src), { binary, skipBuild: true });
     t.match(renderDiagnostics(r.diagnostics), want, src);
   }
+});
+
+t.test('an error whose itab the runtime made (not in the binary) is named through the live target (-p)', async (t) => {
+  if (!requireBpf(t)) return;
+  const target = spawn(buildGo('runtimeitab'), [], { stdio: 'ignore' });
+  t.teardown(() => void target.kill('SIGKILL'));
+  await new Promise((r) => setTimeout(r, 300));
+  const r = await runGotrace([
+    '-e',
+    'uprobe:main.fail < printf("%v | %+v\\n", rets.0, rets.0); > interval:ms:400 { exit(); }',
+    '-p',
+    String(target.pid),
+  ]);
+  t.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.split('\n').filter((l) => l.includes(' | '));
+  t.ok(lines.length >= 3, `events printed: ${r.stdout}`);
+  for (const l of lines) t.match(l, /^&\{\d+\} \| &\{code:\d+\}$/, 'printed as Go prints *main.codeErr, not type@0x...');
+  t.equal(target.exitCode, null, 'the target runs on');
 });

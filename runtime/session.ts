@@ -121,7 +121,7 @@ export class LiveProgram {
     this.ctx = {
       manifest,
       symbolize: makeSymbolizer(opts.binary, () => this.loadBias()),
-      typeName: guarded(makeTypeNamer(opts.binary, () => this.loadBias(), opts.targetTgid)),
+      typeName: makeTypeNamer(opts.binary, () => this.loadBias(), opts.targetTgid),
       frames: makeFrameSymbolizer(opts.binary, () => this.loadBias()),
       goType: guarded(makeTypeFinder(opts.binary)),
       percentile: (map, keys, p) => this.percentile(map, keys, p),

@@ -48,12 +48,13 @@ export function makeTypeNamer(bin: GoBinary | undefined, bias: () => number, tgi
   // `var e error = rw` where rw is an io.ReadWriter, say) is in its heap, not in the binary.
   // Its type word (offset 8 in Go 1.17-1.27) is read from the live target: such itabs are
   // never freed, so reading one after the event is safe; a target gone leaves it unnamed.
+  const safeNamed = guarded(named);
   return (runtimeAddr) => {
-    const name = guarded(named)(runtimeAddr);
+    const name = safeNamed(runtimeAddr);
     if (name || tgid <= 0) return name;
     if (!runtimeItabs.has(runtimeAddr)) {
       const word = readTargetWord(tgid, runtimeAddr + 8n);
-      runtimeItabs.set(runtimeAddr, word ? guarded(named)(word) : undefined);
+      runtimeItabs.set(runtimeAddr, word ? safeNamed(word) : undefined);
     }
     return runtimeItabs.get(runtimeAddr);
   };

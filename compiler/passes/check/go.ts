@@ -13,6 +13,9 @@ import { goProbe } from '../../go/goruntime.js';
 /** args.reason's buffer: the runtime's reason strings are shorter (goruntime.bpf.h). */
 const REASON_LEN = 32;
 
+/** A field named like a nanosecond count (start_ns, WaitNs) holds a duration (exprs.ts). */
+const DURATION_FIELD = /(_ns|Ns|NS)$/;
+
 export abstract class GoChecker extends CheckerBase {
   /** The access an expression denotes (args.a.b[i], rets.x, retval), or why there is none;
    *  undefined while Go values are not known (checking before resolution). */
@@ -61,8 +64,7 @@ export abstract class GoChecker extends CheckerBase {
       this.r.diagnostics.push({ ...t, span: e.span });
       return undefined;
     }
-    // A field named like a nanosecond count (start_ns, WaitNs) is a duration (exprs.ts).
-    if (t.k === 'int' && !t.dur && e.kind === 'Field' && /(_ns|Ns|NS)$/.test(e.field)) return DUR;
+    if (t.k === 'int' && !t.dur && e.kind === 'Field' && DURATION_FIELD.test(e.field)) return DUR;
     return t;
   }
 
@@ -95,8 +97,8 @@ export abstract class GoChecker extends CheckerBase {
     const reason = types[0] === 'reason';
     this.r.goFields.set(e, { slot: slots[0], reason });
     if (reason) return str(Math.min(this.strlen, REASON_LEN));
-    // A field named *_ns (blocked_ns, pause_ns) is a duration, as a Go field of that name is.
-    return e.field.endsWith('_ns') ? DUR : INT;
+    // blocked_ns, pause_ns: durations, as Go fields of those names are.
+    return DURATION_FIELD.test(e.field) ? DUR : INT;
   }
 
   /** A map key: a Go value only user space can spell (an error or any interface, a struct, a
